@@ -1,0 +1,4 @@
+//! The archive layer: digests, and writing files so that nothing is ever half-written.
+
+pub mod digest;
+pub mod write;

@@ -1,0 +1,157 @@
+//! Command-line interface: argument definitions (clap derive) and one module per subcommand.
+//! This is the only place that prints.
+
+mod add;
+mod check;
+mod init;
+mod output;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use editio::Error;
+use output::Out;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit code: success, the archive is clean.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: problems were found, or the input was refused.
+pub const EXIT_PROBLEMS: u8 = 1;
+/// Exit code: the command could not run (usage error, unreadable input, no archive).
+pub const EXIT_USAGE: u8 = 2;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success: the command did its work and found no problems
+  1  problems found (check), or the input was refused (add)
+  2  the command could not run: a usage error, no archive, an unreadable file";
+
+/// editio: record received texts verbatim with their provenance, encode them as TEI P5, render
+/// reading copies, and release verifiable archival packages.
+#[derive(Debug, Parser)]
+#[command(name = "editio", version, about, long_about = None, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command shares.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The archive's root folder (the one holding editio.toml); by default the first folder
+    /// with an editio.toml, from the current folder upwards.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more detail.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Print machine-readable JSON Lines on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    pub color: Color,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new, empty archive: editio.toml and editions/.
+    Init(init::InitArgs),
+    /// Record a received text as a new edition, byte for byte, with its checksum.
+    Add(add::AddArgs),
+    /// Check the whole archive and report every problem found.
+    Check,
+    /// The main job: check the archive and build every edition's outputs in export/.
+    Build,
+    /// Print a shell completion script for SHELL.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for `man -l -`.
+    Man,
+    /// Print the JSON Schema of edition.toml (as in schemas/edition.schema.json).
+    #[command(hide = true)]
+    Schema,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = Out::new(&cli.global);
+    let result = match &cli.command {
+        Command::Init(args) => init::run(&cli.global, args, &mut out),
+        Command::Add(args) => add::run(&cli.global, args, &mut out),
+        Command::Check => check::run(&cli.global, &mut out, false),
+        Command::Build => check::run(&cli.global, &mut out, true),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(*shell, &mut cmd, "editio", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .map_err(Error::io("<stdout>"))
+                .and_then(|()| out.raw(&buf))
+                .map(|()| EXIT_OK)
+        }
+        Command::Schema => out
+            .raw(editio::model::edition_schema().as_bytes())
+            .map(|()| EXIT_OK),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::from(EXIT_OK)
+        }
+        Err(err) => {
+            out.fatal(&err);
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
+
+/// The exit code for an error: refusals of input are 1; anything that kept the command from
+/// running is 2.
+fn exit_code(err: &Error) -> u8 {
+    match err {
+        Error::Io { .. } | Error::NoArchive { .. } | Error::Template { .. } => EXIT_USAGE,
+        _ => EXIT_PROBLEMS,
+    }
+}
+
+/// The archive root: `--archive`, or found upwards from the current folder.
+fn archive_root(global: &Global) -> editio::Result<PathBuf> {
+    match &global.archive {
+        Some(dir) if dir.join(editio::load::CONFIG_FILE).is_file() => {
+            std::path::absolute(dir).map_err(Error::io(dir))
+        }
+        Some(dir) => Err(Error::NoArchive { start: dir.clone() }),
+        None => {
+            let cwd = std::env::current_dir().map_err(Error::io("."))?;
+            editio::load::find_root(&cwd)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

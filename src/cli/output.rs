@@ -1,0 +1,106 @@
+//! Printing: data to stdout, messages to stderr, colour only when wanted, JSON Lines with
+//! `--json`. A closed pipe ends output quietly.
+
+use super::{Color, Global};
+use anstream::{AutoStream, ColorChoice};
+use anstyle::{AnsiColor, Style};
+use editio::{Diagnostic, Error, Severity};
+use std::io::Write;
+
+const RED: Style = AnsiColor::Red.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+
+pub struct Out {
+    stdout: AutoStream<std::io::Stdout>,
+    stderr: AutoStream<std::io::Stderr>,
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+impl Out {
+    pub fn new(global: &Global) -> Self {
+        let choice = match global.color {
+            Color::Auto => ColorChoice::Auto,
+            Color::Always => ColorChoice::Always,
+            Color::Never => ColorChoice::Never,
+        };
+        Out {
+            stdout: AutoStream::new(std::io::stdout(), choice),
+            stderr: AutoStream::new(std::io::stderr(), choice),
+            json: global.json,
+            quiet: global.quiet,
+            verbose: global.verbose,
+        }
+    }
+
+    /// Raw bytes to stdout.
+    pub fn raw(&mut self, bytes: &[u8]) -> editio::Result<()> {
+        self.stdout.write_all(bytes).map_err(Error::io("<stdout>"))
+    }
+
+    /// A line of data on stdout (suppressed by -q).
+    pub fn line(&mut self, text: &str) -> editio::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        writeln!(self.stdout, "{text}").map_err(Error::io("<stdout>"))
+    }
+
+    /// A JSON record as one line on stdout.
+    pub fn json_line(&mut self, value: &serde_json::Value) -> editio::Result<()> {
+        writeln!(self.stdout, "{value}").map_err(Error::io("<stdout>"))
+    }
+
+    /// A success line, in green when colour is on.
+    pub fn ok(&mut self, text: &str) -> editio::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        writeln!(self.stdout, "{GREEN}{text}{GREEN:#}").map_err(Error::io("<stdout>"))
+    }
+
+    /// One finding, human-readable, on stdout (warnings are suppressed by -q).
+    pub fn diagnostic(&mut self, d: &Diagnostic) -> editio::Result<()> {
+        if self.json {
+            let mut v = serde_json::to_value(d).unwrap_or_default();
+            v["type"] = "finding".into();
+            return self.json_line(&v);
+        }
+        if self.quiet && d.severity == Severity::Warning {
+            return Ok(());
+        }
+        let style = match d.severity {
+            Severity::Error => RED,
+            Severity::Warning => YELLOW,
+        };
+        let w = &mut self.stdout;
+        let io = Error::io("<stdout>");
+        (|| {
+            writeln!(
+                w,
+                "{style}{}[{}]{style:#}: {BOLD}{}{BOLD:#}: {}",
+                d.severity, d.code.id, d.location, d.message
+            )?;
+            if let Some(help) = &d.help {
+                writeln!(w, "  {DIM}help:{DIM:#} {help}")?;
+            }
+            Ok(())
+        })()
+        .map_err(io)
+    }
+
+    /// A fatal error with its causes, on stderr.
+    pub fn fatal(&mut self, err: &Error) {
+        let mut text = format!("{RED}editio: error:{RED:#} {err}");
+        let mut source = std::error::Error::source(err);
+        while let Some(cause) = source {
+            text.push_str(&format!("\n  caused by: {cause}"));
+            source = cause.source();
+        }
+        let _ = writeln!(self.stderr, "{text}");
+    }
+}

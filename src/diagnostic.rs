@@ -1,0 +1,218 @@
+//! Findings as data. Every problem `editio check` (and later `validate` and `verify`) finds is
+//! a [`Diagnostic`] with a stable code, a severity, where it is, and what to do about it. The
+//! codes never change meaning; [`codes::ALL`] lists them for documentation.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a finding is. Errors make `check` exit 1; warnings are reported only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// A stable diagnostic code with a one-line summary of what it means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Code {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id)
+    }
+}
+
+macro_rules! codes {
+    ($($name:ident = $id:literal, $sev:ident, $summary:literal;)*) => {
+        $(
+            #[doc = $summary]
+            pub const $name: Code = Code { id: $id, severity: Severity::$sev, summary: $summary };
+        )*
+        /// Every code editio reports, in order.
+        pub const ALL: &[Code] = &[$($name),*];
+    };
+}
+
+/// The stable codes. `ED1xx`: archive settings; `ED2xx`: edition records; `ED3xx`: sources.
+pub mod codes {
+    use super::{Code, Severity};
+    codes! {
+        CONFIG_SYNTAX = "ED101", Error, "editio.toml is not valid TOML";
+        CONFIG_UNKNOWN_FIELD = "ED102", Error, "editio.toml has a field editio does not know";
+        CONFIG_INVALID = "ED103", Error, "editio.toml has a missing or invalid value";
+        RECORD_MISSING = "ED201", Error, "an edition folder has no edition.toml";
+        RECORD_SYNTAX = "ED202", Error, "edition.toml is not valid TOML";
+        RECORD_UNKNOWN_FIELD = "ED203", Error, "edition.toml has a field editio does not know";
+        RECORD_INVALID = "ED204", Error, "edition.toml has a value of the wrong type or form";
+        RECORD_TO_FILL = "ED205", Error, "required metadata is missing or still to be filled";
+        RECORD_OPTIONAL_TO_FILL = "ED206", Warning, "optional metadata is marked as still to be filled";
+        RECORD_NO_EVIDENCE = "ED207", Warning, "an inferred or uncertain fact gives no evidence";
+        RECORD_ID_MISMATCH = "ED208", Error, "the record's id differs from its folder name";
+        SOURCE_MISSING = "ED301", Error, "an edition has no source.txt";
+        SOURCE_SIZE = "ED302", Error, "source.txt's size differs from the recorded size";
+        SOURCE_CHECKSUM = "ED303", Error, "source.txt's SHA-256 differs from the recorded one";
+        SOURCE_DECODE = "ED304", Error, "source.txt cannot be decoded with the recorded encoding";
+        SOURCE_DUPLICATE = "ED305", Warning, "two editions record the same source bytes";
+        STRAY_ENTRY = "ED306", Warning, "editions/ holds something that is not an edition folder";
+    }
+}
+
+/// Where a finding is: a file, and when known the line and column (1-based) or byte offset.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub path: PathBuf,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<usize>,
+}
+
+impl Location {
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Location {
+            path: path.into(),
+            line: None,
+            column: None,
+            offset: None,
+        }
+    }
+
+    /// A position in `text` (the contents of `path`), given as a byte offset.
+    pub fn at_offset(path: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
+        let (line, column) = line_column(text, offset);
+        Location {
+            path: path.into(),
+            line: Some(line),
+            column: Some(column),
+            offset: Some(offset),
+        }
+    }
+
+    /// The same location, with its path shown relative to `base` when it lies inside it.
+    pub fn relative_to(mut self, base: &Path) -> Self {
+        if let Ok(rel) = self.path.strip_prefix(base) {
+            self.path = rel.to_path_buf();
+        }
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        match (self.line, self.column, self.offset) {
+            (Some(l), Some(c), _) => write!(f, ":{l}:{c}"),
+            (Some(l), None, _) => write!(f, ":{l}"),
+            (None, _, Some(o)) => write!(f, " (byte {o})"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// The edition the finding is about, when it is about one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
+    pub location: Location,
+    pub message: String,
+    /// What the user can do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity,
+            edition: None,
+            location,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn for_edition(mut self, id: impl Into<String>) -> Self {
+        self.edition = Some(id.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}[{}]: {}: {}",
+            self.severity, self.code.id, self.location, self.message
+        )?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters_not_bytes() {
+        let text = "ab\n“c”d";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 3), (2, 1));
+        // 'd' sits after two 3-byte quotation marks and 'c'.
+        assert_eq!(line_column(text, 3 + 3 + 1 + 3), (2, 4));
+    }
+
+    #[test]
+    fn codes_are_unique() {
+        let mut ids: Vec<_> = codes::ALL.iter().map(|c| c.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), codes::ALL.len());
+    }
+}

@@ -1,0 +1,97 @@
+//! Typed errors: what stops a command from running at all. Problems found *in* an archive are
+//! not errors but [`crate::Diagnostic`]s, so that every one of them can be reported.
+
+use std::path::PathBuf;
+
+/// Result with editio's [`enum@Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can stop an editio operation. Each variant names the file involved and,
+/// where there is one, what the user can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(
+        "no editio archive in {} or any folder above it (looked for editio.toml); \
+         run `editio init` to create one, or pass --archive DIR",
+        start.display()
+    )]
+    NoArchive { start: PathBuf },
+
+    #[error("{}: {message}", location)]
+    Invalid { location: String, message: String },
+
+    #[error("{} already holds an editio archive (editio.toml exists); nothing was changed", path.display())]
+    ArchiveExists { path: PathBuf },
+
+    #[error(
+        "'{id}' is not a safe edition id: {reason}; use lowercase ASCII letters, digits and \
+         single hyphens, starting with a letter (for example serge-proofs-1936)"
+    )]
+    BadId { id: String, reason: &'static str },
+
+    #[error(
+        "edition '{id}' already exists at {}; choose another --id, or remove that folder first",
+        path.display()
+    )]
+    EditionExists { id: String, path: PathBuf },
+
+    #[error(
+        "{} is already recorded as edition '{existing}' (same SHA-256 {sha256}); \
+         a source is recorded once",
+        path.display()
+    )]
+    DuplicateSource {
+        path: PathBuf,
+        existing: String,
+        sha256: String,
+    },
+
+    #[error("{} is empty (0 bytes): there is nothing to record", path.display())]
+    EmptySource { path: PathBuf },
+
+    #[error(
+        "{}: not valid UTF-8 at byte offset {offset} (line {line}); if the file is in another \
+         encoding, name it with --encoding (for example --encoding windows-1252)",
+        path.display()
+    )]
+    NotUtf8 {
+        path: PathBuf,
+        offset: usize,
+        line: usize,
+    },
+
+    #[error(
+        "unknown encoding '{label}'; use a WHATWG encoding label such as utf-8, windows-1252, \
+         iso-8859-2, koi8-r or shift_jis"
+    )]
+    UnknownEncoding { label: String },
+
+    #[error(
+        "{}: cannot be decoded as {encoding}: malformed bytes at byte offset {offset}; \
+         check the --encoding you named",
+        path.display()
+    )]
+    Undecodable {
+        path: PathBuf,
+        encoding: &'static str,
+        offset: usize,
+    },
+
+    #[error("{}: {message}", path.display())]
+    Template { path: PathBuf, message: String },
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it happened on.
+    pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { path, source }
+    }
+}

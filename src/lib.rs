@@ -1,0 +1,29 @@
+//! editio: scholarly digital-edition archives, from received source texts to TEI P5,
+//! reading copies and verifiable archival packages.
+//!
+//! The library holds all of the logic; the `editio` binary only parses arguments, calls into
+//! it and prints. Data goes one way:
+//!
+//! ```text
+//! load (editions/<id>/ + register) -> model -> passes -> renderers (export/) -> archive
+//! ```
+//!
+//! - [`model`]: the archive settings (`editio.toml`) and the provenance record of an edition
+//!   (`edition.toml`), as serde types.
+//! - [`load`]: finds an archive on disk and reads it into the model, turning every problem into
+//!   a [`diagnostic::Diagnostic`] with file, line and column.
+//! - [`ops`]: what the commands do (`init`, `add`, `check`, `build`).
+//! - [`archive`]: digests and safe file writing.
+
+pub mod archive;
+pub mod diagnostic;
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod ops;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use error::{Error, Result};
+
+/// The name and version of this program, as recorded in the files it writes.
+pub const AGENT: &str = concat!("editio ", env!("CARGO_PKG_VERSION"));

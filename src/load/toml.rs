@@ -1,0 +1,125 @@
+//! Reading a TOML file into a typed value, reporting syntax errors, type errors and every
+//! unknown field with its line and column.
+
+use crate::diagnostic::{Code, Diagnostic, Location};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+use toml::de::{DeTable, DeValue};
+
+/// The codes to report a file's problems with.
+pub struct Codes {
+    pub syntax: Code,
+    pub unknown_field: Code,
+    pub invalid: Code,
+}
+
+/// Parses `text` (the contents of `path`) as `T`. Returns the value when it could be read, and
+/// every problem found: a syntax error stops reading; unknown fields are all reported.
+pub fn parse<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    codes: &Codes,
+) -> (Option<T>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let at = |span: Option<std::ops::Range<usize>>| match span {
+        Some(span) => Location::at_offset(path, text, span.start),
+        None => Location::file(path),
+    };
+    let table = match DeTable::parse(text) {
+        Ok(table) => table,
+        Err(err) => {
+            diags.push(
+                Diagnostic::new(codes.syntax, at(err.span()), first_line(err.message()))
+                    .with_help("fix the TOML syntax at this place"),
+            );
+            return (None, diags);
+        }
+    };
+    let mut unknown = Vec::new();
+    let deserializer = toml::de::Deserializer::from(table.clone());
+    let value = match serde_ignored::deserialize(deserializer, |p| unknown.push(segments(&p))) {
+        Ok(value) => Some(value),
+        Err(err) => {
+            let err: toml::de::Error = err;
+            diags.push(
+                Diagnostic::new(codes.invalid, at(err.span()), first_line(err.message()))
+                    .with_help("see schemas/edition.schema.json for the expected form"),
+            );
+            None
+        }
+    };
+    for segs in unknown {
+        let span = find_key(table.get_ref(), &segs);
+        diags.push(
+            Diagnostic::new(
+                codes.unknown_field,
+                at(span),
+                format!("unknown field `{}`", segs.join(".")),
+            )
+            .with_help("check the spelling, or remove the field; editio ignores nothing silently"),
+        );
+    }
+    (value, diags)
+}
+
+fn first_line(msg: &str) -> String {
+    msg.lines().next().unwrap_or(msg).trim().to_string()
+}
+
+/// The path serde_ignored reports, as table keys and array indices.
+fn segments(path: &serde_ignored::Path<'_>) -> Vec<String> {
+    use serde_ignored::Path as P;
+    let mut out = match path {
+        P::Root => return Vec::new(),
+        P::Seq { parent, .. }
+        | P::Map { parent, .. }
+        | P::Some { parent }
+        | P::NewtypeStruct { parent }
+        | P::NewtypeVariant { parent } => segments(parent),
+    };
+    match path {
+        P::Seq { index, .. } => out.push(index.to_string()),
+        P::Map { key, .. } => out.push(key.clone()),
+        _ => {}
+    }
+    out
+}
+
+/// Where the key at `segs` (table keys and array indices) stands in `text`, the contents of
+/// `path`; the file alone when it cannot be found.
+pub fn locate(path: &Path, text: &str, segs: &[&str]) -> Location {
+    let segs: Vec<String> = segs.iter().map(|s| s.to_string()).collect();
+    match DeTable::parse(text) {
+        Ok(table) => match find_key(table.get_ref(), &segs) {
+            Some(span) => Location::at_offset(path, text, span.start),
+            None => Location::file(path),
+        },
+        Err(_) => Location::file(path),
+    }
+}
+
+/// The span of the key at `segs` in the parsed table.
+fn find_key(table: &DeTable<'_>, segs: &[String]) -> Option<std::ops::Range<usize>> {
+    let (first, rest) = segs.split_first()?;
+    let (key, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == first)?;
+    if rest.is_empty() {
+        return Some(key.span());
+    }
+    find_in_value(value.get_ref(), rest).or(Some(key.span()))
+}
+
+fn find_in_value(value: &DeValue<'_>, segs: &[String]) -> Option<std::ops::Range<usize>> {
+    match value {
+        DeValue::Table(t) => find_key(t, segs),
+        DeValue::Array(items) => {
+            let (first, rest) = segs.split_first()?;
+            let item = items.get(first.parse::<usize>().ok()?)?;
+            if rest.is_empty() {
+                Some(item.span())
+            } else {
+                find_in_value(item.get_ref(), rest)
+            }
+        }
+        _ => None,
+    }
+}

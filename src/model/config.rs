@@ -1,0 +1,76 @@
+//! `editio.toml`: the settings of one archive, the organisation that keeps it and how its
+//! identifiers are formed.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The whole of `editio.toml`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Config {
+    pub archive: ArchiveSettings,
+    #[serde(default)]
+    pub build: BuildSettings,
+}
+
+/// Who keeps the archive and how it names things.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ArchiveSettings {
+    /// The archive's name, as publisher of its editions.
+    pub name: String,
+    /// The organisation that keeps the archive (BagIt `Source-Organization`).
+    pub organisation: String,
+    /// Whom to contact about the archive.
+    pub contact: Contact,
+    /// The default licence of the encodings (TEI, reading copies), as an SPDX identifier.
+    pub licence: String,
+    /// The base URI from which edition identifiers are formed (`<base_uri><id>`).
+    pub base_uri: String,
+}
+
+/// A contact person or office.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Settings for `editio build`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct BuildSettings {
+    /// Also print each edition to PDF (needs Chromium).
+    #[serde(default)]
+    pub pdf: bool,
+}
+
+impl Config {
+    /// Problems with the values (not the form) of the settings, as (field, message).
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let a = &self.archive;
+        for (field, value) in [
+            ("archive.name", &a.name),
+            ("archive.organisation", &a.organisation),
+            ("archive.contact.name", &a.contact.name),
+            ("archive.licence", &a.licence),
+            ("archive.base_uri", &a.base_uri),
+        ] {
+            if value.trim().is_empty() {
+                out.push((field, format!("{field} is empty: fill it in")));
+            }
+        }
+        if !a.base_uri.is_empty() && !a.base_uri.contains(':') {
+            out.push((
+                "archive.base_uri",
+                format!("base_uri '{}' is not an absolute URI", a.base_uri),
+            ));
+        }
+        out
+    }
+}

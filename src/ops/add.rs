@@ -1,0 +1,196 @@
+//! `editio add`: records a received file as a new edition, byte for byte, with its size,
+//! SHA-256 and a starting provenance record that says what is still to be filled in.
+
+use crate::archive::digest;
+use crate::error::{Error, Result};
+use crate::load::{Archive, RECORD_FILE, SOURCE_FILE};
+use crate::model;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What the user told `editio add`.
+#[derive(Clone, Debug, Default)]
+pub struct AddOptions {
+    pub file: PathBuf,
+    pub id: String,
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub language: Option<String>,
+    /// The encoding to decode the file from, when it is not UTF-8 (a WHATWG label).
+    pub encoding: Option<String>,
+    /// Who is recording the file.
+    pub by: Option<String>,
+    /// The date of receipt (ISO 8601); today (UTC) when absent.
+    pub received: Option<String>,
+}
+
+/// What `editio add` recorded.
+#[derive(Clone, Debug)]
+pub struct Added {
+    pub id: String,
+    pub dir: PathBuf,
+    pub size: u64,
+    pub sha256: String,
+    pub encoding: Option<&'static str>,
+}
+
+/// Records `opts.file` in `archive` as edition `opts.id`. On any refusal or failure nothing is
+/// left behind: the edition folder is assembled under a temporary name and renamed into place.
+pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
+    model::check_id(&opts.id).map_err(|reason| Error::BadId {
+        id: opts.id.clone(),
+        reason,
+    })?;
+    let editions = archive.editions_dir();
+    let dir = editions.join(&opts.id);
+    if dir.exists() {
+        return Err(Error::EditionExists {
+            id: opts.id.clone(),
+            path: dir,
+        });
+    }
+    let received = match &opts.received {
+        Some(date) => {
+            model::check_date(date).map_err(|m| Error::Invalid {
+                location: "--received".into(),
+                message: format!("'{date}': {m}"),
+            })?;
+            date.clone()
+        }
+        None => today(),
+    };
+
+    let bytes = std::fs::read(&opts.file).map_err(Error::io(&opts.file))?;
+    if bytes.is_empty() {
+        return Err(Error::EmptySource {
+            path: opts.file.clone(),
+        });
+    }
+    let encoding = check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
+    let sha256 = digest::sha256_bytes(&bytes);
+    if let Some(existing) = archive.edition_with_sha256(&sha256) {
+        return Err(Error::DuplicateSource {
+            path: opts.file.clone(),
+            existing: existing.id.clone(),
+            sha256,
+        });
+    }
+
+    let file_name = opts
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let record = super::toml_templates()
+        .get_template("edition.toml")
+        .and_then(|t| {
+            t.render(minijinja::context! {
+                id => &opts.id,
+                title => &opts.title,
+                language => &opts.language,
+                authors => &opts.authors,
+                file_name => file_name,
+                received_date => received,
+                by => &opts.by,
+                size => bytes.len(),
+                sha256 => &sha256,
+                encoding => encoding,
+            })
+        })
+        .map_err(|e| Error::Template {
+            path: dir.join(RECORD_FILE),
+            message: e.to_string(),
+        })?;
+
+    std::fs::create_dir_all(&editions).map_err(Error::io(&editions))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".editio-add-")
+        .tempdir_in(&editions)
+        .map_err(Error::io(&editions))?;
+    write_synced(&tmp.path().join(SOURCE_FILE), &bytes)?;
+    write_synced(&tmp.path().join(RECORD_FILE), record.as_bytes())?;
+    // The temporary folder is removed on every early return; once renamed it is the edition.
+    let staged = tmp.keep();
+    if let Err(source) = std::fs::rename(&staged, &dir) {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(Error::Io { path: dir, source });
+    }
+    Ok(Added {
+        id: opts.id.clone(),
+        dir,
+        size: bytes.len() as u64,
+        sha256,
+        encoding,
+    })
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = std::fs::File::create(path).map_err(Error::io(path))?;
+    f.write_all(bytes).map_err(Error::io(path))?;
+    f.sync_all().map_err(Error::io(path))
+}
+
+/// Checks that `bytes` decode: as UTF-8, or from the named encoding. Returns the canonical
+/// name of a non-UTF-8 encoding, to be recorded.
+pub fn check_decodable(
+    path: &Path,
+    bytes: &[u8],
+    label: Option<&str>,
+) -> Result<Option<&'static str>> {
+    match label {
+        None => std::str::from_utf8(bytes).map(|_| None).map_err(|e| {
+            let offset = e.valid_up_to();
+            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            Error::NotUtf8 {
+                path: path.to_path_buf(),
+                offset,
+                line,
+            }
+        }),
+        Some(label) => {
+            let encoding =
+                encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+                    Error::UnknownEncoding {
+                        label: label.to_string(),
+                    }
+                })?;
+            decode(path, bytes, encoding)?;
+            Ok((encoding != encoding_rs::UTF_8).then_some(encoding.name()))
+        }
+    }
+}
+
+/// Decodes `bytes` strictly: a malformed sequence is an error naming its offset.
+pub fn decode(
+    path: &Path,
+    bytes: &[u8],
+    encoding: &'static encoding_rs::Encoding,
+) -> Result<String> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(bytes.len());
+    let mut pos = 0;
+    loop {
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(&bytes[pos..], &mut out, true);
+        pos += read;
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => return Ok(out),
+            encoding_rs::DecoderResult::OutputFull => out.reserve(bytes.len() - pos + 16),
+            encoding_rs::DecoderResult::Malformed(bad, after) => {
+                return Err(Error::Undecodable {
+                    path: path.to_path_buf(),
+                    encoding: encoding.name(),
+                    offset: pos - bad as usize - after as usize,
+                });
+            }
+        }
+    }
+}
+
+fn today() -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::now_utc()
+        .date()
+        .format(&fmt)
+        .expect("a date formats")
+}

@@ -1,0 +1,438 @@
+//! `editio check`: every problem in the archive, not just the first. Settings and records are
+//! read (syntax, unknown fields, types), their values checked (required metadata, dates,
+//! evidence), and every source compared with its recorded size and SHA-256.
+
+use crate::archive::digest;
+use crate::diagnostic::{Code, Diagnostic, Location, codes};
+use crate::error::Result;
+use crate::load::{self, Archive, EditionDir};
+use crate::model::record::{Bibl, BiblKind, Cert, Fact, Record};
+use crate::model::{check_date, check_id};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The outcome of a check.
+#[derive(Debug)]
+pub struct Report {
+    pub archive: Archive,
+    /// Every finding, with paths relative to the archive root, in a stable order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Checks the archive at `root`.
+pub fn check(root: &Path) -> Result<Report> {
+    let (archive, mut diags) = load::archive(root)?;
+    let mut by_sha: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for edition in &archive.editions {
+        diags.extend(check_edition(edition)?);
+        if let Some(record) = &edition.record {
+            by_sha
+                .entry(record.received.sha256.to_ascii_lowercase())
+                .or_default()
+                .push(&edition.id);
+        }
+    }
+    for (sha, ids) in by_sha.iter().filter(|(_, ids)| ids.len() > 1) {
+        for id in ids {
+            let edition = archive.editions.iter().find(|e| e.id == *id);
+            let path = edition.map(|e| e.record_path()).unwrap_or_default();
+            let others: Vec<_> = ids.iter().filter(|o| *o != id).copied().collect();
+            diags.push(
+                Diagnostic::new(
+                    codes::SOURCE_DUPLICATE,
+                    Location::file(path),
+                    format!(
+                        "the same source (SHA-256 {sha}) is also edition {}",
+                        others.join(", ")
+                    ),
+                )
+                .for_edition(*id)
+                .with_help("record each received file once"),
+            );
+        }
+    }
+    let mut diagnostics: Vec<Diagnostic> = diags
+        .into_iter()
+        .map(|mut d| {
+            d.location = d.location.relative_to(root);
+            d
+        })
+        .collect();
+    diagnostics.sort_by(|a, b| {
+        (&a.edition, &a.location.path, a.location.line, a.code.id).cmp(&(
+            &b.edition,
+            &b.location.path,
+            b.location.line,
+            b.code.id,
+        ))
+    });
+    Ok(Report {
+        archive,
+        diagnostics,
+    })
+}
+
+/// Checks one edition: its record's values and its source's bytes.
+pub fn check_edition(edition: &EditionDir) -> Result<Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let source = edition.source_path();
+    let source_meta = std::fs::metadata(&source);
+    if source_meta.as_ref().map_or(true, |m| !m.is_file()) {
+        diags.push(
+            Diagnostic::new(
+                codes::SOURCE_MISSING,
+                Location::file(&source),
+                format!("edition '{}' has no {}", edition.id, load::SOURCE_FILE),
+            )
+            .with_help("restore source.txt from a backup or a released version"),
+        );
+    }
+    if let Some(record) = &edition.record {
+        let path = edition.record_path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for problem in record_problems(record, &edition.id) {
+            let location = load::toml::locate(&path, &text, &problem.at);
+            let mut d = Diagnostic::new(problem.code, location, problem.message);
+            if let Some(help) = problem.help {
+                d = d.with_help(help);
+            }
+            diags.push(d);
+        }
+        if source_meta.is_ok_and(|m| m.is_file()) {
+            diags.extend(source_problems(&source, record)?);
+        }
+    }
+    Ok(diags
+        .into_iter()
+        .map(|d| d.for_edition(&edition.id))
+        .collect())
+}
+
+/// A problem with a record's values, and the key it is at.
+struct Problem {
+    code: Code,
+    at: Vec<&'static str>,
+    message: String,
+    help: Option<String>,
+}
+
+fn problem(code: Code, at: &[&'static str], message: impl Into<String>) -> Problem {
+    Problem {
+        code,
+        at: at.to_vec(),
+        message: message.into(),
+        help: None,
+    }
+}
+
+impl Problem {
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+const TO_FILL_HELP: &str = "fill it in, or say cert = \"unknown\" with what was tried as evidence";
+
+fn record_problems(record: &Record, folder: &str) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if record.id != folder {
+        out.push(
+            problem(
+                codes::RECORD_ID_MISMATCH,
+                &["id"],
+                format!("id '{}' differs from the folder name '{folder}'", record.id),
+            )
+            .help("the id and the folder name must be the same"),
+        );
+    } else if let Err(reason) = check_id(&record.id) {
+        out.push(problem(
+            codes::RECORD_INVALID,
+            &["id"],
+            format!("'{}' is not a safe id: {reason}", record.id),
+        ));
+    }
+    if record.title.trim().is_empty() {
+        out.push(problem(
+            codes::RECORD_TO_FILL,
+            &["title"],
+            "the edition has no title",
+        ));
+    }
+    if record.language.trim().is_empty() {
+        out.push(
+            problem(
+                codes::RECORD_TO_FILL,
+                &["language"],
+                "the text's language is not given",
+            )
+            .help("give a BCP 47 tag such as en, fr or de"),
+        );
+    } else if !is_language_tag(&record.language) {
+        out.push(problem(
+            codes::RECORD_INVALID,
+            &["language"],
+            format!(
+                "'{}' is not a BCP 47 language tag (en, fr, ru-Latn)",
+                record.language
+            ),
+        ));
+    }
+    if record.contributors.is_empty() {
+        out.push(
+            problem(codes::RECORD_TO_FILL, &["contributors"], "no contributors are recorded")
+                .help("add the author; for an anonymous text, name = \"Anonymous\" with cert = \"unknown\""),
+        );
+    }
+    for c in &record.contributors {
+        if c.name.trim().is_empty() || c.cert == Cert::Todo {
+            out.push(
+                problem(
+                    codes::RECORD_TO_FILL,
+                    &["contributors"],
+                    format!(
+                        "a contributor ({}) is still to be filled in",
+                        c.role.label()
+                    ),
+                )
+                .help("give the name and say how it is known (cert, evidence)"),
+            );
+        } else if matches!(c.cert, Cert::Inferred | Cert::Uncertain) && c.evidence.is_none() {
+            out.push(problem(
+                codes::RECORD_NO_EVIDENCE,
+                &["contributors"],
+                format!(
+                    "contributor '{}' is {} but gives no evidence",
+                    c.name,
+                    cert_word(c.cert)
+                ),
+            ));
+        }
+    }
+    bibl_problems(&record.source, "source", true, &mut out);
+    if let Some(t) = &record.transcription {
+        bibl_problems(t, "transcription", true, &mut out);
+    }
+    let r = &record.received;
+    fact_problems(&r.date, &["received", "date"], true, true, &mut out);
+    fact_problems(&r.by, &["received", "by"], false, false, &mut out);
+    fact_problems(&r.route, &["received", "route"], true, false, &mut out);
+    if r.sha256.len() != 64 || !r.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        out.push(problem(
+            codes::RECORD_INVALID,
+            &["received", "sha256"],
+            "sha256 is not 64 hexadecimal digits",
+        ));
+    }
+    if let Some(label) = &r.encoding
+        && encoding_rs::Encoding::for_label(label.as_bytes()).is_none()
+    {
+        out.push(problem(
+            codes::RECORD_INVALID,
+            &["received", "encoding"],
+            format!("unknown encoding '{label}'"),
+        ));
+    }
+    fact_problems(
+        &record.rights.source,
+        &["rights", "source"],
+        true,
+        false,
+        &mut out,
+    );
+    if let Some(f) = &record.rights.source_licence {
+        fact_problems(f, &["rights", "source_licence"], false, false, &mut out);
+    }
+    for change in &record.history {
+        if let Err(m) = check_date(&change.date) {
+            out.push(problem(
+                codes::RECORD_INVALID,
+                &["history"],
+                format!("history date '{}': {m}", change.date),
+            ));
+        }
+    }
+    out
+}
+
+fn bibl_problems(bibl: &Bibl, table: &'static str, required: bool, out: &mut Vec<Problem>) {
+    if bibl.kind == BiblKind::Todo {
+        out.push(
+            problem(
+                codes::RECORD_TO_FILL,
+                &[table, "kind"],
+                format!("{table}.kind is still to be filled in"),
+            )
+            .help("one of book, article, web-page, manuscript, other"),
+        );
+    }
+    for (name, fact) in bibl.facts() {
+        let required = required && name == "title";
+        let is_date = name == "date";
+        fact_problems(fact, &[table, name], required, is_date, out);
+    }
+}
+
+fn fact_problems(
+    fact: &Fact,
+    at: &[&'static str],
+    required: bool,
+    date: bool,
+    out: &mut Vec<Problem>,
+) {
+    let field = at.join(".");
+    let has_value = fact.value.as_deref().is_some_and(|v| !v.trim().is_empty());
+    match fact.cert {
+        Cert::Todo => {
+            let code = if required {
+                codes::RECORD_TO_FILL
+            } else {
+                codes::RECORD_OPTIONAL_TO_FILL
+            };
+            out.push(
+                problem(code, at, format!("{field} is still to be filled in")).help(TO_FILL_HELP),
+            );
+        }
+        Cert::Unknown if has_value => out.push(
+            problem(
+                codes::RECORD_INVALID,
+                at,
+                format!("{field} has a value but cert = \"unknown\""),
+            )
+            .help("if the value is known, say how sure it is: confirmed, inferred or uncertain"),
+        ),
+        Cert::Unknown => {
+            if required && fact.evidence.is_none() {
+                out.push(problem(
+                    codes::RECORD_NO_EVIDENCE,
+                    at,
+                    format!("{field} is unknown; say what was tried as evidence"),
+                ));
+            }
+        }
+        cert => {
+            if !has_value {
+                out.push(
+                    problem(
+                        codes::RECORD_INVALID,
+                        at,
+                        format!("{field} is {} but has no value", cert_word(cert)),
+                    )
+                    .help("give the value, or set cert = \"unknown\""),
+                );
+            } else if date {
+                let value = fact.value.as_deref().unwrap_or_default();
+                if let Err(m) = check_date(value) {
+                    out.push(problem(
+                        codes::RECORD_INVALID,
+                        at,
+                        format!("{field} '{value}': {m}"),
+                    ));
+                }
+            }
+            if matches!(cert, Cert::Inferred | Cert::Uncertain) && fact.evidence.is_none() {
+                out.push(problem(
+                    codes::RECORD_NO_EVIDENCE,
+                    at,
+                    format!("{field} is {} but gives no evidence", cert_word(cert)),
+                ));
+            }
+        }
+    }
+}
+
+fn cert_word(cert: Cert) -> &'static str {
+    match cert {
+        Cert::Confirmed => "confirmed",
+        Cert::Inferred => "inferred",
+        Cert::Uncertain => "uncertain",
+        Cert::Unknown => "unknown",
+        Cert::Todo => "to be filled",
+    }
+}
+
+/// A well-formed BCP 47 tag, in the simple form editions use: a 2–3 letter language and
+/// optional subtags of 2–8 letters or digits.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let lang = parts.next().unwrap_or_default();
+    (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Compares the source with its record: size, SHA-256 and decodability.
+fn source_problems(source: &Path, record: &Record) -> Result<Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    let (size, sha256) = digest::sha256_file(source)?;
+    let r = &record.received;
+    if size != r.size {
+        out.push(
+            Diagnostic::new(
+                codes::SOURCE_SIZE,
+                Location::file(source),
+                format!("source.txt has {size} bytes; the record says {}", r.size),
+            )
+            .with_help(
+                "source.txt must never change: restore it from a backup or a released version",
+            ),
+        );
+    }
+    if !sha256.eq_ignore_ascii_case(&r.sha256) {
+        out.push(
+            Diagnostic::new(
+                codes::SOURCE_CHECKSUM,
+                Location::file(source),
+                format!(
+                    "source.txt has SHA-256 {sha256}; the record says {}",
+                    r.sha256
+                ),
+            )
+            .with_help(
+                "source.txt must never change: restore it from a backup or a released version",
+            ),
+        );
+    } else if let Err(e) = read_source_text(source, record) {
+        out.push(Diagnostic::new(
+            codes::SOURCE_DECODE,
+            Location::file(source),
+            e.to_string(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Reads and decodes an edition's source with the encoding its record names.
+pub fn read_source_text(source: &Path, record: &Record) -> Result<String> {
+    let bytes = std::fs::read(source).map_err(crate::Error::io(source))?;
+    let label = record.received.encoding.as_deref();
+    super::add::check_decodable(source, &bytes, label)?;
+    let encoding = label
+        .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
+        .unwrap_or(encoding_rs::UTF_8);
+    super::add::decode(source, &bytes, encoding)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_language_tag;
+
+    #[test]
+    fn language_tags() {
+        for good in ["en", "fr", "ru-Latn", "en-GB", "yue"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in ["", "e", "english-language-x", "en_GB", "e1"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,5 @@
+mod add;
+mod check;
+mod cli;
+mod init;
+pub mod util;

@@ -1,0 +1,83 @@
+//! Shared helpers: a copy of the bundled archive in a temporary folder, and the binary.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// The repository root (where the bundled archive is).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `shared/` folder beside the repository, when present.
+pub fn shared() -> Option<PathBuf> {
+    let dir = repo().join("../shared");
+    dir.is_dir().then_some(dir)
+}
+
+/// The `editio` binary, run in `dir`, with colour off.
+pub fn editio(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("editio").expect("the binary is built");
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// A copy of the bundled archive (settings and editions) in a new temporary folder.
+pub fn bundled_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(repo().join("editio.toml"), tmp.path().join("editio.toml")).unwrap();
+    copy_dir(&repo().join("editions"), &tmp.path().join("editions"));
+    tmp
+}
+
+/// A new, empty archive made with `editio init`.
+pub fn empty_archive() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    editio(tmp.path())
+        .args([
+            "init",
+            ".",
+            "--organisation",
+            "Test Library",
+            "--contact",
+            "Archivist",
+        ])
+        .args(["--base-uri", "https://archive.test/id/"])
+        .assert()
+        .success();
+    tmp
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Stdout of a finished command, as text.
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Stderr of a finished command, as text.
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The names in a folder, sorted.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
