@@ -48,7 +48,8 @@ macro_rules! codes {
     };
 }
 
-/// The stable codes. `ED1xx`: archive settings; `ED2xx`: edition records; `ED3xx`: sources.
+/// The stable codes. `ED1xx`: archive settings; `ED2xx`: edition records; `ED3xx`: sources;
+/// `ED4xx`: encoding (passes, TEI).
 pub mod codes {
     use super::{Code, Severity};
     codes! {
@@ -69,6 +70,21 @@ pub mod codes {
         SOURCE_DECODE = "ED304", Error, "source.txt cannot be decoded with the recorded encoding";
         SOURCE_DUPLICATE = "ED305", Warning, "two editions record the same source bytes";
         STRAY_ENTRY = "ED306", Warning, "editions/ holds something that is not an edition folder";
+        CHAR_FORBIDDEN = "ED401", Error, "the source has a character XML 1.0 forbids";
+        POSSIBLE_SLIP = "ED402", Warning, "a likely slip in the source (a digit inside a word); not corrected";
+        CORRECTION_NOT_FOUND = "ED403", Error, "a recorded correction's text is not in the source";
+        NOTE_PHRASE_NOT_FOUND = "ED404", Error, "an editorial note's phrase is not in the source";
+        BLOCK_NOT_FOUND = "ED405", Error, "the record gives a role to a block the source does not have";
+        STRUCTURE_ORDER = "ED406", Error, "front matter must come first and back matter last";
+        ANCHOR_OUT_OF_SEQUENCE = "ED407", Warning, "digits glued to the text were not read as a note anchor";
+        FIDELITY = "ED408", Error, "the TEI text does not reproduce the source";
+        XML_MALFORMED = "ED409", Error, "the file is not well-formed XML";
+        TEI_NAMESPACE = "ED410", Error, "the root is not a TEI element in the TEI namespace";
+        DUPLICATE_ID = "ED411", Error, "an xml:id is used twice";
+        POINTER_UNRESOLVED = "ED412", Error, "a local pointer (#id) points at no element";
+        CHECKSUM_IDNO = "ED413", Error, "the header's SHA-256 does not match the recorded source";
+        SCHEMA_INVALID = "ED414", Error, "the file is not valid against a schema (jing)";
+        EXPORT_STALE = "ED415", Error, "a file in export/ differs from what the build writes";
     }
 }
 

@@ -21,6 +21,9 @@ pub mod error;
 pub mod load;
 pub mod model;
 pub mod ops;
+pub mod passes;
+pub mod render;
+pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::{Error, Result};

@@ -74,6 +74,12 @@ pub enum Command {
     Check,
     /// The main job: check the archive and build every edition's outputs in export/.
     Build,
+    /// List an edition's blocks (paragraphs, headings, front and back matter) with their
+    /// numbers, as [[text.blocks]] in edition.toml counts them.
+    Blocks {
+        /// The edition's id.
+        id: String,
+    },
     /// Print a shell completion script for SHELL.
     Completions {
         #[arg(value_enum)]
@@ -94,6 +100,7 @@ pub fn main() -> ExitCode {
         Command::Add(args) => add::run(&cli.global, args, &mut out),
         Command::Check => check::run(&cli.global, &mut out, false),
         Command::Build => check::run(&cli.global, &mut out, true),
+        Command::Blocks { id } => check::blocks(&cli.global, id, &mut out),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(*shell, &mut cmd, "editio", &mut std::io::stdout());

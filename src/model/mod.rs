@@ -2,9 +2,11 @@
 //! they are written in `editio.toml` and `editions/<id>/edition.toml`.
 
 pub mod config;
+pub mod edition;
 pub mod record;
 
 pub use config::Config;
+pub use edition::{Block, Edition, Inline};
 pub use record::{Cert, Fact, Record};
 
 /// The form an edition id (and a register key) must have: lowercase ASCII letters, digits and

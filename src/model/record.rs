@@ -34,6 +34,131 @@ pub struct Record {
     /// What changed in the edition, and when.
     #[serde(default)]
     pub history: Vec<Change>,
+    /// How the text is laid out and where it starts and ends; what each block is.
+    #[serde(default)]
+    pub text: TextSettings,
+    /// The editor's corrections of slips in the source, applied as `<choice><sic>/<corr>`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
+    /// The editor's notes on the text, placed after a phrase.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<EditorialNote>,
+}
+
+/// How the source's text is read.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct TextSettings {
+    /// How paragraphs are separated in the source; found from the text when `auto`.
+    #[serde(default)]
+    pub paragraphs: ParagraphConvention,
+    /// Whether the text starts at the beginning of the work or part-way through it.
+    #[serde(default)]
+    pub begins: Boundary,
+    /// Whether the text ends at the end of the work or part-way through it.
+    #[serde(default)]
+    pub ends: Boundary,
+    /// What the text's boundaries are, in words (`the middle of chapter 14`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excerpt_note: Option<String>,
+    /// What each block is, where the automatic reading is not what the editor wants. The
+    /// record wins over the automatic reading.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<BlockRole>,
+}
+
+/// How paragraphs are separated in a source.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParagraphConvention {
+    /// Blank lines if the text has any, otherwise single line breaks.
+    #[default]
+    Auto,
+    /// A blank line ends a paragraph; a single line break inside one is kept as a line break.
+    BlankLines,
+    /// Every line is a paragraph.
+    Lines,
+}
+
+/// Where a text starts or ends relative to the work it is from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Boundary {
+    /// At the work's own beginning or end (or a natural break).
+    #[default]
+    Complete,
+    /// Part-way through the work, between sentences.
+    MidText,
+    /// Part-way through a sentence.
+    MidSentence,
+}
+
+/// The editor's word on what one block of the source is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct BlockRole {
+    /// The block's number: paragraphs and headings counted from 1 in source order.
+    pub block: usize,
+    pub role: BlockKind,
+    /// Why, for the encoding description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// What a block of the source is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockKind {
+    /// A paragraph of the work.
+    Paragraph,
+    /// A heading of the work.
+    Heading,
+    /// A title line (front matter).
+    Title,
+    /// An editorial headnote by a later editor or publisher (front matter).
+    Headnote,
+    /// A credit line, such as a translator's (back matter).
+    Credit,
+    /// A note about the source or its publication (back matter).
+    SourceNote,
+    /// A link to another copy (back matter).
+    Link,
+    /// Not part of the work nor about it (a website's footer): left out, and said so.
+    Omit,
+}
+
+/// A correction of a slip in the source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Correction {
+    /// The text as it stands in the source.
+    pub sic: String,
+    /// The corrected reading.
+    pub corr: String,
+    /// Which occurrence of `sic` to correct, counting from 1; every occurrence when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurrence: Option<usize>,
+    /// Who made the correction.
+    pub by: String,
+    /// How sure the correction is.
+    pub cert: Cert,
+    /// Why: the evidence for the corrected reading.
+    pub reason: String,
+}
+
+/// An editorial note, placed after the first occurrence of a phrase.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct EditorialNote {
+    /// The phrase the note follows, exactly as in the source.
+    pub after: String,
+    /// Which occurrence of the phrase, counting from 1 (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurrence: Option<usize>,
+    /// The note.
+    pub text: String,
+    /// Who wrote it.
+    pub by: String,
 }
 
 /// How sure a fact is.

@@ -1,13 +1,23 @@
-//! `editio build`: the main job. Checks the archive, then turns every edition into its outputs
-//! under `export/`.
+//! `editio build`: the main job. Checks the archive, loads every edition into the model, runs
+//! the passes, and writes each renderer's output under `export/`. Files whose bytes would not
+//! change are not rewritten.
 
-use crate::error::Result;
-use std::path::Path;
+use crate::archive::write;
+use crate::error::{Error, Result};
+use crate::load::EditionDir;
+use crate::model::{Config, Edition};
+use crate::render::{self, RenderContext};
+use std::path::{Path, PathBuf};
+
+/// The folder the build writes to, under the archive root.
+pub const EXPORT_DIR: &str = "export";
 
 /// What a build did.
 #[derive(Debug)]
 pub struct BuildReport {
     pub check: super::check::Report,
+    /// Files written (relative to the archive root), and whether each changed.
+    pub written: Vec<(PathBuf, bool)>,
 }
 
 impl BuildReport {
@@ -17,8 +27,47 @@ impl BuildReport {
     }
 }
 
+/// An edition after the passes, with its rendered TEI.
+#[derive(Debug)]
+pub struct Built {
+    pub edition: Edition,
+    pub tei: Vec<u8>,
+}
+
+/// Loads one edition and runs the passes and the TEI renderer, in memory.
+pub fn build_edition(dir: &EditionDir, config: &Config) -> Result<Option<Built>> {
+    let Some(record) = dir.record.clone() else {
+        return Ok(None);
+    };
+    let source = dir.source_path();
+    let raw = std::fs::read(&source).map_err(Error::io(&source))?;
+    let mut edition = Edition::new(dir.id.clone(), record, source, raw);
+    crate::passes::run_all(&mut edition);
+    let ctx = RenderContext { config };
+    let tei = render::tei::render(&edition, &ctx);
+    let fidelity = crate::validate::fidelity::check(&tei, &edition.text);
+    edition.findings.extend(fidelity.into_iter().map(|mut d| {
+        d.location.path = edition.source_path.clone();
+        d
+    }));
+    Ok(Some(Built { edition, tei }))
+}
+
 /// Builds the archive at `root`. An archive with errors is not built.
 pub fn build(root: &Path) -> Result<BuildReport> {
     let check = super::check::check(root)?;
-    Ok(BuildReport { check })
+    let mut written = Vec::new();
+    if check.errors() > 0 {
+        return Ok(BuildReport { check, written });
+    }
+    let tei_dir = root.join(EXPORT_DIR).join("tei");
+    for built in &check.built {
+        let path = tei_dir.join(format!("{}.xml", built.edition.id));
+        let changed = write::if_changed(&path, &built.tei)?;
+        written.push((
+            path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+            changed,
+        ));
+    }
+    Ok(BuildReport { check, written })
 }

@@ -17,6 +17,8 @@ pub struct Report {
     pub archive: Archive,
     /// Every finding, with paths relative to the archive root, in a stable order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Every edition whose record and source are sound, shaped by the passes and rendered.
+    pub built: Vec<super::build::Built>,
 }
 
 impl Report {
@@ -32,8 +34,24 @@ impl Report {
 pub fn check(root: &Path) -> Result<Report> {
     let (archive, mut diags) = load::archive(root)?;
     let mut by_sha: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    let mut built = Vec::new();
     for edition in &archive.editions {
-        diags.extend(check_edition(edition)?);
+        let found = check_edition(edition)?;
+        let sound = !found.iter().any(Diagnostic::is_error);
+        diags.extend(found);
+        if sound
+            && let Some(config) = &archive.config
+            && let Some(b) = super::build::build_edition(edition, config)?
+        {
+            diags.extend(
+                b.edition
+                    .findings
+                    .iter()
+                    .cloned()
+                    .map(|d| d.for_edition(&edition.id)),
+            );
+            built.push(b);
+        }
         if let Some(record) = &edition.record {
             by_sha
                 .entry(record.received.sha256.to_ascii_lowercase())
@@ -78,6 +96,7 @@ pub fn check(root: &Path) -> Result<Report> {
     Ok(Report {
         archive,
         diagnostics,
+        built,
     })
 }
 

@@ -1,0 +1,200 @@
+//! The edition model: one source text and its record, as the passes shape it and the
+//! renderers write it. Text is held as blocks (paragraphs, headings, front and back matter),
+//! each a sequence of inlines; the passes only ever split a `Text` inline into finer ones, so
+//! the characters of the source are never lost on the way.
+
+use super::record::{BlockKind, Cert, Record};
+use crate::diagnostic::Diagnostic;
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// One edition, loaded and shaped by the passes.
+#[derive(Clone, Debug)]
+pub struct Edition {
+    pub id: String,
+    pub record: Record,
+    /// Where the source is, for findings.
+    pub source_path: PathBuf,
+    /// The source's bytes as received.
+    pub raw: Vec<u8>,
+    /// The source decoded and normalized (set by the normalize pass).
+    pub text: String,
+    /// The text's blocks in source order (set by the structure pass).
+    pub blocks: Vec<Block>,
+    /// What the passes did, for the encoding description.
+    pub log: PassLog,
+    /// What the passes found wrong or worth the editor's attention.
+    pub findings: Vec<Diagnostic>,
+}
+
+impl Edition {
+    pub fn new(id: String, record: Record, source_path: PathBuf, raw: Vec<u8>) -> Self {
+        Edition {
+            id,
+            record,
+            source_path,
+            raw,
+            text: String::new(),
+            blocks: Vec::new(),
+            log: PassLog::default(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// Blocks in one region, in source order.
+    pub fn region(&self, region: Region) -> impl Iterator<Item = &Block> {
+        self.blocks.iter().filter(move |b| b.region() == region)
+    }
+}
+
+/// What the passes did, in numbers and words, for `encodingDesc`.
+#[derive(Clone, Debug, Default)]
+pub struct PassLog {
+    /// Line endings rewritten to LF.
+    pub line_endings_normalized: usize,
+    /// Characters changed by Unicode NFC.
+    pub nfc_changes: usize,
+    /// Whether a byte-order mark was removed.
+    pub bom_removed: bool,
+    /// The paragraph convention found or given.
+    pub paragraphs: &'static str,
+    /// Note anchors found, and their numbers' range.
+    pub note_anchors: Vec<u32>,
+    /// Candidates that looked like anchors but were not read as such.
+    pub anchors_rejected: usize,
+    /// Corrections applied (index into the record's corrections, and how many places).
+    pub corrections_applied: Vec<(usize, usize)>,
+    /// Editorial notes placed.
+    pub notes_placed: usize,
+    /// Where the text's boundaries are mid-way through the work.
+    pub excerpt: Excerpt,
+}
+
+/// Where an excerpt starts and ends mid-way.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Excerpt {
+    pub begins_midway: bool,
+    pub ends_midway: bool,
+    pub ends_mid_sentence: bool,
+}
+
+/// One block of the source: a paragraph, a heading, or a block of front or back matter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    /// Its number in source order, from 1.
+    pub n: usize,
+    pub kind: BlockKind,
+    /// Whether the editor's record decided the kind, or the automatic reading did (and why).
+    pub decided: Decided,
+    /// Where it is in the normalized text.
+    pub span: Range<usize>,
+    pub inlines: Vec<Inline>,
+}
+
+/// Who decided what a block is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decided {
+    Auto(&'static str),
+    Record(Option<String>),
+}
+
+/// The parts of a TEI `<text>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Region {
+    Front,
+    Body,
+    Back,
+    Omitted,
+}
+
+impl Block {
+    pub fn region(&self) -> Region {
+        region_of(self.kind)
+    }
+
+    /// The block's text as in the source: corrections read as the original, editorial
+    /// additions left out.
+    pub fn source_text(&self) -> String {
+        let mut out = String::new();
+        for inline in &self.inlines {
+            inline.push_source_text(&mut out);
+        }
+        out
+    }
+}
+
+/// The region a kind of block belongs to.
+pub fn region_of(kind: BlockKind) -> Region {
+    match kind {
+        BlockKind::Title | BlockKind::Headnote => Region::Front,
+        BlockKind::Paragraph | BlockKind::Heading => Region::Body,
+        BlockKind::Credit | BlockKind::SourceNote | BlockKind::Link => Region::Back,
+        BlockKind::Omit => Region::Omitted,
+    }
+}
+
+/// Kinds of names the names pass marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NameKind {
+    Person,
+    Place,
+    Org,
+    Work,
+}
+
+/// A piece of a block.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Inline {
+    /// Text as in the source.
+    Text(String),
+    /// A line break inside a block.
+    LineBreak,
+    /// A web address in the text.
+    Url(String),
+    /// The original's note reference; the note's text is not in the source.
+    NoteAnchor {
+        /// The note's number.
+        n: u32,
+        /// The characters in the source (`69`, `[25]`, `¹²`).
+        text: String,
+    },
+    /// An editorial correction: the source's reading and the corrected one.
+    Choice {
+        sic: String,
+        corr: String,
+        /// Index into the record's corrections.
+        correction: usize,
+    },
+    /// An editorial note (index into the record's notes).
+    EditorialNote(usize),
+    /// A name linked to the register.
+    Name {
+        kind: NameKind,
+        key: Option<String>,
+        cert: Option<Cert>,
+        content: Vec<Inline>,
+    },
+    /// Material not in the source at this point (an excerpt's boundary).
+    Gap(GapReason),
+}
+
+/// Why material is missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GapReason {
+    ExcerptBegins,
+    ExcerptEnds,
+}
+
+impl Inline {
+    /// Appends this inline's source characters to `out`.
+    pub fn push_source_text(&self, out: &mut String) {
+        match self {
+            Inline::Text(t) | Inline::Url(t) => out.push_str(t),
+            Inline::LineBreak => out.push('\n'),
+            Inline::NoteAnchor { text, .. } => out.push_str(text),
+            Inline::Choice { sic, .. } => out.push_str(sic),
+            Inline::Name { content, .. } => content.iter().for_each(|i| i.push_source_text(out)),
+            Inline::EditorialNote(_) | Inline::Gap(_) => {}
+        }
+    }
+}

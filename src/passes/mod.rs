@@ -1,0 +1,72 @@
+//! The named passes that shape an [`Edition`] between loading and rendering, in order:
+//! normalize → structure → notes → corrections → excerpt. Each pass is one file, reads the
+//! edition and the record, and only refines what earlier passes made.
+
+pub mod corrections;
+pub mod excerpt;
+pub mod normalize;
+pub mod notes;
+pub mod structure;
+
+use crate::model::{Edition, Inline};
+
+/// One pass over an edition. Problems become findings on the edition; a pass returns an
+/// error only when the edition cannot be processed further.
+pub trait Pass {
+    /// The pass's name, as shown in logs and the encoding description.
+    fn name(&self) -> &'static str;
+    fn run(&self, edition: &mut Edition);
+}
+
+/// The passes, in the order they run.
+pub fn all() -> Vec<Box<dyn Pass + Send + Sync>> {
+    vec![
+        Box::new(normalize::Normalize),
+        Box::new(structure::Structure),
+        Box::new(notes::Notes),
+        Box::new(corrections::Corrections),
+        Box::new(excerpt::Excerpt),
+    ]
+}
+
+/// Runs every pass over the edition, stopping after one that leaves an error behind that
+/// makes later passes meaningless (no text).
+pub fn run_all(edition: &mut Edition) {
+    for pass in all() {
+        pass.run(edition);
+        if edition.text.is_empty() && !edition.raw.is_empty() {
+            break;
+        }
+    }
+}
+
+/// Replaces every top-level `Text` inline of `inlines` by what `f` makes of it.
+pub(crate) fn map_text(inlines: &mut Vec<Inline>, mut f: impl FnMut(&str) -> Vec<Inline>) {
+    let old = std::mem::take(inlines);
+    for inline in old {
+        match inline {
+            Inline::Text(t) => inlines.extend(f(&t)),
+            other => inlines.push(other),
+        }
+    }
+}
+
+/// Pushes `text` as a `Text` inline, merging with a preceding `Text` and dropping empties.
+pub(crate) fn push_text(out: &mut Vec<Inline>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    if let Some(Inline::Text(prev)) = out.last_mut() {
+        prev.push_str(text);
+    } else {
+        out.push(Inline::Text(text.to_string()));
+    }
+}
+
+/// Whether the characters around `text[start..end]` make it a whole word (no letter or digit
+/// joined on either side).
+pub(crate) fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}

@@ -1,0 +1,99 @@
+//! Pass 1, normalize: decode the source with its recorded encoding, turn CR LF and CR into LF,
+//! and compose to Unicode NFC. Typographic quotes, dashes and ellipses stay as they are.
+//! Characters XML 1.0 forbids are an error naming their offset; they are never dropped.
+
+use super::Pass;
+use crate::diagnostic::{Diagnostic, Location, codes};
+use crate::model::Edition;
+use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
+
+pub struct Normalize;
+
+impl Pass for Normalize {
+    fn name(&self) -> &'static str {
+        "normalize"
+    }
+
+    fn run(&self, edition: &mut Edition) {
+        let label = edition.record.received.encoding.as_deref();
+        let encoding = label
+            .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
+            .unwrap_or(encoding_rs::UTF_8);
+        let decoded = match crate::ops::add::decode(&edition.source_path, &edition.raw, encoding) {
+            Ok(text) => text,
+            Err(e) => {
+                edition.findings.push(Diagnostic::new(
+                    codes::SOURCE_DECODE,
+                    Location::file(&edition.source_path),
+                    e.to_string(),
+                ));
+                return;
+            }
+        };
+        let mut forbidden = false;
+        for (offset, c) in decoded.char_indices() {
+            if !is_xml_char(c) {
+                forbidden = true;
+                edition.findings.push(
+                    Diagnostic::new(
+                        codes::CHAR_FORBIDDEN,
+                        Location::at_offset(&edition.source_path, &decoded, offset),
+                        format!(
+                            "U+{:04X} at byte offset {offset} is not allowed in XML 1.0",
+                            c as u32
+                        ),
+                    )
+                    .with_help(
+                        "the source is kept as received; record a corrected copy as a new edition",
+                    ),
+                );
+            }
+        }
+        if forbidden {
+            return;
+        }
+        let mut text = decoded.as_str();
+        if let Some(rest) = text.strip_prefix('\u{feff}') {
+            edition.log.bom_removed = true;
+            text = rest;
+        }
+        let crlf = text.matches("\r\n").count();
+        let cr = text.matches('\r').count() - crlf;
+        edition.log.line_endings_normalized = crlf + cr;
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        edition.text = if is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+            text
+        } else {
+            let nfc: String = text.nfc().collect();
+            edition.log.nfc_changes = count_changes(&text, &nfc);
+            nfc
+        };
+    }
+}
+
+/// Whether XML 1.0 allows the character (production `Char`).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// A rough count of characters that NFC changed: the difference in length, or 1 if the
+/// strings differ at the same length.
+fn count_changes(before: &str, after: &str) -> usize {
+    let (b, a) = (before.chars().count(), after.chars().count());
+    if b != a {
+        b - a
+    } else {
+        usize::from(before != after)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_chars() {
+        assert!(is_xml_char('a') && is_xml_char('\n') && is_xml_char('“'));
+        assert!(!is_xml_char('\u{0}') && !is_xml_char('\u{1b}') && !is_xml_char('\u{FFFE}'));
+    }
+}

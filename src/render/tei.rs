@@ -1,0 +1,858 @@
+//! The TEI P5 renderer: the deposit-grade XML of one edition, with a full `teiHeader` built
+//! from the provenance record and a `<text>` built from the shaped model. Output is
+//! pretty-printed with stable indentation and deterministic: the same edition always gives
+//! the same bytes.
+
+use super::xml::{Mixed, Xml};
+use super::{RenderContext, language_name, licence_url, slug};
+use crate::model::edition::{GapReason, NameKind, Region};
+use crate::model::record::{Bibl, BiblKind, BlockKind, Cert, ContributorKind, Fact, Role};
+use crate::model::{Block, Edition, Inline};
+
+/// The TEI namespace.
+pub const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
+
+/// The published location of tei_all, for editors that read `xml-model`.
+const TEI_ALL: &str = "https://www.tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng";
+
+/// Renders an edition as TEI.
+pub fn render(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
+    let mut x = Xml::new();
+    x.decl();
+    x.pi(&format!(
+        "xml-model href=\"{TEI_ALL}\" type=\"application/xml\" schematypens=\"http://relaxng.org/ns/structure/1.0\""
+    ));
+    let r = &edition.record;
+    x.open(
+        "TEI",
+        &[
+            ("xmlns", TEI_NS),
+            ("xml:id", &edition.id),
+            ("xml:lang", &r.language),
+        ],
+    );
+    header(&mut x, edition, ctx);
+    text(&mut x, edition);
+    x.close("TEI");
+    x.finish()
+}
+
+/// The `xml:id` of the responsibility statement for a person or body named in `by` fields.
+pub fn resp_id(by: &str) -> String {
+    format!("resp-{}", slug(by))
+}
+
+/// Everyone named as responsible for corrections, notes or changes, in first-seen order.
+fn responsible(edition: &Edition) -> Vec<&str> {
+    let r = &edition.record;
+    let mut out: Vec<&str> = Vec::new();
+    let names = r
+        .corrections
+        .iter()
+        .map(|c| c.by.as_str())
+        .chain(r.notes.iter().map(|n| n.by.as_str()))
+        .chain(r.history.iter().filter_map(|h| h.by.as_deref()));
+    for name in names {
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// The date of the latest change, which is the date of this encoding.
+fn edition_date(edition: &Edition) -> Option<&str> {
+    edition.record.history.iter().map(|h| h.date.as_str()).max()
+}
+
+fn cert_attr(cert: Cert) -> Option<&'static str> {
+    match cert {
+        Cert::Confirmed => None,
+        c => Some(c.tei()),
+    }
+}
+
+fn header(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
+    let r = &edition.record;
+    let archive = &ctx.config.archive;
+    x.open("teiHeader", &[]);
+    x.open("fileDesc", &[]);
+
+    x.open("titleStmt", &[]);
+    x.leaf("title", &[("type", "main")], &r.title);
+    if let Some(sub) = &r.subtitle {
+        x.leaf("title", &[("type", "sub")], sub);
+    }
+    for c in r.contributors.iter().filter(|c| c.role == Role::Author) {
+        let cert = cert_attr(c.cert);
+        let mut attrs = vec![];
+        if let Some(cert) = cert {
+            attrs.push(("cert", cert));
+        }
+        x.leaf("author", &attrs, &c.name);
+    }
+    for c in r.contributors.iter().filter(|c| c.role != Role::Author) {
+        x.open("respStmt", &[]);
+        let resp = c
+            .role_note
+            .clone()
+            .unwrap_or_else(|| role_phrase(c.role).to_string());
+        x.leaf("resp", &[], &resp);
+        let el = match c.kind {
+            ContributorKind::Person => "persName",
+            ContributorKind::Organisation => "orgName",
+        };
+        let mut attrs = vec![];
+        if let Some(cert) = cert_attr(c.cert) {
+            attrs.push(("cert", cert));
+        }
+        x.leaf(el, &attrs, &c.name);
+        x.close("respStmt");
+    }
+    for by in responsible(edition) {
+        let id = resp_id(by);
+        x.open("respStmt", &[("xml:id", &id)]);
+        x.leaf("resp", &[], "recorded, encoded and corrected the edition");
+        x.leaf("name", &[], by);
+        x.close("respStmt");
+    }
+    x.close("titleStmt");
+
+    x.open("editionStmt", &[]);
+    x.mixed("edition", &[], |m| {
+        m.text(&format!("TEI edition by {}", archive.name));
+        if let Some(date) = edition_date(edition) {
+            m.text(", ");
+            m.leaf("date", &[("when", date)], date);
+        }
+    });
+    x.close("editionStmt");
+
+    x.open("extent", &[]);
+    let size = r.received.size.to_string();
+    x.leaf(
+        "measure",
+        &[("unit", "byte"), ("quantity", &size)],
+        &format!("{size} bytes of source text"),
+    );
+    x.close("extent");
+
+    x.open("publicationStmt", &[]);
+    x.leaf("publisher", &[], &archive.name);
+    x.leaf("distributor", &[], &archive.organisation);
+    if let Some(date) = edition_date(edition) {
+        x.leaf("date", &[("when", date)], date);
+    }
+    x.leaf(
+        "idno",
+        &[("type", "URI")],
+        &format!("{}{}", archive.base_uri, edition.id),
+    );
+    x.leaf("idno", &[("type", "sha256")], &r.received.sha256);
+    let status = if r.rights.source.cert == Cert::Unknown {
+        "unknown"
+    } else {
+        "restricted"
+    };
+    x.open("availability", &[("status", status)]);
+    let licence = r
+        .rights
+        .encoding_licence
+        .as_deref()
+        .unwrap_or(&archive.licence);
+    x.mixed("licence", &[("target", &licence_url(licence))], |m| {
+        m.text(&format!(
+            "The encoding (markup, header and editorial notes): {licence}."
+        ));
+    });
+    x.mixed("p", &[], |m| {
+        m.text("The source text: ");
+        match r.rights.source.known() {
+            Some(v) => m.text(v),
+            None => m.text("rights not established."),
+        }
+        if let Some(e) = &r.rights.source.evidence {
+            m.text(&format!(" ({e})"));
+        }
+    });
+    if let Some(l) = r.rights.source_licence.as_ref().and_then(Fact::known) {
+        x.leaf("p", &[], &format!("Licence of the source text: {l}."));
+    }
+    x.close("availability");
+    x.close("publicationStmt");
+
+    x.open("sourceDesc", &[]);
+    bibl_struct(x, edition);
+    if let Some(t) = &r.transcription {
+        web_bibl(x, t);
+    }
+    received_bibl(x, edition);
+    x.close("sourceDesc");
+    x.close("fileDesc");
+
+    encoding_desc(x, edition);
+
+    x.open("profileDesc", &[]);
+    x.open("langUsage", &[]);
+    x.leaf(
+        "language",
+        &[("ident", &r.language)],
+        language_name(&r.language),
+    );
+    x.close("langUsage");
+    x.close("profileDesc");
+
+    if !r.history.is_empty() {
+        x.open("revisionDesc", &[]);
+        for h in &r.history {
+            let who = h.by.as_deref().map(resp_id);
+            let mut attrs = vec![("when", h.date.as_str())];
+            if let Some(who) = &who {
+                attrs.push(("who", &format!("#{who}")));
+                x.leaf(
+                    "change",
+                    &[("when", &h.date), ("who", &format!("#{who}"))],
+                    &h.change,
+                );
+            } else {
+                x.leaf("change", &attrs, &h.change);
+            }
+        }
+        x.close("revisionDesc");
+    }
+    x.close("teiHeader");
+}
+
+fn role_phrase(role: Role) -> &'static str {
+    match role {
+        Role::Author => "author",
+        Role::Translator => "translated by",
+        Role::Editor => "edited by",
+        Role::Transcriber => "transcribed by",
+        Role::Compiler => "compiled by",
+        Role::Other => "contributor",
+    }
+}
+
+/// Attributes for a fact's element: `@cert` unless confirmed.
+fn fact_attrs(f: &Fact) -> Vec<(&'static str, &'static str)> {
+    cert_attr(f.cert)
+        .map(|c| vec![("cert", c)])
+        .unwrap_or_default()
+}
+
+/// A date element for a fact whose value is an ISO date.
+fn date_fact(x: &mut Xml, f: &Fact) {
+    if let Some(v) = f.known() {
+        let mut attrs = vec![("when", v)];
+        attrs.extend(fact_attrs(f));
+        x.leaf("date", &attrs, v);
+    }
+}
+
+/// Notes of evidence for facts that are not plainly confirmed, and statements of what is unknown.
+fn evidence_notes(x: &mut Xml, facts: &[(&str, &Fact)]) {
+    for (name, f) in facts {
+        let label = name.replace('_', " ");
+        let text = match (f.cert, &f.evidence) {
+            (Cert::Inferred | Cert::Uncertain, Some(e)) => {
+                format!(
+                    "{label} ({}): {e}",
+                    if f.cert == Cert::Inferred {
+                        "inferred"
+                    } else {
+                        "uncertain"
+                    }
+                )
+            }
+            (Cert::Inferred | Cert::Uncertain, None) => format!("{label}: not confirmed."),
+            (Cert::Unknown | Cert::Todo, e) => {
+                format!(
+                    "{label}: unknown.{}",
+                    e.as_ref().map(|e| format!(" {e}")).unwrap_or_default()
+                )
+            }
+            _ => continue,
+        };
+        let kind = if matches!(f.cert, Cert::Unknown | Cert::Todo) {
+            "unknown"
+        } else {
+            "evidence"
+        };
+        x.leaf("note", &[("type", kind)], &text);
+    }
+}
+
+fn bibl_struct(x: &mut Xml, edition: &Edition) {
+    let r = &edition.record;
+    let s = &r.source;
+    let kind = match s.kind {
+        BiblKind::Book => "book",
+        BiblKind::Article => "article",
+        BiblKind::WebPage => "web-page",
+        BiblKind::Manuscript => "manuscript",
+        BiblKind::Other | BiblKind::Todo => "other",
+    };
+    x.open("biblStruct", &[("type", kind)]);
+    let authors = || r.contributors.iter().filter(|c| c.role == Role::Author);
+    let translators = || r.contributors.iter().filter(|c| c.role == Role::Translator);
+    let title = full_title(&s.title, s.subtitle.as_ref());
+    let people = |x: &mut Xml| {
+        for c in authors() {
+            let mut attrs = vec![];
+            if let Some(cert) = cert_attr(c.cert) {
+                attrs.push(("cert", cert));
+            }
+            x.leaf("author", &attrs, &c.name);
+        }
+    };
+    let translator = |x: &mut Xml| {
+        for c in translators() {
+            x.open("respStmt", &[]);
+            x.leaf("resp", &[], "translated by");
+            x.leaf("persName", &[], &c.name);
+            x.close("respStmt");
+        }
+    };
+    let analytic = s.kind == BiblKind::Article
+        || s.container_title
+            .as_ref()
+            .is_some_and(|f| f.known().is_some());
+    if analytic {
+        x.open("analytic", &[]);
+        people(x);
+        if let Some(t) = &title {
+            x.leaf("title", &[("level", "a")], t);
+        }
+        translator(x);
+        x.close("analytic");
+    }
+    x.open("monogr", &[]);
+    if !analytic {
+        people(x);
+        translator(x);
+    }
+    if analytic {
+        let level = if s.kind == BiblKind::Article {
+            "j"
+        } else {
+            "m"
+        };
+        match s
+            .container_title
+            .as_ref()
+            .and_then(|f| f.known().map(|v| (v, f)))
+        {
+            Some((v, f)) => {
+                let mut attrs = vec![("level", level)];
+                attrs.extend(fact_attrs(f));
+                x.leaf("title", &attrs, v);
+            }
+            None => x.leaf("title", &[("level", level)], "[container not known]"),
+        }
+        if let Some((v, f)) = s.editor.as_ref().and_then(|f| f.known().map(|v| (v, f))) {
+            x.leaf("editor", &fact_attrs(f), v);
+        }
+    } else {
+        match &title {
+            Some(t) => {
+                let mut attrs = vec![("level", "m")];
+                attrs.extend(fact_attrs(&s.title));
+                x.leaf("title", &attrs, t);
+            }
+            None => x.leaf("title", &[("level", "m")], "[title not known]"),
+        }
+    }
+    x.open("imprint", &[]);
+    if let Some((v, f)) = s.place.as_ref().and_then(|f| f.known().map(|v| (v, f))) {
+        x.leaf("pubPlace", &fact_attrs(f), v);
+    }
+    if let Some((v, f)) = s.publisher.as_ref().and_then(|f| f.known().map(|v| (v, f))) {
+        x.leaf("publisher", &fact_attrs(f), v);
+    }
+    for (unit, fact) in [("volume", &s.volume), ("issue", &s.issue)] {
+        if let Some((v, f)) = fact.as_ref().and_then(|f| f.known().map(|v| (v, f))) {
+            let mut attrs = vec![("unit", unit)];
+            attrs.extend(fact_attrs(f));
+            x.leaf("biblScope", &attrs, v);
+        }
+    }
+    match &s.date {
+        Some(f) if f.known().is_some() => date_fact(x, f),
+        _ => x.leaf("date", &[], "date not known"),
+    }
+    x.close("imprint");
+    for (unit, fact) in [
+        ("part", &s.part),
+        ("chapter", &s.chapter),
+        ("section", &s.section),
+        ("page", &s.pages),
+    ] {
+        if let Some((v, f)) = fact.as_ref().and_then(|f| f.known().map(|v| (v, f))) {
+            let mut attrs = vec![("unit", unit)];
+            attrs.extend(fact_attrs(f));
+            x.leaf("biblScope", &attrs, v);
+        }
+    }
+    x.close("monogr");
+    let mut facts = s.facts();
+    facts.retain(|(_, f)| f.cert != Cert::Confirmed);
+    evidence_notes(x, &facts);
+    for c in r
+        .contributors
+        .iter()
+        .filter(|c| matches!(c.cert, Cert::Inferred | Cert::Uncertain))
+    {
+        if let Some(e) = &c.evidence {
+            x.leaf(
+                "note",
+                &[("type", "evidence")],
+                &format!("{} ({}): {e}", c.name, c.role.label()),
+            );
+        }
+    }
+    for n in &s.notes {
+        x.leaf("note", &[], n);
+    }
+    x.close("biblStruct");
+}
+
+fn full_title(title: &Fact, subtitle: Option<&Fact>) -> Option<String> {
+    let t = title.known()?;
+    Some(match subtitle.and_then(Fact::known) {
+        Some(sub) => format!("{t}: {sub}"),
+        None => t.to_string(),
+    })
+}
+
+/// The copy the text was taken from (a web page).
+fn web_bibl(x: &mut Xml, t: &Bibl) {
+    x.open("bibl", &[("type", "transcription")]);
+    if let Some(v) = t.title.known() {
+        x.leaf("title", &fact_attrs(&t.title), v);
+    }
+    for fact in [&t.container_title, &t.publisher].into_iter().flatten() {
+        if let Some(v) = fact.known() {
+            x.leaf("publisher", &fact_attrs(fact), v);
+        }
+    }
+    if let Some(d) = &t.date {
+        date_fact(x, d);
+    }
+    if let Some(v) = t.url.as_ref().and_then(Fact::known) {
+        x.leaf("ref", &[("target", v)], v);
+    }
+    let mut facts = t.facts();
+    facts.retain(|(_, f)| f.cert != Cert::Confirmed);
+    evidence_notes(x, &facts);
+    for n in &t.notes {
+        x.leaf("note", &[], n);
+    }
+    x.close("bibl");
+}
+
+/// The received file: its name, size, checksum, and how and when it came.
+fn received_bibl(x: &mut Xml, edition: &Edition) {
+    let rec = &edition.record.received;
+    x.open("bibl", &[("type", "received-file")]);
+    x.leaf("idno", &[("type", "filename")], &rec.file_name);
+    x.leaf("idno", &[("type", "sha256")], &rec.sha256);
+    let size = rec.size.to_string();
+    x.open("extent", &[]);
+    x.leaf(
+        "measure",
+        &[("unit", "byte"), ("quantity", &size)],
+        &format!("{size} bytes"),
+    );
+    x.close("extent");
+    if let Some(v) = rec.date.known() {
+        let mut attrs = vec![("type", "received"), ("when", v)];
+        attrs.extend(fact_attrs(&rec.date));
+        x.leaf("date", &attrs, v);
+    }
+    if let Some(v) = rec.by.known() {
+        x.open("respStmt", &[]);
+        x.leaf("resp", &[], "received and recorded by");
+        x.leaf("name", &fact_attrs(&rec.by), v);
+        x.close("respStmt");
+    }
+    if let Some(v) = rec.route.known() {
+        x.leaf("note", &[("type", "route")], v);
+    }
+    let encoding = rec.encoding.as_deref().unwrap_or("UTF-8");
+    x.leaf(
+        "note",
+        &[("type", "encoding")],
+        &format!("Character encoding as received: {encoding}."),
+    );
+    evidence_notes(x, &[("date received", &rec.date), ("route", &rec.route)]);
+    x.close("bibl");
+}
+
+fn encoding_desc(x: &mut Xml, edition: &Edition) {
+    let r = &edition.record;
+    let log = &edition.log;
+    x.open("encodingDesc", &[]);
+    x.open("appInfo", &[]);
+    x.open(
+        "application",
+        &[("ident", "editio"), ("version", env!("CARGO_PKG_VERSION"))],
+    );
+    x.leaf("label", &[], "editio");
+    x.leaf("desc", &[], "Recorded the source, applied the passes normalize, structure, notes, corrections and excerpt, and wrote this file.");
+    x.close("application");
+    x.close("appInfo");
+    x.open("editorialDecl", &[]);
+
+    x.open("correction", &[]);
+    let applied: Vec<String> = log
+        .corrections_applied
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .filter_map(|(i, n)| {
+            r.corrections
+                .get(*i)
+                .map(|c| format!("“{}” → “{}” ({n}×; {})", c.sic, c.corr, c.reason))
+        })
+        .collect();
+    let text = if applied.is_empty() {
+        "No corrections. Likely slips are reported to the editor, never corrected silently."
+            .to_string()
+    } else {
+        format!(
+            "Corrections recorded by the editor are encoded as choice/sic/corr, with the source's reading in sic: {}. Other likely slips are reported to the editor, never corrected silently.",
+            applied.join("; ")
+        )
+    };
+    x.leaf("p", &[], &text);
+    x.close("correction");
+
+    x.open("normalization", &[]);
+    let mut parts = vec!["The source was decoded and composed to Unicode NFC".to_string()];
+    if log.nfc_changes > 0 {
+        parts.push(format!("({} characters changed)", log.nfc_changes));
+    }
+    if log.line_endings_normalized > 0 {
+        parts.push(format!(
+            "; {} line endings were rewritten as LF",
+            log.line_endings_normalized
+        ));
+    }
+    if log.bom_removed {
+        parts.push("; a byte-order mark was removed".into());
+    }
+    parts.push(". Typographic quotation marks, apostrophes, dashes and ellipses are kept as they stand; spelling is not normalized. The source's bytes are kept unchanged beside this file, with the SHA-256 given in publicationStmt.".into());
+    x.leaf(
+        "p",
+        &[],
+        &parts.join(" ").replace(" ;", ";").replace(" .", "."),
+    );
+    x.close("normalization");
+
+    x.open("quotation", &[("marks", "all")]);
+    x.leaf(
+        "p",
+        &[],
+        "Quotation marks are kept as characters of the text; quotations are not marked up.",
+    );
+    x.close("quotation");
+
+    x.open("segmentation", &[]);
+    let convention = match log.paragraphs {
+        "blank-lines" => {
+            "Paragraphs are separated by blank lines in the source; a single line break inside a paragraph is encoded as lb."
+        }
+        _ => "Each line of the source is one paragraph.",
+    };
+    x.leaf("p", &[], convention);
+    for b in &edition.blocks {
+        let why = match &b.decided {
+            crate::model::edition::Decided::Auto(why) => format!("read automatically: {why}"),
+            crate::model::edition::Decided::Record(Some(why)) => {
+                format!("the editor's decision: {why}")
+            }
+            crate::model::edition::Decided::Record(None) => "the editor's decision".to_string(),
+        };
+        if b.kind != BlockKind::Paragraph {
+            x.leaf(
+                "p",
+                &[],
+                &format!("Block {} is {} ({why}).", b.n, kind_phrase(b.kind)),
+            );
+        }
+    }
+    x.close("segmentation");
+
+    let anchors = &log.note_anchors;
+    if let (Some(first), Some(last)) = (anchors.first(), anchors.last()) {
+        x.leaf(
+            "p",
+            &[("xml:id", "note-anchors")],
+            &format!(
+                "The original's note references ({} anchors, numbered {first}–{last}) are encoded as ref type=\"noteAnchor\" with the number as it stands and no target: the text of the notes is not part of the source.",
+                anchors.len()
+            ),
+        );
+    }
+    let omitted: Vec<String> = edition
+        .region(Region::Omitted)
+        .map(|b| format!("block {} (“{}”)", b.n, b.source_text()))
+        .collect();
+    if !omitted.is_empty() {
+        x.leaf(
+            "p",
+            &[],
+            &format!(
+                "Left out of the text and kept only in gap/desc: {}.",
+                omitted.join(", ")
+            ),
+        );
+    }
+    let e = &log.excerpt;
+    if e.begins_midway || e.ends_midway {
+        let mut s = String::from("The text is an excerpt: ");
+        s.push_str(
+            match (e.begins_midway, e.ends_midway, e.ends_mid_sentence) {
+                (true, true, true) => {
+                    "it begins part-way through the work and breaks off in mid-sentence."
+                }
+                (true, true, false) => "it begins and ends part-way through the work.",
+                (true, false, _) => "it begins part-way through the work.",
+                (false, _, true) => "it breaks off in mid-sentence.",
+                (false, _, false) => "it ends part-way through the work.",
+            },
+        );
+        if let Some(note) = &r.text.excerpt_note {
+            s.push(' ');
+            s.push_str(note);
+        }
+        s.push_str(" Each boundary is marked with gap reason=\"excerpt\".");
+        x.leaf("p", &[], &s);
+    }
+    x.close("editorialDecl");
+    x.close("encodingDesc");
+}
+
+fn kind_phrase(kind: BlockKind) -> &'static str {
+    match kind {
+        BlockKind::Paragraph => "a paragraph",
+        BlockKind::Heading => "a heading",
+        BlockKind::Title => "a title line (front matter)",
+        BlockKind::Headnote => {
+            "an editorial headnote by the publisher of the transcription (front matter)"
+        }
+        BlockKind::Credit => "a credit line (back matter)",
+        BlockKind::SourceNote => "a note about the source (back matter)",
+        BlockKind::Link => "a link to another copy (back matter)",
+        BlockKind::Omit => "not part of the text and left out",
+    }
+}
+
+fn text(x: &mut Xml, edition: &Edition) {
+    x.open("text", &[]);
+    let front: Vec<&Block> = edition
+        .blocks
+        .iter()
+        .filter(|b| b.region() == Region::Front)
+        .collect();
+    if !front.is_empty() {
+        x.open("front", &[]);
+        for b in front {
+            match b.kind {
+                BlockKind::Title => {
+                    x.open("titlePage", &[("n", &b.n.to_string())]);
+                    x.open("docTitle", &[]);
+                    x.mixed("titlePart", &[], |m| inlines(m, edition, &b.inlines));
+                    x.close("docTitle");
+                    x.close("titlePage");
+                }
+                _ => div_with_p(x, edition, b, "headnote"),
+            }
+        }
+        x.close("front");
+    }
+
+    x.open("body", &[]);
+    let mut in_div = false;
+    let mut last_kind = None;
+    for b in &edition.blocks {
+        match b.region() {
+            Region::Body => {
+                if b.kind == BlockKind::Heading || !in_div {
+                    if in_div {
+                        x.close("div");
+                    }
+                    x.open("div", &[("type", "section")]);
+                    in_div = true;
+                }
+                if b.kind == BlockKind::Heading {
+                    x.mixed("head", &[("n", &b.n.to_string())], |m| {
+                        inlines(m, edition, &b.inlines)
+                    });
+                } else {
+                    x.mixed("p", &[("n", &b.n.to_string())], |m| {
+                        inlines(m, edition, &b.inlines)
+                    });
+                }
+                last_kind = Some(b.kind);
+            }
+            // An omission among the paragraphs stays where it is; one after them goes to back.
+            Region::Omitted
+                if edition
+                    .blocks
+                    .iter()
+                    .any(|o| o.region() == Region::Body && o.n > b.n) =>
+            {
+                omitted(x, b)
+            }
+            _ => {}
+        }
+    }
+    if edition.log.excerpt.ends_midway && last_kind == Some(BlockKind::Heading) {
+        gap(x, GapReason::ExcerptEnds);
+    }
+    if in_div {
+        x.close("div");
+    } else {
+        x.empty("gap", &[("reason", "no-text")]);
+    }
+    x.close("body");
+
+    let last_body = edition
+        .blocks
+        .iter()
+        .rposition(|b| b.region() == Region::Body);
+    let back: Vec<&Block> = edition
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| {
+            b.region() == Region::Back
+                || (b.region() == Region::Omitted && last_body.is_some_and(|l| *i > l))
+        })
+        .map(|(_, b)| b)
+        .collect();
+    if !back.is_empty() {
+        x.open("back", &[]);
+        for b in back {
+            match b.kind {
+                BlockKind::Credit => div_with_p(x, edition, b, "credit"),
+                BlockKind::SourceNote => div_with_p(x, edition, b, "source-note"),
+                BlockKind::Link => div_with_p(x, edition, b, "links"),
+                _ => omitted(x, b),
+            }
+        }
+        x.close("back");
+    }
+    x.close("text");
+}
+
+fn div_with_p(x: &mut Xml, edition: &Edition, b: &Block, kind: &str) {
+    x.open("div", &[("type", kind)]);
+    x.mixed("p", &[("n", &b.n.to_string())], |m| {
+        inlines(m, edition, &b.inlines)
+    });
+    x.close("div");
+}
+
+/// A block left out: its text is kept in the gap's description.
+fn omitted(x: &mut Xml, b: &Block) {
+    x.open("gap", &[("reason", "omitted"), ("n", &b.n.to_string())]);
+    x.leaf("desc", &[("type", "omitted-text")], &b.source_text());
+    x.close("gap");
+}
+
+fn gap(x: &mut Xml, reason: GapReason) {
+    x.open("gap", &[("reason", "excerpt"), ("extent", "unknown")]);
+    x.leaf("desc", &[], gap_desc(reason));
+    x.close("gap");
+}
+
+fn gap_desc(reason: GapReason) -> &'static str {
+    match reason {
+        GapReason::ExcerptBegins => {
+            "The excerpt begins here, part-way through the work; what precedes it is not in the source."
+        }
+        GapReason::ExcerptEnds => {
+            "The excerpt ends here, part-way through the work; what follows is not in the source."
+        }
+    }
+}
+
+fn inlines(m: &mut Mixed<'_>, edition: &Edition, items: &[Inline]) {
+    for item in items {
+        inline(m, edition, item);
+    }
+}
+
+fn inline(m: &mut Mixed<'_>, edition: &Edition, item: &Inline) {
+    let r = &edition.record;
+    match item {
+        Inline::Text(t) => m.text(t),
+        Inline::LineBreak => m.empty("lb", &[]),
+        Inline::Url(u) => m.leaf("ref", &[("target", u)], u),
+        Inline::NoteAnchor { n, text } => m.leaf(
+            "ref",
+            &[
+                ("type", "noteAnchor"),
+                ("n", &n.to_string()),
+                ("corresp", "#note-anchors"),
+            ],
+            text,
+        ),
+        Inline::Choice {
+            sic,
+            corr,
+            correction,
+        } => {
+            let c = r.corrections.get(*correction);
+            let resp = c.map(|c| format!("#{}", resp_id(&c.by)));
+            let mut attrs: Vec<(&str, &str)> = Vec::new();
+            if let Some(resp) = &resp {
+                attrs.push(("resp", resp));
+            }
+            if let Some(cert) = c.map(|c| c.cert.tei()) {
+                attrs.push(("cert", cert));
+            }
+            m.open("choice", &[]);
+            m.leaf("sic", &[], sic);
+            m.leaf("corr", &attrs, corr);
+            m.close("choice");
+        }
+        Inline::EditorialNote(i) => {
+            if let Some(n) = r.notes.get(*i) {
+                let resp = format!("#{}", resp_id(&n.by));
+                m.leaf("note", &[("type", "editorial"), ("resp", &resp)], &n.text);
+            }
+        }
+        Inline::Name {
+            kind,
+            key,
+            cert,
+            content,
+        } => {
+            let el = match kind {
+                NameKind::Person => "persName",
+                NameKind::Place => "placeName",
+                NameKind::Org => "orgName",
+                NameKind::Work => "title",
+            };
+            let reference = key.as_ref().map(|k| format!("#{k}"));
+            let mut attrs: Vec<(&str, &str)> = Vec::new();
+            if let Some(reference) = &reference {
+                attrs.push(("ref", reference));
+            }
+            if let Some(c) = cert.and_then(cert_attr) {
+                attrs.push(("cert", c));
+            }
+            m.open(el, &attrs);
+            inlines(m, edition, content);
+            m.close(el);
+        }
+        Inline::Gap(reason) => {
+            m.open("gap", &[("reason", "excerpt"), ("extent", "unknown")]);
+            m.leaf("desc", &[], gap_desc(*reason));
+            m.close("gap");
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! A thin layer over quick-xml's writer for the XML editio writes: element-only content is
+//! indented two spaces a level; mixed content (a paragraph's text and markup) is written on one
+//! line with no whitespace added, so the text is exactly what the model holds.
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesPI, BytesStart, BytesText, Event};
+
+/// Writing to memory cannot fail; this names that assumption once.
+fn mem<T>(r: std::io::Result<T>) -> T {
+    r.expect("writing XML to memory cannot fail")
+}
+
+fn start<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
+    let mut e = BytesStart::new(name);
+    for (k, v) in attrs {
+        e.push_attribute((*k, *v));
+    }
+    e
+}
+
+/// An XML document being written, indented.
+pub struct Xml {
+    w: Writer<Vec<u8>>,
+}
+
+impl Default for Xml {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Xml {
+    pub fn new() -> Self {
+        Xml {
+            w: Writer::new_with_indent(Vec::new(), b' ', 2),
+        }
+    }
+
+    /// The XML declaration.
+    pub fn decl(&mut self) {
+        mem(self
+            .w
+            .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))));
+    }
+
+    /// A processing instruction, such as `xml-model`.
+    pub fn pi(&mut self, content: &str) {
+        mem(self.w.write_event(Event::PI(BytesPI::new(content))));
+    }
+
+    pub fn open(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        mem(self.w.write_event(Event::Start(start(name, attrs))));
+    }
+
+    pub fn close(&mut self, name: &str) {
+        mem(self.w.write_event(Event::End(BytesEnd::new(name))));
+    }
+
+    pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        mem(self.w.write_event(Event::Empty(start(name, attrs))));
+    }
+
+    /// An element holding only text, on one line.
+    pub fn leaf(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
+        self.mixed(name, attrs, |m| m.text(text));
+    }
+
+    /// An element with mixed content, written on one line by `f`.
+    pub fn mixed(&mut self, name: &str, attrs: &[(&str, &str)], f: impl FnOnce(&mut Mixed<'_>)) {
+        mem(self.w.write_indent());
+        let mut inner = Mixed {
+            w: Writer::new(self.w.get_mut()),
+        };
+        inner.open(name, attrs);
+        f(&mut inner);
+        inner.close(name);
+    }
+
+    /// The document's bytes, ending with a newline.
+    pub fn finish(self) -> Vec<u8> {
+        let mut out = self.w.into_inner();
+        out.push(b'\n');
+        out
+    }
+}
+
+/// Mixed content: nothing is added between the pieces.
+pub struct Mixed<'a> {
+    w: Writer<&'a mut Vec<u8>>,
+}
+
+impl Mixed<'_> {
+    pub fn open(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        mem(self.w.write_event(Event::Start(start(name, attrs))));
+    }
+
+    pub fn close(&mut self, name: &str) {
+        mem(self.w.write_event(Event::End(BytesEnd::new(name))));
+    }
+
+    pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        mem(self.w.write_event(Event::Empty(start(name, attrs))));
+    }
+
+    /// Text, escaped.
+    pub fn text(&mut self, text: &str) {
+        if !text.is_empty() {
+            // Only `<`, `>` and `&` need escaping in text; quotes stay readable.
+            let escaped = quick_xml::escape::partial_escape(text);
+            mem(self
+                .w
+                .write_event(Event::Text(BytesText::from_escaped(escaped))));
+        }
+    }
+
+    /// An element holding only text.
+    pub fn leaf(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
+        self.open(name, attrs);
+        self.text(text);
+        self.close(name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mixed_content_gets_no_whitespace_and_text_is_escaped() {
+        let mut x = Xml::new();
+        x.open("div", &[]);
+        x.mixed("p", &[("n", "1")], |m| {
+            m.leaf("hi", &[], "A&B");
+            m.text(" <script> ");
+            m.empty("lb", &[]);
+        });
+        x.close("div");
+        let out = String::from_utf8(x.finish()).unwrap();
+        assert_eq!(
+            out,
+            "<div>\n  <p n=\"1\"><hi>A&amp;B</hi> &lt;script&gt; <lb/></p>\n</div>\n"
+        );
+    }
+}
