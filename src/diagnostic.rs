@@ -49,7 +49,7 @@ macro_rules! codes {
 }
 
 /// The stable codes. `ED1xx`: archive settings; `ED2xx`: edition records; `ED3xx`: sources;
-/// `ED4xx`: encoding (passes, TEI).
+/// `ED4xx`: encoding (passes, TEI); `ED5xx`: names and the register.
 pub mod codes {
     use super::{Code, Severity};
     codes! {
@@ -85,6 +85,13 @@ pub mod codes {
         CHECKSUM_IDNO = "ED413", Error, "the header's SHA-256 does not match the recorded source";
         SCHEMA_INVALID = "ED414", Error, "the file is not valid against a schema (jing)";
         EXPORT_STALE = "ED415", Error, "a file in export/ differs from what the build writes";
+        REGISTER_SYNTAX = "ED501", Error, "a register file is not valid TOML";
+        REGISTER_UNKNOWN_FIELD = "ED502", Error, "a register entry has a field editio does not know";
+        REGISTER_INVALID = "ED503", Error, "a register entry has a missing or invalid value";
+        REGISTER_DUPLICATE_KEY = "ED504", Error, "two register entries have the same key";
+        NAME_AMBIGUOUS = "ED505", Warning, "a name form fits several entries and nothing nearby decides: left unlinked";
+        NAME_NEAR_MISS = "ED506", Warning, "a word is a near-miss spelling of a registered name: not linked";
+        NAME_OVERRIDE_NOT_FOUND = "ED507", Error, "the record forces or suppresses a name at a place where it does not stand";
     }
 }
 

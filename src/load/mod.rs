@@ -5,7 +5,8 @@ pub mod toml;
 
 use crate::diagnostic::{Diagnostic, Location, codes};
 use crate::error::{Error, Result};
-use crate::model::{Config, RESERVED_IDS, Record};
+use crate::model::register::{Register, RegisterFile};
+use crate::model::{Config, RESERVED_IDS, Record, check_date, check_id};
 use std::path::{Path, PathBuf};
 
 /// The settings file at the root of every archive.
@@ -16,6 +17,8 @@ pub const EDITIONS_DIR: &str = "editions";
 pub const RECORD_FILE: &str = "edition.toml";
 /// The source as received, in each edition folder.
 pub const SOURCE_FILE: &str = "source.txt";
+/// The register's folder, under `editions/`.
+pub const REGISTER_DIR: &str = "register";
 
 /// Looks for `editio.toml` in `start` and each folder above it.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
@@ -52,6 +55,8 @@ pub struct Archive {
     pub config: Option<Config>,
     /// Every edition folder, sorted by id.
     pub editions: Vec<EditionDir>,
+    /// The shared register of names (empty when the archive has none).
+    pub register: Register,
 }
 
 impl Archive {
@@ -122,10 +127,13 @@ pub fn archive(root: &Path) -> Result<(Archive, Vec<Diagnostic>)> {
         }
     }
     editions.sort_by(|a, b| a.id.cmp(&b.id));
+    let (register, mut found) = register(&editions_dir.join(REGISTER_DIR))?;
+    diags.append(&mut found);
     let archive = Archive {
         root: root.to_path_buf(),
         config,
         editions,
+        register,
     };
     Ok((archive, diags))
 }
@@ -177,4 +185,121 @@ fn read_text(path: &Path) -> Result<String> {
             message: "not valid UTF-8; TOML files must be UTF-8".into(),
         }
     })
+}
+
+/// Reads every `*.toml` file in the register folder, in name order, and checks the entries:
+/// unique and safe keys, ISO dates, known authors.
+pub fn register(dir: &Path) -> Result<(Register, Vec<Diagnostic>)> {
+    let mut register = Register::default();
+    let mut diags = Vec::new();
+    if !dir.is_dir() {
+        return Ok((register, diags));
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(Error::io(dir))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    let mut seen: std::collections::BTreeMap<String, PathBuf> = Default::default();
+    for path in files {
+        let text = read_text(&path)?;
+        let (file, mut found) = toml::parse::<RegisterFile>(
+            &path,
+            &text,
+            &toml::Codes {
+                syntax: codes::REGISTER_SYNTAX,
+                unknown_field: codes::REGISTER_UNKNOWN_FIELD,
+                invalid: codes::REGISTER_INVALID,
+            },
+        );
+        diags.append(&mut found);
+        let Some(file) = file else { continue };
+        let lists = [
+            ("person", &file.person),
+            ("place", &file.place),
+            ("org", &file.org),
+            ("work", &file.work),
+        ];
+        for (list, entries) in lists {
+            for (i, e) in entries.iter().enumerate() {
+                let idx = i.to_string();
+                let at = |field: &str| toml::locate(&path, &text, &[list, &idx, field]);
+                let mut bad = |field: &str, message: String| {
+                    diags.push(Diagnostic::new(codes::REGISTER_INVALID, at(field), message));
+                };
+                if let Err(reason) = check_id(&e.key) {
+                    bad(
+                        "key",
+                        format!("key '{}' is not safe as an xml:id: {reason}", e.key),
+                    );
+                }
+                if e.name.trim().is_empty() {
+                    bad("name", format!("entry '{}' has no name", e.key));
+                }
+                if e.forms.iter().any(|f| f.trim().is_empty()) {
+                    bad("forms", format!("entry '{}' has an empty name form", e.key));
+                }
+                for (field, date) in [
+                    ("born", &e.born),
+                    ("died", &e.died),
+                    ("founded", &e.founded),
+                    ("dissolved", &e.dissolved),
+                    ("date", &e.date),
+                ] {
+                    if let Some(d) = date
+                        && let Err(m) = check_date(d)
+                    {
+                        bad(field, format!("entry '{}': {field} '{d}': {m}", e.key));
+                    }
+                }
+                if let Some(c) = &e.cert
+                    && !matches!(c.as_str(), "high" | "medium" | "low")
+                {
+                    bad(
+                        "cert",
+                        format!(
+                            "entry '{}': cert must be high, medium or low, not '{c}'",
+                            e.key
+                        ),
+                    );
+                }
+                if let Some(q) = &e.wikidata
+                    && !(q.starts_with('Q')
+                        && q.len() > 1
+                        && q[1..].bytes().all(|b| b.is_ascii_digit()))
+                {
+                    bad(
+                        "wikidata",
+                        format!("entry '{}': '{q}' is not a Wikidata QID (Q123)", e.key),
+                    );
+                }
+                if let Some(first) = seen.get(&e.key) {
+                    diags.push(Diagnostic::new(
+                        codes::REGISTER_DUPLICATE_KEY,
+                        at("key"),
+                        format!("key '{}' is also used in {}", e.key, first.display()),
+                    ));
+                } else {
+                    seen.insert(e.key.clone(), path.clone());
+                }
+            }
+        }
+        register.extend(file);
+    }
+    for named in &register.entries {
+        if let Some(author) = &named.entry.author
+            && register.get(author).is_none()
+        {
+            diags.push(Diagnostic::new(
+                codes::REGISTER_INVALID,
+                Location::file(dir),
+                format!(
+                    "work '{}' names author '{author}', who is not in the register",
+                    named.entry.key
+                ),
+            ));
+        }
+    }
+    Ok((register, diags))
 }

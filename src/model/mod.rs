@@ -4,6 +4,7 @@
 pub mod config;
 pub mod edition;
 pub mod record;
+pub mod register;
 
 pub use config::Config;
 pub use edition::{Block, Edition, Inline};

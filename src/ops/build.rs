@@ -5,6 +5,7 @@
 use crate::archive::write;
 use crate::error::{Error, Result};
 use crate::load::EditionDir;
+use crate::model::register::Register;
 use crate::model::{Config, Edition};
 use crate::render::{self, RenderContext};
 use std::path::{Path, PathBuf};
@@ -35,7 +36,11 @@ pub struct Built {
 }
 
 /// Loads one edition and runs the passes and the TEI renderer, in memory.
-pub fn build_edition(dir: &EditionDir, config: &Config) -> Result<Option<Built>> {
+pub fn build_edition(
+    dir: &EditionDir,
+    config: &Config,
+    register: &Register,
+) -> Result<Option<Built>> {
     let Some(record) = dir.record.clone() else {
         return Ok(None);
     };
@@ -43,7 +48,7 @@ pub fn build_edition(dir: &EditionDir, config: &Config) -> Result<Option<Built>>
     let raw = std::fs::read(&source).map_err(Error::io(&source))?;
     let mut edition = Edition::new(dir.id.clone(), record, source, raw);
     crate::passes::run_all(&mut edition);
-    let ctx = RenderContext { config };
+    let ctx = RenderContext { config, register };
     let tei = render::tei::render(&edition, &ctx);
     let fidelity = crate::validate::fidelity::check(&tei, &edition.text);
     edition.findings.extend(fidelity.into_iter().map(|mut d| {

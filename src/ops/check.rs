@@ -41,7 +41,7 @@ pub fn check(root: &Path) -> Result<Report> {
         diags.extend(found);
         if sound
             && let Some(config) = &archive.config
-            && let Some(b) = super::build::build_edition(edition, config)?
+            && let Some(b) = super::build::build_edition(edition, config, &archive.register)?
         {
             diags.extend(
                 b.edition

@@ -5,10 +5,13 @@ pub mod tei;
 pub mod xml;
 
 use crate::model::Config;
+use crate::model::register::Register;
 
 /// What every renderer may read besides the edition itself.
 pub struct RenderContext<'a> {
     pub config: &'a Config,
+    /// The shared register, for the entries the edition's names refer to.
+    pub register: &'a Register,
 }
 
 /// A name safe for `xml:id` and URLs from any label: lowercase ASCII letters and digits,

@@ -153,7 +153,7 @@ fn wrong_values_are_reported_where_they_stand() {
     std::fs::write(&record, &text).unwrap();
     let out = stdout(&editio(tmp.path()).arg("check").output().unwrap());
     assert!(
-        out.contains("edition.toml:23:1: source.date 'c. 1990': expected an ISO 8601 date"),
+        out.contains("edition.toml:22:1: source.date 'c. 1990': expected an ISO 8601 date"),
         "{out}"
     );
 }
