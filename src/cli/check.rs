@@ -73,7 +73,13 @@ pub fn blocks(global: &Global, id: &str, out: &mut Out) -> editio::Result<u8> {
             message: format!("no edition '{id}' in this archive (or its settings cannot be read)"),
         });
     };
-    let Some(built) = editio::ops::build::build_edition(dir, config, &archive.register)? else {
+    let Some(built) = editio::ops::build::build_edition(
+        dir,
+        config,
+        &archive.register,
+        &editio::passes::Pipeline::new(&archive.register),
+    )?
+    else {
         return Err(editio::Error::Invalid {
             location: dir.record_path().display().to_string(),
             message: "the record cannot be read; run `editio check`".into(),

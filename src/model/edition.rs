@@ -198,3 +198,46 @@ impl Inline {
         }
     }
 }
+
+/// A name as marked in an edition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarkedName {
+    /// Byte offset in the edition's text.
+    pub offset: usize,
+    /// The words as they stand in the source.
+    pub surface: String,
+    pub kind: NameKind,
+    pub key: Option<String>,
+    pub cert: Option<Cert>,
+    /// The block it stands in.
+    pub block: usize,
+}
+
+impl Edition {
+    /// Every marked name, in text order.
+    pub fn names(&self) -> Vec<MarkedName> {
+        let mut out = Vec::new();
+        for block in &self.blocks {
+            let mut pos = block.span.start;
+            for inline in &block.inlines {
+                let mut s = String::new();
+                inline.push_source_text(&mut s);
+                if let Inline::Name {
+                    kind, key, cert, ..
+                } = inline
+                {
+                    out.push(MarkedName {
+                        offset: pos,
+                        surface: s.clone(),
+                        kind: *kind,
+                        key: key.clone(),
+                        cert: *cert,
+                        block: block.n,
+                    });
+                }
+                pos += s.len();
+            }
+        }
+        out
+    }
+}

@@ -43,6 +43,32 @@ pub struct Record {
     /// The editor's notes on the text, placed after a phrase.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<EditorialNote>,
+    /// The editor's word on names at given places: force a link, or suppress one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<NameOverride>,
+}
+
+/// The editor's decision on a name at a place in the text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct NameOverride {
+    /// The words as they stand in the source (after corrections: the corrected reading).
+    pub form: String,
+    /// Which occurrence of the words, counting from 1; every occurrence when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurrence: Option<usize>,
+    /// The register entry to link to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = super::ID_PATTERN))]
+    pub key: Option<String>,
+    /// Mark nothing here: the words are not a name of anything in the register.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unlink: bool,
+    /// How sure the link is (default: confirmed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert: Option<Cert>,
+    /// Why.
+    pub reason: String,
 }
 
 /// How the source's text is read.

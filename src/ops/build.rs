@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::load::EditionDir;
 use crate::model::register::Register;
 use crate::model::{Config, Edition};
+use crate::passes::Pipeline;
 use crate::render::{self, RenderContext};
 use std::path::{Path, PathBuf};
 
@@ -40,6 +41,7 @@ pub fn build_edition(
     dir: &EditionDir,
     config: &Config,
     register: &Register,
+    pipeline: &Pipeline,
 ) -> Result<Option<Built>> {
     let Some(record) = dir.record.clone() else {
         return Ok(None);
@@ -47,7 +49,7 @@ pub fn build_edition(
     let source = dir.source_path();
     let raw = std::fs::read(&source).map_err(Error::io(&source))?;
     let mut edition = Edition::new(dir.id.clone(), record, source, raw);
-    crate::passes::run_all(&mut edition);
+    pipeline.run(&mut edition);
     let ctx = RenderContext { config, register };
     let tei = render::tei::render(&edition, &ctx);
     let fidelity = crate::validate::fidelity::check(&tei, &edition.text);
@@ -66,6 +68,17 @@ pub fn build(root: &Path) -> Result<BuildReport> {
         return Ok(BuildReport { check, written });
     }
     let tei_dir = root.join(EXPORT_DIR).join("tei");
+    if let Some(config) = &check.archive.config
+        && !check.archive.register.entries.is_empty()
+    {
+        let path = tei_dir.join("register.xml");
+        let bytes = render::tei::render_register(&check.archive.register, config);
+        let changed = write::if_changed(&path, &bytes)?;
+        written.push((
+            path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+            changed,
+        ));
+    }
     for built in &check.built {
         let path = tei_dir.join(format!("{}.xml", built.edition.id));
         let changed = write::if_changed(&path, &built.tei)?;

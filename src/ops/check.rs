@@ -35,13 +35,15 @@ pub fn check(root: &Path) -> Result<Report> {
     let (archive, mut diags) = load::archive(root)?;
     let mut by_sha: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     let mut built = Vec::new();
+    let pipeline = crate::passes::Pipeline::new(&archive.register);
     for edition in &archive.editions {
         let found = check_edition(edition)?;
         let sound = !found.iter().any(Diagnostic::is_error);
         diags.extend(found);
         if sound
             && let Some(config) = &archive.config
-            && let Some(b) = super::build::build_edition(edition, config, &archive.register)?
+            && let Some(b) =
+                super::build::build_edition(edition, config, &archive.register, &pipeline)?
         {
             diags.extend(
                 b.edition

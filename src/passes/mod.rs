@@ -1,13 +1,15 @@
 //! The named passes that shape an [`Edition`] between loading and rendering, in order:
-//! normalize → structure → notes → corrections → excerpt. Each pass is one file, reads the
+//! normalize → structure → notes → corrections → excerpt → names. Each pass is one file, reads the
 //! edition and the record, and only refines what earlier passes made.
 
 pub mod corrections;
 pub mod excerpt;
+pub mod names;
 pub mod normalize;
 pub mod notes;
 pub mod structure;
 
+use crate::model::register::Register;
 use crate::model::{Edition, Inline};
 
 /// One pass over an edition. Problems become findings on the edition; a pass returns an
@@ -18,24 +20,39 @@ pub trait Pass {
     fn run(&self, edition: &mut Edition);
 }
 
-/// The passes, in the order they run.
-pub fn all() -> Vec<Box<dyn Pass + Send + Sync>> {
-    vec![
-        Box::new(normalize::Normalize),
-        Box::new(structure::Structure),
-        Box::new(notes::Notes),
-        Box::new(corrections::Corrections),
-        Box::new(excerpt::Excerpt),
-    ]
+/// The passes, in the order they run, ready to be applied to any number of editions. The
+/// names pass holds the automaton built once from the register.
+pub struct Pipeline {
+    passes: Vec<Box<dyn Pass + Send + Sync>>,
 }
 
-/// Runs every pass over the edition, stopping after one that leaves an error behind that
-/// makes later passes meaningless (no text).
-pub fn run_all(edition: &mut Edition) {
-    for pass in all() {
-        pass.run(edition);
-        if edition.text.is_empty() && !edition.raw.is_empty() {
-            break;
+impl Pipeline {
+    pub fn new(register: &Register) -> Self {
+        Pipeline {
+            passes: vec![
+                Box::new(normalize::Normalize),
+                Box::new(structure::Structure),
+                Box::new(notes::Notes),
+                Box::new(corrections::Corrections),
+                Box::new(excerpt::Excerpt),
+                Box::new(names::Names::new(register)),
+            ],
+        }
+    }
+
+    /// The passes' names, in order.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.passes.iter().map(|p| p.name()).collect()
+    }
+
+    /// Runs every pass over the edition. When the source cannot be read as text (it cannot
+    /// be decoded, or has characters XML forbids), the later passes have nothing to work on.
+    pub fn run(&self, edition: &mut Edition) {
+        for pass in &self.passes {
+            pass.run(edition);
+            if edition.text.is_empty() && !edition.raw.is_empty() {
+                break;
+            }
         }
     }
 }

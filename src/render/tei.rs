@@ -7,6 +7,7 @@ use super::xml::{Mixed, Xml};
 use super::{RenderContext, language_name, licence_url, slug};
 use crate::model::edition::{GapReason, NameKind, Region};
 use crate::model::record::{Bibl, BiblKind, BlockKind, Cert, ContributorKind, Fact, Role};
+use crate::model::register::{Named, Register};
 use crate::model::{Block, Edition, Inline};
 
 /// The TEI namespace.
@@ -32,9 +33,134 @@ pub fn render(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
         ],
     );
     header(&mut x, edition, ctx);
+    let keys = referenced_keys(edition, ctx.register);
+    if !keys.is_empty() {
+        x.open("standOff", &[]);
+        register_lists(&mut x, ctx.register, &keys);
+        x.close("standOff");
+    }
     text(&mut x, edition);
     x.close("TEI");
     x.finish()
+}
+
+/// The register keys an edition refers to, sorted.
+fn referenced_keys(edition: &Edition, register: &Register) -> Vec<String> {
+    let mut keys: Vec<String> = edition.names().into_iter().filter_map(|n| n.key).collect();
+    keys.extend(
+        edition
+            .record
+            .contributors
+            .iter()
+            .filter_map(|c| c.key.clone()),
+    );
+    // A work's author is pointed at from its entry, so the author's entry comes too.
+    let authors: Vec<String> = keys
+        .iter()
+        .filter_map(|k| register.get(k)?.entry.author.clone())
+        .collect();
+    keys.extend(authors);
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The register entries with these keys, as TEI lists (all entries when `keys` is empty is
+/// not meant: pass every key for the whole register).
+pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
+    let wanted = |n: &&Named| keys.binary_search(&n.entry.key).is_ok();
+    let lists = [
+        (NameKind::Person, "listPerson", "person", "persName"),
+        (NameKind::Place, "listPlace", "place", "placeName"),
+        (NameKind::Org, "listOrg", "org", "orgName"),
+    ];
+    for (kind, list, item, name_el) in lists {
+        let entries: Vec<&Named> = register.of_kind(kind).filter(wanted).collect();
+        if entries.is_empty() {
+            continue;
+        }
+        x.open(list, &[]);
+        for n in entries {
+            let e = &n.entry;
+            let mut attrs = vec![("xml:id", e.key.as_str())];
+            if let Some(c) = e.cert.as_deref().filter(|c| *c != "high") {
+                attrs.push(("cert", c));
+            }
+            x.open(item, &attrs);
+            x.leaf(name_el, &[("type", "preferred")], &e.name);
+            if let Some(sort) = &e.sort {
+                x.leaf(name_el, &[("type", "sort")], sort);
+            }
+            if let Some(original) = &e.original {
+                x.leaf(name_el, &[("type", "original")], original);
+            }
+            for form in e.forms.iter().filter(|f| **f != e.name) {
+                x.leaf(name_el, &[("type", "variant")], form);
+            }
+            if kind == NameKind::Person {
+                if let Some(b) = &e.born {
+                    x.empty("birth", &[("when", b)]);
+                }
+                if let Some(d) = &e.died {
+                    x.empty("death", &[("when", d)]);
+                }
+            }
+            if kind == NameKind::Place
+                && let Some(k) = &e.kind
+            {
+                x.leaf("note", &[("type", "kind")], k);
+            }
+            if kind == NameKind::Org {
+                if let Some(f) = &e.founded {
+                    x.open("event", &[("type", "founded"), ("when", f)]);
+                    x.leaf("p", &[], &format!("Founded {f}."));
+                    x.close("event");
+                }
+                if let Some(d) = &e.dissolved {
+                    x.open("event", &[("type", "dissolved"), ("when", d)]);
+                    x.leaf("p", &[], &format!("Dissolved {d}."));
+                    x.close("event");
+                }
+            }
+            for (kind, uri) in e.authority_uris() {
+                x.leaf("idno", &[("type", kind)], &uri);
+            }
+            x.leaf("note", &[("type", "description")], &e.description);
+            if let Some(note) = &e.note {
+                x.leaf("note", &[("type", "evidence")], note);
+            }
+            x.close(item);
+        }
+        x.close(list);
+    }
+    let works: Vec<&Named> = register.of_kind(NameKind::Work).filter(wanted).collect();
+    if !works.is_empty() {
+        x.open("listBibl", &[]);
+        for n in works {
+            let e = &n.entry;
+            x.open("bibl", &[("xml:id", e.key.as_str())]);
+            if let Some(a) = e.author.as_deref().and_then(|k| register.get(k)) {
+                x.leaf(
+                    "author",
+                    &[("ref", &format!("#{}", a.entry.key))],
+                    &a.entry.name,
+                );
+            }
+            x.leaf("title", &[], &e.name);
+            if let Some(d) = &e.date {
+                x.leaf("date", &[("when", d)], d);
+            }
+            for (kind, uri) in e.authority_uris() {
+                x.leaf("idno", &[("type", kind)], &uri);
+            }
+            x.leaf("note", &[("type", "description")], &e.description);
+            if let Some(note) = &e.note {
+                x.leaf("note", &[("type", "evidence")], note);
+            }
+            x.close("bibl");
+        }
+        x.close("listBibl");
+    }
 }
 
 /// The `xml:id` of the responsibility statement for a person or body named in `by` fields.
@@ -855,4 +981,91 @@ fn inline(m: &mut Mixed<'_>, edition: &Edition, item: &Inline) {
             m.close("gap");
         }
     }
+}
+
+/// The whole register as one TEI document (`export/tei/register.xml`).
+pub fn render_register(register: &Register, config: &crate::model::Config) -> Vec<u8> {
+    let mut x = Xml::new();
+    x.decl();
+    x.pi(&format!(
+        "xml-model href=\"{TEI_ALL}\" type=\"application/xml\" schematypens=\"http://relaxng.org/ns/structure/1.0\""
+    ));
+    x.open(
+        "TEI",
+        &[
+            ("xmlns", TEI_NS),
+            ("xml:id", "register"),
+            ("xml:lang", "en"),
+        ],
+    );
+    x.open("teiHeader", &[]);
+    x.open("fileDesc", &[]);
+    x.open("titleStmt", &[]);
+    x.leaf(
+        "title",
+        &[("type", "main")],
+        &format!("Register of names: {}", config.archive.name),
+    );
+    x.close("titleStmt");
+    x.open("publicationStmt", &[]);
+    x.leaf("publisher", &[], &config.archive.name);
+    x.leaf("distributor", &[], &config.archive.organisation);
+    x.leaf(
+        "idno",
+        &[("type", "URI")],
+        &format!("{}register", config.archive.base_uri),
+    );
+    x.open("availability", &[]);
+    x.mixed(
+        "licence",
+        &[("target", &licence_url(&config.archive.licence))],
+        |m| m.text(&config.archive.licence),
+    );
+    x.close("availability");
+    x.close("publicationStmt");
+    x.open("sourceDesc", &[]);
+    x.leaf(
+        "p",
+        &[],
+        "Compiled by the editors of the archive for its editions. Authority identifiers are given only where certain; each entry's evidence note says how it was established.",
+    );
+    x.close("sourceDesc");
+    x.close("fileDesc");
+    x.open("encodingDesc", &[]);
+    x.open("appInfo", &[]);
+    x.open(
+        "application",
+        &[("ident", "editio"), ("version", env!("CARGO_PKG_VERSION"))],
+    );
+    x.leaf("label", &[], "editio");
+    x.close("application");
+    x.close("appInfo");
+    x.close("encodingDesc");
+    x.close("teiHeader");
+    let counts: Vec<String> = [
+        (NameKind::Person, "persons"),
+        (NameKind::Place, "places"),
+        (NameKind::Org, "organisations"),
+        (NameKind::Work, "works"),
+    ]
+    .iter()
+    .map(|(k, w)| format!("{} {w}", register.of_kind(*k).count()))
+    .collect();
+    x.open("text", &[]);
+    x.open("body", &[]);
+    x.leaf(
+        "p",
+        &[],
+        &format!("The register holds {}.", counts.join(", ")),
+    );
+    let keys: Vec<String> = register
+        .entries
+        .iter()
+        .map(|n| n.entry.key.clone())
+        .collect();
+    register_lists(&mut x, register, &keys);
+    x.close("body");
+    x.close("text");
+    x.close("TEI");
+    x.finish()
 }
