@@ -80,6 +80,13 @@ pub enum Command {
         /// The edition's id.
         id: String,
     },
+    /// How often each register entry is named in each edition; with --unregistered, the
+    /// capitalised names in the texts that the register lacks.
+    Names {
+        /// List the names the register lacks, with where they stand.
+        #[arg(long)]
+        unregistered: bool,
+    },
     /// Print a shell completion script for SHELL.
     Completions {
         #[arg(value_enum)]
@@ -101,6 +108,7 @@ pub fn main() -> ExitCode {
         Command::Check => check::run(&cli.global, &mut out, false),
         Command::Build => check::run(&cli.global, &mut out, true),
         Command::Blocks { id } => check::blocks(&cli.global, id, &mut out),
+        Command::Names { unregistered } => check::names(&cli.global, *unregistered, &mut out),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(*shell, &mut cmd, "editio", &mut std::io::stdout());

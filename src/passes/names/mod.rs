@@ -280,15 +280,28 @@ fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention])
         for (ii, inline) in block.inlines.iter().enumerate() {
             if let Inline::Text(t) = inline {
                 for (start, word) in capitalised_words(t) {
-                    let end = start + word.len();
-                    let linked = mentions
-                        .iter()
-                        .any(|x| x.block == bi && x.inline == ii && x.start < end && start < x.end);
-                    if linked {
-                        continue;
+                    // A hyphenated word may be two names (`Zinoviev-Kamanev`): try its parts.
+                    let mut parts = vec![(start, word)];
+                    if word.contains('-') && m.near_miss(word).is_none() {
+                        parts = word
+                            .split('-')
+                            .scan(start, |at, part| {
+                                let here = *at;
+                                *at += part.len() + 1;
+                                Some((here, part))
+                            })
+                            .collect();
                     }
-                    if let Some((entry, form, slip)) = m.near_miss(word) {
-                        found.push((pos + start, word.to_string(), entry, form, slip));
+                    for (at, part) in parts {
+                        let linked = mentions.iter().any(|x| {
+                            x.block == bi
+                                && x.inline == ii
+                                && x.start < at + part.len()
+                                && at < x.end
+                        });
+                        if !linked && let Some((entry, form, slip)) = m.near_miss(part) {
+                            found.push((pos + at, part.to_string(), entry, form, slip));
+                        }
                     }
                 }
             }
@@ -313,30 +326,33 @@ fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention])
     }
 }
 
-/// Words that start with a capital letter, with hyphenated parts kept together, and their
-/// byte offsets.
+/// Words that start with a capital letter, with hyphenated parts and a possessive or inner
+/// apostrophe kept together (`Antonov-Ovseenko`, `People’s`, `O’Brien`), and their byte offsets.
 pub fn capitalised_words(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    let mut prev_alpha = false;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        let part = c.is_alphabetic() || (c == '-' && prev_alpha);
-        if part {
-            if start.is_none() {
-                start = Some(i);
-            }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let prev_alpha = k > 0 && chars[k - 1].1.is_alphabetic();
+        let next_alpha = chars.get(k + 1).is_some_and(|&(_, n)| n.is_alphabetic());
+        let joiner = matches!(c, '-' | '’' | '\'') && prev_alpha && next_alpha;
+        if c.is_alphabetic() || joiner {
+            start.get_or_insert(i);
         } else if let Some(s) = start.take() {
-            let w = text[s..i].trim_end_matches('-');
-            if w.chars().next().is_some_and(char::is_uppercase) {
-                out.push((s, w));
-            }
+            push_capitalised(&mut out, text, s, i);
         }
-        prev_alpha = c.is_alphabetic();
+    }
+    if let Some(s) = start {
+        push_capitalised(&mut out, text, s, text.len());
     }
     out
+}
+
+fn push_capitalised<'a>(out: &mut Vec<(usize, &'a str)>, text: &'a str, start: usize, end: usize) {
+    let w = &text[start..end];
+    if w.chars().next().is_some_and(char::is_uppercase) {
+        out.push((start, w));
+    }
 }
 
 /// Writes the decided mentions into the blocks as `Name` inlines.
@@ -389,5 +405,327 @@ fn write_mentions(m: &Matcher, edition: &mut Edition, mut mentions: Vec<Mention>
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::codes;
+    use crate::model::edition::NameKind;
+    use crate::model::register::{Register, RegisterFile};
+    use crate::model::{Edition, Record};
+    use crate::passes::Pipeline;
+
+    const REGISTER: &str = r#"
+[[person]]
+key = "stalin-joseph"
+name = "Joseph Stalin"
+original = "Иосиф Виссарионович Сталин"
+forms = ["Stalin"]
+description = "d"
+
+[[person]]
+key = "yezhov-nikolai"
+name = "Nikolai Yezhov"
+original = "Николай Иванович Ежов"
+forms = ["Yezhov", "Ejov"]
+description = "d"
+
+[[person]]
+key = "bukharin-nikolai"
+name = "Nikolai Bukharin"
+original = "Николай Иванович Бухарин"
+forms = ["Bukharin", "Boukharine"]
+description = "d"
+
+[[person]]
+key = "kamenev-lev"
+name = "Lev Kamenev"
+original = "Лев Борисович Каменев"
+forms = ["Kamenev"]
+slips = ["Kamanev"]
+description = "d"
+
+[[person]]
+key = "antonov-ovseyenko-vladimir"
+name = "Vladimir Antonov-Ovseyenko"
+forms = ["Antonov-Ovseenko"]
+description = "d"
+
+[[person]]
+key = "ovseenko-someone"
+name = "Someone Ovseenko"
+forms = ["Ovseenko"]
+description = "a person sharing half of a hyphenated name"
+
+[[person]]
+key = "joffe-maria"
+name = "Maria Joffe"
+forms = ["Maria Joffe", "Joffe"]
+description = "d"
+
+[[person]]
+key = "joffe-adolph"
+name = "Adolph Joffe"
+forms = ["Adolph Joffe", "Joffe"]
+description = "d"
+
+[[person]]
+key = "lurye-moissei"
+name = "Moissei Lurye"
+forms = ["Moissei Lurye", "Lurye"]
+description = "d"
+
+[[person]]
+key = "lurye-nathan"
+name = "Nathan Lurye"
+forms = ["Nathan Lurye", "Lurye"]
+description = "d"
+
+[[org]]
+key = "comintern"
+name = "Comintern"
+forms = ["Comintern"]
+description = "d"
+
+[[work]]
+key = "souvarine-staline"
+title = "Staline"
+forms = ["Staline"]
+description = "d"
+"#;
+
+    fn register() -> Register {
+        let file: RegisterFile = toml::from_str(REGISTER).unwrap();
+        let mut r = Register::default();
+        r.extend(file);
+        r
+    }
+
+    fn edition(text: &str, extra: &str) -> Edition {
+        let record: Record = toml::from_str(&format!(
+            r#"
+id = "t"
+title = "T"
+language = "en"
+[source]
+kind = "book"
+title = {{ cert = "unknown" }}
+[received]
+file_name = "t.txt"
+date = {{ cert = "unknown" }}
+by = {{ cert = "unknown" }}
+route = {{ cert = "unknown" }}
+size = 0
+sha256 = "00"
+[rights]
+source = {{ cert = "unknown" }}
+{extra}
+"#
+        ))
+        .unwrap();
+        let mut e = Edition::new(
+            "t".into(),
+            record,
+            "t/source.txt".into(),
+            text.as_bytes().to_vec(),
+        );
+        Pipeline::new(&register()).run(&mut e);
+        e
+    }
+
+    /// (surface, key) of every marked name.
+    fn marked(text: &str, extra: &str) -> Vec<(String, String)> {
+        edition(text, extra)
+            .names()
+            .into_iter()
+            .map(|n| (n.surface, n.key.unwrap_or_else(|| "-".into())))
+            .collect()
+    }
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn possessives_leave_the_name_alone() {
+        assert_eq!(
+            marked("Stalin’s orders and Stalin's men.", ""),
+            pairs(&[("Stalin", "stalin-joseph"), ("Stalin", "stalin-joseph")])
+        );
+    }
+
+    #[test]
+    fn hyphenated_pair_is_two_people() {
+        assert_eq!(
+            marked("In the Boukharine-Kamenev conversations of 1928.", ""),
+            pairs(&[
+                ("Boukharine", "bukharin-nikolai"),
+                ("Kamenev", "kamenev-lev")
+            ])
+        );
+    }
+
+    #[test]
+    fn hyphenated_single_name_is_one_person() {
+        // `Ovseenko` alone is another entry's form; the longer name wins.
+        assert_eq!(
+            marked("When Antonov-Ovseenko was sent.", ""),
+            pairs(&[("Antonov-Ovseenko", "antonov-ovseyenko-vladimir")])
+        );
+    }
+
+    #[test]
+    fn names_inside_headings_in_capitals() {
+        let e = edition("Some text.\nTHE FALL OF YEZHOV", "");
+        let names = e.names();
+        assert_eq!(names.len(), 1);
+        assert_eq!(
+            (names[0].surface.as_str(), names[0].key.as_deref()),
+            ("YEZHOV", Some("yezhov-nikolai"))
+        );
+        // Capitals are matched only in headings.
+        assert!(marked("The YEZHOV file.", "").is_empty());
+    }
+
+    #[test]
+    fn never_inside_other_words() {
+        assert!(marked("Stalinist hookup, Stalinism, anti-Stalinist, Stalins.", "").is_empty());
+        assert!(marked("the Anti-Comintern Pact", "").is_empty());
+    }
+
+    #[test]
+    fn other_transliterations_are_linked_from_the_original_script() {
+        // None of these forms is in the register: they come from the Cyrillic.
+        assert_eq!(
+            marked(
+                "Jeschow, Iejov and Ezhov met Bucharin and Nikolai Ezhov.",
+                ""
+            ),
+            pairs(&[
+                ("Jeschow", "yezhov-nikolai"),
+                ("Iejov", "yezhov-nikolai"),
+                ("Ezhov", "yezhov-nikolai"),
+                ("Bucharin", "bukharin-nikolai"),
+                ("Nikolai Ezhov", "yezhov-nikolai"),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_register_form_beats_a_generated_one() {
+        // `Staline` is generated from Сталин, but written in the register for the book.
+        let e = edition("Souvarine’s Staline.", "");
+        let n = &e.names()[0];
+        assert_eq!(
+            (n.kind, n.key.as_deref()),
+            (NameKind::Work, Some("souvarine-staline"))
+        );
+    }
+
+    #[test]
+    fn a_shared_surname_takes_the_nearest_full_mention() {
+        let e = edition("Moissei Lurye spoke. Later Lurye left.", "");
+        let n = e.names();
+        assert_eq!(n[1].key.as_deref(), Some("lurye-moissei"));
+        assert_eq!(
+            n[1].cert,
+            Some(crate::model::Cert::Inferred),
+            "less than certain"
+        );
+    }
+
+    #[test]
+    fn a_shared_surname_with_nothing_nearby_is_left_and_reported() {
+        let e = edition("Joffe was in Berlin.", "");
+        assert!(e.names().is_empty());
+        let d = e
+            .findings
+            .iter()
+            .find(|d| d.code == codes::NAME_AMBIGUOUS)
+            .unwrap();
+        assert!(
+            d.message.contains("joffe-adolph") && d.message.contains("joffe-maria"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn a_near_miss_is_suggested_never_linked() {
+        let e = edition("The Zinoviev-Kamanev Trial and Bukharim.", "");
+        assert!(e.names().is_empty());
+        let msgs: Vec<&str> = e
+            .findings
+            .iter()
+            .filter(|d| d.code == codes::NAME_NEAR_MISS)
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(
+            msgs[0].contains("'Kamanev' is a known slip for 'Kamenev'"),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs[1].contains("'Bukharim' is close to 'Bukharin'"),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn a_corrected_slip_is_linked_through_its_correction() {
+        let extra = r#"
+[[corrections]]
+sic = "Kamanev"
+corr = "Kamenev"
+by = "ed"
+cert = "confirmed"
+reason = "slip"
+"#;
+        assert_eq!(
+            marked("The Kamanev trial.", extra),
+            pairs(&[("Kamanev", "kamenev-lev")])
+        );
+    }
+
+    #[test]
+    fn the_editor_forces_and_suppresses() {
+        let extra = r#"
+[[names]]
+form = "Joffe"
+occurrence = 2
+key = "joffe-adolph"
+reason = "her husband"
+
+[[names]]
+form = "Stalin"
+occurrence = 2
+unlink = true
+reason = "a ship named after him"
+"#;
+        assert_eq!(
+            marked(
+                "Maria Joffe, wife of Joffe. Stalin sailed on the Stalin.",
+                extra
+            ),
+            pairs(&[
+                ("Maria Joffe", "joffe-maria"),
+                ("Joffe", "joffe-adolph"),
+                ("Stalin", "stalin-joseph")
+            ])
+        );
+    }
+
+    #[test]
+    fn an_override_for_words_not_in_the_text_is_an_error() {
+        let extra = "[[names]]\nform = \"Lomov\"\nkey = \"kamenev-lev\"\nreason = \"x\"\n";
+        let e = edition("Nothing here.", extra);
+        assert!(
+            e.findings
+                .iter()
+                .any(|d| d.code == codes::NAME_OVERRIDE_NOT_FOUND)
+        );
     }
 }
