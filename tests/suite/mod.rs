@@ -3,4 +3,5 @@ mod check;
 mod cli;
 mod init;
 mod names;
+mod tei;
 pub mod util;

@@ -1,0 +1,195 @@
+//! The TEI build: committed exports are exactly what the code writes, every TEI reproduces its
+//! source, builds are deterministic, and a new text in other spellings is linked.
+
+use super::util::*;
+use std::path::Path;
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+#[test]
+fn committed_tei_is_what_the_build_writes() {
+    let tmp = bundled_copy();
+    editio(tmp.path()).arg("build").assert().success();
+    let (built, committed) = (tmp.path().join("export/tei"), repo().join("export/tei"));
+    assert_eq!(
+        files(&built),
+        files(&committed),
+        "export/tei lists different files"
+    );
+    for name in files(&built) {
+        let a = std::fs::read(built.join(&name)).unwrap();
+        let b = std::fs::read(committed.join(&name)).unwrap();
+        assert!(
+            a == b,
+            "export/tei/{name} is stale: run `cargo run -- build` and read the diff before committing"
+        );
+    }
+}
+
+#[test]
+fn building_twice_changes_no_byte() {
+    let tmp = bundled_copy();
+    editio(tmp.path()).arg("build").assert().success();
+    let first: Vec<Vec<u8>> = files(&tmp.path().join("export/tei"))
+        .iter()
+        .map(|f| std::fs::read(tmp.path().join("export/tei").join(f)).unwrap())
+        .collect();
+    let out = editio(tmp.path()).arg("build").output().unwrap();
+    assert!(stdout(&out).contains("unchanged export/tei/serge-proofs-comrade-executioner.xml"));
+    assert!(!stdout(&out).contains(" wrote "), "{}", stdout(&out));
+    let second: Vec<Vec<u8>> = files(&tmp.path().join("export/tei"))
+        .iter()
+        .map(|f| std::fs::read(tmp.path().join("export/tei").join(f)).unwrap())
+        .collect();
+    assert_eq!(first, second);
+}
+
+#[test]
+fn every_committed_tei_reproduces_its_source() {
+    for id in [
+        "conquest-great-terror-blyukher",
+        "kotkin-stalin-waiting-for-hitler-khasan",
+        "serge-proofs-comrade-executioner",
+    ] {
+        let tei = std::fs::read(repo().join(format!("export/tei/{id}.xml"))).unwrap();
+        let source =
+            std::fs::read_to_string(repo().join(format!("editions/{id}/source.txt"))).unwrap();
+        let text = editio::validate::fidelity::tei_text(&tei).unwrap();
+        assert_eq!(
+            text,
+            editio::validate::fidelity::expected_text(&source),
+            "{id}"
+        );
+        let tei = String::from_utf8(tei).unwrap();
+        let sha = editio::archive::digest::sha256_bytes(source.as_bytes());
+        assert!(
+            tei.contains(&format!("<idno type=\"sha256\">{sha}</idno>")),
+            "{id}: checksum idno"
+        );
+    }
+}
+
+#[test]
+fn the_header_and_text_say_what_an_editor_needs() {
+    let tei =
+        std::fs::read_to_string(repo().join("export/tei/serge-proofs-comrade-executioner.xml"))
+            .unwrap();
+    for expected in [
+        "<author>Victor Serge</author>",
+        "<resp>translated by</resp>",
+        "<editor cert=\"low\">Herman Gerson (pen name Integer)</editor>",
+        "<title level=\"j\">International Review</title>",
+        "<biblScope unit=\"issue\">8</biblScope>",
+        "<date when=\"1936-11\">1936-11</date>",
+        "<bibl type=\"transcription\">",
+        "<ref target=\"https://revolutionsnewsstand.com/",
+        "<language ident=\"en\">English</language>",
+        "<application ident=\"editio\"",
+        // Front and back matter kept apart from Serge's text.
+        "<div type=\"headnote\">",
+        "<div type=\"credit\">",
+        "<gap reason=\"omitted\" n=\"17\">",
+        "<desc type=\"omitted-text\">Leave a comment</desc>",
+        // A correction and an editorial note.
+        "<choice><sic>Antonoy-Ovseenko</sic><corr resp=\"#resp-editio-maintainers\" cert=\"high\">Antonov-Ovseenko</corr></choice>",
+        "<note type=\"editorial\" resp=\"#resp-editio-maintainers\">Adolph Joffe died",
+        // The editor's word on the book and the husband.
+        "<title ref=\"#souvarine-staline\">Staline</title>",
+        "ambassador <persName ref=\"#joffe-adolph\">Joffe</persName>",
+        "<person xml:id=\"joffe-adolph\">",
+    ] {
+        assert!(tei.contains(expected), "missing {expected}");
+    }
+    let conquest =
+        std::fs::read_to_string(repo().join("export/tei/conquest-great-terror-blyukher.xml"))
+            .unwrap();
+    for expected in [
+        "<biblScope unit=\"chapter\" cert=\"medium\">14: Climax</biblScope>",
+        "<note type=\"unknown\">pages: unknown.",
+        "Caucasus</placeName>.<ref type=\"noteAnchor\" n=\"69\" corresp=\"#note-anchors\">69</ref>",
+        "<choice><sic>protoco1</sic><corr resp=\"#resp-editio-maintainers\" cert=\"high\">protocol</corr></choice>.<ref type=\"noteAnchor\" n=\"73\"",
+        "<head n=\"9\">THE FALL OF <persName ref=\"#yezhov-nikolai\">YEZHOV</persName></head>",
+        "<gap reason=\"excerpt\" extent=\"unknown\">",
+    ] {
+        assert!(conquest.contains(expected), "missing {expected}");
+    }
+    // Numbers of the text are not anchors.
+    let kotkin = std::fs::read_to_string(
+        repo().join("export/tei/kotkin-stalin-waiting-for-hitler-khasan.xml"),
+    )
+    .unwrap();
+    let anchors = kotkin.matches("<ref type=\"noteAnchor\"").count();
+    assert_eq!(anchors, 11, "notes 217–227");
+    assert!(kotkin.contains("100,000 Japanese casualties.<ref type=\"noteAnchor\" n=\"217\""));
+    assert!(kotkin.contains("wounded—2,600 fewer.<ref type=\"noteAnchor\" n=\"222\""));
+    assert!(kotkin.contains(
+        "copies of <persName ref=\"#trotsky-leon\">Trotsky</persName>’s<gap reason=\"excerpt\""
+    ));
+}
+
+#[test]
+fn a_new_text_in_other_spellings_is_linked_without_touching_the_register() {
+    let tmp = bundled_copy();
+    let register_before: Vec<Vec<u8>> = files(&tmp.path().join("editions/register"))
+        .iter()
+        .map(|f| std::fs::read(tmp.path().join("editions/register").join(f)).unwrap())
+        .collect();
+    let text = "Jeschow ließ Bucharin verhaften; Schdanow und Chruschtschow schwiegen, und \
+                Sinowjew war schon tot. Ein gewisser Professor Wolkenstein notierte alles in Kasan.";
+    let file = tmp.path().join("bericht.txt");
+    std::fs::write(&file, text).unwrap();
+    editio(tmp.path())
+        .args([
+            "add",
+            file.to_str().unwrap(),
+            "--id",
+            "bericht-1938",
+            "--title",
+            "Bericht",
+        ])
+        .args(["--author", "Unbekannt", "--language", "de"])
+        .assert()
+        .success();
+    let out = editio(tmp.path())
+        .args(["names", "--json"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    for key in [
+        "yezhov-nikolai",
+        "bukharin-nikolai",
+        "zhdanov-andrei",
+        "khrushchev-nikita",
+        "zinoviev-grigory",
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!("\"key\":\"{key}\"")))
+            .unwrap_or_else(|| panic!("{key} not named:\n{text}"));
+        assert!(line.contains("\"bericht-1938\":1"), "{line}");
+    }
+    let out = editio(tmp.path())
+        .args(["names", "--unregistered"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("Professor Wolkenstein") && text.contains("bericht-1938:1:"),
+        "{text}"
+    );
+    assert!(text.contains("Kasan"), "{text}");
+    let register_after: Vec<Vec<u8>> = files(&tmp.path().join("editions/register"))
+        .iter()
+        .map(|f| std::fs::read(tmp.path().join("editions/register").join(f)).unwrap())
+        .collect();
+    assert_eq!(register_before, register_after);
+}
