@@ -79,7 +79,10 @@ fn ocfl_fixtures_agree() {
         if findings.is_empty() {
             good_ok += 1;
         } else {
-            failures.push(format!("good/{name}: expected no findings, got\n{}", show(&findings)));
+            failures.push(format!(
+                "good/{name}: expected no findings, got\n{}",
+                show(&findings)
+            ));
         }
     }
 
@@ -114,7 +117,10 @@ fn ocfl_fixtures_agree() {
         if findings.iter().any(|d| d.severity == Severity::Error) {
             bad_rejected += 1;
         } else {
-            failures.push(format!("bad/{name}: not rejected, got\n{}", show(&findings)));
+            failures.push(format!(
+                "bad/{name}: not rejected, got\n{}",
+                show(&findings)
+            ));
             continue;
         }
         let missing: Vec<_> = named_codes(name)

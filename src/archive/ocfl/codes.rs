@@ -145,7 +145,6 @@ ocfl_codes! {
     W016, Warning, "In the Storage Root, extension sub-directories SHOULD be named according to a registered extension name.";
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

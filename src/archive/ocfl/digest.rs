@@ -186,7 +186,10 @@ impl MultiHasher {
 
 /// Digests of a file for several algorithms, read once. Does not follow a symlink at `path`'s
 /// last component: OCFL content must be regular files.
-pub fn digest_file(path: &Path, algorithms: &[Algorithm]) -> std::io::Result<Vec<(Algorithm, String)>> {
+pub fn digest_file(
+    path: &Path,
+    algorithms: &[Algorithm],
+) -> std::io::Result<Vec<(Algorithm, String)>> {
     let meta = std::fs::symlink_metadata(path)?;
     if !meta.is_file() {
         return Err(std::io::Error::new(

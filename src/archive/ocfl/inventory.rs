@@ -92,6 +92,10 @@ impl VersionName {
     }
 }
 
+/// Digests (as written) with their paths, in file order: a manifest, a state or one fixity
+/// algorithm's block.
+pub type DigestPaths = Vec<(String, Vec<String>)>;
+
 /// One version block.
 #[derive(Clone, Debug)]
 pub struct VersionBlock {
@@ -136,7 +140,7 @@ pub struct Inventory {
     /// Versions with a well-formed name, in number order.
     pub versions: Vec<VersionBlock>,
     /// Algorithm name, then digest and content paths.
-    pub fixity: Vec<(String, Vec<(String, Vec<String>)>)>,
+    pub fixity: Vec<(String, DigestPaths)>,
     /// The fixity block as read, for writing it back.
     pub fixity_raw: Option<Json>,
 }
@@ -276,7 +280,10 @@ pub fn check(json: &Json, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Inven
                 _ => {}
             }
         }
-        Some(other) => err(E038, format!("\"type\" must be a string, not {}", other.kind())),
+        Some(other) => err(
+            E038,
+            format!("\"type\" must be a string, not {}", other.kind()),
+        ),
     }
 
     // digestAlgorithm
@@ -285,7 +292,10 @@ pub fn check(json: &Json, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Inven
         Some(Json::String(a)) => match a.as_str() {
             "sha512" => inv.digest_algorithm = Some(Algorithm::Sha512),
             "sha256" => {
-                err(W004, "the digestAlgorithm is sha256; sha512 is recommended".into());
+                err(
+                    W004,
+                    "the digestAlgorithm is sha256; sha512 is recommended".into(),
+                );
                 inv.digest_algorithm = Some(Algorithm::Sha256);
             }
             other => err(
@@ -304,11 +314,17 @@ pub fn check(json: &Json, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Inven
         None => err(E036, "the inventory has no \"head\"".into()),
         Some(Json::String(h)) => {
             if VersionName::parse(h).is_none() {
-                err(E040, format!("\"head\" is \"{h}\", not a version name such as v1"));
+                err(
+                    E040,
+                    format!("\"head\" is \"{h}\", not a version name such as v1"),
+                );
             }
             inv.head = Some(h.clone());
         }
-        Some(other) => err(E040, format!("\"head\" must be a string, not {}", other.kind())),
+        Some(other) => err(
+            E040,
+            format!("\"head\" must be a string, not {}", other.kind()),
+        ),
     }
 
     // contentDirectory
@@ -385,7 +401,9 @@ pub fn check(json: &Json, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Inven
                 if let Some(first) = seen.insert(digest.to_ascii_lowercase(), digest) {
                     err(
                         E096,
-                        format!("the manifest lists digest {digest} more than once (also as {first})"),
+                        format!(
+                            "the manifest lists digest {digest} more than once (also as {first})"
+                        ),
                     );
                 }
                 manifest_digests.insert(digest.as_str());
@@ -404,7 +422,10 @@ pub fn check(json: &Json, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Inven
                     let Some(p) = p.as_str() else {
                         err(
                             E092,
-                            format!("manifest entry {digest} has {} instead of a content path", p.kind()),
+                            format!(
+                                "manifest entry {digest} has {} instead of a content path",
+                                p.kind()
+                            ),
                         );
                         continue;
                     };
@@ -414,7 +435,9 @@ pub fn check(json: &Json, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Inven
                     }
                     let mut parts = p.splitn(3, '/');
                     let (v, cd) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-                    if !version_names.contains(v) || cd != inv.content_directory || parts.next().is_none()
+                    if !version_names.contains(v)
+                        || cd != inv.content_directory
+                        || parts.next().is_none()
                     {
                         err(
                             E042,
@@ -489,7 +512,10 @@ pub fn check(json: &Json, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Inven
                     let Some(entries) = block.as_object() else {
                         err(
                             E057,
-                            format!("fixity block for {alg} must be a JSON object, not {}", block.kind()),
+                            format!(
+                                "fixity block for {alg} must be a JSON object, not {}",
+                                block.kind()
+                            ),
                         );
                         continue;
                     };
@@ -508,14 +534,20 @@ pub fn check(json: &Json, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Inven
                         let Some(list) = paths.as_array() else {
                             err(
                                 E057,
-                                format!("fixity {alg} entry {digest} must be an array, not {}", paths.kind()),
+                                format!(
+                                    "fixity {alg} entry {digest} must be an array, not {}",
+                                    paths.kind()
+                                ),
                             );
                             continue;
                         };
                         let mut good = Vec::new();
                         for p in list {
                             let Some(p) = p.as_str() else {
-                                err(E057, format!("fixity {alg} entry {digest} has {}", p.kind()));
+                                err(
+                                    E057,
+                                    format!("fixity {alg} entry {digest} has {}", p.kind()),
+                                );
                                 continue;
                             };
                             if let Some((code, why)) = content_path_problem(p) {
@@ -525,7 +557,9 @@ pub fn check(json: &Json, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Inven
                             if !manifest_paths.contains(p) {
                                 err(
                                     E057,
-                                    format!("fixity {alg} content path \"{p}\" is not in the manifest"),
+                                    format!(
+                                        "fixity {alg} content path \"{p}\" is not in the manifest"
+                                    ),
                                 );
                                 continue;
                             }
@@ -545,7 +579,12 @@ pub fn check(json: &Json, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Inven
     inv
 }
 
-fn duplicate_keys(members: &[(String, Json)], what: &str, code: Code, err: &mut impl FnMut(Code, String)) {
+fn duplicate_keys(
+    members: &[(String, Json)],
+    what: &str,
+    code: Code,
+    err: &mut impl FnMut(Code, String),
+) {
     let mut seen = HashSet::new();
     for (k, _) in members {
         if !seen.insert(k.as_str()) {
@@ -555,9 +594,16 @@ fn duplicate_keys(members: &[(String, Json)], what: &str, code: Code, err: &mut 
 }
 
 /// Version numbering: one convention, starting at 1, without gaps, and `head` the last.
-fn check_sequence(names: &[(String, VersionName, &Json)], head: Option<&str>, err: &mut impl FnMut(Code, String)) {
+fn check_sequence(
+    names: &[(String, VersionName, &Json)],
+    head: Option<&str>,
+    err: &mut impl FnMut(Code, String),
+) {
     let Some((first_name, first, _)) = names.first() else {
-        err(E008, "the versions block has no versions; there must be at least v1".into());
+        err(
+            E008,
+            "the versions block has no versions; there must be at least v1".into(),
+        );
         return;
     };
     if first.number != 1 {
@@ -575,7 +621,10 @@ fn check_sequence(names: &[(String, VersionName, &Json)], head: Option<&str>, er
         expected = vn.number.saturating_add(1);
         if first.width > 0 {
             if !padded_reported {
-                err(W001, format!("version names are zero-padded ({first_name})"));
+                err(
+                    W001,
+                    format!("version names are zero-padded ({first_name})"),
+                );
                 padded_reported = true;
             }
             if vn.width == 0 {
@@ -655,7 +704,10 @@ fn check_version(
         }
         Some(other) => err(
             E049,
-            format!("version {name} \"created\" must be a string, not {}", other.kind()),
+            format!(
+                "version {name} \"created\" must be a string, not {}",
+                other.kind()
+            ),
         ),
     }
     match block.get("message") {
@@ -663,7 +715,10 @@ fn check_version(
         Some(Json::String(_)) => {}
         Some(other) => err(
             E094,
-            format!("version {name} \"message\" must be a string, not {}", other.kind()),
+            format!(
+                "version {name} \"message\" must be a string, not {}",
+                other.kind()
+            ),
         ),
     }
     match block.get("user") {
@@ -671,14 +726,20 @@ fn check_version(
         Some(Json::Object(user)) => {
             for (k, _) in user {
                 if k != "name" && k != "address" {
-                    err(E102, format!("version {name} user has an unknown key \"{k}\""));
+                    err(
+                        E102,
+                        format!("version {name} user has an unknown key \"{k}\""),
+                    );
                 }
             }
             match block.get("user").and_then(|u| u.get("name")) {
                 Some(Json::String(_)) => {}
                 Some(other) => err(
                     E054,
-                    format!("version {name} user name must be a string, not {}", other.kind()),
+                    format!(
+                        "version {name} user name must be a string, not {}",
+                        other.kind()
+                    ),
                 ),
                 None => err(E054, format!("version {name} user has no \"name\"")),
             }
@@ -691,13 +752,19 @@ fn check_version(
                 Some(Json::String(_)) => {}
                 Some(other) => err(
                     E054,
-                    format!("version {name} user address must be a string, not {}", other.kind()),
+                    format!(
+                        "version {name} user address must be a string, not {}",
+                        other.kind()
+                    ),
                 ),
             }
         }
         Some(other) => err(
             E054,
-            format!("version {name} \"user\" must be a JSON object, not {}", other.kind()),
+            format!(
+                "version {name} \"user\" must be a JSON object, not {}",
+                other.kind()
+            ),
         ),
     }
     match block.get("state") {
@@ -740,7 +807,10 @@ fn check_version(
         }
         Some(other) => err(
             E050,
-            format!("version {name} \"state\" must be a JSON object, not {}", other.kind()),
+            format!(
+                "version {name} \"state\" must be a JSON object, not {}",
+                other.kind()
+            ),
         ),
     }
     Some(v)
@@ -814,7 +884,8 @@ pub fn is_uri(s: &str) -> bool {
 /// An RFC 3339 date-time with seconds and a time zone (`2024-05-01T10:00:00Z`, `...+02:00`).
 pub fn is_rfc3339(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     let shape = b.len() >= 20
         && digits(0..4)
         && b.get(4) == Some(&b'-')
@@ -841,16 +912,39 @@ mod tests {
 
     #[test]
     fn version_names() {
-        assert_eq!(VersionName::parse("v1"), Some(VersionName { number: 1, width: 0 }));
-        assert_eq!(VersionName::parse("v007"), Some(VersionName { number: 7, width: 3 }));
+        assert_eq!(
+            VersionName::parse("v1"),
+            Some(VersionName {
+                number: 1,
+                width: 0
+            })
+        );
+        assert_eq!(
+            VersionName::parse("v007"),
+            Some(VersionName {
+                number: 7,
+                width: 3
+            })
+        );
         assert_eq!(VersionName::parse("v0"), None);
         assert_eq!(VersionName::parse("1"), None);
         assert_eq!(VersionName::parse("v1a"), None);
         assert_eq!(VersionName::parse("v99999999999999"), None);
-        let padded = VersionName { number: 1, width: 3 };
+        let padded = VersionName {
+            number: 1,
+            width: 3,
+        };
         assert_eq!(padded.with_number(42).as_deref(), Some("v042"));
         assert_eq!(padded.with_number(100), None);
-        assert_eq!(VersionName { number: 1, width: 0 }.with_number(10).as_deref(), Some("v10"));
+        assert_eq!(
+            VersionName {
+                number: 1,
+                width: 0
+            }
+            .with_number(10)
+            .as_deref(),
+            Some("v10")
+        );
     }
 
     #[test]

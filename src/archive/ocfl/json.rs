@@ -197,7 +197,10 @@ impl<'de> Visitor<'de> for JsonVisitor {
 pub enum ReadError {
     Io(std::io::Error),
     /// The file is larger than the limit; it was not read.
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
     /// Not JSON (or not UTF-8): serde_json's message with line and column.
     Syntax(String),
 }

@@ -122,8 +122,7 @@ impl Layout {
         layout.tuple_size = number("tupleSize", 3)?;
         layout.number_of_tuples = number("numberOfTuples", 3)?;
         if let Some(s) = config.get("shortObjectRoot") {
-            layout.short_object_root =
-                matches!(s, Json::Bool(true)) && extension == HASHED_N_TUPLE;
+            layout.short_object_root = matches!(s, Json::Bool(true)) && extension == HASHED_N_TUPLE;
         }
         if (layout.tuple_size == 0) != (layout.number_of_tuples == 0)
             || layout.tuple_size * layout.number_of_tuples > layout.digest_algorithm.hex_len()
@@ -140,7 +139,11 @@ impl Layout {
         let used = self.tuple_size * self.number_of_tuples;
         for i in 0..self.number_of_tuples {
             let start = i * self.tuple_size;
-            path.push(digest.get(start..start + self.tuple_size).unwrap_or_default());
+            path.push(
+                digest
+                    .get(start..start + self.tuple_size)
+                    .unwrap_or_default(),
+            );
         }
         if self.extension == HASHED_N_TUPLE {
             if self.short_object_root {
@@ -185,7 +188,10 @@ mod tests {
     #[test]
     fn extension_0003_examples() {
         let l = Layout::editio_default();
-        assert_eq!(l.object_path("object-01"), Path::new("3c0/ff4/240/object-01"));
+        assert_eq!(
+            l.object_path("object-01"),
+            Path::new("3c0/ff4/240/object-01")
+        );
         assert_eq!(
             l.object_path("..hor/rib:le-$id"),
             Path::new("487/326/d8c/%2e%2ehor%2frib%3ale-%24id")

@@ -109,7 +109,10 @@ impl StorageRoot {
             ("extension".into(), Json::String(layout.extension.into())),
         ]);
         write::atomic(
-            &path.join("extensions").join(layout.extension).join("config.json"),
+            &path
+                .join("extensions")
+                .join(layout.extension)
+                .join("config.json"),
             layout.config_json().to_pretty().as_bytes(),
         )?;
         write::atomic(
@@ -174,7 +177,12 @@ impl StorageRoot {
     /// Records `files` (logical path, content) as the object's next version, creating the
     /// object if needed. Writes nothing and returns [`Commit::Unchanged`] when the files are
     /// the head version's state already. Completes an earlier interrupted commit first.
-    pub fn commit(&self, id: &str, files: &[(String, Content)], meta: &VersionMeta) -> Result<Commit> {
+    pub fn commit(
+        &self,
+        id: &str,
+        files: &[(String, Content)],
+        meta: &VersionMeta,
+    ) -> Result<Commit> {
         self.commit_with_fault(id, files, meta, None)
     }
 
@@ -233,7 +241,11 @@ impl StorageRoot {
 
         let (alg, version_name, number, cd) = match &existing {
             Some(e) => {
-                let next = e.head.number.checked_add(1).and_then(|n| e.head.with_number(n));
+                let next = e
+                    .head
+                    .number
+                    .checked_add(1)
+                    .and_then(|n| e.head.with_number(n));
                 let Some(next) = next else {
                     return Err(invalid(
                         &obj,
@@ -256,7 +268,10 @@ impl StorageRoot {
         if let Some(e) = &existing {
             for (d, paths) in &e.inv.manifest {
                 known.insert(d.to_ascii_lowercase(), d.clone());
-                manifest.entry(d.clone()).or_default().extend(paths.iter().cloned());
+                manifest
+                    .entry(d.clone())
+                    .or_default()
+                    .extend(paths.iter().cloned());
             }
         }
         let mut fixity = existing_fixity(existing.as_ref().map(|e| &e.inv));
@@ -273,7 +288,11 @@ impl StorageRoot {
         for i in order {
             let (logical, _) = &files[i];
             let (sha512, sha256) = &digests[i];
-            let digest = if alg == Algorithm::Sha256 { sha256 } else { sha512 };
+            let digest = if alg == Algorithm::Sha256 {
+                sha256
+            } else {
+                sha512
+            };
             let key = match known.get(digest) {
                 Some(key) => {
                     reused += 1;
@@ -332,7 +351,9 @@ impl StorageRoot {
             id,
             alg,
             &version_name,
-            existing.as_ref().and_then(|e| e.inv.content_directory_set.clone()),
+            existing
+                .as_ref()
+                .and_then(|e| e.inv.content_directory_set.clone()),
             &manifest,
             &fixity,
             versions,
@@ -365,7 +386,10 @@ impl StorageRoot {
                 return crash(staging, 2);
             }
             if obj.exists() {
-                return Err(invalid(&obj, "appeared while v1 was being written; nothing was changed"));
+                return Err(invalid(
+                    &obj,
+                    "appeared while v1 was being written; nothing was changed",
+                ));
             }
             fs::rename(&staged_obj, &obj).map_err(Error::io(&obj))?;
             sync_dir(obj_parent)?;
@@ -426,6 +450,17 @@ impl StorageRoot {
 
         let obj = self.object_path(id);
         if !obj.exists() {
+            // A crash between creating the tuple directories and renaming the new object into
+            // them leaves empty directories, which a storage root must not hold (E073).
+            let mut dir = obj.parent();
+            while let Some(d) =
+                dir.filter(|d| *d != self.path.as_path() && d.starts_with(&self.path))
+            {
+                if fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
             return Ok(Recovery::Nothing);
         }
         let inv_path = obj.join("inventory.json");
@@ -447,8 +482,8 @@ impl StorageRoot {
             && obj.join(&next).exists()
         {
             let vdir = obj.join(&next);
-            let (vbytes, vinv) = read_inventory(&vdir.join("inventory.json"))
-                .map_err(|_| stray(&vdir))?;
+            let (vbytes, vinv) =
+                read_inventory(&vdir.join("inventory.json")).map_err(|_| stray(&vdir))?;
             let sidecar_ok = sidecar_matches(&vdir.join(&sidecar_name), alg, &vbytes);
             let extends = vinv.head.as_deref() == Some(next.as_str())
                 && vinv.id.as_deref() == Some(id)
@@ -462,7 +497,11 @@ impl StorageRoot {
             }
             let stage = self.recovery_stage(&parent)?;
             replace_file(stage.path(), &inv_path, &vbytes)?;
-            replace_file(stage.path(), &obj.join(&sidecar_name), &vbytes_sidecar(alg, &vbytes))?;
+            replace_file(
+                stage.path(),
+                &obj.join(&sidecar_name),
+                &vbytes_sidecar(alg, &vbytes),
+            )?;
             result = Recovery::Completed {
                 version: head.number + 1,
             };
@@ -479,7 +518,11 @@ impl StorageRoot {
                 ));
             }
             let stage = self.recovery_stage(&parent)?;
-            replace_file(stage.path(), &obj.join(&sidecar_name), &vbytes_sidecar(alg, &bytes))?;
+            replace_file(
+                stage.path(),
+                &obj.join(&sidecar_name),
+                &vbytes_sidecar(alg, &bytes),
+            )?;
             result = Recovery::Completed {
                 version: head.number,
             };
@@ -584,8 +627,8 @@ fn read_inventory(path: &Path) -> Result<(Vec<u8>, Inventory)> {
 }
 
 fn read_json(path: &Path) -> Result<Json> {
-    let bytes = json::read_limited(path, MAX_INVENTORY_BYTES)
-        .map_err(|e| invalid(path, &e.to_string()))?;
+    let bytes =
+        json::read_limited(path, MAX_INVENTORY_BYTES).map_err(|e| invalid(path, &e.to_string()))?;
     json::parse(&bytes).map_err(|e| invalid(path, &e.to_string()))
 }
 
@@ -659,7 +702,10 @@ fn existing_fixity(inv: Option<&Inventory>) -> Fixity {
         for (alg, entries) in &inv.fixity {
             let block = fixity.entry(alg.clone()).or_default();
             for (d, paths) in entries {
-                block.entry(d.clone()).or_default().extend(paths.iter().cloned());
+                block
+                    .entry(d.clone())
+                    .or_default()
+                    .extend(paths.iter().cloned());
             }
         }
     }
@@ -674,7 +720,10 @@ fn add_fixity(fixity: &mut Fixity, alg: &str, digest: &str, content_path: &str) 
         .find(|k| k.eq_ignore_ascii_case(digest))
         .cloned()
         .unwrap_or_else(|| digest.to_owned());
-    block.entry(key).or_default().insert(content_path.to_owned());
+    block
+        .entry(key)
+        .or_default()
+        .insert(content_path.to_owned());
 }
 
 fn paths_json(paths: &BTreeSet<String>) -> Json {
@@ -682,10 +731,18 @@ fn paths_json(paths: &BTreeSet<String>) -> Json {
 }
 
 fn digest_map_json(map: &BTreeMap<String, BTreeSet<String>>) -> Json {
-    Json::sorted_object(map.iter().map(|(d, p)| (d.clone(), paths_json(p))).collect())
+    Json::sorted_object(
+        map.iter()
+            .map(|(d, p)| (d.clone(), paths_json(p)))
+            .collect(),
+    )
 }
 
-fn version_block(created: &str, meta: &VersionMeta, state: &BTreeMap<String, BTreeSet<String>>) -> Json {
+fn version_block(
+    created: &str,
+    meta: &VersionMeta,
+    state: &BTreeMap<String, BTreeSet<String>>,
+) -> Json {
     let mut user = vec![("name".to_owned(), Json::String(meta.user_name.clone()))];
     if let Some(a) = &meta.user_address {
         user.push(("address".to_owned(), Json::String(a.clone())));
@@ -710,7 +767,10 @@ fn inventory_json(
 ) -> String {
     versions.sort_by_key(|(name, _)| VersionName::parse(name).map_or(0, |v| v.number));
     let mut top = vec![
-        ("digestAlgorithm".to_owned(), Json::String(alg.name().into())),
+        (
+            "digestAlgorithm".to_owned(),
+            Json::String(alg.name().into()),
+        ),
         (
             "fixity".to_owned(),
             Json::sorted_object(
@@ -786,7 +846,8 @@ fn replace_file(stage: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(Error::io(stage))?;
     tmp.write_all(bytes).map_err(Error::io(tmp.path()))?;
     tmp.as_file().sync_all().map_err(Error::io(tmp.path()))?;
-    tmp.persist(target).map_err(|e| Error::io(target)(e.error))?;
+    tmp.persist(target)
+        .map_err(|e| Error::io(target)(e.error))?;
     if let Some(dir) = target.parent() {
         sync_dir(dir)?;
     }

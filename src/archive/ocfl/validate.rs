@@ -60,11 +60,17 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
         )),
     }
     for d in &decls {
-        match d.name.strip_prefix("0=ocfl_").and_then(SpecVersion::from_number) {
+        match d
+            .name
+            .strip_prefix("0=ocfl_")
+            .and_then(SpecVersion::from_number)
+        {
             Some(v) => {
                 root_spec = v;
                 let want = format!("ocfl_{}\n", v.number());
-                if json::read_limited(&d.path, SMALL_FILE_LIMIT).ok().as_deref()
+                if json::read_limited(&d.path, SMALL_FILE_LIMIT)
+                    .ok()
+                    .as_deref()
                     != Some(want.as_bytes())
                 {
                     out.push(finding(
@@ -77,7 +83,10 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
             None => out.push(finding(
                 E079,
                 &d.path,
-                format!("{} is not a storage root declaration such as 0=ocfl_1.1", d.name),
+                format!(
+                    "{} is not a storage root declaration such as 0=ocfl_1.1",
+                    d.name
+                ),
             )),
         }
     }
@@ -135,11 +144,16 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
             (Kind::Dir, "extensions") => {
                 for x in list_dir(&e.path, &mut out) {
                     match x.kind {
-                        Kind::Dir if !layout::REGISTERED_ROOT_EXTENSIONS.contains(&x.name.as_str()) => {
+                        Kind::Dir
+                            if !layout::REGISTERED_ROOT_EXTENSIONS.contains(&x.name.as_str()) =>
+                        {
                             out.push(finding(
                                 W016,
                                 &x.path,
-                                format!("extension directory {} is not a registered extension", x.name),
+                                format!(
+                                    "extension directory {} is not a registered extension",
+                                    x.name
+                                ),
                             ))
                         }
                         Kind::Dir | Kind::Symlink => {}
@@ -350,7 +364,9 @@ impl ObjectCheck {
                 (Kind::Symlink, _) => {}
                 (Kind::File, n) if n.starts_with("0=") => decls.push(e),
                 (Kind::File, "inventory.json") => has_inventory = true,
-                (Kind::File, n) if n.starts_with("inventory.json.") => sidecars.push(e.name.clone()),
+                (Kind::File, n) if n.starts_with("inventory.json.") => {
+                    sidecars.push(e.name.clone())
+                }
                 (Kind::Dir, n) if VersionName::parse(n).is_some() => {
                     let number = VersionName::parse(n).map_or(0, |v| v.number);
                     if let Some(other) = version_dirs.insert(number, e.name.clone()) {
@@ -392,11 +408,17 @@ impl ObjectCheck {
             ),
         }
         for d in decls {
-            match d.name.strip_prefix("0=ocfl_object_").and_then(SpecVersion::from_number) {
+            match d
+                .name
+                .strip_prefix("0=ocfl_object_")
+                .and_then(SpecVersion::from_number)
+            {
                 Some(v) => {
                     declared = v;
                     let want = format!("ocfl_object_{}\n", v.number());
-                    if json::read_limited(&d.path, SMALL_FILE_LIMIT).ok().as_deref()
+                    if json::read_limited(&d.path, SMALL_FILE_LIMIT)
+                        .ok()
+                        .as_deref()
                         != Some(want.as_bytes())
                     {
                         self.push(
@@ -409,7 +431,10 @@ impl ObjectCheck {
                 None => self.push(
                     E006,
                     &d.path,
-                    format!("{} is not an object declaration such as 0=ocfl_object_1.1", d.name),
+                    format!(
+                        "{} is not an object declaration such as 0=ocfl_object_1.1",
+                        d.name
+                    ),
                 ),
             }
         }
@@ -524,7 +549,10 @@ impl ObjectCheck {
                         self.push(
                             W013,
                             &x.path,
-                            format!("extension directory {} is not a registered extension", x.name),
+                            format!(
+                                "extension directory {} is not a registered extension",
+                                x.name
+                            ),
                         );
                     }
                 }
@@ -538,7 +566,14 @@ impl ObjectCheck {
     }
 
     /// Checks `inventory.json.<algorithm>` in `dir` against the inventory bytes.
-    fn check_sidecar(&mut self, dir: &Path, bytes: &[u8], inv: &Inventory, sidecars: &[String], root: bool) {
+    fn check_sidecar(
+        &mut self,
+        dir: &Path,
+        bytes: &[u8],
+        inv: &Inventory,
+        sidecars: &[String],
+        root: bool,
+    ) {
         let Some(alg) = inv.digest_algorithm else {
             return;
         };
@@ -571,7 +606,9 @@ impl ObjectCheck {
         let (digest, file, rest) = (tokens.next(), tokens.next(), tokens.next());
         let well_formed = matches!(file, Some("inventory.json"))
             && rest.is_none()
-            && digest.is_some_and(|d| d.len() == alg.hex_len() && d.bytes().all(|b| b.is_ascii_hexdigit()));
+            && digest.is_some_and(|d| {
+                d.len() == alg.hex_len() && d.bytes().all(|b| b.is_ascii_hexdigit())
+            });
         let Some(digest) = digest.filter(|_| well_formed) else {
             self.push(
                 E061,
@@ -607,7 +644,9 @@ impl ObjectCheck {
             match (e.kind, e.name.as_str()) {
                 (Kind::Symlink, _) => {}
                 (Kind::File, "inventory.json") => has_inventory = true,
-                (Kind::File, n) if n.starts_with("inventory.json.") => sidecars.push(e.name.clone()),
+                (Kind::File, n) if n.starts_with("inventory.json.") => {
+                    sidecars.push(e.name.clone())
+                }
                 (Kind::Dir, n) if n == cd => {
                     let before = files.len();
                     self.walk_content(&e.path, &format!("{name}/{cd}"), version.number, files);
@@ -641,7 +680,10 @@ impl ObjectCheck {
         }
         // When the content directory is a path (an invalid contentDirectory, E017), follow it
         // anyway so that the files it holds are still checked.
-        if cd.contains('/') && !cd.starts_with('/') && !cd.split('/').any(|p| p == ".." || p.is_empty()) {
+        if cd.contains('/')
+            && !cd.starts_with('/')
+            && !cd.split('/').any(|p| p == ".." || p.is_empty())
+        {
             let dir = vdir.join(&cd);
             if dir.is_dir() {
                 self.walk_content(&dir, &format!("{name}/{cd}"), version.number, files);
@@ -730,13 +772,22 @@ impl ObjectCheck {
     }
 
     /// A prior version's inventory must describe its versions as the root inventory does.
-    fn compare_prior(&mut self, inv_path: &Path, inv: &Inventory, root_inv: &Inventory, number: u32) {
+    fn compare_prior(
+        &mut self,
+        inv_path: &Path,
+        inv: &Inventory,
+        root_inv: &Inventory,
+        number: u32,
+    ) {
         for rv in root_inv.versions.iter().filter(|v| v.number <= number) {
             let Some(pv) = inv.version(&rv.name) else {
                 self.push(
                     E066,
                     inv_path,
-                    format!("this inventory has no version {} although the root inventory does", rv.name),
+                    format!(
+                        "this inventory has no version {} although the root inventory does",
+                        rv.name
+                    ),
                 );
                 continue;
             };
@@ -757,7 +808,11 @@ impl ObjectCheck {
                     pv.created.clone().map(Json::String),
                 ),
                 ("message", rv.message.clone(), pv.message.clone()),
-                ("user", rv.user.as_ref().map(Json::sorted), pv.user.as_ref().map(Json::sorted)),
+                (
+                    "user",
+                    rv.user.as_ref().map(Json::sorted),
+                    pv.user.as_ref().map(Json::sorted),
+                ),
             ] {
                 if a != b {
                     self.push(
@@ -776,20 +831,25 @@ impl ObjectCheck {
                 self.push(
                     E066,
                     inv_path,
-                    format!("this inventory has version {}, which the root inventory lacks", pv.name),
+                    format!(
+                        "this inventory has version {}, which the root inventory lacks",
+                        pv.name
+                    ),
                 );
             }
         }
     }
 
-    fn walk_content(&mut self, dir: &Path, prefix: &str, version: u32, files: &mut BTreeMap<String, ContentFile>) {
+    fn walk_content(
+        &mut self,
+        dir: &Path,
+        prefix: &str,
+        version: u32,
+        files: &mut BTreeMap<String, ContentFile>,
+    ) {
         let entries = list_dir(dir, &mut self.out);
         if entries.is_empty() {
-            self.push(
-                E024,
-                dir,
-                "empty directory in a content directory",
-            );
+            self.push(E024, dir, "empty directory in a content directory");
         }
         for e in entries {
             let content_path = format!("{prefix}/{}", e.name);
@@ -842,7 +902,10 @@ impl ObjectCheck {
                 }
             }
             for cp in listed.keys().filter(|cp| !files.contains_key(**cp)) {
-                absent.entry((*cp).to_owned()).or_default().push(what.clone());
+                absent
+                    .entry((*cp).to_owned())
+                    .or_default()
+                    .push(what.clone());
             }
 
             let mut add = |cp: &str, algorithm: Algorithm, digest: &str, code: Code| {
@@ -893,7 +956,10 @@ impl ObjectCheck {
                 self.push(
                     E023,
                     &f.path,
-                    format!("content file {cp} is not in the manifest of {}", invs.join(", ")),
+                    format!(
+                        "content file {cp} is not in the manifest of {}",
+                        invs.join(", ")
+                    ),
                 );
             }
         }
@@ -971,10 +1037,17 @@ impl ObjectCheck {
 /// How version block `b` of inventory `ib` differs from block `a` of inventory `ia`, if at all.
 /// With the same digest algorithm the logical paths and digests must agree; across algorithms
 /// the logical paths must lead to the same content paths.
-fn state_difference(ia: &Inventory, a: &VersionBlock, ib: &Inventory, b: &VersionBlock) -> Option<String> {
+fn state_difference(
+    ia: &Inventory,
+    a: &VersionBlock,
+    ib: &Inventory,
+    b: &VersionBlock,
+) -> Option<String> {
     let (la, lb) = (a.logical_map(), b.logical_map());
     let only = |x: &BTreeMap<&str, String>, y: &BTreeMap<&str, String>| {
-        x.keys().find(|k| !y.contains_key(*k)).map(|k| k.to_string())
+        x.keys()
+            .find(|k| !y.contains_key(*k))
+            .map(|k| k.to_string())
     };
     if let Some(p) = only(&la, &lb) {
         return Some(format!("logical path {p} is missing"));
