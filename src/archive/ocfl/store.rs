@@ -281,13 +281,16 @@ impl StorageRoot {
             Some(_) => stage.join(&version_name),
             None => stage.join("object").join(&version_name),
         };
-        let mut order: Vec<usize> = (0..files.len()).collect();
-        order.sort_by(|a, b| files[*a].0.cmp(&files[*b].0));
+        let mut order: Vec<(usize, &String, &(String, String))> = files
+            .iter()
+            .zip(&digests)
+            .enumerate()
+            .map(|(i, ((logical, _), d))| (i, logical, d))
+            .collect();
+        order.sort_by(|a, b| a.1.cmp(b.1));
         let mut state: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let (mut new_files, mut reused) = (0, 0);
-        for i in order {
-            let (logical, _) = &files[i];
-            let (sha512, sha256) = &digests[i];
+        for (i, logical, (sha512, sha256)) in order {
             let digest = if alg == Algorithm::Sha256 {
                 sha256
             } else {
