@@ -1,0 +1,50 @@
+//! OCFL 1.1 (Oxford Common File Layout): the archive layer's versioned storage. [`store`]
+//! writes a storage root with immutable, content-addressed object versions (used by
+//! `editio release`); [`validate`] checks any object or storage root against the spec and
+//! reports every problem as a [`Diagnostic`] carrying the spec's own validation code
+//! (`E001`...`E112`, `W001`...`W016`, see [`codes`]), for `editio verify`.
+//!
+//! ```no_run
+//! use editio::archive::ocfl::{Content, StorageRoot, VersionMeta, validate_object};
+//! # fn main() -> editio::Result<()> {
+//! let root = StorageRoot::create_or_open("archive/ocfl".as_ref())?;
+//! let meta = VersionMeta {
+//!     created: time::OffsetDateTime::now_utc(),
+//!     message: "First release".into(),
+//!     user_name: "A. Editor".into(),
+//!     user_address: Some("mailto:editor@example.org".into()),
+//! };
+//! let files = [("tei/edition.xml".to_string(), Content::Bytes(b"<TEI/>".to_vec()))];
+//! root.commit("urn:editio:bundled:example", &files, &meta)?;
+//! let findings = validate_object(&root.object_path("urn:editio:bundled:example"))?;
+//! assert!(findings.is_empty());
+//! # Ok(()) }
+//! ```
+
+pub mod codes;
+pub mod digest;
+pub mod inventory;
+pub mod json;
+pub mod layout;
+pub mod store;
+pub mod validate;
+
+pub use store::{Commit, Content, Recovery, StorageRoot, VersionMeta};
+pub use validate::{validate_object, validate_storage_root};
+
+use crate::diagnostic::{Code, Diagnostic, Location};
+use std::path::Path;
+
+/// The largest inventory.json that is loaded. Inventories grow with files × versions; 256 MiB
+/// is far beyond any edition archive, yet a hostile multi-gigabyte file is refused unread.
+pub const MAX_INVENTORY_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The object declaration file of OCFL 1.1.
+pub const OBJECT_DECLARATION: &str = "0=ocfl_object_1.1";
+/// The storage root declaration file of OCFL 1.1.
+pub const ROOT_DECLARATION: &str = "0=ocfl_1.1";
+
+/// A finding about one file.
+pub(crate) fn finding(code: Code, path: &Path, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(code, Location::file(path), message)
+}

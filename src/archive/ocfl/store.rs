@@ -1,0 +1,882 @@
+//! The OCFL writer behind `editio release`: a storage root (layout extension 0003) holding
+//! objects whose versions are immutable, content-addressed (a file already stored is not
+//! stored again) and reproducible (same files and time, same bytes).
+//!
+//! A commit is crash-safe. The new version is built and flushed in a staging directory
+//! *beside* the storage root (so nothing half-written is ever inside it), renamed into the
+//! object as `vN`, and only then is the root inventory replaced, and its sidecar last, each by
+//! rename. A crash therefore leaves the object at its old head, or with a complete `vN` that
+//! the root inventory does not list yet, or with the new root inventory but the old sidecar.
+//! [`StorageRoot::recover`] (run by every commit) completes the last two and removes stale
+//! staging directories. Commits to one storage root are serialised by an advisory lock on its
+//! declaration file.
+
+use super::digest::{Algorithm, MultiHasher, digest_bytes};
+use super::inventory::{self, Context, Inventory, SpecVersion, VersionName};
+use super::json::{self, Json};
+use super::layout::{HASH_AND_ID_N_TUPLE, HASHED_N_TUPLE, Layout};
+use super::{MAX_INVENTORY_BYTES, OBJECT_DECLARATION, ROOT_DECLARATION};
+use crate::archive::write;
+use crate::error::{Error, Result};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// An OCFL 1.1 storage root that editio writes to.
+#[derive(Clone, Debug)]
+pub struct StorageRoot {
+    path: PathBuf,
+    layout: Layout,
+}
+
+/// The bytes of one file of a version.
+#[derive(Clone, Debug)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// A file on disk, streamed (never held in memory whole).
+    File(PathBuf),
+}
+
+/// Who made a version, when and why (the inventory's version block).
+#[derive(Clone, Debug)]
+pub struct VersionMeta {
+    pub created: OffsetDateTime,
+    pub message: String,
+    pub user_name: String,
+    /// A URI, e.g. `mailto:editor@example.org` or an ORCID iD URL.
+    pub user_address: Option<String>,
+}
+
+/// What a commit did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Commit {
+    /// A new version was written: `new_files` files were stored, `reused` had content the
+    /// object already held (or that another file of this version holds).
+    Created {
+        version: u32,
+        new_files: usize,
+        reused: usize,
+    },
+    /// The files are exactly the head version's logical state; nothing was written.
+    Unchanged { version: u32 },
+}
+
+/// What [`StorageRoot::recover`] did to an object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recovery {
+    /// The object needed nothing.
+    Nothing,
+    /// An interrupted commit of this version was completed.
+    Completed { version: u32 },
+}
+
+impl StorageRoot {
+    /// Opens the storage root at `path`, or creates one there if `path` is missing or an
+    /// empty directory: `0=ocfl_1.1`, `ocfl_layout.json` naming extension 0003, and the
+    /// extension's `config.json`.
+    pub fn create_or_open(path: &Path) -> Result<StorageRoot> {
+        match fs::symlink_metadata(path) {
+            Ok(meta) if !meta.is_dir() => Err(invalid(path, "exists and is not a directory")),
+            Ok(_) if path.join(ROOT_DECLARATION).exists() => StorageRoot::open(path),
+            Ok(_) => {
+                let mut entries = fs::read_dir(path).map_err(Error::io(path))?;
+                if entries.next().is_some() {
+                    return Err(invalid(
+                        path,
+                        "is not empty and is not an OCFL 1.1 storage root (no 0=ocfl_1.1); \
+                         choose an empty or new directory",
+                    ));
+                }
+                StorageRoot::init(path)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => StorageRoot::init(path),
+            Err(e) => Err(Error::io(path)(e)),
+        }
+    }
+
+    fn init(path: &Path) -> Result<StorageRoot> {
+        fs::create_dir_all(path).map_err(Error::io(path))?;
+        let layout = Layout::editio_default();
+        let layout_json = Json::sorted_object(vec![
+            (
+                "description".into(),
+                Json::String(layout.description().into()),
+            ),
+            ("extension".into(), Json::String(layout.extension.into())),
+        ]);
+        write::atomic(
+            &path
+                .join("extensions")
+                .join(layout.extension)
+                .join("config.json"),
+            layout.config_json().to_pretty().as_bytes(),
+        )?;
+        write::atomic(
+            &path.join("ocfl_layout.json"),
+            layout_json.to_pretty().as_bytes(),
+        )?;
+        // The declaration comes last: a directory is a storage root only once complete.
+        write::atomic(&path.join(ROOT_DECLARATION), b"ocfl_1.1\n")?;
+        Ok(StorageRoot {
+            path: path.to_path_buf(),
+            layout,
+        })
+    }
+
+    fn open(path: &Path) -> Result<StorageRoot> {
+        let layout_path = path.join("ocfl_layout.json");
+        let layout_json = read_json(&layout_path)?;
+        let ext = layout_json
+            .get("extension")
+            .and_then(Json::as_str)
+            .ok_or_else(|| invalid(&layout_path, "has no \"extension\""))?;
+        if ext != HASH_AND_ID_N_TUPLE && ext != HASHED_N_TUPLE {
+            return Err(invalid(
+                &layout_path,
+                &format!("names layout {ext}; editio writes only to layouts 0003 and 0004"),
+            ));
+        }
+        let config_path = path.join("extensions").join(ext).join("config.json");
+        let config = if config_path.exists() {
+            Some(read_json(&config_path)?)
+        } else {
+            None
+        };
+        let layout =
+            Layout::from_config(ext, config.as_ref()).map_err(|m| invalid(&config_path, &m))?;
+        Ok(StorageRoot {
+            path: path.to_path_buf(),
+            layout,
+        })
+    }
+
+    /// The storage root directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Where the object `id` lives (whether or not it exists yet).
+    pub fn object_path(&self, id: &str) -> PathBuf {
+        self.path.join(self.layout.object_path(id))
+    }
+
+    /// The object's head version number, or `None` if there is no such object.
+    pub fn head(&self, id: &str) -> Result<Option<u32>> {
+        let obj = self.object_path(id);
+        if !obj.exists() {
+            return Ok(None);
+        }
+        let existing = read_object(&obj, id)?;
+        Ok(Some(existing.head.number))
+    }
+
+    /// Records `files` (logical path, content) as the object's next version, creating the
+    /// object if needed. Writes nothing and returns [`Commit::Unchanged`] when the files are
+    /// the head version's state already. Completes an earlier interrupted commit first.
+    pub fn commit(
+        &self,
+        id: &str,
+        files: &[(String, Content)],
+        meta: &VersionMeta,
+    ) -> Result<Commit> {
+        self.commit_with_fault(id, files, meta, None)
+    }
+
+    /// [`StorageRoot::commit`] that stops dead at fault point `fault` (1..=4), leaving
+    /// everything as a crash there would. For crash-safety tests only.
+    #[doc(hidden)]
+    pub fn commit_with_fault(
+        &self,
+        id: &str,
+        files: &[(String, Content)],
+        meta: &VersionMeta,
+        fault: Option<u32>,
+    ) -> Result<Commit> {
+        if id.is_empty() {
+            return Err(invalid(&self.path, "an object id must not be empty"));
+        }
+        check_logical_paths(files)?;
+        let created = meta
+            .created
+            .format(&Rfc3339)
+            .map_err(|e| invalid(&self.path, &format!("cannot write the created time: {e}")))?;
+        if let Some(a) = &meta.user_address
+            && !inventory::is_uri(a)
+        {
+            return Err(invalid(
+                &self.path,
+                &format!("user address \"{a}\" is not a URI; use e.g. mailto:name@example.org"),
+            ));
+        }
+
+        let _lock = self.lock()?;
+        self.recover_locked(id)?;
+        let obj = self.object_path(id);
+        let existing = if obj.exists() {
+            Some(read_object(&obj, id)?)
+        } else {
+            None
+        };
+
+        let parent = self.staging_parent()?;
+        let staging = tempfile::Builder::new()
+            .prefix(&self.staging_prefix())
+            .tempdir_in(&parent)
+            .map_err(Error::io(&parent))?;
+        let stage = staging.path().to_path_buf();
+
+        // Hash every input once (sha512 for addressing, sha256 for fixity) while copying it
+        // into the staging area, in parallel.
+        let incoming = stage.join("incoming");
+        fs::create_dir(&incoming).map_err(Error::io(&incoming))?;
+        let digests: Vec<(String, String)> = files
+            .par_iter()
+            .enumerate()
+            .map(|(i, (_, content))| stage_one(content, &incoming.join(i.to_string())))
+            .collect::<Result<_>>()?;
+
+        let (alg, version_name, number, cd) = match &existing {
+            Some(e) => {
+                let next = e
+                    .head
+                    .number
+                    .checked_add(1)
+                    .and_then(|n| e.head.with_number(n));
+                let Some(next) = next else {
+                    return Err(invalid(
+                        &obj,
+                        "the object's zero-padded version names have no room for another version",
+                    ));
+                };
+                (
+                    e.algorithm,
+                    next,
+                    e.head.number + 1,
+                    e.inv.content_directory.clone(),
+                )
+            }
+            None => (Algorithm::Sha512, "v1".to_owned(), 1, "content".to_owned()),
+        };
+
+        // Existing content, by lowercased digest -> the manifest key as written.
+        let mut known: HashMap<String, String> = HashMap::new();
+        let mut manifest: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        if let Some(e) = &existing {
+            for (d, paths) in &e.inv.manifest {
+                known.insert(d.to_ascii_lowercase(), d.clone());
+                manifest
+                    .entry(d.clone())
+                    .or_default()
+                    .extend(paths.iter().cloned());
+            }
+        }
+        let mut fixity = existing_fixity(existing.as_ref().map(|e| &e.inv));
+
+        // Decide, in logical-path order so the outcome is deterministic, which files are new.
+        let version_root = match existing {
+            Some(_) => stage.join(&version_name),
+            None => stage.join("object").join(&version_name),
+        };
+        let mut order: Vec<(usize, &String, &(String, String))> = files
+            .iter()
+            .zip(&digests)
+            .enumerate()
+            .map(|(i, ((logical, _), d))| (i, logical, d))
+            .collect();
+        order.sort_by(|a, b| a.1.cmp(b.1));
+        let mut state: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let (mut new_files, mut reused) = (0, 0);
+        for (i, logical, (sha512, sha256)) in order {
+            let digest = if alg == Algorithm::Sha256 {
+                sha256
+            } else {
+                sha512
+            };
+            let key = match known.get(digest) {
+                Some(key) => {
+                    reused += 1;
+                    key.clone()
+                }
+                None => {
+                    let content_path = format!("{version_name}/{cd}/{logical}");
+                    let target = version_root.join(&cd).join(logical);
+                    if let Some(dir) = target.parent() {
+                        fs::create_dir_all(dir).map_err(Error::io(dir))?;
+                    }
+                    let from = incoming.join(i.to_string());
+                    fs::rename(&from, &target).map_err(Error::io(&target))?;
+                    manifest
+                        .entry(digest.clone())
+                        .or_default()
+                        .insert(content_path.clone());
+                    add_fixity(&mut fixity, "sha256", sha256, &content_path);
+                    known.insert(digest.clone(), digest.clone());
+                    new_files += 1;
+                    digest.clone()
+                }
+            };
+            state.entry(key).or_default().insert(logical.clone());
+        }
+        fs::remove_dir_all(&incoming).map_err(Error::io(&incoming))?;
+
+        if let Some(e) = &existing
+            && let Some(head) = e.inv.head_version()
+        {
+            let old: BTreeMap<&str, String> = head.logical_map();
+            let new: BTreeMap<&str, String> = state
+                .iter()
+                .flat_map(|(d, ps)| ps.iter().map(move |p| (p.as_str(), d.to_ascii_lowercase())))
+                .collect();
+            if old == new {
+                return Ok(Commit::Unchanged {
+                    version: e.head.number,
+                });
+            }
+        }
+
+        // The inventory: earlier version blocks as they were, the new one appended.
+        let mut versions: Vec<(String, Json)> = existing
+            .as_ref()
+            .map(|e| {
+                e.inv
+                    .versions
+                    .iter()
+                    .map(|v| (v.name.clone(), v.raw.sorted()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        versions.push((version_name.clone(), version_block(&created, meta, &state)));
+        let inv_json = inventory_json(
+            id,
+            alg,
+            &version_name,
+            existing
+                .as_ref()
+                .and_then(|e| e.inv.content_directory_set.clone()),
+            &manifest,
+            &fixity,
+            versions,
+        );
+        let inv_bytes = inv_json.into_bytes();
+        let sidecar = format!("{} inventory.json\n", digest_bytes(alg, &inv_bytes));
+        let sidecar_name = format!("inventory.json.{}", alg.name());
+        write_synced(&version_root.join("inventory.json"), &inv_bytes)?;
+        write_synced(&version_root.join(&sidecar_name), sidecar.as_bytes())?;
+        sync_tree(&version_root)?;
+
+        let outcome = Commit::Created {
+            version: number,
+            new_files,
+            reused,
+        };
+        if existing.is_none() {
+            // A new object appears whole, by one rename, or not at all.
+            let staged_obj = stage.join("object");
+            write_synced(&staged_obj.join(OBJECT_DECLARATION), b"ocfl_object_1.1\n")?;
+            write_synced(&staged_obj.join("inventory.json"), &inv_bytes)?;
+            write_synced(&staged_obj.join(&sidecar_name), sidecar.as_bytes())?;
+            sync_dir(&staged_obj)?;
+            if fault == Some(1) {
+                return crash(staging, 1);
+            }
+            let obj_parent = obj.parent().unwrap_or(&self.path);
+            fs::create_dir_all(obj_parent).map_err(Error::io(obj_parent))?;
+            if fault == Some(2) {
+                return crash(staging, 2);
+            }
+            if obj.exists() {
+                return Err(invalid(
+                    &obj,
+                    "appeared while v1 was being written; nothing was changed",
+                ));
+            }
+            fs::rename(&staged_obj, &obj).map_err(Error::io(&obj))?;
+            sync_dir(obj_parent)?;
+            if fault == Some(3) {
+                return crash(staging, 3);
+            }
+            return Ok(outcome);
+        }
+
+        if fault == Some(1) {
+            return crash(staging, 1);
+        }
+        let target = obj.join(&version_name);
+        if target.exists() {
+            // Never write over a version: the head read above must be stale.
+            return Err(invalid(
+                &target,
+                &format!(
+                    "version {version_name} already exists; versions are immutable and it \
+                     was not touched (another writer, or a stale head?)"
+                ),
+            ));
+        }
+        fs::rename(&version_root, &target).map_err(Error::io(&target))?;
+        sync_dir(&obj)?;
+        if fault == Some(2) {
+            return crash(staging, 2);
+        }
+        replace_file(&stage, &obj.join("inventory.json"), &inv_bytes)?;
+        if fault == Some(3) {
+            return crash(staging, 3);
+        }
+        replace_file(&stage, &obj.join(&sidecar_name), sidecar.as_bytes())?;
+        if fault == Some(4) {
+            return crash(staging, 4);
+        }
+        Ok(outcome)
+    }
+
+    /// Completes a commit that a crash interrupted (a complete `vN` the root inventory does
+    /// not list yet, or a root inventory whose sidecar was not replaced yet) and removes
+    /// stale staging directories. Anything else out of place is an error, and is left alone.
+    pub fn recover(&self, id: &str) -> Result<Recovery> {
+        let _lock = self.lock()?;
+        self.recover_locked(id)
+    }
+
+    fn recover_locked(&self, id: &str) -> Result<Recovery> {
+        // Only a lock holder creates staging directories, so any found now are a crash's.
+        let parent = self.staging_parent()?;
+        let prefix = self.staging_prefix();
+        for entry in fs::read_dir(&parent).map_err(Error::io(&parent))?.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let p = entry.path();
+                fs::remove_dir_all(&p).map_err(Error::io(&p))?;
+            }
+        }
+
+        let obj = self.object_path(id);
+        if !obj.exists() {
+            // A crash between creating the tuple directories and renaming the new object into
+            // them leaves empty directories, which a storage root must not hold (E073).
+            let mut dir = obj.parent();
+            while let Some(d) =
+                dir.filter(|d| *d != self.path.as_path() && d.starts_with(&self.path))
+            {
+                if fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+            return Ok(Recovery::Nothing);
+        }
+        let inv_path = obj.join("inventory.json");
+        let (bytes, inv) = read_inventory(&inv_path)?;
+        let head_name = inv
+            .head
+            .clone()
+            .ok_or_else(|| invalid(&inv_path, "has no head; run editio verify"))?;
+        let head = VersionName::parse(&head_name)
+            .ok_or_else(|| invalid(&inv_path, "has an invalid head; run editio verify"))?;
+        let alg = inv
+            .digest_algorithm
+            .ok_or_else(|| invalid(&inv_path, "has no usable digestAlgorithm"))?;
+        let sidecar_name = format!("inventory.json.{}", alg.name());
+        let mut result = Recovery::Nothing;
+
+        // A complete next version that the root inventory does not list yet: finish it.
+        if let Some(next) = head.with_number(head.number + 1)
+            && obj.join(&next).exists()
+        {
+            let vdir = obj.join(&next);
+            let (vbytes, vinv) =
+                read_inventory(&vdir.join("inventory.json")).map_err(|_| stray(&vdir))?;
+            let sidecar_ok = sidecar_matches(&vdir.join(&sidecar_name), alg, &vbytes);
+            let extends = vinv.head.as_deref() == Some(next.as_str())
+                && vinv.id.as_deref() == Some(id)
+                && vinv.digest_algorithm == Some(alg)
+                && inv.versions.iter().all(|v| {
+                    vinv.version(&v.name)
+                        .is_some_and(|w| w.raw.sorted() == v.raw.sorted())
+                });
+            if !(sidecar_ok && extends) {
+                return Err(stray(&vdir));
+            }
+            let stage = self.recovery_stage(&parent)?;
+            replace_file(stage.path(), &inv_path, &vbytes)?;
+            replace_file(
+                stage.path(),
+                &obj.join(&sidecar_name),
+                &vbytes_sidecar(alg, &vbytes),
+            )?;
+            result = Recovery::Completed {
+                version: head.number + 1,
+            };
+        } else if !sidecar_matches(&obj.join(&sidecar_name), alg, &bytes) {
+            // The root inventory was replaced but not yet its sidecar: the head version's own
+            // inventory proves what the sidecar must say.
+            let vinv = obj.join(&head_name).join("inventory.json");
+            let same = fs::read(&vinv).is_ok_and(|v| v == bytes);
+            if !same {
+                return Err(invalid(
+                    &obj.join(&sidecar_name),
+                    "does not match inventory.json, and this is not an interrupted commit; \
+                     run editio verify",
+                ));
+            }
+            let stage = self.recovery_stage(&parent)?;
+            replace_file(
+                stage.path(),
+                &obj.join(&sidecar_name),
+                &vbytes_sidecar(alg, &bytes),
+            )?;
+            result = Recovery::Completed {
+                version: head.number,
+            };
+        }
+        Ok(result)
+    }
+
+    fn recovery_stage(&self, parent: &Path) -> Result<tempfile::TempDir> {
+        tempfile::Builder::new()
+            .prefix(&self.staging_prefix())
+            .tempdir_in(parent)
+            .map_err(Error::io(parent))
+    }
+
+    /// Staging happens beside the storage root, on the same file system (renames must not
+    /// cross devices) but outside the OCFL hierarchy, which may hold nothing else.
+    fn staging_parent(&self) -> Result<PathBuf> {
+        let abs = std::path::absolute(&self.path).map_err(Error::io(&self.path))?;
+        abs.parent()
+            .map(Path::to_path_buf)
+            .ok_or_else(|| invalid(&self.path, "a storage root cannot be a file system root"))
+    }
+
+    fn staging_prefix(&self) -> String {
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        format!(".{name}.editio-staging-")
+    }
+
+    /// An exclusive advisory lock on the root's declaration file, held for a whole commit.
+    fn lock(&self) -> Result<File> {
+        let path = self.path.join(ROOT_DECLARATION);
+        let file = File::open(&path).map_err(Error::io(&path))?;
+        file.lock().map_err(Error::io(&path))?;
+        Ok(file)
+    }
+}
+
+/// What a commit needs to know about an existing object.
+struct Existing {
+    inv: Inventory,
+    head: VersionName,
+    algorithm: Algorithm,
+}
+
+fn read_object(obj: &Path, id: &str) -> Result<Existing> {
+    let decl = obj.join(OBJECT_DECLARATION);
+    if !decl.exists() {
+        return Err(invalid(
+            obj,
+            "is not an OCFL 1.1 object (no 0=ocfl_object_1.1); editio does not upgrade objects",
+        ));
+    }
+    let inv_path = obj.join("inventory.json");
+    let (_, inv) = read_inventory(&inv_path)?;
+    if inv.id.as_deref() != Some(id) {
+        return Err(invalid(
+            &inv_path,
+            &format!(
+                "belongs to object {:?}, not {id:?}",
+                inv.id.as_deref().unwrap_or("")
+            ),
+        ));
+    }
+    let head = inv
+        .head
+        .as_deref()
+        .and_then(VersionName::parse)
+        .ok_or_else(|| invalid(&inv_path, "has no valid head"))?;
+    let algorithm = inv
+        .digest_algorithm
+        .ok_or_else(|| invalid(&inv_path, "has no usable digestAlgorithm"))?;
+    Ok(Existing {
+        inv,
+        head,
+        algorithm,
+    })
+}
+
+/// Reads an inventory this writer will build on; any error in it stops the commit.
+fn read_inventory(path: &Path) -> Result<(Vec<u8>, Inventory)> {
+    let mut findings = Vec::new();
+    let ctx = Context {
+        path,
+        declared: Some(SpecVersion::V1_1),
+        warnings: false,
+    };
+    let read = inventory::read(&ctx, &mut findings);
+    if let Some(first) = findings.iter().find(|d| d.is_error()) {
+        return Err(invalid(
+            path,
+            &format!(
+                "is not a valid inventory ({}: {}); run editio verify",
+                first.code.id, first.message
+            ),
+        ));
+    }
+    read.ok_or_else(|| invalid(path, "cannot be read"))
+}
+
+fn read_json(path: &Path) -> Result<Json> {
+    let bytes =
+        json::read_limited(path, MAX_INVENTORY_BYTES).map_err(|e| invalid(path, &e.to_string()))?;
+    json::parse(&bytes).map_err(|e| invalid(path, &e.to_string()))
+}
+
+fn check_logical_paths(files: &[(String, Content)]) -> Result<()> {
+    let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+    for p in &paths {
+        if let Some((code, why)) = inventory::logical_path_problem(p) {
+            return Err(Error::Invalid {
+                location: p.clone(),
+                message: format!("not a valid OCFL logical path: it {why} ({})", code.id),
+            });
+        }
+        if p.contains('\0') {
+            return Err(Error::Invalid {
+                location: p.clone(),
+                message: "a logical path must not contain a NUL character".into(),
+            });
+        }
+    }
+    if let Some((p, why)) = inventory::path_conflicts(&paths).into_iter().next() {
+        return Err(Error::Invalid {
+            location: p,
+            message: format!("logical path {why}"),
+        });
+    }
+    Ok(())
+}
+
+/// Copies one input into `target` while hashing it; returns (sha512, sha256).
+fn stage_one(content: &Content, target: &Path) -> Result<(String, String)> {
+    let mut out = File::create(target).map_err(Error::io(target))?;
+    let mut hasher = MultiHasher::new(&[Algorithm::Sha512, Algorithm::Sha256]);
+    match content {
+        Content::Bytes(b) => {
+            hasher.update(b);
+            out.write_all(b).map_err(Error::io(target))?;
+        }
+        Content::File(src) => {
+            let mut file = File::open(src).map_err(Error::io(src))?;
+            let mut buf = vec![0u8; 256 * 1024];
+            loop {
+                let n = match file.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Error::io(src)(e)),
+                };
+                let chunk = buf.get(..n).unwrap_or_default();
+                hasher.update(chunk);
+                out.write_all(chunk).map_err(Error::io(target))?;
+            }
+        }
+    }
+    out.sync_all().map_err(Error::io(target))?;
+    let (digests, _) = hasher.finish();
+    let get = |a: Algorithm| {
+        digests
+            .iter()
+            .find(|(x, _)| *x == a)
+            .map(|(_, d)| d.clone())
+            .unwrap_or_default()
+    };
+    Ok((get(Algorithm::Sha512), get(Algorithm::Sha256)))
+}
+
+type Fixity = BTreeMap<String, BTreeMap<String, BTreeSet<String>>>;
+
+fn existing_fixity(inv: Option<&Inventory>) -> Fixity {
+    let mut fixity = Fixity::new();
+    if let Some(inv) = inv {
+        for (alg, entries) in &inv.fixity {
+            let block = fixity.entry(alg.clone()).or_default();
+            for (d, paths) in entries {
+                block
+                    .entry(d.clone())
+                    .or_default()
+                    .extend(paths.iter().cloned());
+            }
+        }
+    }
+    fixity
+}
+
+fn add_fixity(fixity: &mut Fixity, alg: &str, digest: &str, content_path: &str) {
+    let block = fixity.entry(alg.to_owned()).or_default();
+    // Reuse a key that differs only in case, so the block never lists a digest twice (E097).
+    let key = block
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case(digest))
+        .cloned()
+        .unwrap_or_else(|| digest.to_owned());
+    block
+        .entry(key)
+        .or_default()
+        .insert(content_path.to_owned());
+}
+
+fn paths_json(paths: &BTreeSet<String>) -> Json {
+    Json::Array(paths.iter().map(|p| Json::String(p.clone())).collect())
+}
+
+fn digest_map_json(map: &BTreeMap<String, BTreeSet<String>>) -> Json {
+    Json::sorted_object(
+        map.iter()
+            .map(|(d, p)| (d.clone(), paths_json(p)))
+            .collect(),
+    )
+}
+
+fn version_block(
+    created: &str,
+    meta: &VersionMeta,
+    state: &BTreeMap<String, BTreeSet<String>>,
+) -> Json {
+    let mut user = vec![("name".to_owned(), Json::String(meta.user_name.clone()))];
+    if let Some(a) = &meta.user_address {
+        user.push(("address".to_owned(), Json::String(a.clone())));
+    }
+    Json::sorted_object(vec![
+        ("created".into(), Json::String(created.to_owned())),
+        ("message".into(), Json::String(meta.message.clone())),
+        ("state".into(), digest_map_json(state)),
+        ("user".into(), Json::sorted_object(user)),
+    ])
+}
+
+/// The inventory text: keys sorted, arrays sorted, versions in number order, fixed layout.
+fn inventory_json(
+    id: &str,
+    alg: Algorithm,
+    head: &str,
+    content_directory: Option<String>,
+    manifest: &BTreeMap<String, BTreeSet<String>>,
+    fixity: &Fixity,
+    mut versions: Vec<(String, Json)>,
+) -> String {
+    versions.sort_by_key(|(name, _)| VersionName::parse(name).map_or(0, |v| v.number));
+    let mut top = vec![
+        (
+            "digestAlgorithm".to_owned(),
+            Json::String(alg.name().into()),
+        ),
+        (
+            "fixity".to_owned(),
+            Json::sorted_object(
+                fixity
+                    .iter()
+                    .map(|(a, m)| (a.clone(), digest_map_json(m)))
+                    .collect(),
+            ),
+        ),
+        ("head".to_owned(), Json::String(head.into())),
+        ("id".to_owned(), Json::String(id.into())),
+        ("manifest".to_owned(), digest_map_json(manifest)),
+        ("type".to_owned(), Json::String(inventory::TYPE_1_1.into())),
+        // Version names sort by number, not as text (v10 after v9).
+        ("versions".to_owned(), Json::Object(versions)),
+    ];
+    if let Some(cd) = content_directory {
+        top.push(("contentDirectory".to_owned(), Json::String(cd)));
+        top.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    Json::Object(top).to_pretty()
+}
+
+fn vbytes_sidecar(alg: Algorithm, inventory: &[u8]) -> Vec<u8> {
+    format!("{} inventory.json\n", digest_bytes(alg, inventory)).into_bytes()
+}
+
+fn sidecar_matches(path: &Path, alg: Algorithm, inventory: &[u8]) -> bool {
+    let Ok(text) = json::read_limited(path, 64 * 1024) else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&text);
+    let mut tokens = text.split_whitespace();
+    matches!(
+        (tokens.next(), tokens.next(), tokens.next()),
+        (Some(d), Some("inventory.json"), None) if d.eq_ignore_ascii_case(&digest_bytes(alg, inventory))
+    )
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(Error::io(dir))?;
+    }
+    let mut f = File::create(path).map_err(Error::io(path))?;
+    f.write_all(bytes).map_err(Error::io(path))?;
+    f.sync_all().map_err(Error::io(path))
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(Error::io(dir))
+}
+
+/// Flushes every directory under `dir` (files were flushed as they were written), so that a
+/// rename of `dir` publishes entries that are on disk.
+fn sync_tree(dir: &Path) -> Result<()> {
+    for entry in fs::read_dir(dir).map_err(Error::io(dir))? {
+        let entry = entry.map_err(Error::io(dir))?;
+        if entry.file_type().map_err(Error::io(entry.path()))?.is_dir() {
+            sync_tree(&entry.path())?;
+        }
+    }
+    sync_dir(dir)
+}
+
+/// Replaces `target` by rename from a flushed temporary file in `stage` (outside the object,
+/// so a crash never leaves a temporary file inside it), then flushes the target's directory.
+fn replace_file(stage: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = tempfile::Builder::new()
+        .prefix("replace-")
+        .tempfile_in(stage)
+        .map_err(Error::io(stage))?;
+    tmp.write_all(bytes).map_err(Error::io(tmp.path()))?;
+    tmp.as_file().sync_all().map_err(Error::io(tmp.path()))?;
+    tmp.persist(target)
+        .map_err(|e| Error::io(target)(e.error))?;
+    if let Some(dir) = target.parent() {
+        sync_dir(dir)?;
+    }
+    Ok(())
+}
+
+/// Simulates a crash: the staging directory stays behind, as it would.
+fn crash(mut staging: tempfile::TempDir, point: u32) -> Result<Commit> {
+    staging.disable_cleanup(true);
+    Err(Error::Invalid {
+        location: staging.path().display().to_string(),
+        message: format!("injected fault at point {point}"),
+    })
+}
+
+fn stray(vdir: &Path) -> Error {
+    invalid(
+        vdir,
+        "is a version directory that the root inventory does not list and that is not a \
+         complete version; it was left alone: inspect it, and remove it by hand if it is debris",
+    )
+}
+
+fn invalid(path: &Path, message: &str) -> Error {
+    Error::Invalid {
+        location: path.display().to_string(),
+        message: message.to_owned(),
+    }
+}
