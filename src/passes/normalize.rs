@@ -81,7 +81,7 @@ pub fn is_xml_char(c: char) -> bool {
 fn count_changes(before: &str, after: &str) -> usize {
     let (b, a) = (before.chars().count(), after.chars().count());
     if b != a {
-        b - a
+        b.abs_diff(a)
     } else {
         usize::from(before != after)
     }

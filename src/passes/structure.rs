@@ -137,11 +137,9 @@ fn split_urls(line: &str, out: &mut Vec<Inline>) {
         let len = rest[start..]
             .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '“' | '”'))
             .unwrap_or(rest.len() - start);
-        let mut url = &rest[start..start + len];
         // A sentence's full stop or closing bracket is not part of the address.
-        while url.ends_with(['.', ',', ';', ':', ')', '’']) {
-            url = &url[..url.len() - 1];
-        }
+        let url =
+            rest[start..start + len].trim_end_matches(['.', ',', ';', ':', ')', '’', '!', '?']);
         out.push(Inline::Url(url.to_string()));
         rest = &rest[start + url.len()..];
     }

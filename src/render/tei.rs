@@ -844,19 +844,17 @@ fn text(x: &mut Xml, edition: &Edition) {
     }
     x.close("body");
 
-    let last_body = edition
-        .blocks
-        .iter()
-        .rposition(|b| b.region() == Region::Body);
+    // Back matter, and every omission that no paragraph follows.
+    let body_after = |b: &Block| {
+        edition
+            .blocks
+            .iter()
+            .any(|o| o.region() == Region::Body && o.n > b.n)
+    };
     let back: Vec<&Block> = edition
         .blocks
         .iter()
-        .enumerate()
-        .filter(|(i, b)| {
-            b.region() == Region::Back
-                || (b.region() == Region::Omitted && last_body.is_some_and(|l| *i > l))
-        })
-        .map(|(_, b)| b)
+        .filter(|b| b.region() == Region::Back || (b.region() == Region::Omitted && !body_after(b)))
         .collect();
     if !back.is_empty() {
         x.open("back", &[]);

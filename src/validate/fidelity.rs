@@ -171,3 +171,120 @@ pub fn check(tei: &[u8], source: &str) -> Vec<Diagnostic> {
         ),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::register::Register;
+    use crate::model::{Config, Edition, Record};
+    use crate::passes::Pipeline;
+    use crate::render::{RenderContext, tei};
+    use proptest::prelude::*;
+
+    fn record() -> Record {
+        toml::from_str(
+            r#"
+id = "p"
+title = "P & <Q>"
+language = "en"
+[source]
+kind = "book"
+title = { value = "A “title” & <more>", cert = "confirmed" }
+[received]
+file_name = "p.txt"
+date = { cert = "unknown" }
+by = { cert = "unknown" }
+route = { cert = "unknown" }
+size = 0
+sha256 = "00"
+[rights]
+source = { cert = "unknown" }
+"#,
+        )
+        .unwrap()
+    }
+
+    fn config() -> Config {
+        toml::from_str(
+            "[archive]\nname = \"A\"\norganisation = \"O\"\nlicence = \"CC0-1.0\"\nbase_uri = \"urn:x:\"\n[archive.contact]\nname = \"C\"\n",
+        )
+        .unwrap()
+    }
+
+    /// Runs the whole pipeline and renders TEI.
+    fn tei_of(text: &str) -> (Vec<u8>, String) {
+        let register = Register::default();
+        let mut e = Edition::new(
+            "p".into(),
+            record(),
+            "p/source.txt".into(),
+            text.as_bytes().to_vec(),
+        );
+        Pipeline::new(&register).run(&mut e);
+        let config = config();
+        let ctx = RenderContext {
+            config: &config,
+            register: &register,
+        };
+        (tei::render(&e, &ctx), e.text)
+    }
+
+    /// Reads every event of the document: it must be well-formed.
+    fn well_formed(xml: &[u8]) -> bool {
+        let mut r = quick_xml::Reader::from_reader(xml);
+        let mut buf = Vec::new();
+        let mut depth = 0i64;
+        loop {
+            match r.read_event_into(&mut buf) {
+                Ok(quick_xml::events::Event::Eof) => return depth == 0,
+                Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+                Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+            buf.clear();
+        }
+    }
+
+    #[test]
+    fn hard_characters_round_trip() {
+        let text = "A <b>&amp; “quoted” & 'x' \"y\"\n\n\nשלום עולם — مرحبا\ne\u{301}te\u{301}\r\nTHE END.12 [3] ¹⁴\n   \n";
+        let (xml, normalized) = tei_of(text);
+        assert!(well_formed(&xml), "{}", String::from_utf8_lossy(&xml));
+        assert_eq!(tei_text(&xml).unwrap(), expected_text(&normalized));
+        assert!(
+            normalized.contains("été"),
+            "NFC composes e + combining acute"
+        );
+        assert!(!normalized.contains('\r'));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn any_text_gives_well_formed_xml_whose_text_round_trips(
+            text in proptest::collection::vec(
+                prop_oneof![
+                    Just("<".to_string()), Just(">".to_string()), Just("&".to_string()),
+                    Just("&amp;".to_string()), Just("\"".to_string()), Just("'".to_string()),
+                    Just("\n".to_string()), Just("\n\n".to_string()), Just("\r\n".to_string()),
+                    Just(" ".to_string()), Just("\t".to_string()), Just(".12".to_string()),
+                    Just("[7]".to_string()), Just("¹²".to_string()), Just("\u{301}".to_string()),
+                    Just("שלום".to_string()), Just("مرحبا".to_string()), Just("‏".to_string()),
+                    Just("THE HEADING".to_string()), Just("http://x.org/a?b=1&c=2".to_string()),
+                    Just("Translated by X".to_string()), Just("Leave a comment".to_string()),
+                    "[a-zA-Z0-9 ,.;:!?()“”‘’—–…-]{0,40}",
+                    "\\PC{0,8}",
+                    "[a-z]{200,400}",
+                ],
+                0..40,
+            ).prop_map(|parts| parts.concat())
+        ) {
+            let (xml, normalized) = tei_of(&text);
+            prop_assert!(well_formed(&xml), "not well-formed for {:?}", text);
+            let got = tei_text(&xml).unwrap();
+            prop_assert_eq!(got, expected_text(&normalized));
+        }
+    }
+}
