@@ -50,6 +50,8 @@ impl Edition {
 /// What the passes did, in numbers and words, for `encodingDesc`.
 #[derive(Clone, Debug, Default)]
 pub struct PassLog {
+    /// The passes that ran, in order.
+    pub passes: Vec<&'static str>,
     /// Line endings rewritten to LF.
     pub line_endings_normalized: usize,
     /// Characters changed by Unicode NFC.

@@ -49,6 +49,7 @@ impl Pipeline {
     /// be decoded, or has characters XML forbids), the later passes have nothing to work on.
     pub fn run(&self, edition: &mut Edition) {
         for pass in &self.passes {
+            edition.log.passes.push(pass.name());
             pass.run(edition);
             if edition.text.is_empty() && !edition.raw.is_empty() {
                 break;

@@ -246,7 +246,7 @@ fn header(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
 
     x.open("editionStmt", &[]);
     x.mixed("edition", &[], |m| {
-        m.text(&format!("TEI edition by {}", archive.name));
+        m.text(&format!("Digital edition in TEI P5, {}", archive.name));
         if let Some(date) = edition_date(edition) {
             m.text(", ");
             m.leaf("date", &[("when", date)], date);
@@ -625,7 +625,14 @@ fn encoding_desc(x: &mut Xml, edition: &Edition) {
         &[("ident", "editio"), ("version", env!("CARGO_PKG_VERSION"))],
     );
     x.leaf("label", &[], "editio");
-    x.leaf("desc", &[], "Recorded the source, applied the passes normalize, structure, notes, corrections and excerpt, and wrote this file.");
+    x.leaf(
+        "desc",
+        &[],
+        &format!(
+            "Read the recorded source, applied the passes {}, and wrote this file.",
+            log.passes.join(", ")
+        ),
+    );
     x.close("application");
     x.close("appInfo");
     x.open("editorialDecl", &[]);
@@ -651,6 +658,17 @@ fn encoding_desc(x: &mut Xml, edition: &Edition) {
         )
     };
     x.leaf("p", &[], &text);
+    if log.notes_placed > 0 {
+        x.leaf(
+            "p",
+            &[],
+            &format!(
+                "{} editorial note{} by the editors, encoded as note type=\"editorial\" with @resp, after the words they comment on; they are not part of the source text.",
+                log.notes_placed,
+                if log.notes_placed == 1 { "" } else { "s" }
+            ),
+        );
+    }
     x.close("correction");
 
     x.open("normalization", &[]);
@@ -682,6 +700,8 @@ fn encoding_desc(x: &mut Xml, edition: &Edition) {
         "Quotation marks are kept as characters of the text; quotations are not marked up.",
     );
     x.close("quotation");
+
+    interpretation(x, edition);
 
     x.open("segmentation", &[]);
     let convention = match log.paragraphs {
@@ -757,6 +777,56 @@ fn encoding_desc(x: &mut Xml, edition: &Edition) {
     }
     x.close("editorialDecl");
     x.close("encodingDesc");
+}
+
+/// How names were marked, with the counts and the editor's decisions.
+fn interpretation(x: &mut Xml, edition: &Edition) {
+    let names = edition.names();
+    if names.is_empty() && edition.record.names.is_empty() {
+        return;
+    }
+    let count = |k: NameKind| names.iter().filter(|n| n.kind == k).count();
+    let mut keys: Vec<&str> = names.iter().filter_map(|n| n.key.as_deref()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let inferred = names.iter().filter(|n| n.cert.is_some()).count();
+    x.open("interpretation", &[]);
+    x.leaf(
+        "p",
+        &[],
+        &format!(
+            "Names are marked and linked to the archive's register with @ref: {} mentions of persons, {} of places, {} of organisations and {} of works cited by title ({} in all, of {} entries, which are given in standOff). Forms are found in one scan on word boundaries, including renderings of Russian names in other transliterations; titles, epithets, adjectives and words built on names are not marked. A form shared by several entries takes the entry with the nearest unambiguous mention in this edition, with @cert=\"medium\"; {} link{} carry @cert.",
+            count(NameKind::Person),
+            count(NameKind::Place),
+            count(NameKind::Org),
+            count(NameKind::Work),
+            names.len(),
+            keys.len(),
+            inferred,
+            if inferred == 1 { "" } else { "s" },
+        ),
+    );
+    for o in &edition.record.names {
+        let what = match (&o.key, o.unlink) {
+            (_, true) => "not marked".to_string(),
+            (Some(k), _) => format!("linked to #{k}"),
+            (None, false) => "left as found".to_string(),
+        };
+        let which = o
+            .occurrence
+            .map(|n| format!(" (occurrence {n})"))
+            .unwrap_or_default();
+        x.leaf(
+            "p",
+            &[],
+            &format!(
+                "The editor's decision: “{}”{which} is {what}: {}.",
+                o.form,
+                o.reason.trim_end_matches('.')
+            ),
+        );
+    }
+    x.close("interpretation");
 }
 
 fn kind_phrase(kind: BlockKind) -> &'static str {
