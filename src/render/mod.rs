@@ -1,6 +1,8 @@
 //! Renderers: each writes one kind of output from an edition model. A new output format is
 //! one new renderer.
 
+pub mod dc;
+pub mod premis;
 pub mod tei;
 pub mod xml;
 

@@ -1051,6 +1051,24 @@ fn inline(m: &mut Mixed<'_>, edition: &Edition, item: &Inline) {
     }
 }
 
+/// The register entries one edition refers to, as a TEI document of its own (the register
+/// excerpt in a release).
+pub fn render_register_excerpt(
+    edition: &Edition,
+    register: &Register,
+    config: &crate::model::Config,
+) -> Vec<u8> {
+    let keys = referenced_keys(edition, register);
+    let mut excerpt = Register::default();
+    excerpt.entries = register
+        .entries
+        .iter()
+        .filter(|n| keys.binary_search(&n.entry.key).is_ok())
+        .cloned()
+        .collect();
+    render_register(&excerpt, config)
+}
+
 /// The whole register as one TEI document (`export/tei/register.xml`).
 pub fn render_register(register: &Register, config: &crate::model::Config) -> Vec<u8> {
     let mut x = Xml::new();

@@ -29,7 +29,7 @@ pub mod layout;
 pub mod store;
 pub mod validate;
 
-pub use store::{Commit, Content, Recovery, StorageRoot, VersionMeta};
+pub use store::{Commit, Content, Recovery, StorageRoot, VersionInfo, VersionMeta};
 pub use validate::{validate_object, validate_storage_root};
 
 use crate::diagnostic::{Code, Diagnostic, Location};

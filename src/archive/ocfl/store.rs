@@ -174,6 +174,73 @@ impl StorageRoot {
         Ok(Some(existing.head.number))
     }
 
+    /// The object's versions as its root inventory records them, oldest first; empty when the
+    /// object does not exist yet.
+    pub fn versions(&self, id: &str) -> Result<Vec<VersionInfo>> {
+        let obj = self.object_path(id);
+        if !obj.exists() {
+            return Ok(Vec::new());
+        }
+        let existing = read_object(&obj, id)?;
+        let algorithm = existing.algorithm;
+        Ok(existing
+            .inv
+            .versions
+            .iter()
+            .map(|v| VersionInfo {
+                number: v.number,
+                created: v.created.clone().unwrap_or_default(),
+                message: v
+                    .message
+                    .as_ref()
+                    .and_then(|m| m.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+                user: v
+                    .user
+                    .as_ref()
+                    .and_then(|u| u.get("name"))
+                    .and_then(|n| n.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+                state: v
+                    .logical_map()
+                    .into_iter()
+                    .map(|(p, d)| (p.to_string(), d))
+                    .collect(),
+                algorithm,
+            })
+            .collect())
+    }
+
+    /// The files of version `number` of an object: each logical path with the content file
+    /// that holds its bytes, sorted by logical path.
+    pub fn version_files(&self, id: &str, number: u32) -> Result<Vec<(String, PathBuf)>> {
+        let obj = self.object_path(id);
+        let existing = read_object(&obj, id)?;
+        let inv = &existing.inv;
+        let version = inv
+            .versions
+            .iter()
+            .find(|v| v.number == number)
+            .ok_or_else(|| invalid(&obj, &format!("has no version {number}")))?;
+        let by_digest = inv.digest_map();
+        let mut out = Vec::new();
+        for (path, digest) in version.logical_map() {
+            let content = by_digest
+                .get(&digest)
+                .and_then(|paths| paths.first())
+                .ok_or_else(|| {
+                    invalid(
+                        &obj,
+                        &format!("has no content for {path} in version {number}"),
+                    )
+                })?;
+            out.push((path.to_string(), obj.join(content)));
+        }
+        Ok(out)
+    }
+
     /// Records `files` (logical path, content) as the object's next version, creating the
     /// object if needed. Writes nothing and returns [`Commit::Unchanged`] when the files are
     /// the head version's state already. Completes an earlier interrupted commit first.
@@ -568,6 +635,19 @@ impl StorageRoot {
 }
 
 /// What a commit needs to know about an existing object.
+/// One version of an object, as its inventory records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VersionInfo {
+    pub number: u32,
+    /// RFC 3339 creation time.
+    pub created: String,
+    pub message: String,
+    pub user: String,
+    /// Logical path -> digest (lowercase hex) in the inventory's algorithm.
+    pub state: std::collections::BTreeMap<String, String>,
+    pub algorithm: Algorithm,
+}
+
 struct Existing {
     inv: Inventory,
     head: VersionName,
