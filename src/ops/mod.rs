@@ -5,6 +5,7 @@ pub mod add;
 pub mod build;
 pub mod check;
 pub mod init;
+pub mod validate;
 
 use minijinja::Environment;
 
