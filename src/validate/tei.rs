@@ -555,3 +555,113 @@ pub fn check_checksums(checked: &Checked, archive: &Archive) -> Vec<Diagnostic> 
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes_and_lines(text: &str) -> Vec<(&'static str, usize)> {
+        check(Path::new("t.xml"), text.as_bytes())
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.id, d.location.line.unwrap_or(0)))
+            .collect()
+    }
+
+    const GOOD: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="doc">
+  <teiHeader>
+    <fileDesc>
+      <publicationStmt>
+        <idno type="sha256">ab&#x63;</idno>
+      </publicationStmt>
+      <sourceDesc><bibl type="received-file"><idno type="sha256"><![CDATA[def]]></idno></bibl></sourceDesc>
+    </fileDesc>
+  </teiHeader>
+  <text><body><p xml:id="p1" corresp="#doc  #p1">A &amp; B <ref target="https://x.test/#frag">x</ref></p></body></text>
+</TEI>
+"##;
+
+    #[test]
+    fn a_sound_document_has_no_findings_and_gives_its_checksums() {
+        let checked = check(Path::new("t.xml"), GOOD.as_bytes());
+        assert!(checked.well_formed);
+        assert_eq!(checked.diagnostics, vec![]);
+        assert_eq!(checked.root_id.as_deref(), Some("doc"));
+        let sums: Vec<_> = checked
+            .checksums
+            .iter()
+            .map(|c| (c.place, c.value.as_str(), c.location.line))
+            .collect();
+        assert_eq!(
+            sums,
+            vec![
+                (ChecksumPlace::PublicationStmt, "abc", Some(6)),
+                (ChecksumPlace::ReceivedFile, "def", Some(8)),
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_xml_is_reported_with_its_line() {
+        let bad = "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\">\n<text>\n<p>x</text>\n</TEI>\n";
+        assert_eq!(codes_and_lines(bad), vec![("ED409", 3)]);
+        let open = "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\">\n<text>\n";
+        assert_eq!(codes_and_lines(open), vec![("ED409", 3)]);
+        let entity = "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\">\n&nbsp;</TEI>";
+        assert_eq!(codes_and_lines(entity), vec![("ED409", 2)]);
+        let two_roots = "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"/>\n<TEI/>";
+        assert_eq!(codes_and_lines(two_roots), vec![("ED409", 2)]);
+        let dup_attr = "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\">\n<p n=\"1\" n=\"2\"/></TEI>";
+        assert_eq!(codes_and_lines(dup_attr), vec![("ED409", 2)]);
+        let prefix = "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\">\n<x:p/></TEI>";
+        assert_eq!(codes_and_lines(prefix), vec![("ED409", 2)]);
+        assert_eq!(codes_and_lines(""), vec![("ED409", 1)]);
+        let latin1 = b"<TEI>\n\xe9</TEI>";
+        let checked = check(Path::new("t.xml"), latin1);
+        assert_eq!(checked.diagnostics[0].code.id, "ED409");
+        assert_eq!(checked.diagnostics[0].location.line, Some(2));
+    }
+
+    #[test]
+    fn the_root_must_be_tei_in_the_tei_namespace() {
+        assert_eq!(
+            codes_and_lines("<?xml version=\"1.0\"?>\n<TEI><text/></TEI>"),
+            vec![("ED410", 2)]
+        );
+        assert_eq!(
+            codes_and_lines("<tei:teiCorpus xmlns:tei=\"http://www.tei-c.org/ns/1.0\"/>"),
+            vec![("ED410", 1)]
+        );
+        assert_eq!(
+            codes_and_lines("<tei:TEI xmlns:tei=\"http://www.tei-c.org/ns/1.0\"/>"),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_and_dangling_pointers_are_found_where_they_stand() {
+        let text = "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\" xml:id=\"a\">\n\
+                    <p xml:id=\"b\"/>\n\
+                    <p   xml:id=\"b\"/>\n\
+                    <note resp=\"#a #gone\" target=\"http://x/#y\">n</note>\n\
+                    <ref target=\"#\">t</ref>\n\
+                    </TEI>";
+        let checked = check(Path::new("t.xml"), text.as_bytes());
+        let found: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.id, d.location.line, d.location.column))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("ED411", Some(3), Some(6)),
+                ("ED412", Some(4), Some(7)),
+                ("ED412", Some(5), Some(6)),
+            ]
+        );
+        assert!(checked.diagnostics[1].message.contains("#gone"));
+        assert!(checked.diagnostics[0].message.contains("first at line 2"));
+    }
+}

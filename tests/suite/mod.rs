@@ -3,3 +3,4 @@ mod check;
 mod cli;
 mod init;
 pub mod util;
+mod validate;
