@@ -360,7 +360,12 @@ impl<'a> Scan<'a> {
                 ));
             }
             match key {
-                "xml:id" => self.id(value.trim(), self.attr_offset(offset, key)),
+                "xml:id" => {
+                    if self.stack.is_empty() {
+                        self.root_id = Some(value.trim().to_string());
+                    }
+                    self.id(value.trim(), self.attr_offset(offset, key));
+                }
                 "type" => kind = Some(value.trim().to_string()),
                 k if POINTER_ATTRIBUTES.contains(&k) => {
                     let at = self.attr_offset(offset, key);
@@ -377,15 +382,6 @@ impl<'a> Scan<'a> {
                 }
                 _ => {}
             }
-        }
-        if self.stack.is_empty()
-            && let Some(id) = e
-                .try_get_attribute("xml:id")
-                .ok()
-                .flatten()
-                .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok())
-        {
-            self.root_id = Some(id.trim().to_string());
         }
         if local == "idno" && kind.as_deref() == Some("sha256") {
             let place = match self.stack.last() {
