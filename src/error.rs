@@ -86,6 +86,10 @@ pub enum Error {
 
     #[error("{}: {message}", path.display())]
     Template { path: PathBuf, message: String },
+
+    /// jing, the RELAX NG validator, was there but could not give a verdict.
+    #[error(transparent)]
+    Jing(#[from] crate::validate::jing::JingError),
 }
 
 impl Error {

@@ -12,7 +12,9 @@
 //!   (`edition.toml`), as serde types.
 //! - [`load`]: finds an archive on disk and reads it into the model, turning every problem into
 //!   a [`diagnostic::Diagnostic`] with file, line and column.
-//! - [`ops`]: what the commands do (`init`, `add`, `check`, `build`).
+//! - [`ops`]: what the commands do (`init`, `add`, `check`, `build`, `validate`).
+//! - [`validate`]: reading back the TEI editio wrote: fidelity to the source, the built-in TEI
+//!   checks, and jing against `schemas/editio.rng` and `tei_all.rng`.
 //! - [`archive`]: digests and safe file writing.
 
 pub mod archive;

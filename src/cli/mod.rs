@@ -5,6 +5,7 @@ mod add;
 mod check;
 mod init;
 mod output;
+mod validate;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use editio::Error;
@@ -22,7 +23,7 @@ pub const EXIT_USAGE: u8 = 2;
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success: the command did its work and found no problems
-  1  problems found (check), or the input was refused (add)
+  1  problems found (check, validate), or the input was refused (add)
   2  the command could not run: a usage error, no archive, an unreadable file";
 
 /// editio: record received texts verbatim with their provenance, encode them as TEI P5, render
@@ -74,6 +75,10 @@ pub enum Command {
     Check,
     /// The main job: check the archive and build every edition's outputs in export/.
     Build,
+    /// Validate TEI files (by default every export/tei/*.xml): well-formedness, the TEI root,
+    /// unique xml:ids, local pointers and header checksums, then with jing (when installed)
+    /// against editio's schema and, with --tei-all or EDITIO_TEI_ALL, the full TEI schema.
+    Validate(validate::ValidateArgs),
     /// List an edition's blocks (paragraphs, headings, front and back matter) with their
     /// numbers, as [[text.blocks]] in edition.toml counts them.
     Blocks {
@@ -107,6 +112,7 @@ pub fn main() -> ExitCode {
         Command::Add(args) => add::run(&cli.global, args, &mut out),
         Command::Check => check::run(&cli.global, &mut out, false),
         Command::Build => check::run(&cli.global, &mut out, true),
+        Command::Validate(args) => validate::run(&cli.global, args, &mut out),
         Command::Blocks { id } => check::blocks(&cli.global, id, &mut out),
         Command::Names { unregistered } => check::names(&cli.global, *unregistered, &mut out),
         Command::Completions { shell } => {
@@ -142,7 +148,9 @@ pub fn main() -> ExitCode {
 /// running is 2.
 fn exit_code(err: &Error) -> u8 {
     match err {
-        Error::Io { .. } | Error::NoArchive { .. } | Error::Template { .. } => EXIT_USAGE,
+        Error::Io { .. } | Error::NoArchive { .. } | Error::Template { .. } | Error::Jing(_) => {
+            EXIT_USAGE
+        }
         _ => EXIT_PROBLEMS,
     }
 }

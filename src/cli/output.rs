@@ -93,6 +93,13 @@ impl Out {
         .map_err(io)
     }
 
+    /// A message about the run (not a finding), on stderr (suppressed by -q).
+    pub fn note(&mut self, text: &str) {
+        if !self.quiet {
+            let _ = writeln!(self.stderr, "{YELLOW}{text}{YELLOW:#}");
+        }
+    }
+
     /// A fatal error with its causes, on stderr.
     pub fn fatal(&mut self, err: &Error) {
         let mut text = format!("{RED}editio: error:{RED:#} {err}");

@@ -105,11 +105,6 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
                     x.empty("death", &[("when", d)]);
                 }
             }
-            if kind == NameKind::Place
-                && let Some(k) = &e.kind
-            {
-                x.leaf("note", &[("type", "kind")], k);
-            }
             if kind == NameKind::Org {
                 if let Some(f) = &e.founded {
                     x.open("event", &[("type", "founded"), ("when", f)]);
@@ -125,6 +120,11 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
             for (kind, uri) in e.authority_uris() {
                 x.leaf("idno", &[("type", kind)], &uri);
             }
+            if kind == NameKind::Place
+                && let Some(k) = &e.kind
+            {
+                x.leaf("note", &[("type", "kind")], k);
+            }
             x.leaf("note", &[("type", "description")], &e.description);
             if let Some(note) = &e.note {
                 x.leaf("note", &[("type", "evidence")], note);
@@ -139,6 +139,7 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
         for n in works {
             let e = &n.entry;
             x.open("bibl", &[("xml:id", e.key.as_str())]);
+            x.leaf("title", &[], &e.name);
             if let Some(a) = e.author.as_deref().and_then(|k| register.get(k)) {
                 x.leaf(
                     "author",
@@ -146,7 +147,6 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
                     &a.entry.name,
                 );
             }
-            x.leaf("title", &[], &e.name);
             if let Some(d) = &e.date {
                 x.leaf("date", &[("when", d)], d);
             }
@@ -1059,13 +1059,14 @@ pub fn render_register_excerpt(
     config: &crate::model::Config,
 ) -> Vec<u8> {
     let keys = referenced_keys(edition, register);
-    let mut excerpt = Register::default();
-    excerpt.entries = register
-        .entries
-        .iter()
-        .filter(|n| keys.binary_search(&n.entry.key).is_ok())
-        .cloned()
-        .collect();
+    let excerpt = Register {
+        entries: register
+            .entries
+            .iter()
+            .filter(|n| keys.binary_search(&n.entry.key).is_ok())
+            .cloned()
+            .collect(),
+    };
     render_register(&excerpt, config)
 }
 
@@ -1082,6 +1083,7 @@ pub fn render_register(register: &Register, config: &crate::model::Config) -> Ve
             ("xmlns", TEI_NS),
             ("xml:id", "register"),
             ("xml:lang", "en"),
+            ("type", "register"),
         ],
     );
     x.open("teiHeader", &[]);
@@ -1093,6 +1095,15 @@ pub fn render_register(register: &Register, config: &crate::model::Config) -> Ve
         &format!("Register of names: {}", config.archive.name),
     );
     x.close("titleStmt");
+    let counts: Vec<String> = [
+        (NameKind::Person, "persons"),
+        (NameKind::Place, "places"),
+        (NameKind::Org, "organisations"),
+        (NameKind::Work, "works"),
+    ]
+    .iter()
+    .map(|(k, w)| format!("{} {w}", register.of_kind(*k).count()))
+    .collect();
     x.open("publicationStmt", &[]);
     x.leaf("publisher", &[], &config.archive.name);
     x.leaf("distributor", &[], &config.archive.organisation);
@@ -1101,7 +1112,7 @@ pub fn render_register(register: &Register, config: &crate::model::Config) -> Ve
         &[("type", "URI")],
         &format!("{}register", config.archive.base_uri),
     );
-    x.open("availability", &[]);
+    x.open("availability", &[("status", "free")]);
     x.mixed(
         "licence",
         &[("target", &licence_url(&config.archive.licence))],
@@ -1113,7 +1124,10 @@ pub fn render_register(register: &Register, config: &crate::model::Config) -> Ve
     x.leaf(
         "p",
         &[],
-        "Compiled by the editors of the archive for its editions. Authority identifiers are given only where certain; each entry's evidence note says how it was established.",
+        &format!(
+            "Compiled by the editors of the archive for its editions; it holds {}. Authority identifiers are given only where certain; each entry's evidence note says how it was established.",
+            counts.join(", ")
+        ),
     );
     x.close("sourceDesc");
     x.close("fileDesc");
@@ -1128,22 +1142,8 @@ pub fn render_register(register: &Register, config: &crate::model::Config) -> Ve
     x.close("appInfo");
     x.close("encodingDesc");
     x.close("teiHeader");
-    let counts: Vec<String> = [
-        (NameKind::Person, "persons"),
-        (NameKind::Place, "places"),
-        (NameKind::Org, "organisations"),
-        (NameKind::Work, "works"),
-    ]
-    .iter()
-    .map(|(k, w)| format!("{} {w}", register.of_kind(*k).count()))
-    .collect();
     x.open("text", &[]);
     x.open("body", &[]);
-    x.leaf(
-        "p",
-        &[],
-        &format!("The register holds {}.", counts.join(", ")),
-    );
     let keys: Vec<String> = register
         .entries
         .iter()

@@ -7,3 +7,4 @@ mod ocfl_conformance;
 mod ocfl_store;
 mod tei;
 pub mod util;
+mod validate;

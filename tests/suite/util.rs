@@ -81,3 +81,44 @@ pub fn listing(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Whether external checks must run: `EDITIO_REQUIRE_EXTERNAL=1` (as in CI) turns every skip
+/// into a failure.
+pub fn external_required() -> bool {
+    std::env::var_os("EDITIO_REQUIRE_EXTERNAL").is_some_and(|v| v == "1")
+}
+
+/// Skips the calling test (prints why and returns false), or fails it when external checks
+/// are required.
+pub fn skip(why: &str) -> bool {
+    assert!(
+        !external_required(),
+        "{why}, and EDITIO_REQUIRE_EXTERNAL=1 requires it"
+    );
+    eprintln!("skipped: {why}");
+    false
+}
+
+/// Whether the external program `tool` (jing, epubcheck, bagit.py …) is on PATH. When it is
+/// not, the test should return at once: this prints "skipped: …", or fails the test under
+/// `EDITIO_REQUIRE_EXTERNAL=1`.
+///
+/// ```ignore
+/// if !external("jing") { return; }
+/// ```
+pub fn external(tool: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
+    found || skip(&format!("{tool} is not installed (install {tool})"))
+}
+
+/// A file under `../shared/`, when there; otherwise skips (or fails) like [`external`].
+pub fn shared_file(rel: &str) -> Option<PathBuf> {
+    match shared().map(|s| s.join(rel)).filter(|p| p.is_file()) {
+        Some(p) => Some(p),
+        None => {
+            skip(&format!("../shared/{rel} is missing (../shared missing)"));
+            None
+        }
+    }
+}
