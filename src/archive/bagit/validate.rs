@@ -726,7 +726,7 @@ impl<'a> Checker<'a> {
                             out.push(Diagnostic::new(
                                 codes::CHECKSUM_MISMATCH,
                                 at(&node.path, None),
-                                format!("{} yielded {size} bytes, not the {} its entry declares", node.path, node.size),
+                                format!("read {size} bytes, not the {} the file had when the check began", node.size),
                             ));
                         }
                         for e in expects {
@@ -736,8 +736,7 @@ impl<'a> Checker<'a> {
                                     codes::CHECKSUM_MISMATCH,
                                     at(&node.path, None),
                                     format!(
-                                        "{}: {} is {}, but {} line {} records {}",
-                                        node.path,
+                                        "{} is {}, but {} line {} records {}",
                                         e.algorithm.name(),
                                         actual.unwrap_or("?"),
                                         e.manifest,

@@ -568,3 +568,168 @@ impl Sink for DirSink {
         Ok(result)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::bagit::{ValidateOptions, validate};
+    use time::macros::datetime;
+
+    fn spec(dir: &Path) -> BagSpec {
+        let big = dir.join("big.bin");
+        // Larger than the copy buffer, so streaming crosses chunk boundaries.
+        let bytes: Vec<u8> = (0..BUF_SIZE * 3 + 7).map(|i| (i * 31 % 251) as u8).collect();
+        std::fs::write(&big, bytes).unwrap();
+        BagSpec {
+            name: "serge-proofs-v1".into(),
+            payload: vec![
+                BagFile { path: "tei/serge.xml".into(), source: Content::Bytes(b"<TEI/>\n".to_vec()) },
+                BagFile { path: "images/big.bin".into(), source: Content::File(big) },
+                BagFile { path: "100% Núñez notes.txt".into(), source: Content::Bytes(b"notes".to_vec()) },
+                BagFile { path: "odd/%0A literal".into(), source: Content::Bytes(Vec::new()) },
+            ],
+            tag_files: vec![BagFile {
+                path: "metadata/dc.xml".into(),
+                source: Content::Bytes(b"<dc/>\n".to_vec()),
+            }],
+            info: vec![
+                ("Source-Organization".into(), "Editio Project".into()),
+                ("External-Description".into(), "Proofs of a novel,\nwith corrections".into()),
+            ],
+            date: datetime!(2026-11-21 13:45:07 +01:00),
+        }
+    }
+
+    #[test]
+    fn zip_is_reproducible_and_valid() {
+        let src = tempfile::tempdir().unwrap();
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let spec = spec(src.path());
+        let za = a.path().join("bag.zip");
+        let zb = b.path().join("bag.zip");
+        let summary = write_zip(&spec, &za).unwrap();
+        write_zip(&spec, &zb).unwrap();
+        assert_eq!(std::fs::read(&za).unwrap(), std::fs::read(&zb).unwrap());
+        assert_eq!(summary.payload_files, 4);
+        assert_eq!(summary.payload_octets, (BUF_SIZE * 3 + 7 + 7 + 5) as u64);
+
+        let findings = validate(&za, &ValidateOptions::default()).unwrap();
+        assert!(findings.is_empty(), "{findings:#?}");
+
+        let mut later = spec.clone();
+        later.date = datetime!(2026-11-21 13:45:09 +01:00);
+        let zc = a.path().join("later.zip");
+        write_zip(&later, &zc).unwrap();
+        assert_ne!(std::fs::read(&za).unwrap(), std::fs::read(&zc).unwrap());
+    }
+
+    #[test]
+    fn zip_layout_is_fixed() {
+        let src = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let z = out.path().join("bag.zip");
+        write_zip(&spec(src.path()), &z).unwrap();
+        let mut archive = zip::ZipArchive::new(File::open(&z).unwrap()).unwrap();
+        let names: Vec<String> = archive.file_names().map(|n| n.unwrap().into_owned()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted, "entries are in byte order");
+        assert!(names.iter().all(|n| n.starts_with("serge-proofs-v1/")));
+        for i in 0..archive.len() {
+            let f = archive.by_index(i).unwrap();
+            let dt = f.last_modified().unwrap();
+            // 13:45:07 at +01:00 is 12:45:06 UTC once rounded down to DOS's two seconds.
+            assert_eq!((dt.year(), dt.month(), dt.day(), dt.hour(), dt.minute(), dt.second()), (2026, 11, 21, 12, 45, 6));
+            let mode = f.unix_mode().unwrap() & 0o777;
+            assert_eq!(mode, if f.is_dir() { 0o755 } else { 0o644 }, "{:?}", f.name());
+            assert!(f.extra_data().is_none_or(|e| e.is_empty()), "{:?} has extra fields", f.name());
+        }
+        let mut text = String::new();
+        archive.by_name("serge-proofs-v1/bagit.txt").unwrap().read_to_string(&mut text).unwrap();
+        assert_eq!(text, "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
+        text.clear();
+        archive.by_name("serge-proofs-v1/bag-info.txt").unwrap().read_to_string(&mut text).unwrap();
+        assert!(text.contains("External-Description: Proofs of a novel,\n  with corrections\n"), "{text}");
+        assert!(text.contains("Bagging-Date: 2026-11-21\n"));
+        assert!(text.contains(&format!("Payload-Oxum: {}.4\n", BUF_SIZE * 3 + 7 + 12)));
+        text.clear();
+        archive.by_name("serge-proofs-v1/manifest-sha256.txt").unwrap().read_to_string(&mut text).unwrap();
+        let paths: Vec<&str> = text.lines().map(|l| l.split_once("  ").unwrap().1).collect();
+        assert_eq!(
+            paths,
+            ["data/100%25 Núñez notes.txt", "data/images/big.bin", "data/odd/%250A literal", "data/tei/serge.xml"]
+        );
+        text.clear();
+        archive.by_name("serge-proofs-v1/tagmanifest-sha512.txt").unwrap().read_to_string(&mut text).unwrap();
+        let tags: Vec<&str> = text.lines().map(|l| l.split_once("  ").unwrap().1).collect();
+        assert_eq!(
+            tags,
+            ["bag-info.txt", "bagit.txt", "manifest-sha256.txt", "manifest-sha512.txt", "metadata/dc.xml"]
+        );
+    }
+
+    #[test]
+    fn folder_bag_is_valid() {
+        let src = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("bag");
+        write_dir(&spec(src.path()), &dest).unwrap();
+        let findings = validate(&dest, &ValidateOptions::default()).unwrap();
+        assert!(findings.is_empty(), "{findings:#?}");
+        // Only the bag is left: no temporary folder beside it.
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn never_overwrites() {
+        let src = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let z = out.path().join("bag.zip");
+        std::fs::write(&z, b"released").unwrap();
+        let err = write_zip(&spec(src.path()), &z).unwrap_err().to_string();
+        assert!(err.contains("bag.zip") && err.contains("already exists"), "{err}");
+        assert_eq!(std::fs::read(&z).unwrap(), b"released");
+        let d = out.path().join("dir");
+        std::fs::create_dir(&d).unwrap();
+        assert!(write_dir(&spec(src.path()), &d).is_err());
+        // Nothing half-written is left behind.
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn bad_specs_are_refused() {
+        let out = tempfile::tempdir().unwrap();
+        let base = BagSpec {
+            name: "b".into(),
+            payload: vec![],
+            tag_files: vec![],
+            info: vec![],
+            date: datetime!(2026-01-01 0:00 UTC),
+        };
+        let file = |p: &str| BagFile { path: p.into(), source: Content::Bytes(b"x".to_vec()) };
+        let cases: Vec<(&str, BagSpec)> = vec![
+            ("escape", BagSpec { payload: vec![file("../x")], ..base.clone() }),
+            ("absolute", BagSpec { payload: vec![file("/x")], ..base.clone() }),
+            ("backslash", BagSpec { payload: vec![file("a\\b")], ..base.clone() }),
+            ("newline", BagSpec { payload: vec![file("a\nb")], ..base.clone() }),
+            ("case twins", BagSpec { payload: vec![file("A.txt"), file("a.txt")], ..base.clone() }),
+            ("reserved tag", BagSpec { tag_files: vec![file("bagit.txt")], ..base.clone() }),
+            ("tag in data", BagSpec { tag_files: vec![file("data/x")], ..base.clone() }),
+            ("bad oxum", BagSpec { info: vec![("Payload-Oxum".into(), "9.9".into())], ..base.clone() }),
+            ("bad label", BagSpec { info: vec![("A: B".into(), "x".into())], ..base.clone() }),
+            ("bad name", BagSpec { name: "a/b".into(), ..base.clone() }),
+            ("old date", BagSpec { date: datetime!(1970-01-01 0:00 UTC), ..base.clone() }),
+        ];
+        for (what, spec) in cases {
+            let dest = out.path().join(format!("{}.zip", what.replace(' ', "-")));
+            assert!(write_zip(&spec, &dest).is_err(), "{what} was accepted");
+            assert!(!dest.exists());
+        }
+        // The empty bag is fine.
+        let dest = out.path().join("empty.zip");
+        write_zip(&base, &dest).unwrap();
+        let findings = validate(&dest, &ValidateOptions::default()).unwrap();
+        assert!(findings.is_empty(), "{findings:#?}");
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 1);
+    }
+}
