@@ -15,7 +15,9 @@ use zip::write::SimpleFileOptions;
 #[derive(Clone, Debug)]
 pub struct BagFile {
     /// Where it goes, '/'-separated: relative to `data/` for payload, to the bag root for tag
-    /// files.
+    /// files. Names with control characters (CR and LF included) are refused: they cannot
+    /// travel safely in a zip. A `%` is written as `%25`, as RFC 8493 §2.1.3 requires; note
+    /// that bagit-python (1.9) does not decode `%25` and reports such a file missing.
     pub path: String,
     pub source: Content,
 }
