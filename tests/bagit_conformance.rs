@@ -22,20 +22,35 @@ fn suite() -> Option<PathBuf> {
         "EDITIO_REQUIRE_EXTERNAL=1 but the BagIt conformance suite is not at {}",
         dir.display()
     );
-    println!("skipped: BagIt conformance suite not found at {}", dir.display());
+    println!(
+        "skipped: BagIt conformance suite not found at {}",
+        dir.display()
+    );
     None
 }
 
 /// Every case folder: (`v0.97/invalid/name`, category, path).
 fn cases(root: &Path) -> Vec<(String, String, PathBuf)> {
     let mut out = Vec::new();
-    let mut versions: Vec<_> = std::fs::read_dir(root).unwrap().flatten().filter(|e| e.path().is_dir()).collect();
+    let mut versions: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .collect();
     versions.sort_by_key(|e| e.file_name());
     for v in versions {
-        let mut cats: Vec<_> = std::fs::read_dir(v.path()).unwrap().flatten().filter(|e| e.path().is_dir()).collect();
+        let mut cats: Vec<_> = std::fs::read_dir(v.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .collect();
         cats.sort_by_key(|e| e.file_name());
         for c in cats {
-            let mut bags: Vec<_> = std::fs::read_dir(c.path()).unwrap().flatten().filter(|e| e.path().is_dir()).collect();
+            let mut bags: Vec<_> = std::fs::read_dir(c.path())
+                .unwrap()
+                .flatten()
+                .filter(|e| e.path().is_dir())
+                .collect();
             bags.sort_by_key(|e| e.file_name());
             for b in bags {
                 let id = format!(
@@ -61,26 +76,77 @@ const EXPECTED: &[(&str, &str)] = &[
     ("v0.97/invalid/invalid-version-number", "BAG004"),
     ("v0.97/invalid/missing-baginfo", "BAG024"),
     ("v0.97/invalid/missing-bagit.txt", "BAG001"),
-    ("v0.97/invalid/out-of-scope-file-paths-using-dot-notation", "BAG021"),
-    ("v0.97/invalid/out-of-scope-file-paths-using-dot-notation-for-fetch", "BAG021"),
-    ("v0.97/invalid/same-filename-listed-twice-with-different-hashes", "BAG020"),
+    (
+        "v0.97/invalid/out-of-scope-file-paths-using-dot-notation",
+        "BAG021",
+    ),
+    (
+        "v0.97/invalid/out-of-scope-file-paths-using-dot-notation-for-fetch",
+        "BAG021",
+    ),
+    (
+        "v0.97/invalid/same-filename-listed-twice-with-different-hashes",
+        "BAG020",
+    ),
     ("v1.0/invalid/bagit-with-invalid-whitespace", "BAG002"),
     ("v1.0/invalid/notAllManifestsListAllFiles", "BAG025"),
-    ("v1.0/invalid/same-filename-listed-twice-with-different-hashes", "BAG020"),
-    ("v1.0/invalid/same-filename-listed-twice-with-the-same-hash", "BAG019"),
-    ("v0.97/linux-only/out-of-scope-file-paths-using-absolute-path", "BAG021"),
-    ("v0.97/linux-only/out-of-scope-file-paths-using-absolute-path-for-fetch", "BAG021"),
-    ("v0.97/linux-only/out-of-scope-file-paths-using-shortcut", "BAG021"),
-    ("v0.97/linux-only/out-of-scope-file-paths-using-shortcut-for-fetch", "BAG021"),
-    ("v0.97/linux-only/out-of-scope-file-paths-using-shortcut-username", "BAG021"),
-    ("v0.97/linux-only/out-of-scope-file-paths-using-shortcut-username-for-fetch", "BAG021"),
+    (
+        "v1.0/invalid/same-filename-listed-twice-with-different-hashes",
+        "BAG020",
+    ),
+    (
+        "v1.0/invalid/same-filename-listed-twice-with-the-same-hash",
+        "BAG019",
+    ),
+    (
+        "v0.97/linux-only/out-of-scope-file-paths-using-absolute-path",
+        "BAG021",
+    ),
+    (
+        "v0.97/linux-only/out-of-scope-file-paths-using-absolute-path-for-fetch",
+        "BAG021",
+    ),
+    (
+        "v0.97/linux-only/out-of-scope-file-paths-using-shortcut",
+        "BAG021",
+    ),
+    (
+        "v0.97/linux-only/out-of-scope-file-paths-using-shortcut-for-fetch",
+        "BAG021",
+    ),
+    (
+        "v0.97/linux-only/out-of-scope-file-paths-using-shortcut-username",
+        "BAG021",
+    ),
+    (
+        "v0.97/linux-only/out-of-scope-file-paths-using-shortcut-username-for-fetch",
+        "BAG021",
+    ),
     // Windows path forms are refused on every platform (see the module documentation).
-    ("v0.97/windows-only/out-of-scope-file-paths-using-absolute-path", "BAG021"),
-    ("v0.97/windows-only/out-of-scope-file-paths-using-absolute-path-for-fetch", "BAG021"),
-    ("v0.97/windows-only/out-of-scope-file-paths-using-shortcut", "BAG021"),
-    ("v0.97/windows-only/out-of-scope-file-paths-using-shortcut-for-fetch", "BAG021"),
-    ("v0.97/windows-only/out-of-scope-file-paths-using-unc", "BAG021"),
-    ("v0.97/windows-only/out-of-scope-file-paths-using-unc-for-fetch", "BAG021"),
+    (
+        "v0.97/windows-only/out-of-scope-file-paths-using-absolute-path",
+        "BAG021",
+    ),
+    (
+        "v0.97/windows-only/out-of-scope-file-paths-using-absolute-path-for-fetch",
+        "BAG021",
+    ),
+    (
+        "v0.97/windows-only/out-of-scope-file-paths-using-shortcut",
+        "BAG021",
+    ),
+    (
+        "v0.97/windows-only/out-of-scope-file-paths-using-shortcut-for-fetch",
+        "BAG021",
+    ),
+    (
+        "v0.97/windows-only/out-of-scope-file-paths-using-unc",
+        "BAG021",
+    ),
+    (
+        "v0.97/windows-only/out-of-scope-file-paths-using-unc-for-fetch",
+        "BAG021",
+    ),
 ];
 
 /// The warning each warning case must report.
@@ -88,8 +154,14 @@ const EXPECTED_WARNINGS: &[(&str, &str)] = &[
     ("v0.97/warning/duplicate-file-with-different-case", "BAG052"),
     ("v0.97/warning/made-with-md5sum-tools", "BAG013"),
     ("v0.97/warning/relative-path", "BAG014"),
-    ("v0.97/warning/same-filename-listed-twice-with-different-normalization", "BAG051"),
-    ("v0.97/warning/same-filename-listed-twice-with-the-same-hash", "BAG018"),
+    (
+        "v0.97/warning/same-filename-listed-twice-with-different-normalization",
+        "BAG051",
+    ),
+    (
+        "v0.97/warning/same-filename-listed-twice-with-the-same-hash",
+        "BAG018",
+    ),
 ];
 
 const SYSTEM_FILES: &str = "v0.97/warning/special-system-files";
@@ -115,10 +187,17 @@ fn judge(id: &str, category: &str, findings: &[Diagnostic]) -> Result<(), String
             let missing = findings
                 .iter()
                 .any(|d| d.code.id == "BAG024" && d.message.contains("data/.DS_Store"));
-            if missing { Ok(()) } else { Err("data/.DS_Store should be reported missing".into()) }
+            if missing {
+                Ok(())
+            } else {
+                Err("data/.DS_Store should be reported missing".into())
+            }
         }
         "warning" => {
-            let want = EXPECTED_WARNINGS.iter().find(|(c, _)| *c == id).map(|(_, w)| *w);
+            let want = EXPECTED_WARNINGS
+                .iter()
+                .find(|(c, _)| *c == id)
+                .map(|(_, w)| *w);
             if errors > 0 {
                 Err(format!("warning bag got {errors} error(s)"))
             } else if warnings == 0 {
@@ -167,8 +246,16 @@ fn conformance_suite_agrees() {
     }
     let total: (usize, usize) = table.values().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     println!("  {:<14} {:>5} {:>7}", "total", total.0, total.1);
-    assert!(total.0 >= 60, "expected the 60 suite cases, found {}", total.0);
-    assert!(failures.is_empty(), "disagreements:\n{}", failures.join("\n"));
+    assert!(
+        total.0 >= 60,
+        "expected the 60 suite cases, found {}",
+        total.0
+    );
+    assert!(
+        failures.is_empty(),
+        "disagreements:\n{}",
+        failures.join("\n")
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -191,10 +278,16 @@ fn special_system_files_warn_once_complete() {
     copy_dir(&root.join(SYSTEM_FILES), &bag);
     std::fs::write(bag.join("data/.DS_Store"), b"").unwrap();
     let findings = validate(&bag, &ValidateOptions::default()).unwrap();
-    assert!(findings.iter().all(|d| !d.is_error()), "{}", show(&findings));
+    assert!(
+        findings.iter().all(|d| !d.is_error()),
+        "{}",
+        show(&findings)
+    );
     for name in ["data/.DS_Store", "data/Thumbs.db"] {
         assert!(
-            findings.iter().any(|d| d.code.id == "BAG050" && d.location.path == Path::new(name)),
+            findings
+                .iter()
+                .any(|d| d.code.id == "BAG050" && d.location.path == Path::new(name)),
             "no system-file warning for {name}: {}",
             show(&findings)
         );
@@ -207,7 +300,12 @@ fn zip_dir(dir: &Path, dest: &Path) {
         let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
         entries.sort_by_key(|e| e.file_name());
         for e in entries {
-            let rel = e.path().strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             let name = format!("{prefix}/{rel}");
             let opts = zip::write::SimpleFileOptions::default();
             if e.file_type().unwrap().is_dir() {
@@ -221,7 +319,8 @@ fn zip_dir(dir: &Path, dest: &Path) {
     }
     let mut zip = zip::ZipWriter::new(std::fs::File::create(dest).unwrap());
     let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-    zip.add_directory(format!("{name}/"), zip::write::SimpleFileOptions::default()).unwrap();
+    zip.add_directory(format!("{name}/"), zip::write::SimpleFileOptions::default())
+        .unwrap();
     walk(dir, dir, &name, &mut zip);
     zip.finish().unwrap();
 }
@@ -238,7 +337,10 @@ fn zipped_suite_gives_the_same_findings() {
         let zip = scratch.path().join(format!("{}.zip", id.replace('/', "_")));
         zip_dir(path, &zip);
         let key = |f: &[Diagnostic]| {
-            let mut v: Vec<String> = f.iter().map(|d| format!("{} {}", d.code.id, d.location)).collect();
+            let mut v: Vec<String> = f
+                .iter()
+                .map(|d| format!("{} {}", d.code.id, d.location))
+                .collect();
             v.sort();
             v
         };
@@ -247,9 +349,14 @@ fn zipped_suite_gives_the_same_findings() {
         if from_dir == from_zip {
             same += 1;
         } else {
-            differ.push(format!("{id}:\n  folder {from_dir:?}\n  zip    {from_zip:?}"));
+            differ.push(format!(
+                "{id}:\n  folder {from_dir:?}\n  zip    {from_zip:?}"
+            ));
         }
     }
-    println!("BagIt conformance (zipped): {same} of {} give the same findings as the folder", all.len());
+    println!(
+        "BagIt conformance (zipped): {same} of {} give the same findings as the folder",
+        all.len()
+    );
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }

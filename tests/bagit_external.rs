@@ -32,17 +32,38 @@ fn spec(scratch: &Path) -> BagSpec {
     BagSpec {
         name: "serge-proofs-v1".into(),
         payload: vec![
-            BagFile { path: "tei/serge.xml".into(), source: bytes(b"<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"/>\n") },
-            BagFile { path: "html/index.html".into(), source: bytes(b"<!doctype html>\n") },
+            BagFile {
+                path: "tei/serge.xml".into(),
+                source: bytes(b"<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"/>\n"),
+            },
+            BagFile {
+                path: "html/index.html".into(),
+                source: bytes(b"<!doctype html>\n"),
+            },
             // No '%' here: bagit-python 1.9 does not decode RFC 8493's `%25` (see the writer's
             // documentation), so such a name is reported missing by it.
-            BagFile { path: "Núñez, proofs ~1.txt".into(), source: bytes(b"proofs\n") },
-            BagFile { path: "scans/big.bin".into(), source: Content::File(big) },
-            BagFile { path: "empty".into(), source: bytes(b"") },
+            BagFile {
+                path: "Núñez, proofs ~1.txt".into(),
+                source: bytes(b"proofs\n"),
+            },
+            BagFile {
+                path: "scans/big.bin".into(),
+                source: Content::File(big),
+            },
+            BagFile {
+                path: "empty".into(),
+                source: bytes(b""),
+            },
         ],
         tag_files: vec![
-            BagFile { path: "metadata/dc.xml".into(), source: bytes(b"<dc/>\n") },
-            BagFile { path: "metadata/premis.xml".into(), source: bytes(b"<premis/>\n") },
+            BagFile {
+                path: "metadata/dc.xml".into(),
+                source: bytes(b"<dc/>\n"),
+            },
+            BagFile {
+                path: "metadata/premis.xml".into(),
+                source: bytes(b"<premis/>\n"),
+            },
         ],
         info: vec![
             ("Source-Organization".into(), "Editio Project".into()),
@@ -53,10 +74,22 @@ fn spec(scratch: &Path) -> BagSpec {
 }
 
 fn run(tool: &Path, bag: &Path) {
-    let out = Command::new(tool).arg("--validate").arg(bag).output().unwrap();
+    let out = Command::new(tool)
+        .arg("--validate")
+        .arg(bag)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("bagit.py --validate {}: {}{stderr}", bag.display(), out.status);
-    assert!(out.status.success(), "bagit.py rejected {}:\n{stderr}", bag.display());
+    println!(
+        "bagit.py --validate {}: {}{stderr}",
+        bag.display(),
+        out.status
+    );
+    assert!(
+        out.status.success(),
+        "bagit.py rejected {}:\n{stderr}",
+        bag.display()
+    );
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! changed one file at a time. Each must give its clear finding, never a panic.
 
 use editio::Diagnostic;
-use editio::archive::bagit::{BagFile, BagSpec, Content, ValidateOptions, validate, write_dir, write_zip};
+use editio::archive::bagit::{
+    BagFile, BagSpec, Content, ValidateOptions, validate, write_dir, write_zip,
+};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -12,11 +14,23 @@ fn spec() -> BagSpec {
     BagSpec {
         name: "bag".into(),
         payload: vec![
-            BagFile { path: "a.txt".into(), source: bytes(b"alpha\n") },
-            BagFile { path: "sub/b.xml".into(), source: bytes(b"<b>beta</b>\n") },
-            BagFile { path: "c.bin".into(), source: bytes(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) },
+            BagFile {
+                path: "a.txt".into(),
+                source: bytes(b"alpha\n"),
+            },
+            BagFile {
+                path: "sub/b.xml".into(),
+                source: bytes(b"<b>beta</b>\n"),
+            },
+            BagFile {
+                path: "c.bin".into(),
+                source: bytes(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+            },
         ],
-        tag_files: vec![BagFile { path: "metadata/dc.xml".into(), source: bytes(b"<dc/>\n") }],
+        tag_files: vec![BagFile {
+            path: "metadata/dc.xml".into(),
+            source: bytes(b"<dc/>\n"),
+        }],
         info: vec![("Source-Organization".into(), "Editio".into())],
         date: time::macros::datetime!(2026-11-21 12:00 UTC),
     }
@@ -29,9 +43,14 @@ fn show(findings: &[Diagnostic]) -> String {
 /// Asserts a finding with `code` whose location or message names `name`.
 fn assert_finding(findings: &[Diagnostic], code: &str, name: &str) {
     let hit = findings.iter().any(|d| {
-        d.code.id == code && (d.location.path.to_string_lossy().contains(name) || d.message.contains(name))
+        d.code.id == code
+            && (d.location.path.to_string_lossy().contains(name) || d.message.contains(name))
     });
-    assert!(hit, "expected {code} naming {name:?}, got:{}", show(findings));
+    assert!(
+        hit,
+        "expected {code} naming {name:?}, got:{}",
+        show(findings)
+    );
 }
 
 // ---- a minimal zip writer, so that tests can write what no well-behaved library would ----
@@ -48,7 +67,11 @@ struct Entry {
 enum Data {
     Bytes(Vec<u8>),
     /// Raw deflate: `chunk` repeated `times`, then `tail`.
-    Repeat { chunk: Vec<u8>, times: usize, tail: Vec<u8> },
+    Repeat {
+        chunk: Vec<u8>,
+        times: usize,
+        tail: Vec<u8>,
+    },
 }
 
 impl Data {
@@ -72,7 +95,14 @@ fn stored(name: impl AsRef<[u8]>, bytes: &[u8]) -> Entry {
 }
 
 fn dir(name: &str) -> Entry {
-    Entry { name: name.as_bytes().to_vec(), mode: 0o040755, method: 0, crc: 0, size: 0, data: Data::Bytes(Vec::new()) }
+    Entry {
+        name: name.as_bytes().to_vec(),
+        mode: 0o040755,
+        method: 0,
+        crc: 0,
+        size: 0,
+        data: Data::Bytes(Vec::new()),
+    }
 }
 
 fn write_raw_zip(path: &Path, entries: &[Entry]) {
@@ -159,7 +189,11 @@ fn bag_entries() -> Vec<Entry> {
     files.sort();
     let mut entries = vec![dir("bag/")];
     for f in files {
-        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+        let rel = f
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         entries.push(stored(format!("bag/{rel}"), &std::fs::read(&f).unwrap()));
     }
     entries
@@ -209,14 +243,22 @@ fn symlink_entries_are_refused() {
     let findings = check_zip(&entries, &ValidateOptions::default());
     assert_finding(&findings, "BAG062", "bag/data/passwd");
     // The link is not part of the bag: it is not payload to list either.
-    assert!(!findings.iter().any(|d| d.code.id == "BAG025"), "{}", show(&findings));
+    assert!(
+        !findings.iter().any(|d| d.code.id == "BAG025"),
+        "{}",
+        show(&findings)
+    );
 }
 
 #[test]
 fn duplicate_and_twin_names_are_refused() {
     let mut entries = bag_entries();
     entries.push(stored("bag/data/a.txt", b"another alpha\n"));
-    assert_finding(&check_zip(&entries, &ValidateOptions::default()), "BAG063", "bag/data/a.txt");
+    assert_finding(
+        &check_zip(&entries, &ValidateOptions::default()),
+        "BAG063",
+        "bag/data/a.txt",
+    );
 
     for (x, y) in [("Nu\u{301}n\u{303}ez", "Núñez"), ("README", "Readme")] {
         let mut entries = bag_entries();
@@ -224,7 +266,9 @@ fn duplicate_and_twin_names_are_refused() {
         entries.push(stored(format!("bag/data/{y}"), b"2"));
         let findings = check_zip(&entries, &ValidateOptions::default());
         assert!(
-            findings.iter().any(|d| d.code.id == "BAG064" && d.message.contains(y)),
+            findings
+                .iter()
+                .any(|d| d.code.id == "BAG064" && d.message.contains(y)),
             "{x}/{y}:{}",
             show(&findings)
         );
@@ -238,9 +282,11 @@ fn zero_bomb(name: &str) -> Entry {
     const MIB: usize = 1 << 20;
     let mut c = flate2::Compress::new(flate2::Compression::best(), false);
     let mut chunk = Vec::with_capacity(MIB);
-    c.compress_vec(&vec![0u8; MIB], &mut chunk, flate2::FlushCompress::Full).unwrap();
+    c.compress_vec(&vec![0u8; MIB], &mut chunk, flate2::FlushCompress::Full)
+        .unwrap();
     let mut tail = Vec::with_capacity(64);
-    c.compress_vec(&[], &mut tail, flate2::FlushCompress::Finish).unwrap();
+    c.compress_vec(&[], &mut tail, flate2::FlushCompress::Finish)
+        .unwrap();
     let mut one = crc32fast::Hasher::new();
     one.update(&vec![0u8; MIB]);
     let mut crc = crc32fast::Hasher::new();
@@ -253,7 +299,11 @@ fn zero_bomb(name: &str) -> Entry {
         method: 8,
         crc: crc.finalize(),
         size: (1024 * MIB) as u32,
-        data: Data::Repeat { chunk, times: 1024, tail },
+        data: Data::Repeat {
+            chunk,
+            times: 1024,
+            tail,
+        },
     }
 }
 
@@ -262,15 +312,26 @@ fn a_gigabyte_bomb_is_not_inflated() {
     let mut entries = bag_entries();
     entries.push(zero_bomb("bag/data/zeros"));
     let compressed = entries.last().unwrap().data.len();
-    assert!(compressed < 2 << 20, "the bomb is {compressed} bytes compressed");
+    assert!(
+        compressed < 2 << 20,
+        "the bomb is {compressed} bytes compressed"
+    );
 
     let started = std::time::Instant::now();
     let findings = check_zip(&entries, &ValidateOptions::default());
     assert_finding(&findings, "BAG065", "bag/data/zeros");
     // Refused from the headers: inflating 1 GiB in a debug build would take far longer.
-    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "took {:?}",
+        started.elapsed()
+    );
 
-    let small = ValidateOptions { max_uncompressed: 64 << 20, max_ratio: u64::MAX, ..Default::default() };
+    let small = ValidateOptions {
+        max_uncompressed: 64 << 20,
+        max_ratio: u64::MAX,
+        ..Default::default()
+    };
     let findings = check_zip(&entries, &small);
     assert_finding(&findings, "BAG065", "more than 67108864 bytes");
 }
@@ -281,20 +342,38 @@ fn truncated_and_corrupt_zips_are_findings() {
     let good = scratch.path().join("good.zip");
     write_zip(&spec(), &good).unwrap();
     let bytes = std::fs::read(&good).unwrap();
-    for (name, keep) in [("half.zip", bytes.len() / 2), ("no-end.zip", bytes.len() - 10), ("empty.zip", 0)] {
+    for (name, keep) in [
+        ("half.zip", bytes.len() / 2),
+        ("no-end.zip", bytes.len() - 10),
+        ("empty.zip", 0),
+    ] {
         let p = scratch.path().join(name);
         std::fs::write(&p, &bytes[..keep]).unwrap();
         let findings = validate(&p, &ValidateOptions::default()).unwrap();
         assert_finding(&findings, "BAG060", name);
     }
-    std::fs::write(scratch.path().join("noise.zip"), b"PK\x05\x06 but not really a zip").unwrap();
-    let findings = validate(&scratch.path().join("noise.zip"), &ValidateOptions::default()).unwrap();
+    std::fs::write(
+        scratch.path().join("noise.zip"),
+        b"PK\x05\x06 but not really a zip",
+    )
+    .unwrap();
+    let findings = validate(
+        &scratch.path().join("noise.zip"),
+        &ValidateOptions::default(),
+    )
+    .unwrap();
     assert_finding(&findings, "BAG060", "noise.zip");
 
     // A stored entry whose bytes no longer match its CRC.
     let mut entries = bag_entries();
-    let i = entries.iter().position(|e| e.name == b"bag/data/a.txt").unwrap();
-    entries[i] = Entry { crc: crc32fast::hash(b"alpha\n"), ..stored("bag/data/a.txt", b"alpHa\n") };
+    let i = entries
+        .iter()
+        .position(|e| e.name == b"bag/data/a.txt")
+        .unwrap();
+    entries[i] = Entry {
+        crc: crc32fast::hash(b"alpha\n"),
+        ..stored("bag/data/a.txt", b"alpHa\n")
+    };
     let findings = check_zip(&entries, &ValidateOptions::default());
     assert_finding(&findings, "BAG060", "data/a.txt");
 }
@@ -309,7 +388,11 @@ fn folder_bag() -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn undecodable_tag_files_are_reported() {
     let (_s, bag) = folder_bag();
-    std::fs::write(bag.join("bag-info.txt"), b"Source-Organization: Caf\xe9 \xff\n").unwrap();
+    std::fs::write(
+        bag.join("bag-info.txt"),
+        b"Source-Organization: Caf\xe9 \xff\n",
+    )
+    .unwrap();
     let findings = validate(&bag, &ValidateOptions::default()).unwrap();
     assert_finding(&findings, "BAG007", "bag-info.txt");
 
@@ -341,7 +424,11 @@ fn links_in_a_folder_bag_are_not_followed() {
     let findings = validate(&bag, &ValidateOptions::default()).unwrap();
     assert_finding(&findings, "BAG055", "data/passwd");
     assert_finding(&findings, "BAG055", "data/etc");
-    assert!(!findings.iter().any(|d| d.message.contains("data/etc/")), "{}", show(&findings));
+    assert!(
+        !findings.iter().any(|d| d.message.contains("data/etc/")),
+        "{}",
+        show(&findings)
+    );
 }
 
 fn files_of(bag: &Path) -> Vec<String> {
@@ -352,7 +439,13 @@ fn files_of(bag: &Path) -> Vec<String> {
             if e.file_type().unwrap().is_dir() {
                 stack.push(e.path());
             } else {
-                out.push(e.path().strip_prefix(bag).unwrap().to_string_lossy().into_owned());
+                out.push(
+                    e.path()
+                        .strip_prefix(bag)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
             }
         }
     }
@@ -383,16 +476,28 @@ fn every_change_to_a_written_bag_is_found_and_named() {
         let named = findings.iter().any(|d| {
             d.is_error() && (d.location.path == Path::new(rel) || d.message.contains(rel.as_str()))
         });
-        assert!(named, "flipping a byte of {rel} went unnoticed:{}", show(&findings));
+        assert!(
+            named,
+            "flipping a byte of {rel} went unnoticed:{}",
+            show(&findings)
+        );
     }
 
     let (_s, b) = folder_bag();
     std::fs::remove_file(b.join("data/sub/b.xml")).unwrap();
-    assert_finding(&validate(&b, &ValidateOptions::default()).unwrap(), "BAG024", "data/sub/b.xml");
+    assert_finding(
+        &validate(&b, &ValidateOptions::default()).unwrap(),
+        "BAG024",
+        "data/sub/b.xml",
+    );
 
     let (_s, b) = folder_bag();
     std::fs::write(b.join("data/sub/new.txt"), b"new").unwrap();
-    assert_finding(&validate(&b, &ValidateOptions::default()).unwrap(), "BAG025", "data/sub/new.txt");
+    assert_finding(
+        &validate(&b, &ValidateOptions::default()).unwrap(),
+        "BAG025",
+        "data/sub/new.txt",
+    );
 
     let (_s, b) = folder_bag();
     std::fs::write(b.join("data/c.bin"), [0u8, 1, 2]).unwrap();
@@ -405,15 +510,29 @@ fn every_change_to_a_written_bag_is_found_and_named() {
 fn fast_mode_checks_sizes_not_contents() {
     let (_s, b) = folder_bag();
     std::fs::write(b.join("data/a.txt"), b"ALPHA\n").unwrap();
-    let fast = ValidateOptions { fast: true, ..Default::default() };
-    assert!(validate(&b, &fast).unwrap().is_empty(), "same size passes the fast check");
-    assert_finding(&validate(&b, &ValidateOptions::default()).unwrap(), "BAG026", "data/a.txt");
+    let fast = ValidateOptions {
+        fast: true,
+        ..Default::default()
+    };
+    assert!(
+        validate(&b, &fast).unwrap().is_empty(),
+        "same size passes the fast check"
+    );
+    assert_finding(
+        &validate(&b, &ValidateOptions::default()).unwrap(),
+        "BAG026",
+        "data/a.txt",
+    );
     std::fs::write(b.join("data/a.txt"), b"ALPHA!\n").unwrap();
     assert_finding(&validate(&b, &fast).unwrap(), "BAG032", "Payload-Oxum");
 }
 
 #[test]
 fn a_missing_path_is_an_error_not_a_finding() {
-    let err = validate(Path::new("/nonexistent/bag.zip"), &ValidateOptions::default()).unwrap_err();
+    let err = validate(
+        Path::new("/nonexistent/bag.zip"),
+        &ValidateOptions::default(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("/nonexistent/bag.zip"), "{err}");
 }

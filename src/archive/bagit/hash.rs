@@ -174,7 +174,10 @@ mod tests {
         assert_eq!(size, 3);
         let get = |a| digests.iter().find(|(x, _)| *x == a).unwrap().1.clone();
         assert_eq!(get(Algorithm::Md5), "900150983cd24fb0d6963f7d28e17f72");
-        assert_eq!(get(Algorithm::Sha1), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            get(Algorithm::Sha1),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
         assert_eq!(
             get(Algorithm::Sha224),
             "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7"

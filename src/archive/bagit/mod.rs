@@ -221,7 +221,11 @@ mod tests {
         let doc = include_str!("mod.rs");
         for code in codes::ALL {
             let row = format!("//! | {} | {} |", code.id, code.severity);
-            assert!(doc.contains(&row), "{} missing from the code table", code.id);
+            assert!(
+                doc.contains(&row),
+                "{} missing from the code table",
+                code.id
+            );
         }
     }
 }

@@ -57,8 +57,9 @@ pub(crate) fn check(path: &str, allow_control: bool) -> Result<(), Unsafe> {
     if path.starts_with('/') {
         return Err(Unsafe::Absolute);
     }
-    let bytes = path.as_bytes();
-    if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
+    if let [letter, b':', ..] = path.as_bytes()
+        && letter.is_ascii_alphabetic()
+    {
         return Err(Unsafe::DriveLetter);
     }
     if path.contains('\\') {

@@ -2,9 +2,9 @@
 //! place with every entry checked before anything is decompressed. Both give the validator the
 //! same list of files and a way to stream each one.
 
+use super::ValidateOptions;
 use super::codes;
 use super::path;
-use super::ValidateOptions;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::{Error, Result};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -86,7 +86,9 @@ impl Read for Limited<'_> {
                 )),
             };
         }
-        let max = usize::try_from(self.remaining).unwrap_or(usize::MAX).min(buf.len());
+        let max = usize::try_from(self.remaining)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
         let n = self.inner.read(buf.get_mut(..max).unwrap_or_default())?;
         self.remaining -= n as u64;
         Ok(n)
@@ -151,7 +153,11 @@ pub(crate) fn open_dir(root: &Path, out: &mut Vec<Diagnostic>) -> Result<Tree> {
             Ok(e) => e,
             Err(e) if rel.is_empty() => return Err(Error::io(&dir)(e)),
             Err(e) => {
-                out.push(finding(codes::READ_FAILED, &rel, format!("cannot list {rel}/: {e}")));
+                out.push(finding(
+                    codes::READ_FAILED,
+                    &rel,
+                    format!("cannot list {rel}/: {e}"),
+                ));
                 continue;
             }
         };
@@ -159,18 +165,30 @@ pub(crate) fn open_dir(root: &Path, out: &mut Vec<Diagnostic>) -> Result<Tree> {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    out.push(finding(codes::READ_FAILED, &rel, format!("cannot list {rel}/: {e}")));
+                    out.push(finding(
+                        codes::READ_FAILED,
+                        &rel,
+                        format!("cannot list {rel}/: {e}"),
+                    ));
                     continue;
                 }
             };
             let name = entry.file_name();
-            let join = |n: &str| if rel.is_empty() { n.to_string() } else { format!("{rel}/{n}") };
+            let join = |n: &str| {
+                if rel.is_empty() {
+                    n.to_string()
+                } else {
+                    format!("{rel}/{n}")
+                }
+            };
             let Some(name) = name.to_str() else {
                 let shown = join(&name.to_string_lossy());
                 out.push(finding(
                     codes::NAME_UNREPRESENTABLE,
                     &shown,
-                    format!("{shown:?}: the file name is not valid UTF-8, so no manifest can list it"),
+                    format!(
+                        "{shown:?}: the file name is not valid UTF-8, so no manifest can list it"
+                    ),
                 ));
                 continue;
             };
@@ -179,7 +197,11 @@ pub(crate) fn open_dir(root: &Path, out: &mut Vec<Diagnostic>) -> Result<Tree> {
             let kind = match entry.file_type() {
                 Ok(k) => k,
                 Err(e) => {
-                    out.push(finding(codes::READ_FAILED, &child, format!("cannot inspect {child}: {e}")));
+                    out.push(finding(
+                        codes::READ_FAILED,
+                        &child,
+                        format!("cannot inspect {child}: {e}"),
+                    ));
                     continue;
                 }
             };
@@ -200,7 +222,11 @@ pub(crate) fn open_dir(root: &Path, out: &mut Vec<Diagnostic>) -> Result<Tree> {
                         index: 0,
                         blocked: false,
                     }),
-                    Err(e) => out.push(finding(codes::READ_FAILED, &child, format!("cannot inspect {child}: {e}"))),
+                    Err(e) => out.push(finding(
+                        codes::READ_FAILED,
+                        &child,
+                        format!("cannot inspect {child}: {e}"),
+                    )),
                 }
             } else {
                 out.push(finding(
@@ -238,7 +264,9 @@ pub(crate) fn open_zip(
         pos: 0,
         len,
     };
-    let shown = zip_path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let shown = zip_path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let archive = match ZipArchive::new(shared.clone()) {
         Ok(a) => a,
         Err(e) => {
@@ -253,7 +281,11 @@ pub(crate) fn open_zip(
     if archive.has_duplicate_names() {
         let names = duplicate_names(shared, archive.central_directory_start(), opts.max_entries);
         if names.is_empty() {
-            out.push(finding(codes::ZIP_DUPLICATE, &shown, "the zip holds the same entry name more than once"));
+            out.push(finding(
+                codes::ZIP_DUPLICATE,
+                &shown,
+                "the zip holds the same entry name more than once",
+            ));
         }
         for name in names {
             out.push(finding(
@@ -267,7 +299,11 @@ pub(crate) fn open_zip(
         out.push(finding(
             codes::ZIP_BOMB,
             &shown,
-            format!("the zip has {} entries, over the limit of {}", archive.len(), opts.max_entries),
+            format!(
+                "the zip has {} entries, over the limit of {}",
+                archive.len(),
+                opts.max_entries
+            ),
         ));
         return Ok(None);
     }
@@ -277,7 +313,11 @@ pub(crate) fn open_zip(
     let mut entries: Vec<(String, Node, bool)> = Vec::new();
     for index in 0..archive.len() {
         let Ok(entry) = meta.entry(index) else {
-            out.push(finding(codes::ZIP_CORRUPT, &shown, format!("entry {index} of the central directory cannot be read")));
+            out.push(finding(
+                codes::ZIP_CORRUPT,
+                &shown,
+                format!("entry {index} of the central directory cannot be read"),
+            ));
             continue;
         };
         let raw = entry.name_raw();
@@ -293,7 +333,11 @@ pub(crate) fn open_zip(
         let name = match entry.name() {
             Ok(n) => n.into_owned(),
             Err(e) => {
-                out.push(finding(codes::ZIP_UNSAFE_NAME, &lossy, format!("zip entry name {lossy:?} cannot be decoded: {e}")));
+                out.push(finding(
+                    codes::ZIP_UNSAFE_NAME,
+                    &lossy,
+                    format!("zip entry name {lossy:?} cannot be decoded: {e}"),
+                ));
                 continue;
             }
         };
@@ -313,7 +357,9 @@ pub(crate) fn open_zip(
                 out.push(finding(
                     codes::ZIP_SYMLINK,
                     &name,
-                    format!("zip entry {name:?} is a symbolic link; a bag holds regular files only"),
+                    format!(
+                        "zip entry {name:?} is a symbolic link; a bag holds regular files only"
+                    ),
                 ));
                 continue;
             }
@@ -328,22 +374,41 @@ pub(crate) fn open_zip(
             _ => {}
         }
         if is_dir {
-            entries.push((bare.to_string(), Node { path: String::new(), size: 0, index, blocked: false }, true));
+            entries.push((
+                bare.to_string(),
+                Node {
+                    path: String::new(),
+                    size: 0,
+                    index,
+                    blocked: false,
+                },
+                true,
+            ));
             continue;
         }
         let size = entry.size();
         let compressed = entry.compressed_size();
         let mut blocked = false;
         if entry.encrypted() {
-            out.push(finding(codes::ZIP_UNSUPPORTED, &name, format!("zip entry {name:?} is encrypted")));
-            blocked = true;
-        }
-        use zip::CompressionMethod as M;
-        if !matches!(entry.compression(), M::Stored | M::Deflated | M::Deflate64 | M::Bzip2 | M::Zstd | M::Lzma | M::Xz) {
             out.push(finding(
                 codes::ZIP_UNSUPPORTED,
                 &name,
-                format!("zip entry {name:?} uses compression method {:?}, which is not read", entry.compression()),
+                format!("zip entry {name:?} is encrypted"),
+            ));
+            blocked = true;
+        }
+        use zip::CompressionMethod as M;
+        if !matches!(
+            entry.compression(),
+            M::Stored | M::Deflated | M::Deflate64 | M::Bzip2 | M::Zstd | M::Lzma | M::Xz
+        ) {
+            out.push(finding(
+                codes::ZIP_UNSUPPORTED,
+                &name,
+                format!(
+                    "zip entry {name:?} uses compression method {:?}, which is not read",
+                    entry.compression()
+                ),
             ));
             blocked = true;
         }
@@ -370,7 +435,16 @@ pub(crate) fn open_zip(
             ));
             blocked = true;
         }
-        entries.push((name.clone(), Node { path: String::new(), size, index, blocked }, false));
+        entries.push((
+            name.clone(),
+            Node {
+                path: String::new(),
+                size,
+                index,
+                blocked,
+            },
+            false,
+        ));
     }
 
     // One top-level folder, holding everything.
@@ -406,7 +480,9 @@ pub(crate) fn open_zip(
         out.push(finding(
             codes::ZIP_LAYOUT,
             &name,
-            format!("{name:?} lies beside the bag folder {top}/; the zip must hold only that folder"),
+            format!(
+                "{name:?} lies beside the bag folder {top}/; the zip must hold only that folder"
+            ),
         ));
     }
 
@@ -414,7 +490,9 @@ pub(crate) fn open_zip(
     let mut files = Vec::new();
     let mut dirs = BTreeSet::new();
     for (name, mut node, is_dir) in entries {
-        let Some(rel) = name.strip_prefix(&prefix) else { continue };
+        let Some(rel) = name.strip_prefix(&prefix) else {
+            continue;
+        };
         let mut parent = rel;
         while let Some((p, _)) = parent.rsplit_once('/') {
             dirs.insert(p.to_string());
@@ -431,7 +509,10 @@ pub(crate) fn open_zip(
     // Names that one file system would merge lose a file when the zip is unpacked there.
     let mut by_fold: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for n in &files {
-        by_fold.entry(path::fold(&n.path)).or_default().push(&n.path);
+        by_fold
+            .entry(path::fold(&n.path))
+            .or_default()
+            .push(&n.path);
     }
     for twins in by_fold.values().filter(|v| v.len() > 1) {
         let first = twins.first().copied().unwrap_or_default();
@@ -469,7 +550,11 @@ fn duplicate_names(mut file: SharedFile, start: u64, max_entries: usize) -> Vec<
         let (name_len, extra_len, comment_len) = (le(28), le(30), le(32));
         let mut name = Vec::new();
         if (&mut reader).take(name_len).read_to_end(&mut name).is_err()
-            || io::copy(&mut (&mut reader).take(extra_len + comment_len), &mut io::sink()).is_err()
+            || io::copy(
+                &mut (&mut reader).take(extra_len + comment_len),
+                &mut io::sink(),
+            )
+            .is_err()
         {
             break;
         }

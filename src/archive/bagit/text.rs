@@ -84,9 +84,13 @@ enum Decoder {
 pub(crate) enum LineError {
     Io(std::io::Error),
     /// Malformed bytes for the declared encoding, in this line.
-    Decode { line: usize },
+    Decode {
+        line: usize,
+    },
     /// A line longer than the limit, in bytes of UTF-8.
-    TooLong { line: usize },
+    TooLong {
+        line: usize,
+    },
 }
 
 /// Reads decoded lines ending in LF, CR or CRLF (the last may lack one), holding at most one
@@ -283,7 +287,10 @@ pub(crate) fn parse_declaration(bytes: &[u8], notes: &mut Vec<Note>) -> Declarat
             notes.push(Note::new(
                 codes::DECLARATION_SYNTAX,
                 Some(n),
-                format!("whitespace before the colon in {line:?}; write `{}:`", label.trim_end()),
+                format!(
+                    "whitespace before the colon in {line:?}; write `{}:`",
+                    label.trim_end()
+                ),
             ));
         }
         let label = label.trim_end();
@@ -328,7 +335,11 @@ pub(crate) fn parse_declaration(bytes: &[u8], notes: &mut Vec<Note>) -> Declarat
             )),
         }
     }
-    let seen = |l: &str| lines.iter().any(|line| line.split(':').next().map(str::trim_end) == Some(l));
+    let seen = |l: &str| {
+        lines
+            .iter()
+            .any(|line| line.split(':').next().map(str::trim_end) == Some(l))
+    };
     for label in LABELS {
         if !seen(label) {
             notes.push(Note::new(
@@ -487,7 +498,9 @@ pub(crate) fn parse_manifest_line(
         notes.push(Note::new(
             codes::DOT_SLASH,
             Some(n),
-            format!("path {raw:?} starts with './'; BagIt paths are relative to the bag without it"),
+            format!(
+                "path {raw:?} starts with './'; BagIt paths are relative to the bag without it"
+            ),
         ));
         decoded = stripped.to_string();
     }
@@ -537,10 +550,16 @@ pub(crate) fn parse_fetch_line(line: &str, n: usize, notes: &mut Vec<Note>) -> O
     }
     let mut parts = line.splitn(2, [' ', '\t']);
     let url = parts.next().unwrap_or_default();
-    let rest = parts.next().unwrap_or_default().trim_start_matches([' ', '\t']);
+    let rest = parts
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches([' ', '\t']);
     let mut parts = rest.splitn(2, [' ', '\t']);
     let length = parts.next().unwrap_or_default();
-    let raw = parts.next().unwrap_or_default().trim_start_matches([' ', '\t']);
+    let raw = parts
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches([' ', '\t']);
     let bad = |why: &str, notes: &mut Vec<Note>| {
         notes.push(Note::new(
             codes::FETCH_SYNTAX,
@@ -614,7 +633,10 @@ mod tests {
         let latin = lines(b"N\xfa\xf1ez\n", TagEncoding::Latin1, 100);
         assert_eq!(latin, [Ok("Núñez".to_string())]);
         let utf16: Vec<u8> = [0xFE, 0xFF, 0, b'h', 0, b'i', 0, b'\n'].to_vec();
-        assert_eq!(lines(&utf16, TagEncoding::Utf16, 100), [Ok("hi".to_string())]);
+        assert_eq!(
+            lines(&utf16, TagEncoding::Utf16, 100),
+            [Ok("hi".to_string())]
+        );
         let bad = lines(b"ok\n\xff\n", TagEncoding::Utf8, 100);
         assert!(matches!(bad.last(), Some(Err(e)) if e.contains("Decode")));
         let long = lines(&[b'x'; 1000], TagEncoding::Utf8, 100);
@@ -649,7 +671,10 @@ mod tests {
     #[test]
     fn declaration_rules() {
         let mut notes = Vec::new();
-        let d = parse_declaration(b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n", &mut notes);
+        let d = parse_declaration(
+            b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+            &mut notes,
+        );
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(d.version, Some((1, 0)));
         assert_eq!(d.encoding.as_deref(), Some("UTF-8"));
@@ -659,21 +684,44 @@ mod tests {
             parse_declaration(bytes, &mut notes);
             notes.iter().map(|n| n.code.id).collect::<Vec<_>>()
         };
-        assert_eq!(codes_of(b"BagIt-Version : 1.0\nTag-File-Character-Encoding : UTF-8\n"), ["BAG002", "BAG002"]);
-        assert_eq!(codes_of(b"\xEF\xBB\xBFBagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n"), ["BAG003"]);
-        assert_eq!(codes_of(b"BagIt-Version: .97\nTag-File-Character-Encoding: UTF-8\n"), ["BAG004"]);
+        assert_eq!(
+            codes_of(b"BagIt-Version : 1.0\nTag-File-Character-Encoding : UTF-8\n"),
+            ["BAG002", "BAG002"]
+        );
+        assert_eq!(
+            codes_of(b"\xEF\xBB\xBFBagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n"),
+            ["BAG003"]
+        );
+        assert_eq!(
+            codes_of(b"BagIt-Version: .97\nTag-File-Character-Encoding: UTF-8\n"),
+            ["BAG004"]
+        );
         assert_eq!(codes_of(b"BagIt-Version: 0.97\n"), ["BAG002"]);
-        assert_eq!(codes_of(b"BagIt-Version: 1.0 \nTag-File-Character-Encoding: UTF-8"), ["BAG008"]);
-        assert_eq!(codes_of(b"BagIt-Version: 2.0\nTag-File-Character-Encoding: UTF-8"), ["BAG005"]);
+        assert_eq!(
+            codes_of(b"BagIt-Version: 1.0 \nTag-File-Character-Encoding: UTF-8"),
+            ["BAG008"]
+        );
+        assert_eq!(
+            codes_of(b"BagIt-Version: 2.0\nTag-File-Character-Encoding: UTF-8"),
+            ["BAG005"]
+        );
     }
 
     #[test]
     fn manifest_and_fetch_lines() {
         let mut notes = Vec::new();
-        let l = parse_manifest_line("ABCDEF0123456789abcdef0123456789 *./data/a%0Ab", 3, Some(Algorithm::Md5), &mut notes)
-            .unwrap();
+        let l = parse_manifest_line(
+            "ABCDEF0123456789abcdef0123456789 *./data/a%0Ab",
+            3,
+            Some(Algorithm::Md5),
+            &mut notes,
+        )
+        .unwrap();
         assert_eq!(l.path, "data/a\nb");
-        assert_eq!(l.checksum.as_deref(), Some("abcdef0123456789abcdef0123456789"));
+        assert_eq!(
+            l.checksum.as_deref(),
+            Some("abcdef0123456789abcdef0123456789")
+        );
         let ids: Vec<_> = notes.iter().map(|n| n.code.id).collect();
         assert_eq!(ids, ["BAG013", "BAG014"]);
 

@@ -2,12 +2,12 @@
 //! [`Diagnostic`]. Files are streamed once, all their digests computed in that pass, larger
 //! files first across rayon's threads.
 
+use super::ValidateOptions;
 use super::codes;
 use super::hash::{Algorithm, digest_reader};
 use super::path;
 use super::source::{self, Node, Tree};
 use super::text::{self, LineError, LineReader, ManifestLine, Note, TagEncoding};
-use super::ValidateOptions;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -42,7 +42,11 @@ pub fn validate(path: &Path, opts: &ValidateOptions) -> Result<Vec<Diagnostic>> 
         Checker::new(&tree, opts, zipped, &mut out).run();
     }
     out.sort_by(|a, b| {
-        (&a.location.path, a.location.line, a.code.id).cmp(&(&b.location.path, b.location.line, b.code.id))
+        (&a.location.path, a.location.line, a.code.id).cmp(&(
+            &b.location.path,
+            b.location.line,
+            b.code.id,
+        ))
     });
     out.dedup();
     Ok(out)
@@ -55,6 +59,10 @@ struct Manifest {
     tag: bool,
     entries: Vec<ManifestLine>,
 }
+
+/// For one manifest: each file it lists (by index in the tree), with the lines listing it and
+/// their checksums (`None` when malformed).
+type Listed = BTreeMap<usize, Vec<(usize, Option<String>)>>;
 
 /// What a manifest entry turned out to name.
 #[derive(Clone, Copy)]
@@ -87,7 +95,12 @@ fn at(path: &str, line: Option<usize>) -> Location {
 }
 
 impl<'a> Checker<'a> {
-    fn new(tree: &'a Tree, opts: &'a ValidateOptions, zipped: bool, out: &'a mut Vec<Diagnostic>) -> Self {
+    fn new(
+        tree: &'a Tree,
+        opts: &'a ValidateOptions,
+        zipped: bool,
+        out: &'a mut Vec<Diagnostic>,
+    ) -> Self {
         let mut by_path = HashMap::new();
         let mut by_nfc: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_fold: HashMap<String, Vec<usize>> = HashMap::new();
@@ -110,12 +123,14 @@ impl<'a> Checker<'a> {
     }
 
     fn push(&mut self, code: Code, path: &str, line: Option<usize>, message: impl Into<String>) {
-        self.out.push(Diagnostic::new(code, at(path, line), message));
+        self.out
+            .push(Diagnostic::new(code, at(path, line), message));
     }
 
     fn notes(&mut self, path: &str, notes: Vec<Note>) {
         for n in notes {
-            self.out.push(Diagnostic::new(n.code, at(path, n.line), n.message));
+            self.out
+                .push(Diagnostic::new(n.code, at(path, n.line), n.message));
         }
     }
 
@@ -125,7 +140,11 @@ impl<'a> Checker<'a> {
     }
 
     fn read_failed(&mut self, path: &str, e: &std::io::Error) {
-        let code = if self.zipped { codes::ZIP_CORRUPT } else { codes::READ_FAILED };
+        let code = if self.zipped {
+            codes::ZIP_CORRUPT
+        } else {
+            codes::READ_FAILED
+        };
         self.push(code, path, None, format!("{path} cannot be read: {e}"));
     }
 
@@ -155,7 +174,8 @@ impl<'a> Checker<'a> {
 
     /// Streams the lines of a tag file to `each`, reporting read, decoding and size problems.
     fn lines(&mut self, node: &Node, mut each: impl FnMut(usize, &str, &mut Vec<Note>)) {
-        let (encoding, max_line, max_entries) = (self.encoding, self.opts.max_line, self.opts.max_entries);
+        let (encoding, max_line, max_entries) =
+            (self.encoding, self.opts.max_line, self.opts.max_entries);
         let result = self.tree.read_with(node, |r| {
             let mut reader = LineReader::new(r, encoding, max_line);
             let mut notes = Vec::new();
@@ -183,7 +203,10 @@ impl<'a> Checker<'a> {
                         codes::UTF16_NO_BOM,
                         &node.path,
                         Some(1),
-                        format!("{} is declared UTF-16 but has no byte-order mark; read as big-endian", node.path),
+                        format!(
+                            "{} is declared UTF-16 but has no byte-order mark; read as big-endian",
+                            node.path
+                        ),
                     );
                 }
                 self.notes(&node.path, notes);
@@ -235,7 +258,12 @@ impl<'a> Checker<'a> {
         });
         let bytes = match bytes {
             Ok(b) if b.len() as u64 > limit => {
-                self.push(codes::LIMIT_EXCEEDED, "bagit.txt", None, format!("bagit.txt is larger than {limit} bytes"));
+                self.push(
+                    codes::LIMIT_EXCEEDED,
+                    "bagit.txt",
+                    None,
+                    format!("bagit.txt is larger than {limit} bytes"),
+                );
                 return;
             }
             Ok(b) => b,
@@ -284,7 +312,9 @@ impl<'a> Checker<'a> {
             } else {
                 continue;
             };
-            let Some(alg_name) = alg_name.strip_suffix(".txt") else { continue };
+            let Some(alg_name) = alg_name.strip_suffix(".txt") else {
+                continue;
+            };
             let algorithm = Algorithm::from_name(alg_name);
             if algorithm.is_none() {
                 self.push(
@@ -318,7 +348,10 @@ impl<'a> Checker<'a> {
                 None,
                 "the bag has no payload manifest (manifest-<algorithm>.txt)",
             );
-        } else if payload.iter().all(|m| m.algorithm.is_some_and(Algorithm::is_weak)) {
+        } else if payload
+            .iter()
+            .all(|m| m.algorithm.is_some_and(Algorithm::is_weak))
+        {
             let first = payload.first().map(|m| m.name.clone()).unwrap_or_default();
             self.push(
                 codes::WEAK_ONLY,
@@ -332,7 +365,7 @@ impl<'a> Checker<'a> {
 
     /// Finds the file each manifest entry names, and reports what does not belong or is
     /// missing. Returns, per manifest, each file it lists with its lines and checksums.
-    fn resolve(&mut self, manifests: &[Manifest], fetch: &[text::FetchLine]) -> Vec<BTreeMap<usize, Vec<(usize, Option<String>)>>> {
+    fn resolve(&mut self, manifests: &[Manifest], fetch: &[text::FetchLine]) -> Vec<Listed> {
         let fetched: HashSet<&str> = fetch.iter().map(|f| f.path.as_str()).collect();
         let mut all = Vec::new();
         for m in manifests {
@@ -345,7 +378,10 @@ impl<'a> Checker<'a> {
                         codes::PAYLOAD_OUTSIDE_DATA,
                         &m.name,
                         Some(e.line),
-                        format!("{:?} is outside data/; a payload manifest lists payload files only", e.path),
+                        format!(
+                            "{:?} is outside data/; a payload manifest lists payload files only",
+                            e.path
+                        ),
                     );
                     continue;
                 }
@@ -354,13 +390,21 @@ impl<'a> Checker<'a> {
                         codes::TAG_MANIFEST_PAYLOAD,
                         &m.name,
                         Some(e.line),
-                        format!("{:?} is a payload file; a tag manifest lists tag files only", e.path),
+                        format!(
+                            "{:?} is a payload file; a tag manifest lists tag files only",
+                            e.path
+                        ),
                     );
                     continue;
                 }
                 match self.find(&e.path, &listed) {
                     Found::File(i) => {
-                        let actual = self.tree.files.get(i).map(|n| n.path.clone()).unwrap_or_default();
+                        let actual = self
+                            .tree
+                            .files
+                            .get(i)
+                            .map(|n| n.path.clone())
+                            .unwrap_or_default();
                         if actual != e.path && path::nfc(&actual) == path::nfc(&e.path) {
                             self.push(
                                 codes::NORMALIZATION_MISMATCH,
@@ -372,7 +416,10 @@ impl<'a> Checker<'a> {
                                 ),
                             );
                         }
-                        files.entry(i).or_default().push((e.line, e.checksum.clone()));
+                        files
+                            .entry(i)
+                            .or_default()
+                            .push((e.line, e.checksum.clone()));
                     }
                     Found::Missing if fetched.contains(e.path.as_str()) => {}
                     Found::Missing => {
@@ -401,9 +448,15 @@ impl<'a> Checker<'a> {
                 if lines.len() < 2 {
                     continue;
                 }
-                let path = self.tree.files.get(*i).map(|n| n.path.clone()).unwrap_or_default();
+                let path = self
+                    .tree
+                    .files
+                    .get(*i)
+                    .map(|n| n.path.clone())
+                    .unwrap_or_default();
                 let numbers: Vec<usize> = lines.iter().map(|(l, _)| *l).collect();
-                let sums: BTreeSet<&String> = lines.iter().filter_map(|(_, c)| c.as_ref()).collect();
+                let sums: BTreeSet<&String> =
+                    lines.iter().filter_map(|(_, c)| c.as_ref()).collect();
                 let second = numbers.get(1).copied();
                 if sums.len() > 1 {
                     self.push(
@@ -413,7 +466,11 @@ impl<'a> Checker<'a> {
                         format!("{path} is listed {} times (lines {numbers:?}) with different checksums", lines.len()),
                     );
                 } else {
-                    let code = if self.strict { codes::DUPLICATE_SAME } else { codes::DUPLICATE_SAME_LEGACY };
+                    let code = if self.strict {
+                        codes::DUPLICATE_SAME
+                    } else {
+                        codes::DUPLICATE_SAME_LEGACY
+                    };
                     self.push(
                         code,
                         &m.name,
@@ -437,7 +494,11 @@ impl<'a> Checker<'a> {
             return Found::File(*i);
         }
         if let Some([i]) = self.by_fold.get(&path::fold(p)).map(Vec::as_slice)
-            && self.tree.files.get(*i).is_some_and(|n| listed.contains(n.path.as_str()))
+            && self
+                .tree
+                .files
+                .get(*i)
+                .is_some_and(|n| listed.contains(n.path.as_str()))
         {
             return Found::File(*i);
         }
@@ -448,14 +509,20 @@ impl<'a> Checker<'a> {
     fn completeness(
         &mut self,
         manifests: &[Manifest],
-        resolved: &[BTreeMap<usize, Vec<(usize, Option<String>)>>],
+        resolved: &[Listed],
         fetch: &[text::FetchLine],
     ) {
         let tree: &'a Tree = self.tree;
-        let payload: Vec<(&Manifest, &BTreeMap<_, _>)> =
-            manifests.iter().zip(resolved).filter(|(m, _)| !m.tag).collect();
-        let tags: Vec<(&Manifest, &BTreeMap<_, _>)> =
-            manifests.iter().zip(resolved).filter(|(m, _)| m.tag).collect();
+        let payload: Vec<(&Manifest, &BTreeMap<_, _>)> = manifests
+            .iter()
+            .zip(resolved)
+            .filter(|(m, _)| !m.tag)
+            .collect();
+        let tags: Vec<(&Manifest, &BTreeMap<_, _>)> = manifests
+            .iter()
+            .zip(resolved)
+            .filter(|(m, _)| m.tag)
+            .collect();
         for (i, node) in tree.files.iter().enumerate() {
             if node.path.starts_with("data/") {
                 if payload.is_empty() {
@@ -467,13 +534,21 @@ impl<'a> Checker<'a> {
                     .map(|(m, _)| m.name.as_str())
                     .collect();
                 // Before 1.0 a file needed to be in one manifest only.
-                let unlisted = if self.strict { !missing.is_empty() } else { missing.len() == payload.len() };
+                let unlisted = if self.strict {
+                    !missing.is_empty()
+                } else {
+                    missing.len() == payload.len()
+                };
                 if unlisted {
                     self.push(
                         codes::FILE_UNLISTED,
                         &node.path,
                         None,
-                        format!("{} is in the payload but not listed in {}", node.path, missing.join(", ")),
+                        format!(
+                            "{} is in the payload but not listed in {}",
+                            node.path,
+                            missing.join(", ")
+                        ),
                     );
                 }
             } else if !node.path.starts_with("tagmanifest-") && !tags.is_empty() {
@@ -487,7 +562,11 @@ impl<'a> Checker<'a> {
                         codes::TAG_UNLISTED,
                         &node.path,
                         None,
-                        format!("tag file {} is not listed in {}, so nothing protects it", node.path, missing.join(", ")),
+                        format!(
+                            "tag file {} is not listed in {}, so nothing protects it",
+                            node.path,
+                            missing.join(", ")
+                        ),
                     );
                 }
             }
@@ -499,7 +578,10 @@ impl<'a> Checker<'a> {
                     codes::FETCH_OUTSIDE_DATA,
                     "fetch.txt",
                     Some(f.line),
-                    format!("{:?} is outside data/; fetch.txt may list payload files only", f.path),
+                    format!(
+                        "{:?} is outside data/; fetch.txt may list payload files only",
+                        f.path
+                    ),
                 );
                 continue;
             }
@@ -513,7 +595,10 @@ impl<'a> Checker<'a> {
                     codes::FETCH_UNLISTED,
                     "fetch.txt",
                     Some(f.line),
-                    format!("{} is in fetch.txt but not in every payload manifest", f.path),
+                    format!(
+                        "{} is in fetch.txt but not in every payload manifest",
+                        f.path
+                    ),
                 );
             }
             match found {
@@ -545,16 +630,25 @@ impl<'a> Checker<'a> {
 
     /// `bag-info.txt` (RFC 8493 §2.2.2), or `package-info.txt` in bags before 0.96.
     fn bag_info(&mut self) {
-        let Some(node) = self.node("bag-info.txt").or_else(|| self.node("package-info.txt")) else {
+        let Some(node) = self
+            .node("bag-info.txt")
+            .or_else(|| self.node("package-info.txt"))
+        else {
             return;
         };
         let name = node.path.clone();
         let limit = self.opts.max_tag_file;
         if node.size > limit {
-            self.push(codes::LIMIT_EXCEEDED, &name, None, format!("{name} is larger than {limit} bytes and is not read"));
+            self.push(
+                codes::LIMIT_EXCEEDED,
+                &name,
+                None,
+                format!("{name} is larger than {limit} bytes and is not read"),
+            );
             return;
         }
-        let (encoding, max_line, max_entries) = (self.encoding, self.opts.max_line, self.opts.max_entries);
+        let (encoding, max_line, max_entries) =
+            (self.encoding, self.opts.max_line, self.opts.max_entries);
         let parsed = self.tree.read_with(node, |r| {
             let mut reader = LineReader::new(r, encoding, max_line);
             let mut notes = Vec::new();
@@ -574,15 +668,30 @@ impl<'a> Checker<'a> {
 
         let mut counts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for e in &elements {
-            counts.entry(e.label.to_ascii_lowercase()).or_default().push(e.line);
+            counts
+                .entry(e.label.to_ascii_lowercase())
+                .or_default()
+                .push(e.line);
         }
-        for label in ["Payload-Oxum", "Bagging-Date", "Bag-Size", "Bag-Count", "Bag-Group-Identifier"] {
-            if let Some(lines) = counts.get(&label.to_ascii_lowercase()).filter(|l| l.len() > 1) {
+        for label in [
+            "Payload-Oxum",
+            "Bagging-Date",
+            "Bag-Size",
+            "Bag-Count",
+            "Bag-Group-Identifier",
+        ] {
+            if let Some(lines) = counts
+                .get(&label.to_ascii_lowercase())
+                .filter(|l| l.len() > 1)
+            {
                 self.push(
                     codes::NON_REPEATABLE,
                     &name,
                     lines.get(1).copied(),
-                    format!("{label} appears {} times (lines {lines:?}); it should appear once", lines.len()),
+                    format!(
+                        "{label} appears {} times (lines {lines:?}); it should appear once",
+                        lines.len()
+                    ),
                 );
             }
         }
@@ -595,7 +704,11 @@ impl<'a> Checker<'a> {
         for e in &elements {
             if e.label.eq_ignore_ascii_case("Payload-Oxum") {
                 let parsed = e.value.split_once('.').and_then(|(o, s)| {
-                    let num = |x: &str| (!x.is_empty() && x.bytes().all(|b| b.is_ascii_digit())).then(|| x.parse::<u64>().ok()).flatten();
+                    let num = |x: &str| {
+                        (!x.is_empty() && x.bytes().all(|b| b.is_ascii_digit()))
+                            .then(|| x.parse::<u64>().ok())
+                            .flatten()
+                    };
                     Some((num(o)?, num(s)?))
                 });
                 match parsed {
@@ -622,7 +735,10 @@ impl<'a> Checker<'a> {
                         codes::BAGGING_DATE_FORM,
                         &name,
                         Some(e.line),
-                        format!("Bagging-Date {:?} is not a date of the form YYYY-MM-DD", e.value),
+                        format!(
+                            "Bagging-Date {:?} is not a date of the form YYYY-MM-DD",
+                            e.value
+                        ),
                     );
                 }
             }
@@ -636,7 +752,11 @@ impl<'a> Checker<'a> {
             // A zip's own twins are already errors (BAG064).
             names.extend(self.tree.files.iter().map(|n| n.path.as_str()));
         }
-        names.extend(manifests.iter().flat_map(|m| m.entries.iter().map(|e| e.path.as_str())));
+        names.extend(
+            manifests
+                .iter()
+                .flat_map(|m| m.entries.iter().map(|e| e.path.as_str())),
+        );
         let mut system: BTreeSet<&str> = names.clone();
         system.extend(self.tree.files.iter().map(|n| n.path.as_str()));
         system.extend(fetch.iter().map(|f| f.path.as_str()));
@@ -677,7 +797,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Streams every listed file once, computing all its manifests' digests in that pass.
-    fn checksums(&mut self, manifests: &[Manifest], resolved: &[BTreeMap<usize, Vec<(usize, Option<String>)>>]) {
+    fn checksums(&mut self, manifests: &[Manifest], resolved: &[Listed]) {
         struct Expect<'m> {
             algorithm: Algorithm,
             checksum: &'m str,
@@ -686,7 +806,9 @@ impl<'a> Checker<'a> {
         }
         let mut jobs: BTreeMap<usize, Vec<Expect<'_>>> = BTreeMap::new();
         for (m, files) in manifests.iter().zip(resolved) {
-            let Some(algorithm) = m.algorithm else { continue };
+            let Some(algorithm) = m.algorithm else {
+                continue;
+            };
             for (i, lines) in files {
                 for (line, sum) in lines {
                     if let Some(checksum) = sum {
@@ -709,7 +831,11 @@ impl<'a> Checker<'a> {
             .collect();
         // Largest first, one file per task: the threads stay busy until the end even when one
         // file is most of the bag.
-        jobs.sort_by(|a, b| b.0.size.cmp(&a.0.size).then_with(|| a.0.path.cmp(&b.0.path)));
+        jobs.sort_by(|a, b| {
+            b.0.size
+                .cmp(&a.0.size)
+                .then_with(|| a.0.path.cmp(&b.0.path))
+        });
         let found: Vec<Vec<Diagnostic>> = jobs
             .par_iter()
             .with_max_len(1)

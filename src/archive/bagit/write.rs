@@ -113,10 +113,11 @@ pub fn write_zip(spec: &BagSpec, dest: &Path) -> Result<BagSummary> {
             .map_err(Error::io(tmp.path()))?;
     }
     // `persist_noclobber` fails rather than replace a file that appeared meanwhile.
-    tmp.persist_noclobber(dest).map_err(|e| match e.error.kind() {
-        std::io::ErrorKind::AlreadyExists => exists(dest),
-        _ => Error::io(dest)(e.error),
-    })?;
+    tmp.persist_noclobber(dest)
+        .map_err(|e| match e.error.kind() {
+            std::io::ErrorKind::AlreadyExists => exists(dest),
+            _ => Error::io(dest)(e.error),
+        })?;
     sync_dir(dir);
     Ok(summary)
 }
@@ -207,7 +208,12 @@ fn zip_time(date: OffsetDateTime) -> Result<zip::DateTime> {
             )
             .ok()
         })
-        .ok_or_else(|| invalid("release date", format!("{utc} cannot be stored in a zip (years 1980 to 2107)")))
+        .ok_or_else(|| {
+            invalid(
+                "release date",
+                format!("{utc} cannot be stored in a zip (years 1980 to 2107)"),
+            )
+        })
 }
 
 /// Where an entry's bytes come from when it is written.
@@ -234,9 +240,16 @@ struct Plan<'s> {
 fn content_size(c: &Content, shown: &str) -> Result<u64> {
     match c {
         Content::Bytes(b) => Ok(b.len() as u64),
-        Content::File(p) => std::fs::metadata(p)
-            .map_err(Error::io(p))
-            .and_then(|m| if m.is_file() { Ok(m.len()) } else { Err(invalid(shown, format!("{} is not a regular file", p.display()))) }),
+        Content::File(p) => std::fs::metadata(p).map_err(Error::io(p)).and_then(|m| {
+            if m.is_file() {
+                Ok(m.len())
+            } else {
+                Err(invalid(
+                    shown,
+                    format!("{} is not a regular file", p.display()),
+                ))
+            }
+        }),
     }
 }
 
@@ -255,23 +268,36 @@ fn content_name(c: &Content) -> PathBuf {
 }
 
 fn check_path(p: &str, what: &str) -> Result<()> {
-    path::check(p, false).map_err(|why| invalid(format!("{what} {p:?}"), format!("refused: {}", why.reason())))
+    path::check(p, false).map_err(|why| {
+        invalid(
+            format!("{what} {p:?}"),
+            format!("refused: {}", why.reason()),
+        )
+    })
 }
 
 impl<'s> Plan<'s> {
     fn new(spec: &'s BagSpec) -> Result<Plan<'s>> {
         if spec.name.contains('/') {
-            return Err(invalid(format!("bag name {:?}", spec.name), "must be a single folder name"));
+            return Err(invalid(
+                format!("bag name {:?}", spec.name),
+                "must be a single folder name",
+            ));
         }
         check_path(&spec.name, "bag name")?;
         let mut entries: BTreeMap<String, Option<Source<'s>>> = BTreeMap::new();
         let mut folded = BTreeMap::new();
-        let mut add = |rel: String, source: Source<'s>, entries: &mut BTreeMap<String, Option<Source<'s>>>| -> Result<()> {
+        let mut add = |rel: String,
+                       source: Source<'s>,
+                       entries: &mut BTreeMap<String, Option<Source<'s>>>|
+         -> Result<()> {
             // Twins by case or normalization would collide when the zip is unpacked.
             if let Some(other) = folded.insert(path::fold(&rel), rel.clone()) {
                 return Err(invalid(
                     format!("bag file {rel:?}"),
-                    format!("clashes with {other:?}: names must differ by more than case or Unicode normalization"),
+                    format!(
+                        "clashes with {other:?}: names must differ by more than case or Unicode normalization"
+                    ),
                 ));
             }
             let mut parent = rel.as_str();
@@ -290,7 +316,11 @@ impl<'s> Plan<'s> {
             check_path(&f.path, "payload file")?;
             let rel = format!("data/{}", f.path);
             let size = content_size(&f.source, &rel)?;
-            add(rel.clone(), Source::Payload(&f.source, payload.len()), &mut entries)?;
+            add(
+                rel.clone(),
+                Source::Payload(&f.source, payload.len()),
+                &mut entries,
+            )?;
             payload.push((rel, size));
         }
         // An empty payload still has its folder.
@@ -304,8 +334,16 @@ impl<'s> Plan<'s> {
             add(name.to_string(), Source::Bytes(bytes), &mut entries)?;
         }
         for alg in ALGORITHMS {
-            add(format!("manifest-{}.txt", alg.name()), Source::Manifest(alg), &mut entries)?;
-            add(format!("tagmanifest-{}.txt", alg.name()), Source::TagManifest(alg), &mut entries)?;
+            add(
+                format!("manifest-{}.txt", alg.name()),
+                Source::Manifest(alg),
+                &mut entries,
+            )?;
+            add(
+                format!("tagmanifest-{}.txt", alg.name()),
+                Source::TagManifest(alg),
+                &mut entries,
+            )?;
         }
         for f in &spec.tag_files {
             check_path(&f.path, "tag file")?;
@@ -316,7 +354,10 @@ impl<'s> Plan<'s> {
                         || top.starts_with("manifest-")
                         || top.starts_with("tagmanifest-")));
             if reserved {
-                return Err(invalid(format!("tag file {:?}", f.path), "uses a name BagIt reserves"));
+                return Err(invalid(
+                    format!("tag file {:?}", f.path),
+                    "uses a name BagIt reserves",
+                ));
             }
             // Tag files are small; hashing them first lets the tag manifests be written
             // wherever they fall in the sorted order.
@@ -333,7 +374,8 @@ impl<'s> Plan<'s> {
     }
 
     fn write(mut self, sink: &mut dyn Sink) -> Result<BagSummary> {
-        let mut payload_digests: Vec<Option<Vec<(Algorithm, String)>>> = vec![None; self.payload.len()];
+        let mut payload_digests: Vec<Option<Vec<(Algorithm, String)>>> =
+            vec![None; self.payload.len()];
         let mut manifests: BTreeMap<Algorithm, Vec<u8>> = BTreeMap::new();
         let entries = std::mem::take(&mut self.entries);
         sink.dir("")?;
@@ -343,7 +385,9 @@ impl<'s> Plan<'s> {
                 continue;
             };
             match source {
-                Source::Bytes(bytes) => sink.file(&rel, &mut &bytes[..], bytes.len() as u64).map(drop)?,
+                Source::Bytes(bytes) => sink
+                    .file(&rel, &mut &bytes[..], bytes.len() as u64)
+                    .map(drop)?,
                 Source::Given(c) => {
                     let size = content_size(c, &rel)?;
                     let (written, d) = sink.file(&rel, &mut *open(c)?, size)?;
@@ -365,11 +409,13 @@ impl<'s> Plan<'s> {
                     // "data/" sorts before "manifest-": every payload digest is known here.
                     let mut text = String::new();
                     for ((p, _), d) in self.payload.iter().zip(&payload_digests) {
-                        let sum = pick(d.as_deref(), alg).ok_or_else(|| invalid(&rel, "written before its payload"))?;
+                        let sum = pick(d.as_deref(), alg)
+                            .ok_or_else(|| invalid(&rel, "written before its payload"))?;
                         text.push_str(&format!("{sum}  {}\n", path::encode(p)));
                     }
                     let bytes = text.into_bytes();
-                    self.tag_digests.insert(rel.clone(), digests(&mut &bytes[..], &rel)?);
+                    self.tag_digests
+                        .insert(rel.clone(), digests(&mut &bytes[..], &rel)?);
                     sink.file(&rel, &mut &bytes[..], bytes.len() as u64)?;
                     manifests.insert(alg, bytes);
                 }
@@ -381,7 +427,8 @@ impl<'s> Plan<'s> {
                     }
                     let mut text = String::new();
                     for (p, d) in &self.tag_digests {
-                        let sum = pick(Some(d), alg).ok_or_else(|| invalid(&rel, "missing digest"))?;
+                        let sum =
+                            pick(Some(d), alg).ok_or_else(|| invalid(&rel, "missing digest"))?;
                         text.push_str(&format!("{sum}  {}\n", path::encode(p)));
                     }
                     sink.file(&rel, &mut text.as_bytes(), text.len() as u64)?;
@@ -395,8 +442,12 @@ impl<'s> Plan<'s> {
             .map(|((p, size), d)| SummaryFile {
                 path: p.clone(),
                 size: *size,
-                sha256: pick(d.as_deref(), Algorithm::Sha256).unwrap_or_default().to_string(),
-                sha512: pick(d.as_deref(), Algorithm::Sha512).unwrap_or_default().to_string(),
+                sha256: pick(d.as_deref(), Algorithm::Sha256)
+                    .unwrap_or_default()
+                    .to_string(),
+                sha512: pick(d.as_deref(), Algorithm::Sha512)
+                    .unwrap_or_default()
+                    .to_string(),
             })
             .collect();
         Ok(BagSummary {
@@ -418,7 +469,10 @@ fn pick(d: Option<&[(Algorithm, String)]>, alg: Algorithm) -> Option<&str> {
 }
 
 fn changed(c: &Content) -> Error {
-    invalid(content_name(c).display().to_string(), "changed while the bag was written; nothing was released")
+    invalid(
+        content_name(c).display().to_string(),
+        "changed while the bag was written; nothing was released",
+    )
 }
 
 fn digests(r: &mut dyn Read, shown: &str) -> Result<Vec<(Algorithm, String)>> {
@@ -432,10 +486,16 @@ fn bag_info(spec: &BagSpec, octets: u64, streams: u64) -> Result<Vec<u8>> {
     let oxum = format!("{octets}.{streams}");
     let has = |label: &str| spec.info.iter().any(|(l, _)| l.eq_ignore_ascii_case(label));
     let mut elements: Vec<(String, String)> = spec.info.clone();
-    if let Some((_, v)) = spec.info.iter().find(|(l, _)| l.eq_ignore_ascii_case("Payload-Oxum"))
+    if let Some((_, v)) = spec
+        .info
+        .iter()
+        .find(|(l, _)| l.eq_ignore_ascii_case("Payload-Oxum"))
         && v.trim() != oxum
     {
-        return Err(invalid("bag-info Payload-Oxum", format!("{v:?} given, but the payload is {oxum}")));
+        return Err(invalid(
+            "bag-info Payload-Oxum",
+            format!("{v:?} given, but the payload is {oxum}"),
+        ));
     }
     if !has("Bag-Software-Agent") {
         elements.push(("Bag-Software-Agent".into(), crate::AGENT.into()));
@@ -477,11 +537,21 @@ trait Sink {
     /// A folder, relative to the bag root ("" for the root itself).
     fn dir(&mut self, rel: &str) -> Result<()>;
     /// A file streamed from `r`; returns the bytes written and their SHA-256 and SHA-512.
-    fn file(&mut self, rel: &str, r: &mut dyn Read, size: u64) -> Result<(u64, Vec<(Algorithm, String)>)>;
+    fn file(
+        &mut self,
+        rel: &str,
+        r: &mut dyn Read,
+        size: u64,
+    ) -> Result<(u64, Vec<(Algorithm, String)>)>;
 }
 
 /// Copies `r` to `w` with a fixed buffer, hashing on the way.
-fn copy_hashing(r: &mut dyn Read, w: &mut dyn Write, src: &Path, dst: &Path) -> Result<(u64, Vec<(Algorithm, String)>)> {
+fn copy_hashing(
+    r: &mut dyn Read,
+    w: &mut dyn Write,
+    src: &Path,
+    dst: &Path,
+) -> Result<(u64, Vec<(Algorithm, String)>)> {
     let mut hasher = MultiHasher::new(&ALGORITHMS);
     let mut buf = vec![0u8; BUF_SIZE];
     loop {
@@ -516,12 +586,23 @@ impl ZipSink {
 
 impl Sink for ZipSink {
     fn dir(&mut self, rel: &str) -> Result<()> {
-        let name = if rel.is_empty() { self.prefix.clone() } else { format!("{}{rel}/", self.prefix) };
+        let name = if rel.is_empty() {
+            self.prefix.clone()
+        } else {
+            format!("{}{rel}/", self.prefix)
+        };
         let options = self.options(0o755);
-        self.zip.add_directory(name, options).map_err(|e| zip_error(&self.path, e))
+        self.zip
+            .add_directory(name, options)
+            .map_err(|e| zip_error(&self.path, e))
     }
 
-    fn file(&mut self, rel: &str, r: &mut dyn Read, size: u64) -> Result<(u64, Vec<(Algorithm, String)>)> {
+    fn file(
+        &mut self,
+        rel: &str,
+        r: &mut dyn Read,
+        size: u64,
+    ) -> Result<(u64, Vec<(Algorithm, String)>)> {
         let options = self
             .options(0o644)
             .compression_method(zip::CompressionMethod::Deflated)
@@ -550,12 +631,18 @@ impl Sink for DirSink {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).map_err(Error::io(&p))?;
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755))
+                .map_err(Error::io(&p))?;
         }
         Ok(())
     }
 
-    fn file(&mut self, rel: &str, r: &mut dyn Read, _size: u64) -> Result<(u64, Vec<(Algorithm, String)>)> {
+    fn file(
+        &mut self,
+        rel: &str,
+        r: &mut dyn Read,
+        _size: u64,
+    ) -> Result<(u64, Vec<(Algorithm, String)>)> {
         let p = self.root.join(rel);
         let file = File::create_new(&p).map_err(Error::io(&p))?;
         let mut w = BufWriter::new(file);
@@ -564,7 +651,8 @@ impl Sink for DirSink {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            file.set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(Error::io(&p))?;
+            file.set_permissions(std::fs::Permissions::from_mode(0o644))
+                .map_err(Error::io(&p))?;
         }
         file.sync_all().map_err(Error::io(&p))?;
         Ok(result)
@@ -580,15 +668,29 @@ mod tests {
     fn spec(dir: &Path) -> BagSpec {
         let big = dir.join("big.bin");
         // Larger than the copy buffer, so streaming crosses chunk boundaries.
-        let bytes: Vec<u8> = (0..BUF_SIZE * 3 + 7).map(|i| (i * 31 % 251) as u8).collect();
+        let bytes: Vec<u8> = (0..BUF_SIZE * 3 + 7)
+            .map(|i| (i * 31 % 251) as u8)
+            .collect();
         std::fs::write(&big, bytes).unwrap();
         BagSpec {
             name: "serge-proofs-v1".into(),
             payload: vec![
-                BagFile { path: "tei/serge.xml".into(), source: Content::Bytes(b"<TEI/>\n".to_vec()) },
-                BagFile { path: "images/big.bin".into(), source: Content::File(big) },
-                BagFile { path: "100% Núñez notes.txt".into(), source: Content::Bytes(b"notes".to_vec()) },
-                BagFile { path: "odd/%0A literal".into(), source: Content::Bytes(Vec::new()) },
+                BagFile {
+                    path: "tei/serge.xml".into(),
+                    source: Content::Bytes(b"<TEI/>\n".to_vec()),
+                },
+                BagFile {
+                    path: "images/big.bin".into(),
+                    source: Content::File(big),
+                },
+                BagFile {
+                    path: "100% Núñez notes.txt".into(),
+                    source: Content::Bytes(b"notes".to_vec()),
+                },
+                BagFile {
+                    path: "odd/%0A literal".into(),
+                    source: Content::Bytes(Vec::new()),
+                },
             ],
             tag_files: vec![BagFile {
                 path: "metadata/dc.xml".into(),
@@ -596,7 +698,10 @@ mod tests {
             }],
             info: vec![
                 ("Source-Organization".into(), "Editio Project".into()),
-                ("External-Description".into(), "Proofs of a novel,\nwith corrections".into()),
+                (
+                    "External-Description".into(),
+                    "Proofs of a novel,\nwith corrections".into(),
+                ),
             ],
             date: datetime!(2026-11-21 13:45:07 +01:00),
         }
@@ -632,7 +737,10 @@ mod tests {
         let z = out.path().join("bag.zip");
         write_zip(&spec(src.path()), &z).unwrap();
         let mut archive = zip::ZipArchive::new(File::open(&z).unwrap()).unwrap();
-        let names: Vec<String> = archive.file_names().map(|n| n.unwrap().into_owned()).collect();
+        let names: Vec<String> = archive
+            .file_names()
+            .map(|n| n.unwrap().into_owned())
+            .collect();
         let mut sorted = names.clone();
         sorted.sort();
         assert_eq!(names, sorted, "entries are in byte order");
@@ -641,32 +749,90 @@ mod tests {
             let f = archive.by_index(i).unwrap();
             let dt = f.last_modified().unwrap();
             // 13:45:07 at +01:00 is 12:45:06 UTC once rounded down to DOS's two seconds.
-            assert_eq!((dt.year(), dt.month(), dt.day(), dt.hour(), dt.minute(), dt.second()), (2026, 11, 21, 12, 45, 6));
+            assert_eq!(
+                (
+                    dt.year(),
+                    dt.month(),
+                    dt.day(),
+                    dt.hour(),
+                    dt.minute(),
+                    dt.second()
+                ),
+                (2026, 11, 21, 12, 45, 6)
+            );
             let mode = f.unix_mode().unwrap() & 0o777;
-            assert_eq!(mode, if f.is_dir() { 0o755 } else { 0o644 }, "{:?}", f.name());
-            assert!(f.extra_data().is_none_or(|e| e.is_empty()), "{:?} has extra fields", f.name());
+            assert_eq!(
+                mode,
+                if f.is_dir() { 0o755 } else { 0o644 },
+                "{:?}",
+                f.name()
+            );
+            assert!(
+                f.extra_data().is_none_or(|e| e.is_empty()),
+                "{:?} has extra fields",
+                f.name()
+            );
         }
         let mut text = String::new();
-        archive.by_name("serge-proofs-v1/bagit.txt").unwrap().read_to_string(&mut text).unwrap();
-        assert_eq!(text, "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
+        archive
+            .by_name("serge-proofs-v1/bagit.txt")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(
+            text,
+            "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+        );
         text.clear();
-        archive.by_name("serge-proofs-v1/bag-info.txt").unwrap().read_to_string(&mut text).unwrap();
-        assert!(text.contains("External-Description: Proofs of a novel,\n  with corrections\n"), "{text}");
+        archive
+            .by_name("serge-proofs-v1/bag-info.txt")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert!(
+            text.contains("External-Description: Proofs of a novel,\n  with corrections\n"),
+            "{text}"
+        );
         assert!(text.contains("Bagging-Date: 2026-11-21\n"));
         assert!(text.contains(&format!("Payload-Oxum: {}.4\n", BUF_SIZE * 3 + 7 + 12)));
         text.clear();
-        archive.by_name("serge-proofs-v1/manifest-sha256.txt").unwrap().read_to_string(&mut text).unwrap();
-        let paths: Vec<&str> = text.lines().map(|l| l.split_once("  ").unwrap().1).collect();
+        archive
+            .by_name("serge-proofs-v1/manifest-sha256.txt")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        let paths: Vec<&str> = text
+            .lines()
+            .map(|l| l.split_once("  ").unwrap().1)
+            .collect();
         assert_eq!(
             paths,
-            ["data/100%25 Núñez notes.txt", "data/images/big.bin", "data/odd/%250A literal", "data/tei/serge.xml"]
+            [
+                "data/100%25 Núñez notes.txt",
+                "data/images/big.bin",
+                "data/odd/%250A literal",
+                "data/tei/serge.xml"
+            ]
         );
         text.clear();
-        archive.by_name("serge-proofs-v1/tagmanifest-sha512.txt").unwrap().read_to_string(&mut text).unwrap();
-        let tags: Vec<&str> = text.lines().map(|l| l.split_once("  ").unwrap().1).collect();
+        archive
+            .by_name("serge-proofs-v1/tagmanifest-sha512.txt")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        let tags: Vec<&str> = text
+            .lines()
+            .map(|l| l.split_once("  ").unwrap().1)
+            .collect();
         assert_eq!(
             tags,
-            ["bag-info.txt", "bagit.txt", "manifest-sha256.txt", "manifest-sha512.txt", "metadata/dc.xml"]
+            [
+                "bag-info.txt",
+                "bagit.txt",
+                "manifest-sha256.txt",
+                "manifest-sha512.txt",
+                "metadata/dc.xml"
+            ]
         );
     }
 
@@ -689,7 +855,10 @@ mod tests {
         let z = out.path().join("bag.zip");
         std::fs::write(&z, b"released").unwrap();
         let err = write_zip(&spec(src.path()), &z).unwrap_err().to_string();
-        assert!(err.contains("bag.zip") && err.contains("already exists"), "{err}");
+        assert!(
+            err.contains("bag.zip") && err.contains("already exists"),
+            "{err}"
+        );
         assert_eq!(std::fs::read(&z).unwrap(), b"released");
         let d = out.path().join("dir");
         std::fs::create_dir(&d).unwrap();
@@ -708,19 +877,88 @@ mod tests {
             info: vec![],
             date: datetime!(2026-01-01 0:00 UTC),
         };
-        let file = |p: &str| BagFile { path: p.into(), source: Content::Bytes(b"x".to_vec()) };
+        let file = |p: &str| BagFile {
+            path: p.into(),
+            source: Content::Bytes(b"x".to_vec()),
+        };
         let cases: Vec<(&str, BagSpec)> = vec![
-            ("escape", BagSpec { payload: vec![file("../x")], ..base.clone() }),
-            ("absolute", BagSpec { payload: vec![file("/x")], ..base.clone() }),
-            ("backslash", BagSpec { payload: vec![file("a\\b")], ..base.clone() }),
-            ("newline", BagSpec { payload: vec![file("a\nb")], ..base.clone() }),
-            ("case twins", BagSpec { payload: vec![file("A.txt"), file("a.txt")], ..base.clone() }),
-            ("reserved tag", BagSpec { tag_files: vec![file("bagit.txt")], ..base.clone() }),
-            ("tag in data", BagSpec { tag_files: vec![file("data/x")], ..base.clone() }),
-            ("bad oxum", BagSpec { info: vec![("Payload-Oxum".into(), "9.9".into())], ..base.clone() }),
-            ("bad label", BagSpec { info: vec![("A: B".into(), "x".into())], ..base.clone() }),
-            ("bad name", BagSpec { name: "a/b".into(), ..base.clone() }),
-            ("old date", BagSpec { date: datetime!(1970-01-01 0:00 UTC), ..base.clone() }),
+            (
+                "escape",
+                BagSpec {
+                    payload: vec![file("../x")],
+                    ..base.clone()
+                },
+            ),
+            (
+                "absolute",
+                BagSpec {
+                    payload: vec![file("/x")],
+                    ..base.clone()
+                },
+            ),
+            (
+                "backslash",
+                BagSpec {
+                    payload: vec![file("a\\b")],
+                    ..base.clone()
+                },
+            ),
+            (
+                "newline",
+                BagSpec {
+                    payload: vec![file("a\nb")],
+                    ..base.clone()
+                },
+            ),
+            (
+                "case twins",
+                BagSpec {
+                    payload: vec![file("A.txt"), file("a.txt")],
+                    ..base.clone()
+                },
+            ),
+            (
+                "reserved tag",
+                BagSpec {
+                    tag_files: vec![file("bagit.txt")],
+                    ..base.clone()
+                },
+            ),
+            (
+                "tag in data",
+                BagSpec {
+                    tag_files: vec![file("data/x")],
+                    ..base.clone()
+                },
+            ),
+            (
+                "bad oxum",
+                BagSpec {
+                    info: vec![("Payload-Oxum".into(), "9.9".into())],
+                    ..base.clone()
+                },
+            ),
+            (
+                "bad label",
+                BagSpec {
+                    info: vec![("A: B".into(), "x".into())],
+                    ..base.clone()
+                },
+            ),
+            (
+                "bad name",
+                BagSpec {
+                    name: "a/b".into(),
+                    ..base.clone()
+                },
+            ),
+            (
+                "old date",
+                BagSpec {
+                    date: datetime!(1970-01-01 0:00 UTC),
+                    ..base.clone()
+                },
+            ),
         ];
         for (what, spec) in cases {
             let dest = out.path().join(format!("{}.zip", what.replace(' ', "-")));
