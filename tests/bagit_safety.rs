@@ -536,3 +536,94 @@ fn a_missing_path_is_an_error_not_a_finding() {
     .unwrap_err();
     assert!(err.to_string().contains("/nonexistent/bag.zip"), "{err}");
 }
+
+#[test]
+fn fetch_txt_is_checked_never_fetched() {
+    let (_s, b) = folder_bag();
+    for (alg, len) in [("sha256", 64), ("sha512", 128)] {
+        let p = b.join(format!("manifest-{alg}.txt"));
+        let mut m = std::fs::read_to_string(&p).unwrap();
+        m.push_str(&format!("{}  data/remote.bin\n", "0".repeat(len)));
+        std::fs::write(&p, m).unwrap();
+    }
+    std::fs::write(
+        b.join("fetch.txt"),
+        "http://localhost:1/a.txt 6 data/a.txt\n\
+         https://example.org/remote.bin - data/remote.bin\n\
+         https://example.org/other - data/unlisted.bin\n\
+         https://example.org/decl 10 bagit.txt\n\
+         not-a-url - data/x\n\
+         http://localhost:1/a.txt 99 data/sub/b.xml\n",
+    )
+    .unwrap();
+    let findings = validate(&b, &ValidateOptions::default()).unwrap();
+    assert_finding(&findings, "BAG042", "data/remote.bin");
+    assert_finding(&findings, "BAG043", "data/unlisted.bin");
+    assert_finding(&findings, "BAG041", "bagit.txt");
+    assert_finding(&findings, "BAG040", "not-a-url");
+    assert_finding(&findings, "BAG044", "data/sub/b.xml");
+    // Absent but to be fetched: reported once as incomplete, not also as missing.
+    assert!(
+        !findings.iter().any(|d| d.code.id == "BAG024"),
+        "{}",
+        show(&findings)
+    );
+    assert!(
+        !findings.iter().any(|d| d.message.contains("data/a.txt")),
+        "{}",
+        show(&findings)
+    );
+}
+
+#[test]
+fn declared_encodings_are_honoured() {
+    // A UTF-16 bag-info.txt without a BOM is read as big-endian, with a warning.
+    let (_s, b) = folder_bag();
+    std::fs::write(
+        b.join("bagit.txt"),
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-16\n",
+    )
+    .unwrap();
+    let utf16 = |s: &str, bom: bool| {
+        let mut v: Vec<u8> = if bom { vec![0xFE, 0xFF] } else { Vec::new() };
+        v.extend(s.encode_utf16().flat_map(u16::to_be_bytes));
+        v
+    };
+    for name in [
+        "manifest-sha256.txt",
+        "manifest-sha512.txt",
+        "tagmanifest-sha256.txt",
+        "tagmanifest-sha512.txt",
+    ] {
+        let text = std::fs::read_to_string(b.join(name)).unwrap();
+        std::fs::write(b.join(name), utf16(&text, true)).unwrap();
+    }
+    std::fs::write(
+        b.join("bag-info.txt"),
+        utf16("Payload-Oxum: 28.3\nBagging-Date: 2026-11-21\n", false),
+    )
+    .unwrap();
+    let findings = validate(&b, &ValidateOptions::default()).unwrap();
+    assert_finding(&findings, "BAG009", "bag-info.txt");
+    // The tag manifests now disagree with the re-encoded files, which proves they were read.
+    assert_finding(&findings, "BAG026", "manifest-sha256.txt");
+    assert!(
+        !findings
+            .iter()
+            .any(|d| ["BAG007", "BAG012", "BAG030", "BAG032"].contains(&d.code.id)),
+        "{}",
+        show(&findings)
+    );
+
+    let (_s, b) = folder_bag();
+    std::fs::write(
+        b.join("bagit.txt"),
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: KLINGON\n",
+    )
+    .unwrap();
+    assert_finding(
+        &validate(&b, &ValidateOptions::default()).unwrap(),
+        "BAG006",
+        "KLINGON",
+    );
+}

@@ -406,49 +406,43 @@ pub(crate) struct InfoElement {
     pub line: usize,
 }
 
-/// Parses `bag-info.txt` (RFC 8493 §2.2.2). `Label : value` is tolerated; a line that is
-/// neither an element nor an indented continuation is reported.
-pub(crate) fn parse_bag_info(
-    reader: &mut LineReader<'_>,
-    max_entries: usize,
+/// Adds one line of `bag-info.txt` (RFC 8493 §2.2.2) to `elements`. `Label : value` is
+/// tolerated; a line that is neither an element nor an indented continuation is reported.
+pub(crate) fn bag_info_line(
+    elements: &mut Vec<InfoElement>,
+    n: usize,
+    line: &str,
     notes: &mut Vec<Note>,
-) -> Result<Vec<InfoElement>, LineError> {
-    let mut elements: Vec<InfoElement> = Vec::new();
-    while let Some((n, line)) = reader.next_line()? {
-        if n > max_entries {
-            return Err(LineError::TooLong { line: n });
-        }
-        if line.trim().is_empty() {
-            continue;
-        }
-        if line.starts_with([' ', '\t']) {
-            match elements.last_mut() {
-                Some(e) => {
-                    e.value.push(' ');
-                    e.value.push_str(line.trim());
-                }
-                None => notes.push(Note::new(
-                    codes::BAGINFO_SYNTAX,
-                    Some(n),
-                    "an indented continuation line comes before any element",
-                )),
+) {
+    if line.trim().is_empty() {
+        return;
+    }
+    if line.starts_with([' ', '\t']) {
+        match elements.last_mut() {
+            Some(e) => {
+                e.value.push(' ');
+                e.value.push_str(line.trim());
             }
-            continue;
-        }
-        match line.split_once(':') {
-            Some((label, value)) if !label.trim().is_empty() => elements.push(InfoElement {
-                label: label.trim_end().to_string(),
-                value: value.trim().to_string(),
-                line: n,
-            }),
-            _ => notes.push(Note::new(
+            None => notes.push(Note::new(
                 codes::BAGINFO_SYNTAX,
                 Some(n),
-                format!("line {n} is not `Label: value`: {line:?}"),
+                "an indented continuation line comes before any element",
             )),
         }
+        return;
     }
-    Ok(elements)
+    match line.split_once(':') {
+        Some((label, value)) if !label.trim().is_empty() => elements.push(InfoElement {
+            label: label.trim_end().to_string(),
+            value: value.trim().to_string(),
+            line: n,
+        }),
+        _ => notes.push(Note::new(
+            codes::BAGINFO_SYNTAX,
+            Some(n),
+            format!("line {n} is not `Label: value`: {line:?}"),
+        )),
+    }
 }
 
 /// One manifest entry.

@@ -572,6 +572,15 @@ impl<'a> Checker<'a> {
             }
         }
 
+        // Absent files can only be matched by name; a set per manifest keeps this linear.
+        let listed_paths: Vec<HashSet<&str>> = if fetch.is_empty() {
+            Vec::new()
+        } else {
+            payload
+                .iter()
+                .map(|(m, _)| m.entries.iter().map(|e| e.path.as_str()).collect())
+                .collect()
+        };
         for f in fetch {
             if !f.path.starts_with("data/") {
                 self.push(
@@ -586,10 +595,13 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let found = self.find(&f.path, &HashSet::new());
-            let in_all = payload.iter().all(|(m, r)| match found {
-                Found::File(i) => r.contains_key(&i),
-                Found::Missing => m.entries.iter().any(|e| e.path == f.path),
-            });
+            let in_all = payload
+                .iter()
+                .zip(&listed_paths)
+                .all(|((_, r), names)| match found {
+                    Found::File(i) => r.contains_key(&i),
+                    Found::Missing => names.contains(f.path.as_str()),
+                });
             if !in_all {
                 self.push(
                     codes::FETCH_UNLISTED,
@@ -647,24 +659,10 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        let (encoding, max_line, max_entries) =
-            (self.encoding, self.opts.max_line, self.opts.max_entries);
-        let parsed = self.tree.read_with(node, |r| {
-            let mut reader = LineReader::new(r, encoding, max_line);
-            let mut notes = Vec::new();
-            let elements = text::parse_bag_info(&mut reader, max_entries, &mut notes);
-            Ok((elements, notes))
+        let mut elements = Vec::new();
+        self.lines(node, |n, line, notes| {
+            text::bag_info_line(&mut elements, n, line, notes)
         });
-        let elements = match parsed {
-            Ok((elements, notes)) => {
-                self.notes(&name, notes);
-                match elements {
-                    Ok(e) => e,
-                    Err(e) => return self.line_error(&name, e),
-                }
-            }
-            Err(e) => return self.read_failed(&name, &e),
-        };
 
         let mut counts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for e in &elements {
