@@ -8,8 +8,11 @@
 //!
 //! The validator ([`validate`]) reports every finding as a [`Diagnostic`] rather than stopping at
 //! the first. It reads each file once, computing every digest the manifests ask for in that one
-//! pass, in parallel across files, with fixed-size buffers. Zips are read in place, never
-//! extracted, and treated as hostile: see [`ValidateOptions`] for the limits.
+//! pass, in parallel across files (largest first, one file per task), with fixed-size buffers:
+//! memory grows with the number of manifest entries (a few hundred bytes each, capped by
+//! [`ValidateOptions::max_entries`]), never with file sizes. Zips are read in place, never
+//! extracted, and treated as hostile: see [`ValidateOptions`] for the limits. Nothing is ever
+//! fetched from the network.
 //!
 //! # Codes
 //!
@@ -116,7 +119,7 @@ pub struct ValidateOptions {
     pub ratio_floor: u64,
     /// The most entries a zip, or lines a manifest or `fetch.txt`, may have.
     pub max_entries: usize,
-    /// The longest line allowed in a tag file, in characters.
+    /// The longest line allowed in a tag file, in bytes once decoded to UTF-8.
     pub max_line: usize,
     /// The largest `bagit.txt` or `bag-info.txt` read whole, in bytes.
     pub max_tag_file: u64,
