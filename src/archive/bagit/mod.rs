@@ -6,7 +6,7 @@
 //! beside the destination and renames at the end, so a reader never sees half a bag, and it never
 //! replaces an existing package.
 //!
-//! The validator ([`validate`]) reports every finding as a [`Diagnostic`] rather than stopping at
+//! The validator ([`validate`]) reports every finding as a [`Diagnostic`](crate::Diagnostic) rather than stopping at
 //! the first. It reads each file once, computing every digest the manifests ask for in that one
 //! pass, in parallel across files (largest first, one file per task), with fixed-size buffers:
 //! memory grows with the number of manifest entries (a few hundred bytes each, capped by
