@@ -1,0 +1,570 @@
+//! Where a bag's files come from: a folder walked without following links, or a zip read in
+//! place with every entry checked before anything is decompressed. Both give the validator the
+//! same list of files and a way to stream each one.
+
+use super::ValidateOptions;
+use super::codes;
+use super::path;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::error::{Error, Result};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use zip::ZipArchive;
+
+/// One regular file of the bag.
+#[derive(Clone, Debug)]
+pub(crate) struct Node {
+    /// Relative to the bag root, '/'-separated.
+    pub path: String,
+    pub size: u64,
+    /// The zip entry index (unused for folders).
+    pub index: usize,
+    /// Present but never read: an entry over the compression-ratio limit or encrypted.
+    pub blocked: bool,
+}
+
+/// The bag's files and how to read them.
+pub(crate) struct Tree {
+    kind: Kind,
+    /// Sorted by path.
+    pub files: Vec<Node>,
+    /// Every folder, explicit or implied, relative to the bag root.
+    pub dirs: BTreeSet<String>,
+}
+
+enum Kind {
+    Dir(PathBuf),
+    Zip(ZipArchive<SharedFile>),
+}
+
+impl Tree {
+    /// Streams one file to `f`. A zip entry that yields more than its declared size, or fails
+    /// its CRC, is an error here.
+    pub(crate) fn read_with<T>(
+        &self,
+        node: &Node,
+        f: impl FnOnce(&mut dyn Read) -> io::Result<T>,
+    ) -> io::Result<T> {
+        match &self.kind {
+            Kind::Dir(root) => {
+                let mut file = File::open(root.join(&node.path))?;
+                f(&mut file)
+            }
+            Kind::Zip(archive) => {
+                // Cloning shares the parsed central directory and gives this reader its own
+                // position in the file, so entries can be read on several threads at once.
+                let mut archive = archive.clone();
+                let mut entry = archive.by_index(node.index).map_err(io::Error::other)?;
+                let mut limited = Limited {
+                    inner: &mut entry,
+                    remaining: node.size,
+                };
+                f(&mut limited)
+            }
+        }
+    }
+}
+
+/// Refuses to yield more than the size the zip declared for an entry, so that a lying header
+/// cannot make a small entry inflate without bound.
+struct Limited<'a> {
+    inner: &'a mut dyn Read,
+    remaining: u64,
+}
+
+impl Read for Limited<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.remaining == 0 {
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(io::Error::other(
+                    "the entry inflates beyond the size its header declares",
+                )),
+            };
+        }
+        let max = usize::try_from(self.remaining)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let n = self.inner.read(buf.get_mut(..max).unwrap_or_default())?;
+        self.remaining -= n as u64;
+        Ok(n)
+    }
+}
+
+/// A file read at explicit offsets, so that clones do not disturb each other's position.
+#[derive(Clone)]
+struct SharedFile {
+    file: Arc<File>,
+    pos: u64,
+    len: u64,
+}
+
+impl Read for SharedFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(&*self.file, buf, self.pos)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(&*self.file, buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for SharedFile {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let new = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        match new {
+            Some(n) => {
+                self.pos = n;
+                Ok(n)
+            }
+            None => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before the start of the file",
+            )),
+        }
+    }
+}
+
+fn finding(code: crate::diagnostic::Code, path: &str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(code, Location::file(path), message)
+}
+
+/// Lists a bag folder. Links and special files are reported, never followed.
+pub(crate) fn open_dir(root: &Path, out: &mut Vec<Diagnostic>) -> Result<Tree> {
+    let mut files = Vec::new();
+    let mut dirs = BTreeSet::new();
+    let mut stack = vec![String::new()];
+    while let Some(rel) = stack.pop() {
+        let dir = if rel.is_empty() {
+            root.to_path_buf()
+        } else {
+            root.join(&rel)
+        };
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if rel.is_empty() => return Err(Error::io(&dir)(e)),
+            Err(e) => {
+                out.push(finding(
+                    codes::READ_FAILED,
+                    &rel,
+                    format!("cannot list {rel}/: {e}"),
+                ));
+                continue;
+            }
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    out.push(finding(
+                        codes::READ_FAILED,
+                        &rel,
+                        format!("cannot list {rel}/: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            let name = entry.file_name();
+            let join = |n: &str| {
+                if rel.is_empty() {
+                    n.to_string()
+                } else {
+                    format!("{rel}/{n}")
+                }
+            };
+            let Some(name) = name.to_str() else {
+                let shown = join(&name.to_string_lossy());
+                out.push(finding(
+                    codes::NAME_UNREPRESENTABLE,
+                    &shown,
+                    format!(
+                        "{shown:?}: the file name is not valid UTF-8, so no manifest can list it"
+                    ),
+                ));
+                continue;
+            };
+            let child = join(name);
+            // `DirEntry::file_type` does not follow symbolic links.
+            let kind = match entry.file_type() {
+                Ok(k) => k,
+                Err(e) => {
+                    out.push(finding(
+                        codes::READ_FAILED,
+                        &child,
+                        format!("cannot inspect {child}: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            if kind.is_symlink() {
+                out.push(finding(
+                    codes::NOT_REGULAR,
+                    &child,
+                    format!("{child} is a symbolic link; links are never followed out of a bag"),
+                ));
+            } else if kind.is_dir() {
+                dirs.insert(child.clone());
+                stack.push(child);
+            } else if kind.is_file() {
+                match entry.metadata() {
+                    Ok(m) => files.push(Node {
+                        path: child,
+                        size: m.len(),
+                        index: 0,
+                        blocked: false,
+                    }),
+                    Err(e) => out.push(finding(
+                        codes::READ_FAILED,
+                        &child,
+                        format!("cannot inspect {child}: {e}"),
+                    )),
+                }
+            } else {
+                out.push(finding(
+                    codes::NOT_REGULAR,
+                    &child,
+                    format!("{child} is not a regular file (a device, socket or pipe)"),
+                ));
+            }
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Tree {
+        kind: Kind::Dir(root.to_path_buf()),
+        files,
+        dirs,
+    })
+}
+
+const S_IFMT: u32 = 0o170000;
+const S_IFREG: u32 = 0o100000;
+const S_IFDIR: u32 = 0o040000;
+const S_IFLNK: u32 = 0o120000;
+
+/// Indexes a zip holding one bag. Returns `None` when it cannot be read as a bag at all; the
+/// reasons are in `out`.
+pub(crate) fn open_zip(
+    zip_path: &Path,
+    opts: &ValidateOptions,
+    out: &mut Vec<Diagnostic>,
+) -> Result<Option<Tree>> {
+    let file = File::open(zip_path).map_err(Error::io(zip_path))?;
+    let len = file.metadata().map_err(Error::io(zip_path))?.len();
+    let shared = SharedFile {
+        file: Arc::new(file),
+        pos: 0,
+        len,
+    };
+    let shown = zip_path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let archive = match ZipArchive::new(shared.clone()) {
+        Ok(a) => a,
+        Err(e) => {
+            out.push(finding(
+                codes::ZIP_CORRUPT,
+                &shown,
+                format!("{shown} cannot be read as a zip (truncated or corrupt?): {e}"),
+            ));
+            return Ok(None);
+        }
+    };
+    if archive.has_duplicate_names() {
+        let names = duplicate_names(shared, archive.central_directory_start(), opts.max_entries);
+        if names.is_empty() {
+            out.push(finding(
+                codes::ZIP_DUPLICATE,
+                &shown,
+                "the zip holds the same entry name more than once",
+            ));
+        }
+        for name in names {
+            out.push(finding(
+                codes::ZIP_DUPLICATE,
+                &name,
+                format!("the zip holds {name:?} more than once; which one is meant is undefined"),
+            ));
+        }
+    }
+    if archive.len() > opts.max_entries {
+        out.push(finding(
+            codes::ZIP_BOMB,
+            &shown,
+            format!(
+                "the zip has {} entries, over the limit of {}",
+                archive.len(),
+                opts.max_entries
+            ),
+        ));
+        return Ok(None);
+    }
+
+    let meta = archive.metadata();
+    let mut total: u64 = 0;
+    let mut entries: Vec<(String, Node, bool)> = Vec::new();
+    for index in 0..archive.len() {
+        let Ok(entry) = meta.entry(index) else {
+            out.push(finding(
+                codes::ZIP_CORRUPT,
+                &shown,
+                format!("entry {index} of the central directory cannot be read"),
+            ));
+            continue;
+        };
+        let raw = entry.name_raw();
+        let lossy = String::from_utf8_lossy(raw).into_owned();
+        if raw.iter().any(|&b| b < 0x20 || b == 0x7f) {
+            out.push(finding(
+                codes::ZIP_UNSAFE_NAME,
+                &lossy,
+                format!("zip entry {lossy:?} has a NUL or control character in its name"),
+            ));
+            continue;
+        }
+        let name = match entry.name() {
+            Ok(n) => n.into_owned(),
+            Err(e) => {
+                out.push(finding(
+                    codes::ZIP_UNSAFE_NAME,
+                    &lossy,
+                    format!("zip entry name {lossy:?} cannot be decoded: {e}"),
+                ));
+                continue;
+            }
+        };
+        let mode_type = entry.unix_mode().map(|m| m & S_IFMT).filter(|t| *t != 0);
+        let is_dir = name.ends_with('/') || mode_type == Some(S_IFDIR);
+        let bare = name.strip_suffix('/').unwrap_or(&name);
+        if let Err(why) = path::check(bare, false) {
+            out.push(finding(
+                codes::ZIP_UNSAFE_NAME,
+                &name,
+                format!("zip entry {name:?} is refused: {}", why.reason()),
+            ));
+            continue;
+        }
+        match mode_type {
+            Some(S_IFLNK) => {
+                out.push(finding(
+                    codes::ZIP_SYMLINK,
+                    &name,
+                    format!(
+                        "zip entry {name:?} is a symbolic link; a bag holds regular files only"
+                    ),
+                ));
+                continue;
+            }
+            Some(t) if t != S_IFREG && t != S_IFDIR => {
+                out.push(finding(
+                    codes::ZIP_SYMLINK,
+                    &name,
+                    format!("zip entry {name:?} is a special file (mode {t:o}); a bag holds regular files only"),
+                ));
+                continue;
+            }
+            _ => {}
+        }
+        if is_dir {
+            entries.push((
+                bare.to_string(),
+                Node {
+                    path: String::new(),
+                    size: 0,
+                    index,
+                    blocked: false,
+                },
+                true,
+            ));
+            continue;
+        }
+        let size = entry.size();
+        let compressed = entry.compressed_size();
+        let mut blocked = false;
+        if entry.encrypted() {
+            out.push(finding(
+                codes::ZIP_UNSUPPORTED,
+                &name,
+                format!("zip entry {name:?} is encrypted"),
+            ));
+            blocked = true;
+        }
+        use zip::CompressionMethod as M;
+        if !matches!(
+            entry.compression(),
+            M::Stored | M::Deflated | M::Deflate64 | M::Bzip2 | M::Zstd | M::Lzma | M::Xz
+        ) {
+            out.push(finding(
+                codes::ZIP_UNSUPPORTED,
+                &name,
+                format!(
+                    "zip entry {name:?} uses compression method {:?}, which is not read",
+                    entry.compression()
+                ),
+            ));
+            blocked = true;
+        }
+        total = total.saturating_add(size);
+        if total > opts.max_uncompressed {
+            out.push(finding(
+                codes::ZIP_BOMB,
+                &shown,
+                format!(
+                    "the zip's entries add up to more than {} bytes uncompressed (the limit); nothing is decompressed",
+                    opts.max_uncompressed
+                ),
+            ));
+            return Ok(None);
+        }
+        if size >= opts.ratio_floor && size / compressed.max(1) > opts.max_ratio {
+            out.push(finding(
+                codes::ZIP_BOMB,
+                &name,
+                format!(
+                    "zip entry {name:?} would inflate {compressed} bytes to {size} (ratio over {}:1); it is not decompressed",
+                    opts.max_ratio
+                ),
+            ));
+            blocked = true;
+        }
+        entries.push((
+            name.clone(),
+            Node {
+                path: String::new(),
+                size,
+                index,
+                blocked,
+            },
+            false,
+        ));
+    }
+
+    // One top-level folder, holding everything.
+    let mut tops: BTreeSet<&str> = BTreeSet::new();
+    let mut loose = Vec::new();
+    for (name, _, is_dir) in &entries {
+        match name.split_once('/') {
+            Some((top, _)) => {
+                tops.insert(top);
+            }
+            None if *is_dir => {
+                tops.insert(name);
+            }
+            None => loose.push(name.clone()),
+        }
+    }
+    let top = match (tops.len(), tops.first()) {
+        (1, Some(top)) => top.to_string(),
+        _ => {
+            out.push(finding(
+                codes::ZIP_LAYOUT,
+                &shown,
+                format!(
+                    "the zip must hold exactly one top-level folder (the bag); it holds {}: {:?}",
+                    tops.len(),
+                    tops
+                ),
+            ));
+            return Ok(None);
+        }
+    };
+    for name in loose {
+        out.push(finding(
+            codes::ZIP_LAYOUT,
+            &name,
+            format!(
+                "{name:?} lies beside the bag folder {top}/; the zip must hold only that folder"
+            ),
+        ));
+    }
+
+    let prefix = format!("{top}/");
+    let mut files = Vec::new();
+    let mut dirs = BTreeSet::new();
+    for (name, mut node, is_dir) in entries {
+        let Some(rel) = name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let mut parent = rel;
+        while let Some((p, _)) = parent.rsplit_once('/') {
+            dirs.insert(p.to_string());
+            parent = p;
+        }
+        if is_dir {
+            dirs.insert(rel.to_string());
+        } else {
+            node.path = rel.to_string();
+            files.push(node);
+        }
+    }
+
+    // Names that one file system would merge lose a file when the zip is unpacked there.
+    let mut by_fold: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for n in &files {
+        by_fold
+            .entry(path::fold(&n.path))
+            .or_default()
+            .push(&n.path);
+    }
+    for twins in by_fold.values().filter(|v| v.len() > 1) {
+        let first = twins.first().copied().unwrap_or_default();
+        out.push(finding(
+            codes::ZIP_NAME_COLLISION,
+            first,
+            format!(
+                "zip entries {twins:?} differ only by Unicode normalization or letter case; unpacked on macOS or Windows one overwrites the other"
+            ),
+        ));
+    }
+
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Some(Tree {
+        kind: Kind::Zip(archive),
+        files,
+        dirs,
+    }))
+}
+
+/// Names that occur more than once in the central directory. The zip crate keeps only one
+/// entry per name, so the raw records are read again here, best effort, only to name them.
+fn duplicate_names(mut file: SharedFile, start: u64, max_entries: usize) -> Vec<String> {
+    let mut counts: HashMap<Vec<u8>, usize> = HashMap::new();
+    if file.seek(SeekFrom::Start(start)).is_err() {
+        return Vec::new();
+    }
+    let mut reader = io::BufReader::new(file);
+    for _ in 0..max_entries {
+        let mut header = [0u8; 46];
+        if reader.read_exact(&mut header).is_err() || header[..4] != [0x50, 0x4b, 0x01, 0x02] {
+            break;
+        }
+        let le = |i: usize| u64::from(u16::from_le_bytes([header[i], header[i + 1]]));
+        let (name_len, extra_len, comment_len) = (le(28), le(30), le(32));
+        let mut name = Vec::new();
+        if (&mut reader).take(name_len).read_to_end(&mut name).is_err()
+            || io::copy(
+                &mut (&mut reader).take(extra_len + comment_len),
+                &mut io::sink(),
+            )
+            .is_err()
+        {
+            break;
+        }
+        *counts.entry(name).or_default() += 1;
+    }
+    let mut dups: Vec<String> = counts
+        .into_iter()
+        .filter(|(_, c)| *c > 1)
+        .map(|(n, _)| String::from_utf8_lossy(&n).into_owned())
+        .collect();
+    dups.sort();
+    dups
+}
