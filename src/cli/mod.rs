@@ -5,6 +5,7 @@ mod add;
 mod check;
 mod init;
 mod output;
+mod release;
 mod validate;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -92,6 +93,9 @@ pub enum Command {
         #[arg(long)]
         unregistered: bool,
     },
+    /// Freeze editions as new, immutable versions: OCFL objects in export/ocfl and BagIt
+    /// deposits in export/deposit.
+    Release(release::ReleaseArgs),
     /// Print a shell completion script for SHELL.
     Completions {
         #[arg(value_enum)]
@@ -114,6 +118,7 @@ pub fn main() -> ExitCode {
         Command::Build => check::run(&cli.global, &mut out, true),
         Command::Validate(args) => validate::run(&cli.global, args, &mut out),
         Command::Blocks { id } => check::blocks(&cli.global, id, &mut out),
+        Command::Release(args) => release::run(&cli.global, args, &mut out),
         Command::Names { unregistered } => check::names(&cli.global, *unregistered, &mut out),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();

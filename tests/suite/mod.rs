@@ -1,4 +1,7 @@
 mod add;
+mod bagit_conformance;
+mod bagit_external;
+mod bagit_safety;
 mod check;
 mod cli;
 mod init;

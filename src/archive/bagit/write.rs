@@ -22,12 +22,7 @@ pub struct BagFile {
     pub source: Content,
 }
 
-/// Where a file's bytes come from. Files are streamed, never loaded whole.
-#[derive(Clone, Debug)]
-pub enum Content {
-    Bytes(Vec<u8>),
-    File(PathBuf),
-}
+pub use crate::archive::Content;
 
 /// Everything a bag is made from.
 #[derive(Clone, Debug)]

@@ -33,13 +33,7 @@ pub struct StorageRoot {
     layout: Layout,
 }
 
-/// The bytes of one file of a version.
-#[derive(Clone, Debug)]
-pub enum Content {
-    Bytes(Vec<u8>),
-    /// A file on disk, streamed (never held in memory whole).
-    File(PathBuf),
-}
+pub use crate::archive::Content;
 
 /// Who made a version, when and why (the inventory's version block).
 #[derive(Clone, Debug)]

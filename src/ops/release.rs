@@ -1,0 +1,475 @@
+//! `editio release`: freezes the current state of editions as new, immutable versions. Each
+//! edition is one OCFL 1.1 object in `export/ocfl/`; each new version is also packed as a
+//! BagIt 1.0 deposit `export/deposit/<id>-v<N>.zip` for a library, made from the version's own
+//! stored files. Content that did not change is not stored again; a release with no change
+//! writes nothing. Same state and same release time give the same bytes.
+
+use crate::archive::Content;
+use crate::archive::bagit::{self, BagFile, BagSpec};
+use crate::archive::ocfl::{self, Commit, StorageRoot, VersionMeta};
+use crate::error::{Error, Result};
+use crate::model::Config;
+use crate::render::{RenderContext, dc, premis, tei};
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// The storage root, under the archive root.
+pub const OCFL_DIR: &str = "export/ocfl";
+/// The deposit packages, under the archive root.
+pub const DEPOSIT_DIR: &str = "export/deposit";
+/// The PREMIS log's path in a version; it records the release itself, so it is left out when
+/// deciding whether anything changed.
+const PREMIS_PATH: &str = "metadata/premis.xml";
+
+/// What to release.
+#[derive(Clone, Debug, Default)]
+pub struct ReleaseOptions {
+    /// Edition ids; every edition when `all` is set.
+    pub ids: Vec<String>,
+    pub all: bool,
+    /// The version message; a default names the edition's latest change.
+    pub message: Option<String>,
+    /// Who releases; the archive's contact by default.
+    pub user: Option<String>,
+    /// The release time; `SOURCE_DATE_EPOCH` or now when absent.
+    pub date: Option<OffsetDateTime>,
+    /// Also write one bag holding every edition's current version and the register.
+    pub collection: bool,
+}
+
+/// What happened to one edition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Released {
+        id: String,
+        version: u32,
+        new_files: usize,
+        reused: usize,
+        deposit: PathBuf,
+    },
+    Unchanged {
+        id: String,
+        version: u32,
+        /// A deposit missing for that version (after an interrupted release) was written.
+        deposit_written: Option<PathBuf>,
+    },
+}
+
+/// What a release did.
+#[derive(Debug)]
+pub struct ReleaseReport {
+    pub outcomes: Vec<Outcome>,
+    pub collection: Option<PathBuf>,
+}
+
+/// The release time: the option, else `SOURCE_DATE_EPOCH`, else now; whole seconds, UTC.
+pub fn release_time(given: Option<OffsetDateTime>) -> Result<OffsetDateTime> {
+    let t = match given {
+        Some(t) => t,
+        None => match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(v) => {
+                let secs: i64 = v.trim().parse().map_err(|_| Error::Invalid {
+                    location: "SOURCE_DATE_EPOCH".into(),
+                    message: format!("'{v}' is not a number of seconds"),
+                })?;
+                OffsetDateTime::from_unix_timestamp(secs).map_err(|e| Error::Invalid {
+                    location: "SOURCE_DATE_EPOCH".into(),
+                    message: e.to_string(),
+                })?
+            }
+            Err(_) => OffsetDateTime::now_utc(),
+        },
+    };
+    Ok(t.to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t))
+}
+
+/// Parses an RFC 3339 time (`2026-11-21T12:00:00Z`) or a date (`2026-11-21`, midnight UTC).
+pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
+    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+        return Ok(t);
+    }
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s, &fmt)
+        .map(|d| d.midnight().assume_utc())
+        .map_err(|_| Error::Invalid {
+            location: "--date".into(),
+            message: format!(
+                "'{s}' is neither an RFC 3339 time (2026-11-21T12:00:00Z) nor a date (2026-11-21)"
+            ),
+        })
+}
+
+/// Releases editions of the archive at `root`. The archive is built first; an archive with
+/// errors is not released.
+pub fn release(root: &Path, opts: &ReleaseOptions) -> Result<ReleaseReport> {
+    let build = super::build::build(root)?;
+    if build.failed() {
+        return Err(Error::Invalid {
+            location: root.display().to_string(),
+            message: format!(
+                "the archive has {} error(s); run `editio check` and fix them before releasing",
+                build.check.errors()
+            ),
+        });
+    }
+    let archive = &build.check.archive;
+    let config = archive.config.clone().ok_or_else(|| Error::Invalid {
+        location: root.join("editio.toml").display().to_string(),
+        message: "the archive's settings cannot be read".into(),
+    })?;
+    let selected: Vec<&super::build::Built> = if opts.all {
+        build.check.built.iter().collect()
+    } else {
+        let mut out = Vec::new();
+        for id in &opts.ids {
+            let b = build
+                .check
+                .built
+                .iter()
+                .find(|b| b.edition.id == *id)
+                .ok_or_else(|| Error::Invalid {
+                    location: id.clone(),
+                    message: "no such edition in this archive".into(),
+                })?;
+            out.push(b);
+        }
+        out
+    };
+    if selected.is_empty() {
+        return Err(Error::Invalid {
+            location: "release".into(),
+            message: "name the editions to release, or --all".into(),
+        });
+    }
+    let date = release_time(opts.date)?;
+    let store = StorageRoot::create_or_open(&root.join(OCFL_DIR))?;
+    let deposits = root.join(DEPOSIT_DIR);
+    std::fs::create_dir_all(&deposits).map_err(Error::io(&deposits))?;
+    let ctx = RenderContext {
+        config: &config,
+        register: &archive.register,
+    };
+    let mut outcomes = Vec::new();
+    for built in selected {
+        outcomes.push(release_edition(
+            root, &store, &deposits, built, &ctx, opts, date,
+        )?);
+    }
+    let collection = if opts.collection {
+        Some(collection_bag(
+            &store,
+            &deposits,
+            &build.check,
+            &config,
+            date,
+        )?)
+    } else {
+        None
+    };
+    Ok(ReleaseReport {
+        outcomes,
+        collection,
+    })
+}
+
+/// The OCFL object id of an edition.
+pub fn object_id(config: &Config, id: &str) -> String {
+    format!("{}{}", config.archive.base_uri, id)
+}
+
+/// The files of an edition's next version, by logical path, without the PREMIS log.
+fn version_files(
+    root: &Path,
+    built: &super::build::Built,
+    ctx: &RenderContext,
+) -> Vec<(String, Content)> {
+    let e = &built.edition;
+    let dir = root.join(crate::load::EDITIONS_DIR).join(&e.id);
+    let mut files = vec![
+        (
+            "source.txt".to_string(),
+            Content::File(dir.join(crate::load::SOURCE_FILE)),
+        ),
+        (
+            "edition.toml".to_string(),
+            Content::File(dir.join(crate::load::RECORD_FILE)),
+        ),
+        (
+            format!("tei/{}.xml", e.id),
+            Content::Bytes(built.tei.clone()),
+        ),
+        (
+            "tei/register.xml".to_string(),
+            Content::Bytes(tei::render_register_excerpt(e, ctx.register, ctx.config)),
+        ),
+        (
+            "metadata/dc.xml".to_string(),
+            Content::Bytes(dc::render(e, ctx)),
+        ),
+    ];
+    // The reading copies, as the build wrote them.
+    for (dir, name) in [
+        ("html", format!("{}.html", e.id)),
+        ("epub", format!("{}.epub", e.id)),
+    ] {
+        let path = root.join(super::build::EXPORT_DIR).join(dir).join(&name);
+        if path.is_file() {
+            files.push((format!("{dir}/{name}"), Content::File(path)));
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+fn sha512_of(content: &Content) -> Result<String> {
+    use ocfl::digest::{Algorithm, digest_bytes, digest_file};
+    match content {
+        Content::Bytes(b) => Ok(digest_bytes(Algorithm::Sha512, b)),
+        Content::File(p) => digest_file(p, &[Algorithm::Sha512])
+            .map_err(Error::io(p))
+            .map(|d| d.into_iter().map(|(_, h)| h).next().unwrap_or_default()),
+    }
+}
+
+fn release_edition(
+    root: &Path,
+    store: &StorageRoot,
+    deposits: &Path,
+    built: &super::build::Built,
+    ctx: &RenderContext,
+    opts: &ReleaseOptions,
+    date: OffsetDateTime,
+) -> Result<Outcome> {
+    let e = &built.edition;
+    let oid = object_id(ctx.config, &e.id);
+    let versions = store.versions(&oid)?;
+    let mut files = version_files(root, built, ctx);
+
+    // Unchanged since the head version (the PREMIS log aside)?
+    if let Some(head) = versions.last() {
+        let mut current = std::collections::BTreeMap::new();
+        for (path, content) in &files {
+            current.insert(path.clone(), sha512_of(content)?);
+        }
+        let mut stored = head.state.clone();
+        stored.remove(PREMIS_PATH);
+        if head.algorithm == ocfl::digest::Algorithm::Sha512 && stored == current {
+            let deposit = deposits.join(format!("{}-v{}.zip", e.id, head.number));
+            let written = if deposit.exists() {
+                None
+            } else {
+                write_deposit(store, &oid, head.number, &head.created, e, ctx, &deposit)?;
+                Some(deposit)
+            };
+            return Ok(Outcome::Unchanged {
+                id: e.id.clone(),
+                version: head.number,
+                deposit_written: written,
+            });
+        }
+    }
+
+    let number = versions.last().map_or(1, |v| v.number + 1);
+    let deposit = deposits.join(format!("{}-v{number}.zip", e.id));
+    if deposit.exists() {
+        return Err(Error::Invalid {
+            location: deposit.display().to_string(),
+            message: format!(
+                "a deposit of version {number} exists but the storage root has no such version; released packages are never rewritten: move it aside and release again"
+            ),
+        });
+    }
+    let created = date.format(&Rfc3339).map_err(|e| Error::Invalid {
+        location: "release time".into(),
+        message: e.to_string(),
+    })?;
+    let message = opts.message.clone().unwrap_or_else(|| {
+        let last = e
+            .record
+            .history
+            .last()
+            .map(|h| h.change.as_str())
+            .unwrap_or("first release");
+        format!("Release of {} as version {number}: {last}", e.id)
+    });
+    let user = opts
+        .user
+        .clone()
+        .unwrap_or_else(|| ctx.config.archive.contact.name.clone());
+
+    let mut events = premis::record_events(e);
+    for v in &versions {
+        events.push(release_event(v.number, &v.created, &v.message, &v.user));
+    }
+    events.push(release_event(number, &created, &message, &user));
+    files.push((
+        PREMIS_PATH.to_string(),
+        Content::Bytes(premis::render(e, &events)),
+    ));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let meta = VersionMeta {
+        created: date,
+        message,
+        user_name: user,
+        user_address: ctx
+            .config
+            .archive
+            .contact
+            .email
+            .as_ref()
+            .map(|m| format!("mailto:{m}")),
+    };
+    let (new_files, reused) = match store.commit(&oid, &files, &meta)? {
+        Commit::Created {
+            version,
+            new_files,
+            reused,
+        } => {
+            debug_assert_eq!(version, number);
+            (new_files, reused)
+        }
+        Commit::Unchanged { .. } => (0, files.len()),
+    };
+    write_deposit(store, &oid, number, &created, e, ctx, &deposit)?;
+    Ok(Outcome::Released {
+        id: e.id.clone(),
+        version: number,
+        new_files,
+        reused,
+        deposit,
+    })
+}
+
+fn release_event(number: u32, created: &str, message: &str, user: &str) -> premis::Event {
+    premis::Event {
+        id: format!("release-v{number}"),
+        kind: "creation",
+        when: created.to_string(),
+        detail: format!(
+            "Version {number} frozen in the OCFL storage root and packed as a BagIt deposit: {message}"
+        ),
+        outcome: "success",
+        agent: if user.is_empty() {
+            premis::software_agent()
+        } else {
+            user.to_string()
+        },
+    }
+}
+
+/// Packs version `number` of an object, from its stored files, as a BagIt zip.
+fn write_deposit(
+    store: &StorageRoot,
+    oid: &str,
+    number: u32,
+    created: &str,
+    e: &crate::model::Edition,
+    ctx: &RenderContext,
+    dest: &Path,
+) -> Result<()> {
+    let date = OffsetDateTime::parse(created, &Rfc3339).map_err(|err| Error::Invalid {
+        location: format!("{oid} v{number}"),
+        message: format!("creation time '{created}': {err}"),
+    })?;
+    let payload = store
+        .version_files(oid, number)?
+        .into_iter()
+        .map(|(path, file)| BagFile {
+            path,
+            source: Content::File(file),
+        })
+        .collect();
+    let a = &ctx.config.archive;
+    let mut info = vec![
+        ("Source-Organization".to_string(), a.organisation.clone()),
+        ("Contact-Name".to_string(), a.contact.name.clone()),
+    ];
+    if let Some(m) = &a.contact.email {
+        info.push(("Contact-Email".into(), m.clone()));
+    }
+    let mut description = e.record.title.clone();
+    if let Some(sub) = &e.record.subtitle {
+        description.push_str(": ");
+        description.push_str(sub);
+    }
+    info.extend([
+        ("External-Identifier".to_string(), oid.to_string()),
+        ("External-Description".to_string(), description),
+        ("Bag-Group-Identifier".to_string(), a.base_uri.clone()),
+        ("Version".to_string(), number.to_string()),
+    ]);
+    let spec = BagSpec {
+        name: format!("{}-v{number}", e.id),
+        payload,
+        tag_files: Vec::new(),
+        info,
+        date,
+    };
+    bagit::write_zip(&spec, dest).map(|_| ())
+}
+
+/// One bag with every edition's head version (`<id>/v<N>/...`) and the whole register.
+fn collection_bag(
+    store: &StorageRoot,
+    deposits: &Path,
+    check: &super::check::Report,
+    config: &Config,
+    date: OffsetDateTime,
+) -> Result<PathBuf> {
+    let stamp = date
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_default();
+    let dest = deposits.join(format!("collection-{stamp}.zip"));
+    let mut payload = Vec::new();
+    let mut versions = Vec::new();
+    for built in &check.built {
+        let oid = object_id(config, &built.edition.id);
+        let Some(head) = store.versions(&oid)?.last().map(|v| v.number) else {
+            continue;
+        };
+        versions.push(format!("{} v{head}", built.edition.id));
+        for (path, file) in store.version_files(&oid, head)? {
+            payload.push(BagFile {
+                path: format!("{}/v{head}/{path}", built.edition.id),
+                source: Content::File(file),
+            });
+        }
+    }
+    payload.push(BagFile {
+        path: "register.xml".into(),
+        source: Content::Bytes(tei::render_register(&check.archive.register, config)),
+    });
+    let a = &config.archive;
+    let info = vec![
+        ("Source-Organization".to_string(), a.organisation.clone()),
+        ("Contact-Name".to_string(), a.contact.name.clone()),
+        (
+            "External-Identifier".to_string(),
+            format!("{}collection", a.base_uri),
+        ),
+        (
+            "External-Description".to_string(),
+            format!(
+                "{}: every edition's current version ({}) and the register",
+                a.name,
+                versions.join(", ")
+            ),
+        ),
+        ("Bag-Group-Identifier".to_string(), a.base_uri.clone()),
+    ];
+    let spec = BagSpec {
+        name: format!("collection-{stamp}"),
+        payload,
+        tag_files: Vec::new(),
+        info,
+        date,
+    };
+    bagit::write_zip(&spec, &dest)?;
+    Ok(dest)
+}
