@@ -1,0 +1,345 @@
+//! `editio release`: versions and deposits that are reproducible, immutable, atomic, and
+//! accepted by the field's own validators.
+
+use super::util::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const DATE: &str = "2026-11-21T12:00:00Z";
+
+/// Every file under `dir` with its bytes, by path relative to `dir`.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                out.insert(
+                    p.strip_prefix(base).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn release(dir: &Path, args: &[&str]) -> std::process::Output {
+    editio(dir).arg("release").args(args).output().unwrap()
+}
+
+fn released_copy() -> tempfile::TempDir {
+    let tmp = bundled_copy();
+    let out = release(tmp.path(), &["--all", "--date", DATE]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    tmp
+}
+
+#[test]
+fn releasing_twice_with_the_same_time_gives_the_same_bytes() {
+    let (a, b) = (released_copy(), bundled_copy());
+    // The second one takes its time from SOURCE_DATE_EPOCH (2026-11-21T12:00:00Z).
+    let out = editio(b.path())
+        .args(["release", "--all"])
+        .env("SOURCE_DATE_EPOCH", "1795262400")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (ta, tb) = (
+        tree(&a.path().join("export")),
+        tree(&b.path().join("export")),
+    );
+    assert!(
+        ta.keys().any(|k| k.starts_with("deposit")) && ta.keys().any(|k| k.starts_with("ocfl"))
+    );
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(
+            tb[k] == *v,
+            "{} differs between two releases of the same state",
+            k.display()
+        );
+    }
+}
+
+#[test]
+fn a_release_with_no_change_writes_nothing_and_says_so() {
+    let tmp = released_copy();
+    let before = tree(&tmp.path().join("export"));
+    let out = release(tmp.path(), &["--all", "--date", "2026-12-01"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.contains("serge-proofs-comrade-executioner: no change since v1; nothing written"),
+        "{text}"
+    );
+    assert_eq!(before, tree(&tmp.path().join("export")));
+}
+
+#[test]
+fn a_changed_record_makes_a_new_version_of_that_edition_alone() {
+    let tmp = released_copy();
+    let record = tmp
+        .path()
+        .join("editions/kotkin-stalin-waiting-for-hitler-khasan/edition.toml");
+    let mut text = std::fs::read_to_string(&record).unwrap();
+    text.push_str("\n[[history]]\ndate = \"2026-12-01\"\nby = \"editio maintainers\"\nchange = \"Place of publication confirmed.\"\n");
+    let text = text.replace(
+        "place = { cert = \"unknown\", evidence = \"Not stated in the provenance notes; no place is claimed.\" }",
+        "place = { value = \"New York\", cert = \"confirmed\", evidence = \"Title page of the first printing.\" }",
+    );
+    std::fs::write(&record, text).unwrap();
+    let out = release(
+        tmp.path(),
+        &[
+            "--all",
+            "--date",
+            "2026-12-01T09:00:00Z",
+            "--message",
+            "Place confirmed",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("released kotkin-stalin-waiting-for-hitler-khasan v2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("conquest-great-terror-blyukher: no change since v1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("serge-proofs-comrade-executioner: no change since v1"),
+        "{text}"
+    );
+    // Only what changed is stored again: the source and the register excerpt are reused.
+    let ocfl = tree(&tmp.path().join("export/ocfl"));
+    let v2: Vec<String> = ocfl
+        .keys()
+        .map(|k| k.to_string_lossy().into_owned())
+        .filter(|k| k.contains("/v2/content/"))
+        .collect();
+    assert!(!v2.is_empty());
+    assert!(
+        v2.iter()
+            .all(|k| !k.ends_with("source.txt") && !k.ends_with("register.xml")),
+        "{v2:?}"
+    );
+    assert!(v2.iter().any(|k| k.ends_with("edition.toml")), "{v2:?}");
+    assert!(
+        tmp.path()
+            .join("export/deposit/kotkin-stalin-waiting-for-hitler-khasan-v2.zip")
+            .is_file()
+    );
+    assert!(
+        !tmp.path()
+            .join("export/deposit/serge-proofs-comrade-executioner-v2.zip")
+            .exists()
+    );
+    // The v1 deposit is untouched.
+    let fresh = released_copy();
+    let name = "export/deposit/kotkin-stalin-waiting-for-hitler-khasan-v1.zip";
+    assert_eq!(
+        std::fs::read(tmp.path().join(name)).unwrap(),
+        std::fs::read(fresh.path().join(name)).unwrap()
+    );
+}
+
+#[test]
+fn a_released_version_is_never_rewritten() {
+    let tmp = released_copy();
+    let record = tmp
+        .path()
+        .join("editions/serge-proofs-comrade-executioner/edition.toml");
+    let mut text = std::fs::read_to_string(&record).unwrap();
+    text.push_str("\n[[history]]\ndate = \"2026-12-02\"\nchange = \"A change.\"\n");
+    std::fs::write(&record, text).unwrap();
+    // A stray deposit under v2's name, which the storage root does not have.
+    let stray = tmp
+        .path()
+        .join("export/deposit/serge-proofs-comrade-executioner-v2.zip");
+    std::fs::write(&stray, b"not ours").unwrap();
+    let out = release(
+        tmp.path(),
+        &["serge-proofs-comrade-executioner", "--date", "2026-12-02"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("a deposit of version 2 exists"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&stray).unwrap(), b"not ours");
+}
+
+#[test]
+fn a_failed_deposit_is_completed_by_the_next_release() {
+    let tmp = bundled_copy();
+    // The deposit folder cannot be created: the OCFL version is written, the zip is not.
+    std::fs::create_dir_all(tmp.path().join("export")).unwrap();
+    std::fs::write(tmp.path().join("export/deposit"), b"a file in the way").unwrap();
+    let out = release(tmp.path(), &["--all", "--date", DATE]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    std::fs::remove_file(tmp.path().join("export/deposit")).unwrap();
+    let out = release(tmp.path(), &["--all", "--date", DATE]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("released conquest-great-terror-blyukher v1")
+            || text.contains("the deposit of v1 was missing"),
+        "{text}"
+    );
+    // The result is byte for byte what an uninterrupted release makes.
+    let fresh = released_copy();
+    assert_eq!(
+        tree(&tmp.path().join("export")),
+        tree(&fresh.path().join("export"))
+    );
+}
+
+#[test]
+fn a_release_killed_at_any_moment_leaves_old_or_complete_versions() {
+    let fresh = released_copy();
+    let want = tree(&fresh.path().join("export"));
+    for delay_ms in [0u64, 5, 10, 20, 40, 80, 160] {
+        let tmp = bundled_copy();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("editio"))
+            .current_dir(tmp.path())
+            .args(["release", "--all", "--date", DATE])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        // No partial zip under a final name: every deposit present is complete.
+        let dep = tmp.path().join("export/deposit");
+        for (name, bytes) in tree(&dep) {
+            let key = PathBuf::from("deposit").join(&name);
+            if name.to_string_lossy().ends_with(".zip") {
+                assert_eq!(
+                    Some(&bytes),
+                    want.get(&key),
+                    "{} is partial (killed after {delay_ms} ms)",
+                    name.display()
+                );
+            }
+        }
+        // Releasing again completes the job, byte for byte.
+        let out = release(tmp.path(), &["--all", "--date", DATE]);
+        assert!(
+            out.status.success(),
+            "after a kill at {delay_ms} ms: {}",
+            stderr(&out)
+        );
+        let got: BTreeMap<_, _> = tree(&tmp.path().join("export"))
+            .into_iter()
+            .filter(|(k, _)| !k.to_string_lossy().contains(".editio-tmp-"))
+            .collect();
+        assert_eq!(
+            got.keys().collect::<Vec<_>>(),
+            want.keys().collect::<Vec<_>>(),
+            "after a kill at {delay_ms} ms"
+        );
+        assert!(
+            got == want,
+            "after a kill at {delay_ms} ms the result differs"
+        );
+    }
+}
+
+#[test]
+fn the_field_s_validators_accept_the_storage_root_and_every_deposit() {
+    let tmp = released_copy();
+    if external("ocfl-validate.py") {
+        let out = std::process::Command::new("ocfl-validate.py")
+            .arg(tmp.path().join("export/ocfl"))
+            .output()
+            .unwrap();
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            out.status.success() && !text.contains("[E") && !text.contains("ERROR"),
+            "{text}"
+        );
+    }
+    if external("bagit.py") {
+        for (name, _) in tree(&tmp.path().join("export/deposit")) {
+            let unpacked = tempfile::tempdir().unwrap();
+            let zip = std::fs::File::open(tmp.path().join("export/deposit").join(&name)).unwrap();
+            zip::ZipArchive::new(zip)
+                .unwrap()
+                .extract(unpacked.path())
+                .unwrap();
+            let bag = std::fs::read_dir(unpacked.path())
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path();
+            let out = std::process::Command::new("bagit.py")
+                .arg("--validate")
+                .arg(&bag)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}: {}", name.display(), stderr(&out));
+            let info = std::fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+            for field in [
+                "Source-Organization:",
+                "Contact-Name:",
+                "External-Identifier: urn:editio:bundled:",
+                "External-Description:",
+                "Bagging-Date: 2026-11-21",
+                "Payload-Oxum:",
+                "Bag-Group-Identifier:",
+                "Bag-Software-Agent: editio",
+                "Version: 1",
+            ] {
+                assert!(
+                    info.contains(field),
+                    "{}: bag-info.txt lacks {field}",
+                    name.display()
+                );
+            }
+            for f in [
+                "manifest-sha256.txt",
+                "manifest-sha512.txt",
+                "tagmanifest-sha256.txt",
+                "data/metadata/dc.xml",
+                "data/metadata/premis.xml",
+                "data/source.txt",
+            ] {
+                assert!(bag.join(f).is_file(), "{}: no {f}", name.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn the_collection_deposit_holds_every_edition_and_the_register() {
+    let tmp = bundled_copy();
+    let out = release(tmp.path(), &["--all", "--collection", "--date", DATE]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let zip = tmp
+        .path()
+        .join("export/deposit/collection-20261121T120000Z.zip");
+    let archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    let names: Vec<String> = archive
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .collect();
+    for want in [
+        "collection-20261121T120000Z/data/register.xml",
+        "collection-20261121T120000Z/data/serge-proofs-comrade-executioner/v1/source.txt",
+        "collection-20261121T120000Z/data/conquest-great-terror-blyukher/v1/tei/conquest-great-terror-blyukher.xml",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} not in {names:?}");
+    }
+}
