@@ -1,6 +1,7 @@
 //! `editio check` and `editio build`.
 
-use super::{EXIT_OK, EXIT_PROBLEMS, Global, archive_root, output::Out};
+use super::output::{Out, plural};
+use super::{EXIT_OK, EXIT_PROBLEMS, Global, archive_root};
 
 /// Runs `check`, or `build` when `build` is set, and prints the findings.
 pub fn run(global: &Global, out: &mut Out, build: bool) -> editio::Result<u8> {
@@ -40,24 +41,14 @@ pub fn run(global: &Global, out: &mut Out, build: bool) -> editio::Result<u8> {
             let state = if *changed { "wrote" } else { "unchanged" };
             out.line(&format!("  {state:>9} {}", path.display()))?;
         }
-        let summary = format!(
-            "{} edition{} checked: {errors} error{}, {warnings} warning{}",
+        let what = format!(
+            "{} edition{} checked",
             editions.len(),
-            plural(editions.len()),
-            plural(errors),
-            plural(warnings)
+            plural(editions.len())
         );
-        if errors == 0 {
-            out.ok(&summary)?;
-        } else {
-            out.line(&summary)?;
-        }
+        return out.summary(&what, errors, warnings);
     }
     Ok(if errors == 0 { EXIT_OK } else { EXIT_PROBLEMS })
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// `editio blocks ID`: the edition's blocks as the structure pass reads them.

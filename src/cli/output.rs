@@ -100,6 +100,23 @@ impl Out {
         }
     }
 
+    /// The closing line of a checking command (`3 editions checked: 0 errors, 1 warning`), in
+    /// green when there are no errors, and the exit code it means.
+    pub fn summary(&mut self, what: &str, errors: usize, warnings: usize) -> editio::Result<u8> {
+        let line = format!(
+            "{what}: {errors} error{}, {warnings} warning{}",
+            plural(errors),
+            plural(warnings)
+        );
+        if errors == 0 {
+            self.ok(&line)?;
+            Ok(super::EXIT_OK)
+        } else {
+            self.line(&line)?;
+            Ok(super::EXIT_PROBLEMS)
+        }
+    }
+
     /// A fatal error with its causes, on stderr.
     pub fn fatal(&mut self, err: &Error) {
         let mut text = format!("{RED}editio: error:{RED:#} {err}");
@@ -110,4 +127,9 @@ impl Out {
         }
         let _ = writeln!(self.stderr, "{text}");
     }
+}
+
+/// "s" for a count other than one.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

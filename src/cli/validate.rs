@@ -1,6 +1,7 @@
 //! `editio validate`: built-in checks and schema checks of TEI files.
 
-use super::{EXIT_OK, EXIT_PROBLEMS, Global, archive_root, output::Out};
+use super::output::{Out, plural};
+use super::{EXIT_OK, EXIT_PROBLEMS, Global, archive_root};
 use clap::Args;
 use editio::ops::validate::{Options, Schemas};
 use std::path::PathBuf;
@@ -66,22 +67,8 @@ pub fn run(global: &Global, args: &ValidateArgs, out: &mut Out) -> editio::Resul
         }))?;
     } else {
         let n = report.files.len();
-        let summary = format!(
-            "{n} file{} validated ({}): {errors} error{}, {warnings} warning{}",
-            plural(n),
-            checks.join(", "),
-            plural(errors),
-            plural(warnings)
-        );
-        if errors == 0 {
-            out.ok(&summary)?;
-        } else {
-            out.line(&summary)?;
-        }
+        let what = format!("{n} file{} validated ({})", plural(n), checks.join(", "));
+        return out.summary(&what, errors, warnings);
     }
     Ok(if errors == 0 { EXIT_OK } else { EXIT_PROBLEMS })
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -1,13 +1,13 @@
 //! The OCFL writer: reproducible bytes, content addressing, immutability, crash safety at every
 //! fault point, damage detection by the validator, and agreement with ocfl-py.
 
+use super::util::tree;
 use editio::archive::ocfl::{
     Commit, Content, Recovery, StorageRoot, VersionMeta, validate_object, validate_storage_root,
 };
 use editio::{Diagnostic, Error};
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const ID: &str = "urn:editio:bundled:serge-proofs-comrade-executioner";
@@ -62,26 +62,6 @@ fn assert_valid(obj: &Path) {
         obj.display(),
         show(&findings)
     );
-}
-
-/// Every file under `dir`, by relative path.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for e in fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                out.insert(
-                    p.strip_prefix(base).unwrap().to_path_buf(),
-                    fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 /// Copies a directory tree (for damaging copies of one object).
