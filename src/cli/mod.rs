@@ -73,7 +73,12 @@ pub enum Command {
     /// Check the whole archive and report every problem found.
     Check,
     /// The main job: check the archive and build every edition's outputs in export/.
-    Build,
+    Build {
+        /// Also print every edition to PDF in export/pdf/ (needs Chromium; `[build] pdf = true`
+        /// in editio.toml does the same).
+        #[arg(long)]
+        pdf: bool,
+    },
     /// List an edition's blocks (paragraphs, headings, front and back matter) with their
     /// numbers, as [[text.blocks]] in edition.toml counts them.
     Blocks {
@@ -98,8 +103,12 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Init(args) => init::run(&cli.global, args, &mut out),
         Command::Add(args) => add::run(&cli.global, args, &mut out),
-        Command::Check => check::run(&cli.global, &mut out, false),
-        Command::Build => check::run(&cli.global, &mut out, true),
+        Command::Check => check::run(&cli.global, &mut out, None),
+        Command::Build { pdf } => check::run(
+            &cli.global,
+            &mut out,
+            Some(editio::ops::build::BuildOptions { pdf: *pdf }),
+        ),
         Command::Blocks { id } => check::blocks(&cli.global, id, &mut out),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();

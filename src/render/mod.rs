@@ -1,6 +1,10 @@
 //! Renderers: each writes one kind of output from an edition model. A new output format is
 //! one new renderer.
 
+pub mod epub;
+pub mod html;
+pub mod pdf;
+pub mod reading;
 pub mod tei;
 pub mod xml;
 
