@@ -1131,6 +1131,175 @@ fn colophon_view(edition: &Edition, ctx: &RenderContext, extra: &Extra) -> Value
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Config;
+    use crate::model::edition::Decided;
+    use crate::model::record::Record;
+    use crate::model::register::{Register, RegisterFile};
+
+    const RECORD: &str = r#"
+id = "test"
+title = "A <Test> & more"
+language = "en"
+[[contributors]]
+name = "A. Writer"
+role = "author"
+cert = "confirmed"
+[source]
+kind = "book"
+title = { value = "Book", cert = "confirmed" }
+[received]
+file_name = "t.txt"
+date = { value = "2020-01-02", cert = "confirmed" }
+by = { value = "someone", cert = "confirmed" }
+route = { cert = "unknown" }
+size = 1
+sha256 = "0000000000000000000000000000000000000000000000000000000000000000"
+[rights]
+source = { cert = "unknown" }
+[[history]]
+date = "2020-01-03"
+change = "made"
+"#;
+
+    const CONFIG: &str = r#"
+[archive]
+name = "Test archive"
+organisation = "Test library"
+licence = "CC-BY-4.0"
+base_uri = "urn:test:"
+[archive.contact]
+name = "Keeper"
+"#;
+
+    const REGISTER: &str = r#"
+[[person]]
+key = "ivanov-ivan"
+name = "Ivan Ivanov"
+sort = "Ivanov, Ivan Ivanovich"
+original = "Иван Иванович Иванов"
+forms = ["Ivanov"]
+born = "1890-05-01"
+died = "1937"
+description = "A person."
+wikidata = "Q1"
+[[place]]
+key = "moscow"
+name = "Moscow"
+description = "A city."
+[[work]]
+key = "pravda"
+name = "Pravda"
+description = "A newspaper."
+"#;
+
+    fn name(kind: NameKind, key: Option<&str>, cert: Option<Cert>, text: &str) -> Inline {
+        Inline::Name {
+            kind,
+            key: key.map(str::to_string),
+            cert,
+            content: vec![Inline::Text(text.into())],
+        }
+    }
+
+    fn block(n: usize, inlines: Vec<Inline>) -> Block {
+        Block {
+            n,
+            kind: BlockKind::Paragraph,
+            decided: Decided::Auto("test"),
+            span: 0..0,
+            inlines,
+        }
+    }
+
+    /// An edition built by hand, with names of every kind, one uncertain, one whose key the
+    /// register lacks, one with no key, and one holding a correction.
+    fn fixture() -> (Edition, Config, Register) {
+        let record: Record = toml::from_str(RECORD).unwrap();
+        let config: Config = toml::from_str(CONFIG).unwrap();
+        let mut register = Register::default();
+        register.extend(toml::from_str::<RegisterFile>(REGISTER).unwrap());
+        let mut e = Edition::new("test".into(), record, "t.txt".into(), b"x".to_vec());
+        e.blocks = vec![
+            block(
+                1,
+                vec![
+                    name(NameKind::Person, Some("ivanov-ivan"), None, "Ivanov"),
+                    Inline::Text(" went to ".into()),
+                    name(NameKind::Place, Some("moscow"), None, "Moscow"),
+                    Inline::Text(" and read ".into()),
+                    name(NameKind::Work, Some("pravda"), None, "Pravda"),
+                    Inline::Text(" <script>x</script>.".into()),
+                ],
+            ),
+            block(
+                2,
+                vec![
+                    name(
+                        NameKind::Person,
+                        Some("ivanov-ivan"),
+                        Some(Cert::Uncertain),
+                        "Ivanov",
+                    ),
+                    Inline::Text(", ".into()),
+                    name(NameKind::Person, Some("no-such-key"), None, "Petrov"),
+                    Inline::Text(" and ".into()),
+                    name(NameKind::Person, None, None, "Sidorov"),
+                    Inline::Text(" met ".into()),
+                    Inline::Name {
+                        kind: NameKind::Person,
+                        key: Some("ivanov-ivan".into()),
+                        cert: None,
+                        content: vec![Inline::Choice {
+                            sic: "Ivanof".into(),
+                            corr: "Ivanov".into(),
+                            correction: 7,
+                        }],
+                    },
+                    Inline::Text(".".into()),
+                ],
+            ),
+        ];
+        (e, config, register)
+    }
+
+    #[test]
+    fn names_link_to_the_index_and_the_index_links_back() {
+        let (edition, config, register) = fixture();
+        let ctx = RenderContext {
+            config: &config,
+            register: &register,
+        };
+        let page = render(&Templates::new(None), &edition, &ctx, &Extra { tei: b"" }).unwrap();
+        // Each mention has an id and links to its entry; the entry links back to each.
+        for id in ["m-ivanov-ivan-1", "m-ivanov-ivan-2", "m-ivanov-ivan-3"] {
+            assert!(
+                page.contains(&format!("id=\"{id}\" href=\"#ix-ivanov-ivan\"")),
+                "{id}"
+            );
+            assert!(page.contains(&format!("href=\"#{id}\"")), "{id}");
+        }
+        assert!(page.contains("id=\"m-moscow-1\" href=\"#ix-moscow\""));
+        assert!(page.contains("<dt id=\"ix-pravda\"><cite>Pravda</cite></dt>"));
+        // The back-links name the blocks, with letters within one block and ? when uncertain.
+        assert!(page.contains(">1</a>, <a href=\"#m-ivanov-ivan-2\" class=\"uncertain\">2a?</a>, <a href=\"#m-ivanov-ivan-3\">2b</a>"));
+        // The register's entry: sorted heading, original script, dates, authority.
+        assert!(page.contains("Ivanov, Ivan Ivanovich <span class=\"original\" lang=\"und-Cyrl\">Иван Иванович Иванов</span>"));
+        assert!(page.contains("1 May 1890 – 1937"));
+        assert!(page.contains("href=\"https://www.wikidata.org/entity/Q1\""));
+        // A name the register lacks, or with no key, is marked but links nowhere.
+        assert!(page.contains("<span class=\"name person\">Petrov</span>"));
+        assert!(page.contains("<span class=\"name person\">Sidorov</span>"));
+        assert!(!page.contains("no-such-key"));
+        // A correction inside a name is still a correction; markup in the text is escaped.
+        assert!(page.contains("<span class=\"corr\" tabindex=\"0\">Ivanov<span class=\"sic\">"));
+        assert!(page.contains("&lt;script&gt;x&lt;/script&gt;"));
+        assert!(page.contains("<h1>A &lt;Test&gt; &amp; more</h1>"));
+        // Persons come before places and works in the index.
+        let persons = page.find("id=\"index-person\"").unwrap();
+        let places = page.find("id=\"index-place\"").unwrap();
+        let works = page.find("id=\"index-work\"").unwrap();
+        assert!(persons < places && places < works);
+    }
 
     #[test]
     fn dates_in_words() {

@@ -2,4 +2,5 @@ mod add;
 mod check;
 mod cli;
 mod init;
+mod reading;
 pub mod util;

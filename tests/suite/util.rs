@@ -81,3 +81,33 @@ pub fn listing(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Whether an external tool is installed (on `PATH`). When it is not, the test that needs it
+/// says so and is skipped, unless `EDITIO_REQUIRE_EXTERNAL=1`, which makes that a failure.
+pub fn external(tool: &str) -> bool {
+    if which(tool).is_some() {
+        return true;
+    }
+    let package = match tool {
+        "pdftotext" | "pdfinfo" | "pdftoppm" => "poppler-utils",
+        "jing" => "jing",
+        "epubcheck" => "epubcheck",
+        "chromium" => "chromium",
+        "java" => "default-jre-headless",
+        other => other,
+    };
+    let message = format!("skipped: {tool} not installed (apt-get install {package})");
+    if std::env::var("EDITIO_REQUIRE_EXTERNAL").as_deref() == Ok("1") {
+        panic!("{message}, and EDITIO_REQUIRE_EXTERNAL=1 requires it");
+    }
+    println!("{message}");
+    false
+}
+
+/// The path of a program on `PATH`.
+pub fn which(tool: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(tool))
+        .find(|p| p.is_file())
+}
