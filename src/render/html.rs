@@ -442,11 +442,13 @@ fn citation(b: &Bibl, edition: &Edition) -> Value {
             c.plain("[title not known]");
         }
         close(&mut c, ".");
-        c.plain("” ");
+        c.plain("”");
         if !translators.is_empty() && b.kind != BiblKind::WebPage {
-            c.plain(&format!("Translated by {}. ", translators.join(" and ")));
+            c.plain(&format!(" Translated by {}.", translators.join(" and ")));
         }
-        if c.fact(b.container_title.as_ref(), same, "title") {
+        if b.container_title.as_ref().and_then(Fact::known).is_some() {
+            c.plain(" ");
+            c.fact(b.container_title.as_ref(), same, "title");
             let mut sep = " ";
             for (fact, shape) in [(b.volume.as_ref(), "vol. "), (b.issue.as_ref(), "no. ")] {
                 if fact.and_then(Fact::known).is_some() {
@@ -553,7 +555,7 @@ fn imprint(c: &mut Cite, b: &Bibl, article: bool) {
     let known = |f: &Option<Fact>| f.clone().filter(|f| f.known().is_some());
     let (place, publisher, date) = (known(&b.place), known(&b.publisher), known(&b.date));
     if place.is_none() && publisher.is_none() && date.is_none() {
-        c.plain(".");
+        close(c, ".");
         return;
     }
     c.plain(if article { " (" } else { " " });
@@ -1260,6 +1262,23 @@ description = "A newspaper."
             ),
         ];
         (e, config, register)
+    }
+
+    #[test]
+    fn citations_with_little_known_are_still_well_punctuated() {
+        let (mut edition, _, _) = fixture();
+        let text = citation_text(&edition.record.source, &edition);
+        assert_eq!(text, "A. Writer. Book.");
+        edition.record.source.kind = BiblKind::Article;
+        let text = citation_text(&edition.record.source, &edition);
+        assert_eq!(text, "A. Writer. “Book.”");
+        edition.record.source.date = Some(Fact {
+            value: Some("1936-11".into()),
+            cert: Cert::Inferred,
+            evidence: None,
+        });
+        let text = citation_text(&edition.record.source, &edition);
+        assert_eq!(text, "A. Writer. “Book.” ([November 1936]).");
     }
 
     #[test]
