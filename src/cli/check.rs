@@ -3,11 +3,16 @@
 use super::output::{Out, plural};
 use super::{EXIT_OK, EXIT_PROBLEMS, Global, archive_root};
 
-/// Runs `check`, or `build` when `build` is set, and prints the findings.
-pub fn run(global: &Global, out: &mut Out, build: bool) -> editio::Result<u8> {
+/// Runs `check`, or `build` with these options when given, and prints the findings.
+pub fn run(
+    global: &Global,
+    out: &mut Out,
+    options: Option<editio::ops::build::BuildOptions>,
+) -> editio::Result<u8> {
     let root = archive_root(global)?;
-    let (report, written) = if build {
-        let b = editio::ops::build::build(&root)?;
+    let build = options.is_some();
+    let (report, written) = if let Some(options) = options {
+        let b = editio::ops::build::build_with(&root, options)?;
         (b.check, b.written)
     } else {
         (editio::ops::check::check(&root)?, Vec::new())

@@ -75,7 +75,12 @@ pub enum Command {
     /// Check the whole archive and report every problem found.
     Check,
     /// The main job: check the archive and build every edition's outputs in export/.
-    Build,
+    Build {
+        /// Also print every edition to PDF in export/pdf/ (needs Chromium; `[build] pdf = true`
+        /// in editio.toml does the same).
+        #[arg(long)]
+        pdf: bool,
+    },
     /// Validate TEI files (by default every export/tei/*.xml): well-formedness, the TEI root,
     /// unique xml:ids, local pointers and header checksums, then with jing (when installed)
     /// against editio's schema and, with --tei-all or EDITIO_TEI_ALL, the full TEI schema.
@@ -114,8 +119,12 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Init(args) => init::run(&cli.global, args, &mut out),
         Command::Add(args) => add::run(&cli.global, args, &mut out),
-        Command::Check => check::run(&cli.global, &mut out, false),
-        Command::Build => check::run(&cli.global, &mut out, true),
+        Command::Check => check::run(&cli.global, &mut out, None),
+        Command::Build { pdf } => check::run(
+            &cli.global,
+            &mut out,
+            Some(editio::ops::build::BuildOptions { pdf: *pdf }),
+        ),
         Command::Validate(args) => validate::run(&cli.global, args, &mut out),
         Command::Blocks { id } => check::blocks(&cli.global, id, &mut out),
         Command::Release(args) => release::run(&cli.global, args, &mut out),

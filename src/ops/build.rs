@@ -60,8 +60,21 @@ pub fn build_edition(
     Ok(Some(Built { edition, tei }))
 }
 
+/// What to build besides the TEI and the reading copies.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BuildOptions {
+    /// Also print every edition to PDF (needs Chromium); `[build] pdf` in editio.toml does
+    /// the same.
+    pub pdf: bool,
+}
+
 /// Builds the archive at `root`. An archive with errors is not built.
 pub fn build(root: &Path) -> Result<BuildReport> {
+    build_with(root, BuildOptions::default())
+}
+
+/// Builds the archive at `root` with `options`.
+pub fn build_with(root: &Path, options: BuildOptions) -> Result<BuildReport> {
     let check = super::check::check(root)?;
     let mut written = Vec::new();
     if check.errors() > 0 {
@@ -86,6 +99,23 @@ pub fn build(root: &Path) -> Result<BuildReport> {
             path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
             changed,
         ));
+    }
+    if let Some(config) = &check.archive.config {
+        let ctx = RenderContext {
+            config,
+            register: &check.archive.register,
+        };
+        let items: Vec<render::reading::Item> = check
+            .built
+            .iter()
+            .map(|b| render::reading::Item {
+                edition: &b.edition,
+                tei: &b.tei,
+            })
+            .collect();
+        let pdf = options.pdf || config.build.pdf;
+        let export = root.join(EXPORT_DIR);
+        render::reading::write_all(root, &export, &items, &ctx, pdf, &mut written)?;
     }
     Ok(BuildReport { check, written })
 }

@@ -2,7 +2,11 @@
 //! one new renderer.
 
 pub mod dc;
+pub mod epub;
+pub mod html;
+pub mod pdf;
 pub mod premis;
+pub mod reading;
 pub mod tei;
 pub mod xml;
 

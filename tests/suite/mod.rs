@@ -8,6 +8,7 @@ mod init;
 mod names;
 mod ocfl_conformance;
 mod ocfl_store;
+mod reading;
 mod release;
 mod tei;
 pub mod util;

@@ -99,19 +99,6 @@ pub fn skip(why: &str) -> bool {
     false
 }
 
-/// Whether the external program `tool` (jing, epubcheck, bagit.py …) is on PATH. When it is
-/// not, the test should return at once: this prints "skipped: …", or fails the test under
-/// `EDITIO_REQUIRE_EXTERNAL=1`.
-///
-/// ```ignore
-/// if !external("jing") { return; }
-/// ```
-pub fn external(tool: &str) -> bool {
-    let found = std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
-    found || skip(&format!("{tool} is not installed (install {tool})"))
-}
-
 /// A file under `../shared/`, when there; otherwise skips (or fails) like [`external`].
 pub fn shared_file(rel: &str) -> Option<PathBuf> {
     match shared().map(|s| s.join(rel)).filter(|p| p.is_file()) {
@@ -143,4 +130,34 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     let mut out = std::collections::BTreeMap::new();
     walk(dir, dir, &mut out);
     out
+}
+
+/// Whether an external tool is installed (on `PATH`). When it is not, the test that needs it
+/// says so and is skipped, unless `EDITIO_REQUIRE_EXTERNAL=1`, which makes that a failure.
+pub fn external(tool: &str) -> bool {
+    if which(tool).is_some() {
+        return true;
+    }
+    let package = match tool {
+        "pdftotext" | "pdfinfo" | "pdftoppm" => "poppler-utils",
+        "jing" => "jing",
+        "epubcheck" => "epubcheck",
+        "chromium" => "chromium",
+        "java" => "default-jre-headless",
+        other => other,
+    };
+    let message = format!("skipped: {tool} not installed (apt-get install {package})");
+    if std::env::var("EDITIO_REQUIRE_EXTERNAL").as_deref() == Ok("1") {
+        panic!("{message}, and EDITIO_REQUIRE_EXTERNAL=1 requires it");
+    }
+    println!("{message}");
+    false
+}
+
+/// The path of a program on `PATH`.
+pub fn which(tool: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(tool))
+        .find(|p| p.is_file())
 }

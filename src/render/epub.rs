@@ -1,0 +1,318 @@
+//! The EPUB 3 renderer: the HTML reading copy packaged for e-readers. The content document is
+//! the same view and templates as the HTML page (in XHTML); the package document's metadata
+//! comes from the provenance record. The file is reproducible: the entries come in a fixed
+//! order, with the edition's date as their timestamp and a fixed compression, so the same
+//! edition always gives the same bytes.
+
+use super::RenderContext;
+use super::html::{self, Extra, Flavour, Templates};
+use super::xml::Xml;
+use crate::error::{Error, Result};
+use crate::model::Edition;
+use crate::model::edition::Region;
+use crate::model::record::{BlockKind, Fact, Role};
+use minijinja::context;
+use std::io::{Cursor, Write};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+/// The OPF namespace.
+const OPF_NS: &str = "http://www.idpf.org/2007/opf";
+/// The Dublin Core elements namespace.
+const DC_NS: &str = "http://purl.org/dc/elements/1.1/";
+
+/// The content document's name inside the package.
+const TEXT_DOC: &str = "text.xhtml";
+
+/// The files of the package, in the order they are written: `mimetype` must come first.
+const CONTAINER: &str = "META-INF/container.xml";
+const PACKAGE: &str = "EPUB/package.opf";
+
+/// Renders one edition as an EPUB 3 file.
+pub fn render(
+    templates: &Templates,
+    edition: &Edition,
+    ctx: &RenderContext,
+    extra: &Extra,
+) -> Result<Vec<u8>> {
+    let view = html::edition_view(edition, ctx, extra, Flavour::Epub);
+    let nav = templates.render("nav.xhtml", nav_view(edition, &view))?;
+    let text = templates.render("edition.xhtml", view)?;
+    let css = templates.asset("epub.css")?;
+    let opf = package(edition, ctx);
+    let date = modified(edition);
+    let files: [(&str, &[u8]); 5] = [
+        (CONTAINER, &container()),
+        (PACKAGE, &opf),
+        ("EPUB/nav.xhtml", nav.as_bytes()),
+        ("EPUB/text.xhtml", text.as_bytes()),
+        ("EPUB/editio.css", css.as_bytes()),
+    ];
+    zip(&files, &date).map_err(|e| Error::Template {
+        path: format!("<epub of {}>", edition.id).into(),
+        message: format!("cannot write the EPUB: {e}"),
+    })
+}
+
+/// When the EPUB was last modified, for `dcterms:modified` and the ZIP timestamps.
+struct Modified {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+fn modified(edition: &Edition) -> Modified {
+    let parsed = html::edition_day(edition).and_then(|d| {
+        let mut it = d.split('-').map(|p| p.parse::<u16>().ok());
+        Some((it.next()??, it.next()??, it.next()??))
+    });
+    match parsed {
+        // ZIP dates start in 1980.
+        Some((y, m, d)) if y >= 1980 => Modified {
+            year: y,
+            month: u8::try_from(m).unwrap_or(1),
+            day: u8::try_from(d).unwrap_or(1),
+        },
+        _ => Modified {
+            year: 1980,
+            month: 1,
+            day: 1,
+        },
+    }
+}
+
+impl Modified {
+    fn iso(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T00:00:00Z",
+            self.year, self.month, self.day
+        )
+    }
+}
+
+/// Writes the entries into a ZIP: `mimetype` first, stored, without extra fields; the rest
+/// deflated at a fixed level. Every entry has the same timestamp and the same attributes.
+fn zip(files: &[(&str, &[u8])], date: &Modified) -> zip::result::ZipResult<Vec<u8>> {
+    let time =
+        DateTime::from_date_and_time(date.year, date.month, date.day, 0, 0, 0).unwrap_or_default();
+    let base = SimpleFileOptions::default()
+        .last_modified_time(time)
+        .system(zip::System::Unix)
+        .unix_permissions(0o644)
+        .large_file(false);
+    let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+    w.start_file(
+        "mimetype",
+        base.compression_method(CompressionMethod::Stored),
+    )?;
+    w.write_all(b"application/epub+zip")?;
+    for (name, bytes) in files {
+        w.start_file(
+            *name,
+            base.compression_method(CompressionMethod::Deflated)
+                .compression_level(Some(9)),
+        )?;
+        w.write_all(bytes)?;
+    }
+    Ok(w.finish()?.into_inner())
+}
+
+/// `META-INF/container.xml`: where the package document is.
+fn container() -> Vec<u8> {
+    let mut x = Xml::new();
+    x.decl();
+    x.open(
+        "container",
+        &[
+            ("version", "1.0"),
+            ("xmlns", "urn:oasis:names:tc:opendocument:xmlns:container"),
+        ],
+    );
+    x.open("rootfiles", &[]);
+    x.empty(
+        "rootfile",
+        &[
+            ("full-path", PACKAGE),
+            ("media-type", "application/oebps-package+xml"),
+        ],
+    );
+    x.close("rootfiles");
+    x.close("container");
+    x.finish()
+}
+
+/// The MARC relator code of a role.
+fn relator(role: Role) -> &'static str {
+    match role {
+        Role::Author => "aut",
+        Role::Translator => "trl",
+        Role::Editor => "edt",
+        Role::Transcriber => "trc",
+        Role::Compiler => "com",
+        Role::Other => "ctb",
+    }
+}
+
+/// The package document: metadata from the provenance record, the manifest and the spine.
+fn package(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
+    let r = &edition.record;
+    let archive = &ctx.config.archive;
+    let mut x = Xml::new();
+    x.decl();
+    x.open(
+        "package",
+        &[
+            ("xmlns", OPF_NS),
+            ("version", "3.0"),
+            ("unique-identifier", "pub-id"),
+            ("xml:lang", &r.language),
+        ],
+    );
+    x.open("metadata", &[("xmlns:dc", DC_NS)]);
+    x.leaf(
+        "dc:identifier",
+        &[("id", "pub-id")],
+        &format!("{}{}", archive.base_uri, edition.id),
+    );
+    x.leaf("dc:title", &[("id", "title")], &r.title);
+    x.leaf(
+        "meta",
+        &[("refines", "#title"), ("property", "title-type")],
+        "main",
+    );
+    if let Some(sub) = &r.subtitle {
+        x.leaf("dc:title", &[("id", "subtitle")], sub);
+        x.leaf(
+            "meta",
+            &[("refines", "#subtitle"), ("property", "title-type")],
+            "subtitle",
+        );
+    }
+    // Authors and translators are creators of the text as read; other contributors (a web
+    // transcriber, an editor) are contributors.
+    let mut n = 0;
+    for creators in [true, false] {
+        for c in &r.contributors {
+            let is_creator = matches!(c.role, Role::Author | Role::Translator);
+            if is_creator != creators {
+                continue;
+            }
+            n += 1;
+            let id = format!("contributor-{n}");
+            let el = if creators {
+                "dc:creator"
+            } else {
+                "dc:contributor"
+            };
+            x.leaf(el, &[("id", &id)], &c.name);
+            let refines = format!("#{id}");
+            x.leaf(
+                "meta",
+                &[
+                    ("refines", &refines),
+                    ("property", "role"),
+                    ("scheme", "marc:relators"),
+                ],
+                relator(c.role),
+            );
+            let file_as = c
+                .key
+                .as_deref()
+                .and_then(|k| ctx.register.get(k))
+                .and_then(|n| n.entry.sort.clone());
+            if let Some(file_as) = file_as {
+                x.leaf(
+                    "meta",
+                    &[("refines", &refines), ("property", "file-as")],
+                    &file_as,
+                );
+            }
+        }
+    }
+    x.leaf("dc:language", &[], &r.language);
+    x.leaf("dc:publisher", &[], &archive.name);
+    if let Some(day) = html::edition_day(edition) {
+        x.leaf("dc:date", &[], &day);
+    }
+    let licence = r
+        .rights
+        .encoding_licence
+        .as_deref()
+        .unwrap_or(&archive.licence);
+    let source_rights = match r.rights.source.known() {
+        Some(v) => v.to_string(),
+        None => "not established".to_string(),
+    };
+    let source_licence = r
+        .rights
+        .source_licence
+        .as_ref()
+        .and_then(Fact::known)
+        .map(|l| format!(" Licence of the source text: {l}."))
+        .unwrap_or_default();
+    x.leaf(
+        "dc:rights",
+        &[],
+        &format!(
+            "The source text: {source_rights}{source_licence} The encoding, editorial notes and apparatus: {licence}."
+        ),
+    );
+    x.leaf("dc:source", &[], &html::citation_text(&r.source, edition));
+    if let Some(t) = &r.transcription {
+        x.leaf("dc:source", &[], &html::citation_text(t, edition));
+    }
+    x.leaf(
+        "meta",
+        &[("property", "dcterms:modified")],
+        &modified(edition).iso(),
+    );
+    x.close("metadata");
+
+    x.open("manifest", &[]);
+    x.empty(
+        "item",
+        &[
+            ("id", "nav"),
+            ("href", "nav.xhtml"),
+            ("media-type", "application/xhtml+xml"),
+            ("properties", "nav"),
+        ],
+    );
+    x.empty(
+        "item",
+        &[
+            ("id", "text"),
+            ("href", TEXT_DOC),
+            ("media-type", "application/xhtml+xml"),
+        ],
+    );
+    x.empty(
+        "item",
+        &[
+            ("id", "css"),
+            ("href", "editio.css"),
+            ("media-type", "text/css"),
+        ],
+    );
+    x.close("manifest");
+    x.open("spine", &[]);
+    x.empty("itemref", &[("idref", "text")]);
+    x.close("spine");
+    x.close("package");
+    x.finish()
+}
+
+/// The view of the navigation document: the content document's view (so the two agree on
+/// which parts exist), its name, and the text's headings.
+fn nav_view(edition: &Edition, view: &minijinja::Value) -> minijinja::Value {
+    let headings: Vec<minijinja::Value> = edition
+        .region(Region::Body)
+        .filter(|b| b.kind == BlockKind::Heading)
+        .map(|b| context! { n => b.n, text => html::reading_text(&b.inlines) })
+        .collect();
+    context! {
+        doc => TEXT_DOC,
+        headings => headings,
+        ..view.clone()
+    }
+}

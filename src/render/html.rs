@@ -1,0 +1,1357 @@
+//! The HTML renderer: reading copies for people. It turns an edition model into a *view* (plain
+//! values: the title page, the citation, the text's blocks, the notes, the index of names and
+//! the colophon) and hands that view to minijinja templates embedded in the binary. An archive
+//! can replace any template by putting a file of the same name in `<archive>/templates/`.
+//!
+//! The same view and templates make the EPUB's content document (see [`super::epub`]), so the
+//! templates are written as polyglot markup: well-formed XML that is also good HTML.
+
+use super::{RenderContext, licence_url};
+use crate::archive::digest::sha256_bytes;
+use crate::error::{Error, Result};
+use crate::model::edition::{Decided, GapReason, NameKind, Region};
+use crate::model::record::{Bibl, BiblKind, BlockKind, Cert, Fact, Role};
+use crate::model::register::Entry;
+use crate::model::{Block, Edition, Inline};
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, ErrorKind, context};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The folder of an archive whose files replace the embedded templates of the same name.
+pub const TEMPLATE_DIR: &str = "templates";
+
+/// The stylesheet the HTML pages link to, written beside them.
+pub const STYLESHEET: &str = "editio.css";
+
+/// The embedded templates and stylesheets, by name. Each can be overridden.
+const EMBEDDED: &[(&str, &str)] = &[
+    ("edition.html", include_str!("templates/edition.html")),
+    ("edition.xhtml", include_str!("templates/edition.xhtml")),
+    (
+        "edition-body.html",
+        include_str!("templates/edition-body.html"),
+    ),
+    ("macros.html", include_str!("templates/macros.html")),
+    ("index.html", include_str!("templates/index.html")),
+    ("nav.xhtml", include_str!("templates/nav.xhtml")),
+    (STYLESHEET, include_str!("templates/editio.css")),
+    ("epub.css", include_str!("templates/epub.css")),
+];
+
+/// The names of the embedded templates and stylesheets, for documentation and tests.
+pub fn template_names() -> impl Iterator<Item = &'static str> {
+    EMBEDDED.iter().map(|(name, _)| *name)
+}
+
+/// The embedded text of a template or stylesheet.
+pub fn embedded(name: &str) -> Option<&'static str> {
+    EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+/// Whether `name` may be looked up in the override folder: one plain file name, so that a
+/// template cannot include a file from outside that folder.
+fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
+/// The templates of the reading copies, with the archive's overrides.
+pub struct Templates {
+    env: Environment<'static>,
+    overrides: Option<PathBuf>,
+}
+
+impl Templates {
+    /// The embedded templates, overridden by the files in `<archive_root>/templates/` when
+    /// `archive_root` is given.
+    pub fn new(archive_root: Option<&Path>) -> Self {
+        let overrides = archive_root
+            .map(|r| r.join(TEMPLATE_DIR))
+            .filter(|d| d.is_dir());
+        let mut env = Environment::new();
+        // Every template writes markup: escape everything that is not marked safe, whatever
+        // the template's name, so that a source's `<script>` is shown and never run.
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .keep_trailing_newline(true)
+                .build()
+                .expect("the default delimiters are valid"),
+        );
+        env.set_formatter(formatter);
+        env.add_filter("css_string", css_string);
+        let dir = overrides.clone();
+        env.set_loader(move |name| {
+            if let Some(dir) = &dir
+                && plain_name(name)
+            {
+                let path = dir.join(name);
+                if path.is_file() {
+                    return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                        minijinja::Error::new(
+                            ErrorKind::TemplateNotFound,
+                            format!("cannot read {}: {e}", path.display()),
+                        )
+                    });
+                }
+            }
+            Ok(embedded(name).map(str::to_string))
+        });
+        Templates { env, overrides }
+    }
+
+    /// The override of `name`, when the archive has one.
+    fn override_path(&self, name: &str) -> Option<PathBuf> {
+        let dir = self.overrides.as_ref()?;
+        let path = dir.join(name);
+        (plain_name(name) && path.is_file()).then_some(path)
+    }
+
+    /// Where a template comes from, for error messages.
+    fn origin(&self, name: &str) -> PathBuf {
+        self.override_path(name)
+            .unwrap_or_else(|| PathBuf::from(format!("<embedded template {name}>")))
+    }
+
+    /// Renders the template `name` with `ctx`.
+    pub fn render(&self, name: &str, ctx: Value) -> Result<String> {
+        let fail = |e: minijinja::Error| {
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                message.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            Error::Template {
+                path: self.origin(name),
+                message,
+            }
+        };
+        let template = self.env.get_template(name).map_err(fail)?;
+        template.render(ctx).map_err(fail)
+    }
+
+    /// A file used as it is (a stylesheet): the archive's override or the embedded one.
+    pub fn asset(&self, name: &str) -> Result<String> {
+        if let Some(path) = self.override_path(name) {
+            return std::fs::read_to_string(&path).map_err(Error::io(path));
+        }
+        embedded(name)
+            .map(str::to_string)
+            .ok_or_else(|| Error::Template {
+                path: PathBuf::from(name),
+                message: "no such template or stylesheet".into(),
+            })
+    }
+}
+
+/// Writes values into markup: safe values as they are, everything else escaped. Only the five
+/// characters that matter in HTML and XML are escaped (not `/`, as minijinja's default does),
+/// so the pages stay readable as source; `none` prints as nothing.
+fn formatter(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> std::result::Result<(), minijinja::Error> {
+    if value.is_none() {
+        return Ok(());
+    }
+    if value.is_safe() || *state.auto_escape() == AutoEscape::None {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = match value.as_str() {
+        Some(s) => escape(s),
+        None => escape(&value.to_string()),
+    };
+    out.write_str(&text)
+        .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "cannot write output"))
+}
+
+/// Escapes text for HTML and XML, in content and in double- or single-quoted attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A CSS string literal, safe inside a `<style>` element: quotes, backslashes, line breaks and
+/// `<` are written as CSS escapes, so no text can end the string or the element.
+fn css_string(value: String) -> Value {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' | '\\' | '<' | '>' | '&' | '\n' | '\r' => {
+                out.push_str(&format!("\\{:X} ", c as u32));
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Value::from_safe_string(out)
+}
+
+/// Which document a view is for: an HTML page, or an EPUB content document (XHTML).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavour {
+    Html,
+    Epub,
+}
+
+/// What a reading copy says besides the model: the checksum of the TEI file it accompanies.
+pub struct Extra<'a> {
+    /// The TEI encoding's bytes, as written to `export/tei/<id>.xml`.
+    pub tei: &'a [u8],
+}
+
+/// Renders one edition as an HTML page.
+pub fn render(
+    templates: &Templates,
+    edition: &Edition,
+    ctx: &RenderContext,
+    extra: &Extra,
+) -> Result<String> {
+    let view = edition_view(edition, ctx, extra, Flavour::Html);
+    templates.render("edition.html", view)
+}
+
+/// Renders the index page of the collection.
+pub fn render_index(
+    templates: &Templates,
+    editions: &[&Edition],
+    ctx: &RenderContext,
+) -> Result<String> {
+    let archive = &ctx.config.archive;
+    let items: Vec<Value> = editions
+        .iter()
+        .map(|e| {
+            let r = &e.record;
+            context! {
+                id => e.id.clone(),
+                lang => r.language.clone(),
+                title => r.title.clone(),
+                subtitle => r.subtitle.clone(),
+                authors => names_with_role(e, Role::Author),
+                translators => names_with_role(e, Role::Translator),
+                citation => citation(&r.source, e),
+                date => edition_date(e).map(human_date),
+                href => format!("{}.html", e.id),
+                epub_href => format!("../epub/{}.epub", e.id),
+                tei_href => format!("../tei/{}.xml", e.id),
+            }
+        })
+        .collect();
+    let licence = archive.licence.clone();
+    templates.render(
+        "index.html",
+        context! {
+            archive => context! {
+                name => archive.name.clone(),
+                organisation => archive.organisation.clone(),
+                contact => archive.contact.name.clone(),
+                contact_email => archive.contact.email.clone(),
+                contact_url => archive.contact.url.clone(),
+                licence_url => licence_url(&licence),
+                licence => licence,
+                base_uri => archive.base_uri.clone(),
+            },
+            editions => items,
+            css => STYLESHEET,
+            generator => crate::AGENT,
+        },
+    )
+}
+
+/// The date of the edition: the latest change in its history.
+pub fn edition_date(edition: &Edition) -> Option<&str> {
+    edition.record.history.iter().map(|h| h.date.as_str()).max()
+}
+
+/// The date of the edition as a calendar date, `YYYY-MM-DD`: the latest change in the history,
+/// else the date the file was received; a reduced date (`2026-11`) is completed with `-01`.
+pub fn edition_day(edition: &Edition) -> Option<String> {
+    let date = edition_date(edition)
+        .map(str::to_string)
+        .or_else(|| edition.record.received.date.known().map(str::to_string))?;
+    let mut parts: Vec<&str> = date.split('-').collect();
+    if parts.is_empty() || parts[0].len() != 4 || !parts.iter().all(|p| p.parse::<u16>().is_ok()) {
+        return None;
+    }
+    while parts.len() < 3 {
+        parts.push("01");
+    }
+    parts.truncate(3);
+    let day = parts.join("-");
+    crate::model::check_date(&day).ok().map(|()| day)
+}
+
+/// An ISO 8601 date in words: `1936-11` → `November 1936`, `2024-12-29` → `29 December 2024`.
+/// Anything else is returned as it is.
+pub fn human_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<&str> = iso.split('-').collect();
+    let month = |m: &str| {
+        m.parse::<usize>()
+            .ok()
+            .filter(|m| (1..=12).contains(m))
+            .map(|m| MONTHS[m - 1])
+    };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [y, m] if digits(y, 4) && digits(m, 2) => match month(m) {
+            Some(m) => format!("{m} {y}"),
+            None => iso.to_string(),
+        },
+        [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2) => {
+            match (month(m), d.parse::<u32>()) {
+                (Some(m), Ok(d)) => format!("{d} {m} {y}"),
+                _ => iso.to_string(),
+            }
+        }
+        _ => iso.to_string(),
+    }
+}
+
+fn names_with_role(edition: &Edition, role: Role) -> Vec<String> {
+    edition
+        .record
+        .contributors
+        .iter()
+        .filter(|c| c.role == role)
+        .map(|c| c.name.clone())
+        .collect()
+}
+
+/// A citation, built as a list of segments so that the template can mark titles and the parts
+/// that are inferred rather than seen stated.
+#[derive(Default)]
+struct Cite {
+    segs: Vec<Value>,
+}
+
+impl Cite {
+    fn plain(&mut self, text: &str) {
+        if !text.is_empty() {
+            self.segs.push(context! { text => text });
+        }
+    }
+
+    /// A fact's value, shaped by `shape`; nothing when the fact is not known. Inferred and
+    /// uncertain parts are marked, with their evidence. Returns whether anything was written.
+    fn fact(&mut self, fact: Option<&Fact>, shape: impl Fn(&str) -> String, style: &str) -> bool {
+        let Some(f) = fact else { return false };
+        let Some(v) = f.known() else { return false };
+        let mark = match f.cert {
+            Cert::Inferred => Some("inferred"),
+            Cert::Uncertain => Some("uncertain"),
+            _ => None,
+        };
+        self.segs.push(context! {
+            text => shape(v),
+            style => (!style.is_empty()).then_some(style),
+            mark => mark,
+            evidence => mark.and(f.evidence.clone()),
+        });
+        true
+    }
+
+    fn value(self) -> Value {
+        Value::from(self.segs)
+    }
+}
+
+fn same(v: &str) -> String {
+    v.to_string()
+}
+
+/// Ends the citation so far with `mark` unless it already ends with punctuation.
+fn close(c: &mut Cite, mark: &str) {
+    let ends = c
+        .segs
+        .last()
+        .and_then(|s| s.get_attr("text").ok())
+        .and_then(|t| t.as_str().and_then(|t| t.chars().last()))
+        .is_some_and(|ch| matches!(ch, '.' | '!' | '?' | '”' | '’'));
+    if !ends {
+        c.plain(mark);
+    }
+}
+
+/// The bibliographic description of a published work or a copy, formatted like a citation.
+fn citation(b: &Bibl, edition: &Edition) -> Value {
+    let mut c = Cite::default();
+    let people: Vec<&str> = edition
+        .record
+        .contributors
+        .iter()
+        .filter(|x| x.role == Role::Author)
+        .map(|x| x.name.as_str())
+        .collect();
+    let translators: Vec<&str> = edition
+        .record
+        .contributors
+        .iter()
+        .filter(|x| x.role == Role::Translator)
+        .map(|x| x.name.as_str())
+        .collect();
+    if !people.is_empty() && b.kind != BiblKind::WebPage {
+        c.plain(&people.join(" and "));
+        close(&mut c, ".");
+        c.plain(" ");
+    }
+    let subtitle = b.subtitle.as_ref().and_then(Fact::known);
+    let with_sub = |t: &str| match subtitle {
+        Some(s) => format!("{t}: {s}"),
+        None => t.to_string(),
+    };
+    let analytic = matches!(b.kind, BiblKind::Article | BiblKind::WebPage)
+        || b.container_title
+            .as_ref()
+            .is_some_and(|f| f.known().is_some());
+    if analytic {
+        c.plain("“");
+        if !c.fact(Some(&b.title), with_sub, "") {
+            c.plain("[title not known]");
+        }
+        close(&mut c, ".");
+        c.plain("”");
+        if !translators.is_empty() && b.kind != BiblKind::WebPage {
+            c.plain(&format!(" Translated by {}.", translators.join(" and ")));
+        }
+        if b.container_title.as_ref().and_then(Fact::known).is_some() {
+            c.plain(" ");
+            c.fact(b.container_title.as_ref(), same, "title");
+            let mut sep = " ";
+            for (fact, shape) in [(b.volume.as_ref(), "vol. "), (b.issue.as_ref(), "no. ")] {
+                if fact.and_then(Fact::known).is_some() {
+                    c.plain(sep);
+                    c.fact(fact, |v| format!("{shape}{v}"), "");
+                    sep = ", ";
+                }
+            }
+            if b.editor.as_ref().and_then(Fact::known).is_some() {
+                c.plain(", edited by ");
+                c.fact(b.editor.as_ref(), same, "");
+            }
+        }
+        if b.kind == BiblKind::WebPage {
+            // A web page has no imprint to speak of: its date follows the site's name.
+            if b.date.as_ref().and_then(Fact::known).is_some() {
+                c.plain(", ");
+                c.fact(b.date.as_ref(), human_date, "");
+            }
+            c.plain(".");
+        } else {
+            imprint(&mut c, b, true);
+        }
+    } else {
+        if !c.fact(Some(&b.title), with_sub, "title") {
+            c.plain("[title not known]");
+        }
+        close(&mut c, ".");
+        if !translators.is_empty() {
+            c.plain(&format!(" Translated by {}.", translators.join(" and ")));
+        }
+        if b.volume.as_ref().and_then(Fact::known).is_some() {
+            c.plain(" ");
+            c.fact(b.volume.as_ref(), |v| format!("Vol. {v}"), "");
+            c.plain(".");
+        }
+        imprint(&mut c, b, false);
+    }
+    let mut scope = Vec::new();
+    for (fact, shape) in [
+        (b.part.as_ref(), ""),
+        (b.chapter.as_ref(), "chapter "),
+        (b.section.as_ref(), "section "),
+        (b.pages.as_ref(), "pp. "),
+    ] {
+        if fact.and_then(Fact::known).is_some() {
+            scope.push((fact, shape));
+        }
+    }
+    for (i, (fact, shape)) in scope.iter().enumerate() {
+        c.plain(if i == 0 { " " } else { ", " });
+        c.fact(*fact, |v| format!("{shape}{v}"), "");
+    }
+    if !scope.is_empty() {
+        close(&mut c, ".");
+    }
+    if let Some(url) = b.url.as_ref().and_then(Fact::known) {
+        c.plain(" ");
+        c.segs
+            .push(context! { text => url, style => "url", href => web_href(url) });
+        c.plain(".");
+    }
+    c.value()
+}
+
+/// A citation as plain text (for EPUB metadata): inferred parts in [brackets], uncertain ones
+/// in [brackets?].
+pub fn citation_text(b: &Bibl, edition: &Edition) -> String {
+    let segs = citation(b, edition);
+    let mut out = String::new();
+    if let Ok(iter) = segs.try_iter() {
+        for s in iter {
+            let text = s.get_attr("text").ok();
+            let text = text.as_ref().and_then(Value::as_str).unwrap_or_default();
+            let mark = s.get_attr("mark").ok();
+            match mark.as_ref().and_then(Value::as_str) {
+                Some("inferred") => out.push_str(&format!("[{text}]")),
+                Some("uncertain") => out.push_str(&format!("[{text}?]")),
+                _ => out.push_str(text),
+            }
+        }
+    }
+    out
+}
+
+/// The text of inlines as a reader sees it: corrections applied, editorial additions left out.
+pub fn reading_text(items: &[Inline]) -> String {
+    let mut out = String::new();
+    for item in items {
+        match item {
+            Inline::Text(t) | Inline::Url(t) => out.push_str(t),
+            Inline::LineBreak => out.push(' '),
+            Inline::Choice { corr, .. } => out.push_str(corr),
+            Inline::Name { content, .. } => out.push_str(&reading_text(content)),
+            Inline::NoteAnchor { .. } | Inline::EditorialNote(_) | Inline::Gap(_) => {}
+        }
+    }
+    out
+}
+
+/// The place, publisher and date, in parentheses for an article (`(New York, November 1936)`)
+/// or as a sentence for a book (`Oxford University Press, 1990.`).
+fn imprint(c: &mut Cite, b: &Bibl, article: bool) {
+    let known = |f: &Option<Fact>| f.clone().filter(|f| f.known().is_some());
+    let (place, publisher, date) = (known(&b.place), known(&b.publisher), known(&b.date));
+    if place.is_none() && publisher.is_none() && date.is_none() {
+        close(c, ".");
+        return;
+    }
+    c.plain(if article { " (" } else { " " });
+    let mut first = true;
+    if let Some(p) = &place {
+        c.fact(Some(p), same, "");
+        first = false;
+    }
+    if let Some(p) = &publisher {
+        if !first {
+            // Book style puts a colon between place and publisher.
+            c.plain(if article { ", " } else { ": " });
+        }
+        c.fact(Some(p), same, "");
+        first = false;
+    }
+    if let Some(d) = &date {
+        if !first {
+            c.plain(", ");
+        }
+        c.fact(Some(d), human_date, "");
+    }
+    c.plain(if article { ")." } else { "." });
+}
+
+/// An address usable as a link: only web addresses are linked.
+fn web_href(url: &str) -> Option<String> {
+    (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_string())
+}
+
+/// The language tag of a register entry's original-script name: the script is seen, the
+/// language is not known, so only the script is claimed (`und-Cyrl`).
+fn script_tag(text: &str) -> &'static str {
+    let script = text.chars().find_map(|c| match c as u32 {
+        0x0400..=0x052F => Some("und-Cyrl"),
+        0x0370..=0x03FF => Some("und-Grek"),
+        0x0590..=0x05FF => Some("und-Hebr"),
+        0x0600..=0x06FF => Some("und-Arab"),
+        0x10A0..=0x10FF => Some("und-Geor"),
+        0x0530..=0x058F => Some("und-Armn"),
+        0x4E00..=0x9FFF => Some("und-Hani"),
+        _ => None,
+    });
+    script.unwrap_or("und")
+}
+
+/// A mention of a register entry in the text.
+struct Mention {
+    id: String,
+    block: usize,
+    uncertain: bool,
+}
+
+/// The walk over the rendered blocks: it numbers the editorial notes and names the mentions in
+/// the order a reader meets them, so that the text, the notes and the index agree.
+struct Walk<'a> {
+    edition: &'a Edition,
+    ctx: &'a RenderContext<'a>,
+    mentions: BTreeMap<String, Vec<Mention>>,
+    /// Keys in the order of their first mention.
+    order: Vec<String>,
+    notes: Vec<Value>,
+    block: usize,
+}
+
+impl Walk<'_> {
+    fn block(&mut self, b: &Block) -> Value {
+        self.block = b.n;
+        let parts = self.inlines(&b.inlines);
+        let kind = match b.kind {
+            BlockKind::Paragraph => "p",
+            BlockKind::Heading => "heading",
+            BlockKind::Title => "title",
+            BlockKind::Headnote => "headnote",
+            BlockKind::Credit => "credit",
+            BlockKind::SourceNote => "source-note",
+            BlockKind::Link => "link",
+            BlockKind::Omit => "omit",
+        };
+        context! { n => b.n, kind => kind, parts => parts }
+    }
+
+    fn inlines(&mut self, items: &[Inline]) -> Vec<Value> {
+        items.iter().filter_map(|i| self.inline(i)).collect()
+    }
+
+    fn inline(&mut self, item: &Inline) -> Option<Value> {
+        let r = &self.edition.record;
+        Some(match item {
+            Inline::Text(t) => context! { t => "text", text => t },
+            Inline::LineBreak => context! { t => "br" },
+            Inline::Url(u) => context! { t => "url", url => u, href => web_href(u) },
+            Inline::NoteAnchor { n, text } => context! { t => "anchor", n => n, text => text },
+            Inline::Choice {
+                sic,
+                corr,
+                correction,
+            } => {
+                let c = r.corrections.get(*correction);
+                context! {
+                    t => "corr",
+                    sic => sic,
+                    corr => corr,
+                    reason => c.map(|c| c.reason.clone()),
+                }
+            }
+            Inline::EditorialNote(i) => {
+                let note = r.notes.get(*i)?;
+                let n = self.notes.len() + 1;
+                self.notes.push(context! {
+                    n => n,
+                    id => format!("enote-{n}"),
+                    ref_id => format!("enote-ref-{n}"),
+                    text => note.text.clone(),
+                    by => note.by.clone(),
+                    block => self.block,
+                });
+                context! {
+                    t => "enote",
+                    n => n,
+                    id => format!("enote-{n}"),
+                    ref_id => format!("enote-ref-{n}"),
+                }
+            }
+            Inline::Name {
+                kind,
+                key,
+                cert,
+                content,
+            } => {
+                let content = self.inlines(content);
+                let uncertain = matches!(cert, Some(Cert::Inferred | Cert::Uncertain));
+                let entry = key.as_deref().and_then(|k| self.ctx.register.get(k));
+                let (id, href, title) = match (key, entry) {
+                    (Some(key), Some(named)) => {
+                        let list = self.mentions.entry(key.clone()).or_default();
+                        if list.is_empty() {
+                            self.order.push(key.clone());
+                        }
+                        let id = format!("m-{key}-{}", list.len() + 1);
+                        list.push(Mention {
+                            id: id.clone(),
+                            block: self.block,
+                            uncertain,
+                        });
+                        let mut title = named.entry.name.clone();
+                        if let Some(d) = life_dates(&named.entry) {
+                            title.push_str(&format!(" ({d})"));
+                        }
+                        if uncertain {
+                            title.push_str("; identification uncertain");
+                        }
+                        (Some(id), Some(format!("#{}", index_id(key))), Some(title))
+                    }
+                    _ => (None, None, None),
+                };
+                context! {
+                    t => "name",
+                    kind => kind_word(*kind),
+                    key => key,
+                    id => id,
+                    href => href,
+                    title => title,
+                    uncertain => uncertain,
+                    content => content,
+                }
+            }
+            Inline::Gap(reason) => {
+                context! { t => "gap", text => gap_text(*reason, self.edition) }
+            }
+        })
+    }
+}
+
+/// The id of a register entry in the index of names.
+pub fn index_id(key: &str) -> String {
+    format!("ix-{key}")
+}
+
+fn kind_word(kind: NameKind) -> &'static str {
+    match kind {
+        NameKind::Person => "person",
+        NameKind::Place => "place",
+        NameKind::Org => "org",
+        NameKind::Work => "work",
+    }
+}
+
+/// What a reader is told at an excerpt's boundary.
+fn gap_text(reason: GapReason, edition: &Edition) -> &'static str {
+    match reason {
+        GapReason::ExcerptBegins => "[The excerpt begins part-way through the work.]",
+        GapReason::ExcerptEnds if edition.log.excerpt.ends_mid_sentence => {
+            "[The excerpt breaks off here, in mid-sentence.]"
+        }
+        GapReason::ExcerptEnds => "[The excerpt ends here, part-way through the work.]",
+    }
+}
+
+/// A register entry's dates, in words: life dates for persons, founding and dissolution for
+/// organisations, the date of a work.
+fn life_dates(e: &Entry) -> Option<String> {
+    let d = |s: &Option<String>| s.as_deref().map(human_date);
+    match (d(&e.born), d(&e.died)) {
+        (Some(b), Some(x)) => return Some(format!("{b} – {x}")),
+        (Some(b), None) => return Some(format!("born {b}")),
+        (None, Some(x)) => return Some(format!("died {x}")),
+        _ => {}
+    }
+    match (d(&e.founded), d(&e.dissolved)) {
+        (Some(f), Some(x)) => return Some(format!("{f} – {x}")),
+        (Some(f), None) => return Some(format!("founded {f}")),
+        (None, Some(x)) => return Some(format!("dissolved {x}")),
+        _ => {}
+    }
+    d(&e.date)
+}
+
+/// The view of one edition that the templates render.
+pub fn edition_view(
+    edition: &Edition,
+    ctx: &RenderContext,
+    extra: &Extra,
+    flavour: Flavour,
+) -> Value {
+    let r = &edition.record;
+    let archive = &ctx.config.archive;
+    let mut walk = Walk {
+        edition,
+        ctx,
+        mentions: BTreeMap::new(),
+        order: Vec::new(),
+        notes: Vec::new(),
+        block: 0,
+    };
+    // The walk goes in the order the template renders: front matter, the text, back matter.
+    let front: Vec<Value> = edition
+        .region(Region::Front)
+        .map(|b| walk.block(b))
+        .collect();
+    let body: Vec<Value> = edition
+        .region(Region::Body)
+        .map(|b| walk.block(b))
+        .collect();
+    let back: Vec<Value> = edition
+        .region(Region::Back)
+        .map(|b| walk.block(b))
+        .collect();
+    // A text that ends on a heading has its end-of-excerpt gap after that heading (the excerpt
+    // pass only puts it inside a paragraph).
+    let end_gap = (edition.log.excerpt.ends_midway
+        && edition
+            .region(Region::Body)
+            .last()
+            .is_some_and(|b| b.kind == BlockKind::Heading))
+    .then(|| gap_text(GapReason::ExcerptEnds, edition));
+
+    let others: Vec<Value> = r
+        .contributors
+        .iter()
+        .filter(|c| !matches!(c.role, Role::Author | Role::Translator))
+        .map(|c| {
+            context! {
+                name => c.name.clone(),
+                role => c.role.label(),
+                note => c.role_note.clone(),
+                uncertain => matches!(c.cert, Cert::Inferred | Cert::Uncertain),
+            }
+        })
+        .collect();
+
+    let anchors = &edition.log.note_anchors;
+    let anchors = match (anchors.first(), anchors.last()) {
+        (Some(first), Some(last)) => Some(context! {
+            count => anchors.len(),
+            first => first,
+            last => last,
+        }),
+        _ => None,
+    };
+
+    let index = index_view(&walk);
+    let colophon = colophon_view(edition, ctx, extra);
+    let date = edition_date(edition);
+    let identifier = format!("{}{}", archive.base_uri, edition.id);
+    let excerpt = &edition.log.excerpt;
+    let excerpt_statement = match (
+        excerpt.begins_midway,
+        excerpt.ends_midway,
+        excerpt.ends_mid_sentence,
+    ) {
+        (true, true, true) => {
+            Some("It begins part-way through the work and breaks off in mid-sentence.")
+        }
+        (true, true, false) => Some("It begins and ends part-way through the work."),
+        (true, false, _) => Some("It begins part-way through the work."),
+        (false, _, true) => Some("It breaks off in mid-sentence."),
+        (false, true, false) => Some("It ends part-way through the work."),
+        (false, false, _) => None,
+    };
+    let running_title = r.title.clone();
+    context! {
+        epub => flavour == Flavour::Epub,
+        id => edition.id.clone(),
+        lang => r.language.clone(),
+        title => r.title.clone(),
+        subtitle => r.subtitle.clone(),
+        running_title => running_title,
+        authors => names_with_role(edition, Role::Author),
+        translators => names_with_role(edition, Role::Translator),
+        others => others,
+        citation => citation(&r.source, edition),
+        transcription => r.transcription.as_ref().map(|t| citation(t, edition)),
+        front => front,
+        body => body,
+        back => back,
+        end_gap => end_gap,
+        excerpt => context! {
+            statement => excerpt_statement,
+            note => r.text.excerpt_note.clone(),
+        },
+        anchors => anchors,
+        notes => walk.notes,
+        index => index,
+        colophon => colophon,
+        identifier => identifier,
+        date => date.map(human_date),
+        date_iso => date,
+        css => STYLESHEET,
+        index_href => "index.html",
+        tei_href => format!("../tei/{}.xml", edition.id),
+        epub_href => format!("../epub/{}.epub", edition.id),
+        archive => archive.name.clone(),
+        generator => crate::AGENT,
+    }
+}
+
+/// The index of names: every register entry the text mentions, grouped by kind and sorted as
+/// an index sorts, each with links back to every mention.
+fn index_view(walk: &Walk) -> Vec<Value> {
+    let groups = [
+        (NameKind::Person, "Persons"),
+        (NameKind::Place, "Places"),
+        (NameKind::Org, "Organisations"),
+        (NameKind::Work, "Works"),
+    ];
+    let mut out = Vec::new();
+    for (kind, label) in groups {
+        let mut entries: Vec<(String, Value)> = Vec::new();
+        for key in &walk.order {
+            let Some(named) = walk.ctx.register.get(key) else {
+                continue;
+            };
+            if named.kind != kind {
+                continue;
+            }
+            let e = &named.entry;
+            let mentions = walk.mentions.get(key).map(Vec::as_slice).unwrap_or(&[]);
+            let headword = e.sort.clone().unwrap_or_else(|| e.name.clone());
+            let sort_key = headword.to_lowercase();
+            let authorities: Vec<Value> = e
+                .authority_uris()
+                .into_iter()
+                .map(|(scheme, url)| {
+                    let label = match scheme {
+                        "wikidata" => format!("Wikidata {}", e.wikidata.as_deref().unwrap_or("")),
+                        "viaf" => format!("VIAF {}", e.viaf.as_deref().unwrap_or("")),
+                        "geonames" => {
+                            format!("GeoNames {}", e.geonames.as_deref().unwrap_or(""))
+                        }
+                        other => other.to_string(),
+                    };
+                    context! { label => label, url => url }
+                })
+                .collect();
+            let links = mention_links(mentions);
+            let author = e
+                .author
+                .as_deref()
+                .and_then(|k| walk.ctx.register.get(k))
+                .map(|a| a.entry.name.clone());
+            entries.push((
+                sort_key,
+                context! {
+                    key => key.clone(),
+                    id => index_id(key),
+                    headword => headword,
+                    name => e.name.clone(),
+                    show_name => e.sort.as_ref().is_some_and(|s| !same_name(s, &e.name)),
+                    original => e.original.clone(),
+                    original_lang => e.original.as_deref().map(script_tag),
+                    kind => e.kind.clone(),
+                    dates => life_dates(e),
+                    author => author,
+                    description => e.description.clone(),
+                    authorities => authorities,
+                    mentions => links,
+                    work => kind == NameKind::Work,
+                },
+            ));
+        }
+        if entries.is_empty() {
+            continue;
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        out.push(context! {
+            label => label,
+            id => format!("index-{}", kind_word(kind)),
+            entries => entries.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+        });
+    }
+    out
+}
+
+/// Whether a sorted heading (`Blyukher, Vasily Konstantinovich`) already shows every word of
+/// the preferred name (`Vasily Blyukher`), so that the name need not be repeated.
+fn same_name(sort: &str, name: &str) -> bool {
+    let words: Vec<&str> = sort
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
+    name.split_whitespace().all(|w| words.contains(&w))
+}
+
+/// Links back to each mention, labelled with the number of the paragraph it is in; several
+/// mentions in one paragraph are told apart by letters (`3a`, `3b`).
+fn mention_links(mentions: &[Mention]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (i, m) in mentions.iter().enumerate() {
+        let same: Vec<usize> = mentions
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.block == m.block)
+            .map(|(j, _)| j)
+            .collect();
+        let mut label = m.block.to_string();
+        if same.len() > 1 {
+            let pos = same.iter().position(|j| *j == i).unwrap_or(0);
+            label.push(letter(pos));
+        }
+        if m.uncertain {
+            label.push('?');
+        }
+        out.push(context! {
+            href => format!("#{}", m.id),
+            label => label,
+            block => m.block,
+            uncertain => m.uncertain,
+        });
+    }
+    out
+}
+
+/// `a`…`z`, then `z` for anything past: a paragraph rarely names one person 26 times.
+fn letter(i: usize) -> char {
+    char::from(b'a' + u8::try_from(i.min(25)).unwrap_or(25))
+}
+
+/// The colophon: where the file came from, its checksums, the rights, the edition's history,
+/// and what the editor left out or corrected.
+fn colophon_view(edition: &Edition, ctx: &RenderContext, extra: &Extra) -> Value {
+    let r = &edition.record;
+    let rec = &r.received;
+    let archive = &ctx.config.archive;
+    let fact = |f: &Fact| {
+        context! {
+            value => f.known().map(str::to_string),
+            cert => match f.cert {
+                Cert::Inferred => Some("inferred"),
+                Cert::Uncertain => Some("uncertain"),
+                _ => None,
+            },
+            evidence => f.evidence.clone(),
+        }
+    };
+    let corrections: Vec<Value> = edition
+        .log
+        .corrections_applied
+        .iter()
+        .filter_map(|(i, count)| {
+            let c = r.corrections.get(*i)?;
+            Some(context! {
+                sic => c.sic.clone(),
+                corr => c.corr.clone(),
+                count => count,
+                reason => c.reason.clone(),
+                by => c.by.clone(),
+                cert => match c.cert {
+                    Cert::Confirmed => None,
+                    other => Some(other.tei()),
+                },
+            })
+        })
+        .collect();
+    let omitted: Vec<Value> = edition
+        .region(Region::Omitted)
+        .map(|b| {
+            let why = match &b.decided {
+                Decided::Auto(why) => Some(why.to_string()),
+                Decided::Record(why) => why.clone(),
+            };
+            context! { n => b.n, text => b.source_text(), why => why }
+        })
+        .collect();
+    let licence = r
+        .rights
+        .encoding_licence
+        .clone()
+        .unwrap_or_else(|| archive.licence.clone());
+    let history: Vec<Value> = r
+        .history
+        .iter()
+        .map(|h| {
+            context! {
+                date => human_date(&h.date),
+                date_iso => h.date.clone(),
+                by => h.by.clone(),
+                change => h.change.clone(),
+            }
+        })
+        .collect();
+    // Evidence for the parts of the description that are not plainly confirmed.
+    let mut source_notes: Vec<String> = Vec::new();
+    for (bibl, what) in [
+        (Some(&r.source), "the source"),
+        (r.transcription.as_ref(), "the transcription"),
+    ] {
+        let Some(b) = bibl else { continue };
+        for (name, f) in b.facts() {
+            let label = name.replace('_', " ");
+            match (f.cert, &f.evidence) {
+                (Cert::Inferred | Cert::Uncertain, e) => source_notes.push(format!(
+                    "The {label} of {what} is {}{}",
+                    if f.cert == Cert::Inferred {
+                        "inferred"
+                    } else {
+                        "uncertain"
+                    },
+                    e.as_ref().map(|e| format!(": {e}")).unwrap_or(".".into())
+                )),
+                (Cert::Unknown | Cert::Todo, e) => source_notes.push(format!(
+                    "The {label} of {what} is not known{}",
+                    e.as_ref().map(|e| format!(": {e}")).unwrap_or(".".into())
+                )),
+                _ => {}
+            }
+        }
+        source_notes.extend(b.notes.iter().cloned());
+    }
+    context! {
+        file_name => rec.file_name.clone(),
+        size => rec.size,
+        encoding => rec.encoding.clone().unwrap_or_else(|| "UTF-8".into()),
+        date => fact(&rec.date),
+        date_words => rec.date.known().map(human_date),
+        by => fact(&rec.by),
+        route => fact(&rec.route),
+        source_sha256 => sha256_bytes(&edition.raw),
+        tei_sha256 => sha256_bytes(extra.tei),
+        tei_file => format!("export/tei/{}.xml", edition.id),
+        rights => fact(&r.rights.source),
+        source_licence => r.rights.source_licence.as_ref().map(fact),
+        licence_url => licence_url(&licence),
+        licence => licence,
+        history => history,
+        corrections => corrections,
+        omitted => omitted,
+        source_notes => source_notes,
+        identifier => format!("{}{}", archive.base_uri, edition.id),
+        publisher => archive.name.clone(),
+        organisation => archive.organisation.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Config;
+    use crate::model::edition::Decided;
+    use crate::model::record::Record;
+    use crate::model::register::{Register, RegisterFile};
+
+    const RECORD: &str = r#"
+id = "test"
+title = "A <Test> & more"
+language = "en"
+[[contributors]]
+name = "A. Writer"
+role = "author"
+cert = "confirmed"
+[source]
+kind = "book"
+title = { value = "Book", cert = "confirmed" }
+[received]
+file_name = "t.txt"
+date = { value = "2020-01-02", cert = "confirmed" }
+by = { value = "someone", cert = "confirmed" }
+route = { cert = "unknown" }
+size = 1
+sha256 = "0000000000000000000000000000000000000000000000000000000000000000"
+[rights]
+source = { cert = "unknown" }
+[[history]]
+date = "2020-01-03"
+change = "made"
+"#;
+
+    const CONFIG: &str = r#"
+[archive]
+name = "Test archive"
+organisation = "Test library"
+licence = "CC-BY-4.0"
+base_uri = "urn:test:"
+[archive.contact]
+name = "Keeper"
+"#;
+
+    const REGISTER: &str = r#"
+[[person]]
+key = "ivanov-ivan"
+name = "Ivan Ivanov"
+sort = "Ivanov, Ivan Ivanovich"
+original = "Иван Иванович Иванов"
+forms = ["Ivanov"]
+born = "1890-05-01"
+died = "1937"
+description = "A person."
+wikidata = "Q1"
+[[place]]
+key = "moscow"
+name = "Moscow"
+description = "A city."
+[[work]]
+key = "pravda"
+name = "Pravda"
+description = "A newspaper."
+"#;
+
+    fn name(kind: NameKind, key: Option<&str>, cert: Option<Cert>, text: &str) -> Inline {
+        Inline::Name {
+            kind,
+            key: key.map(str::to_string),
+            cert,
+            content: vec![Inline::Text(text.into())],
+        }
+    }
+
+    fn block(n: usize, inlines: Vec<Inline>) -> Block {
+        Block {
+            n,
+            kind: BlockKind::Paragraph,
+            decided: Decided::Auto("test"),
+            span: 0..0,
+            inlines,
+        }
+    }
+
+    /// An edition built by hand, with names of every kind, one uncertain, one whose key the
+    /// register lacks, one with no key, and one holding a correction.
+    fn fixture() -> (Edition, Config, Register) {
+        let record: Record = toml::from_str(RECORD).unwrap();
+        let config: Config = toml::from_str(CONFIG).unwrap();
+        let mut register = Register::default();
+        register.extend(toml::from_str::<RegisterFile>(REGISTER).unwrap());
+        let mut e = Edition::new("test".into(), record, "t.txt".into(), b"x".to_vec());
+        e.blocks = vec![
+            block(
+                1,
+                vec![
+                    name(NameKind::Person, Some("ivanov-ivan"), None, "Ivanov"),
+                    Inline::Text(" went to ".into()),
+                    name(NameKind::Place, Some("moscow"), None, "Moscow"),
+                    Inline::Text(" and read ".into()),
+                    name(NameKind::Work, Some("pravda"), None, "Pravda"),
+                    Inline::Text(" <script>x</script>.".into()),
+                ],
+            ),
+            block(
+                2,
+                vec![
+                    name(
+                        NameKind::Person,
+                        Some("ivanov-ivan"),
+                        Some(Cert::Uncertain),
+                        "Ivanov",
+                    ),
+                    Inline::Text(", ".into()),
+                    name(NameKind::Person, Some("no-such-key"), None, "Petrov"),
+                    Inline::Text(" and ".into()),
+                    name(NameKind::Person, None, None, "Sidorov"),
+                    Inline::Text(" met ".into()),
+                    Inline::Name {
+                        kind: NameKind::Person,
+                        key: Some("ivanov-ivan".into()),
+                        cert: None,
+                        content: vec![Inline::Choice {
+                            sic: "Ivanof".into(),
+                            corr: "Ivanov".into(),
+                            correction: 7,
+                        }],
+                    },
+                    Inline::Text(".".into()),
+                ],
+            ),
+        ];
+        (e, config, register)
+    }
+
+    #[test]
+    fn citations_with_little_known_are_still_well_punctuated() {
+        let (mut edition, _, _) = fixture();
+        let text = citation_text(&edition.record.source, &edition);
+        assert_eq!(text, "A. Writer. Book.");
+        edition.record.source.kind = BiblKind::Article;
+        let text = citation_text(&edition.record.source, &edition);
+        assert_eq!(text, "A. Writer. “Book.”");
+        edition.record.source.date = Some(Fact {
+            value: Some("1936-11".into()),
+            cert: Cert::Inferred,
+            evidence: None,
+        });
+        let text = citation_text(&edition.record.source, &edition);
+        assert_eq!(text, "A. Writer. “Book.” ([November 1936]).");
+    }
+
+    #[test]
+    fn names_link_to_the_index_and_the_index_links_back() {
+        let (edition, config, register) = fixture();
+        let ctx = RenderContext {
+            config: &config,
+            register: &register,
+        };
+        let page = render(&Templates::new(None), &edition, &ctx, &Extra { tei: b"" }).unwrap();
+        // Each mention has an id and links to its entry; the entry links back to each.
+        for id in ["m-ivanov-ivan-1", "m-ivanov-ivan-2", "m-ivanov-ivan-3"] {
+            assert!(
+                page.contains(&format!("id=\"{id}\" href=\"#ix-ivanov-ivan\"")),
+                "{id}"
+            );
+            assert!(page.contains(&format!("href=\"#{id}\"")), "{id}");
+        }
+        assert!(page.contains("id=\"m-moscow-1\" href=\"#ix-moscow\""));
+        assert!(page.contains("<dt id=\"ix-pravda\"><cite>Pravda</cite></dt>"));
+        // The back-links name the blocks, with letters within one block and ? when uncertain.
+        assert!(page.contains(">1</a>, <a href=\"#m-ivanov-ivan-2\" class=\"uncertain\">2a?</a>, <a href=\"#m-ivanov-ivan-3\">2b</a>"));
+        // The register's entry: sorted heading, original script, dates, authority.
+        assert!(page.contains("Ivanov, Ivan Ivanovich <span class=\"original\" lang=\"und-Cyrl\">Иван Иванович Иванов</span>"));
+        assert!(page.contains("1 May 1890 – 1937"));
+        assert!(page.contains("href=\"https://www.wikidata.org/entity/Q1\""));
+        // A name the register lacks, or with no key, is marked but links nowhere.
+        assert!(page.contains("<span class=\"name person\">Petrov</span>"));
+        assert!(page.contains("<span class=\"name person\">Sidorov</span>"));
+        assert!(!page.contains("no-such-key"));
+        // A correction inside a name is still a correction; markup in the text is escaped.
+        assert!(page.contains("<span class=\"corr\" tabindex=\"0\">Ivanov<span class=\"sic\">"));
+        assert!(page.contains("&lt;script&gt;x&lt;/script&gt;"));
+        assert!(page.contains("<h1>A &lt;Test&gt; &amp; more</h1>"));
+        // Persons come before places and works in the index.
+        let persons = page.find("id=\"index-person\"").unwrap();
+        let places = page.find("id=\"index-place\"").unwrap();
+        let works = page.find("id=\"index-work\"").unwrap();
+        assert!(persons < places && places < works);
+    }
+
+    #[test]
+    fn dates_in_words() {
+        assert_eq!(human_date("1936"), "1936");
+        assert_eq!(human_date("1936-11"), "November 1936");
+        assert_eq!(human_date("2024-12-29"), "29 December 2024");
+        assert_eq!(human_date("1936-13"), "1936-13");
+        assert_eq!(human_date("c. 1936"), "c. 1936");
+    }
+
+    #[test]
+    fn css_strings_cannot_escape() {
+        let v = css_string("a \"b\" \\ </style> c".into());
+        assert_eq!(
+            v.as_str(),
+            Some("\"a \\22 b\\22  \\5C  \\3C /style\\3E  c\"")
+        );
+    }
+
+    #[test]
+    fn override_names_stay_in_their_folder() {
+        assert!(plain_name("edition.html"));
+        assert!(!plain_name("../edition.html"));
+        assert!(!plain_name("sub/edition.html"));
+        assert!(!plain_name(".hidden"));
+    }
+
+    #[test]
+    fn sorted_heading_holds_the_name() {
+        assert!(same_name(
+            "Blyukher, Vasily Konstantinovich",
+            "Vasily Blyukher"
+        ));
+        assert!(!same_name("Galen, Vasily", "Vasily Blyukher"));
+    }
+}

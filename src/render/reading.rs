@@ -1,0 +1,75 @@
+//! Writing the reading copies of a build: for every edition an HTML page and an EPUB, an index
+//! page and the stylesheet for the collection, and, when asked, a PDF of each page. Files whose
+//! bytes would not change are not rewritten.
+
+use super::html::{self, Extra, Templates};
+use super::{RenderContext, epub, pdf};
+use crate::archive::write;
+use crate::error::{Error, Result};
+use crate::model::Edition;
+use std::path::{Path, PathBuf};
+
+/// Where the reading copies go, under the export folder.
+pub const HTML_DIR: &str = "html";
+pub const EPUB_DIR: &str = "epub";
+pub const PDF_DIR: &str = "pdf";
+
+/// One edition to write, with the TEI bytes written beside it (for the colophon's checksum).
+pub struct Item<'a> {
+    pub edition: &'a Edition,
+    pub tei: &'a [u8],
+}
+
+/// Writes the reading copies of `items` under `export`, and records each file written (relative
+/// to `root`) and whether it changed. With `pdf`, each page is also printed to PDF; if no
+/// Chromium is found, that is an error which says what to install, after everything else is
+/// written.
+pub fn write_all(
+    root: &Path,
+    export: &Path,
+    items: &[Item],
+    ctx: &RenderContext,
+    pdf: bool,
+    written: &mut Vec<(PathBuf, bool)>,
+) -> Result<()> {
+    let templates = Templates::new(Some(root));
+    let mut put = |path: PathBuf, bytes: &[u8]| -> Result<()> {
+        let changed = write::if_changed(&path, bytes)?;
+        written.push((
+            path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+            changed,
+        ));
+        Ok(())
+    };
+    let html_dir = export.join(HTML_DIR);
+    let epub_dir = export.join(EPUB_DIR);
+    for item in items {
+        let extra = Extra { tei: item.tei };
+        let id = &item.edition.id;
+        let page = html::render(&templates, item.edition, ctx, &extra)?;
+        put(html_dir.join(format!("{id}.html")), page.as_bytes())?;
+        let book = epub::render(&templates, item.edition, ctx, &extra)?;
+        put(epub_dir.join(format!("{id}.epub")), &book)?;
+    }
+    let editions: Vec<&Edition> = items.iter().map(|i| i.edition).collect();
+    let index = html::render_index(&templates, &editions, ctx)?;
+    put(html_dir.join("index.html"), index.as_bytes())?;
+    let css = templates.asset(html::STYLESHEET)?;
+    put(html_dir.join(html::STYLESHEET), css.as_bytes())?;
+
+    if pdf {
+        let chromium = pdf::find_chromium().ok_or_else(|| Error::Invalid {
+            location: "editio build --pdf".into(),
+            message: pdf::INSTALL_HINT.into(),
+        })?;
+        let pdf_dir = export.join(PDF_DIR);
+        for item in items {
+            let id = &item.edition.id;
+            let page = html_dir.join(format!("{id}.html"));
+            let date = html::edition_day(item.edition);
+            let bytes = pdf::print(&chromium, &page, date.as_deref())?;
+            put(pdf_dir.join(format!("{id}.pdf")), &bytes)?;
+        }
+    }
+    Ok(())
+}
