@@ -302,9 +302,9 @@ fn release_edition(
 
     let mut events = premis::record_events(e);
     for v in &versions {
-        events.push(release_event(v.number, &v.created, &v.message, &v.user));
+        events.extend(release_events(v.number, &v.created, &v.message, &v.user));
     }
-    events.push(release_event(number, &created, &message, &user));
+    events.extend(release_events(number, &created, &message, &user));
     files.push((
         PREMIS_PATH.to_string(),
         Content::Bytes(premis::render(e, &events)),
@@ -344,21 +344,36 @@ fn release_edition(
     })
 }
 
-fn release_event(number: u32, created: &str, message: &str, user: &str) -> premis::Event {
-    premis::Event {
-        id: format!("release-v{number}"),
-        kind: "creation",
-        when: created.to_string(),
-        detail: format!(
-            "Version {number} frozen in the OCFL storage root and packed as a BagIt deposit: {message}"
-        ),
-        outcome: "success",
-        agent: if user.is_empty() {
-            premis::software_agent()
-        } else {
-            user.to_string()
+/// The events of one release: the encoding made for it, and the release itself.
+fn release_events(number: u32, created: &str, message: &str, user: &str) -> [premis::Event; 2] {
+    let agent = if user.is_empty() {
+        premis::software_agent()
+    } else {
+        user.to_string()
+    };
+    [
+        premis::Event {
+            id: format!("encoding-v{number}"),
+            kind: "creation",
+            when: created.to_string(),
+            detail: format!(
+                "TEI P5, HTML and EPUB encodings of source.txt made by {} for version {number}",
+                crate::AGENT
+            ),
+            outcome: "success",
+            agent: premis::software_agent(),
         },
-    }
+        premis::Event {
+            id: format!("release-v{number}"),
+            kind: "accession",
+            when: created.to_string(),
+            detail: format!(
+                "Version {number} frozen in the OCFL storage root and packed as a BagIt deposit: {message}"
+            ),
+            outcome: "success",
+            agent,
+        },
+    ]
 }
 
 /// Packs version `number` of an object, from its stored files, as a BagIt zip.

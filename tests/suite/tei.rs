@@ -193,3 +193,111 @@ fn a_new_text_in_other_spellings_is_linked_without_touching_the_register() {
         .collect();
     assert_eq!(register_before, register_after);
 }
+
+#[test]
+fn a_new_text_gets_valid_tei_once_its_record_is_filled_in() {
+    let tmp = empty_archive();
+    let file = tmp.path().join("letter.txt");
+    std::fs::write(
+        &file,
+        "A LETTER FROM MOSCOW\n\nDear friend, Ejov & Boukharine met on 3 May.1 The <protocol> was signed.2\n\nTranslated by A. Translator\n\nLeave a comment",
+    )
+    .unwrap();
+    editio(tmp.path())
+        .args([
+            "add",
+            file.to_str().unwrap(),
+            "--id",
+            "letter-1937",
+            "--title",
+            "A Letter",
+        ])
+        .args([
+            "--author",
+            "An Author",
+            "--language",
+            "en",
+            "--by",
+            "Test Library",
+        ])
+        .assert()
+        .success();
+    // The editor fills in what the new record marks TO FILL.
+    let record = tmp.path().join("editions/letter-1937/edition.toml");
+    let text = std::fs::read_to_string(&record)
+        .unwrap()
+        .replace("kind = \"todo\"", "kind = \"manuscript\"")
+        .replace(
+            "title = { cert = \"todo\" }",
+            "title = { value = \"Letter\", cert = \"confirmed\" }",
+        )
+        .replace("publisher = { cert = \"todo\" }\n", "")
+        .replace(
+            "place = { cert = \"todo\" }",
+            "place = { value = \"Moscow\", cert = \"inferred\", evidence = \"The heading.\" }",
+        )
+        .replace(
+            "date = { cert = \"todo\" }",
+            "date = { cert = \"unknown\", evidence = \"Undated.\" }",
+        )
+        .replace("pages = { cert = \"todo\" }\n", "")
+        .replace(
+            "route = { cert = \"todo\" }",
+            "route = { value = \"Scanned from the original\", cert = \"confirmed\" }",
+        )
+        .replace(
+            "source = { cert = \"todo\" }",
+            "source = { value = \"Public domain\", cert = \"confirmed\" }",
+        );
+    std::fs::write(&record, text).unwrap();
+    // The archive shares the bundled register.
+    copy_dir(
+        &repo().join("editions/register"),
+        &tmp.path().join("editions/register"),
+    );
+    let out = editio(tmp.path()).arg("build").output().unwrap();
+    assert!(out.status.success(), "{}", stdout(&out));
+    let tei = std::fs::read_to_string(tmp.path().join("export/tei/letter-1937.xml")).unwrap();
+    assert!(
+        tei.contains("<head n=\"1\">A LETTER FROM <placeName"),
+        "heading with a name"
+    );
+    assert!(
+        tei.contains("&lt;protocol&gt;"),
+        "markup characters are text"
+    );
+    assert!(tei.contains("<ref type=\"noteAnchor\" n=\"1\""), "anchors");
+    assert!(
+        tei.contains("<div type=\"credit\">") && tei.contains("<gap reason=\"omitted\""),
+        "back matter"
+    );
+    assert!(
+        tei.contains("<pubPlace cert=\"medium\">Moscow</pubPlace>"),
+        "inferred place"
+    );
+    assert!(tei.contains("<persName ref=\"#yezhov-nikolai\">Ejov</persName> &amp; <persName ref=\"#bukharin-nikolai\">Boukharine</persName>"));
+    // Both schemas accept it.
+    if !external("jing") {
+        return;
+    }
+    let Some(tei_all) = shared_file("schemas/tei_all.rng") else {
+        return;
+    };
+    let out = editio(tmp.path())
+        .arg("validate")
+        .env("EDITIO_TEI_ALL", tei_all)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("editio.rng, tei_all.rng): 0 errors"),
+        "{}",
+        stdout(&out)
+    );
+}
