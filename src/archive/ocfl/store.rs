@@ -92,8 +92,18 @@ impl StorageRoot {
         }
     }
 
+    /// Creates the storage root in a temporary folder beside `path` and renames it into place,
+    /// so that a crash never leaves a half-made storage root under its final name.
     fn init(path: &Path) -> Result<StorageRoot> {
-        fs::create_dir_all(path).map_err(Error::io(path))?;
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(Error::io(parent))?;
+        let staging = tempfile::Builder::new()
+            .prefix(".editio-tmp-ocfl-")
+            .tempdir_in(parent)
+            .map_err(Error::io(parent))?;
         let layout = Layout::editio_default();
         let layout_json = Json::sorted_object(vec![
             (
@@ -102,19 +112,29 @@ impl StorageRoot {
             ),
             ("extension".into(), Json::String(layout.extension.into())),
         ]);
+        let tmp = staging.path();
         write::atomic(
-            &path
-                .join("extensions")
+            &tmp.join("extensions")
                 .join(layout.extension)
                 .join("config.json"),
             layout.config_json().to_pretty().as_bytes(),
         )?;
         write::atomic(
-            &path.join("ocfl_layout.json"),
+            &tmp.join("ocfl_layout.json"),
             layout_json.to_pretty().as_bytes(),
         )?;
-        // The declaration comes last: a directory is a storage root only once complete.
-        write::atomic(&path.join(ROOT_DECLARATION), b"ocfl_1.1\n")?;
+        write::atomic(&tmp.join(ROOT_DECLARATION), b"ocfl_1.1\n")?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(tmp, fs::Permissions::from_mode(0o755)).map_err(Error::io(tmp))?;
+        }
+        // Renaming over an empty folder replaces it; the root appears whole or not at all.
+        let staged = staging.keep();
+        if let Err(e) = fs::rename(&staged, path) {
+            let _ = fs::remove_dir_all(&staged);
+            return Err(Error::io(path)(e));
+        }
         Ok(StorageRoot {
             path: path.to_path_buf(),
             layout,
