@@ -11,3 +11,4 @@ mod ocfl_store;
 mod tei;
 pub mod util;
 mod validate;
+mod verify;
