@@ -700,7 +700,7 @@ mod tests {
         std::fs::write(&f, "hello").unwrap();
         assert_eq!(detect(&f).unwrap(), Kind::Unknown);
         assert!(detect(&dir.path().join("absent")).is_err());
-        let r = verify_paths(&[f.clone()], &Options::default(), &|_| {}).unwrap();
+        let r = verify_paths(std::slice::from_ref(&f), &Options::default(), &|_| {}).unwrap();
         assert_eq!(r.targets[0].diagnostics[0].code, codes::VERIFY_UNKNOWN);
     }
 }

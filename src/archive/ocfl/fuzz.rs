@@ -16,6 +16,10 @@ pub fn fuzz_inventory(bytes: &[u8]) -> usize {
     };
     let mut out = Vec::new();
     let inv = inventory::check(&json, &ctx, &mut out);
-    let _ = (inv.head_version(), inv.content_map().len(), inv.digest_map().len());
+    let _ = (
+        inv.head_version(),
+        inv.content_map().len(),
+        inv.digest_map().len(),
+    );
     out.len()
 }
