@@ -512,3 +512,19 @@ fn ocfl_fixtures_through_the_command() {
     println!("OCFL fixtures through `editio verify`: {agree}/{total} agree");
     assert!(disagree.is_empty(), "{}", disagree.join("\n"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// The fuzz targets' entry points on arbitrary bytes, in every `cargo test`: no panic.
+    #[test]
+    fn parsers_take_arbitrary_bytes(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+        editio::archive::bagit::fuzz::fuzz_manifest(&bytes);
+        editio::archive::bagit::fuzz::fuzz_bag_info(&bytes);
+        editio::archive::ocfl::fuzz::fuzz_inventory(&bytes);
+        editio::ops::verify::fuzz_sha512_manifest(&bytes);
+        let mut zip = b"PK\x03\x04".to_vec();
+        zip.extend(&bytes);
+        editio::archive::bagit::fuzz::fuzz_zip(&zip);
+    }
+}
