@@ -7,6 +7,7 @@ mod init;
 mod output;
 mod release;
 mod validate;
+mod verify;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use editio::Error;
@@ -24,7 +25,8 @@ pub const EXIT_USAGE: u8 = 2;
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success: the command did its work and found no problems
-  1  problems found (check, validate), or the input was refused (add)
+  1  problems found (check, validate; verify: something is lost, altered or invalid), or
+     the input was refused (add)
   2  the command could not run: a usage error, no archive, an unreadable file";
 
 /// editio: record received texts verbatim with their provenance, encode them as TEI P5, render
@@ -101,6 +103,11 @@ pub enum Command {
     /// Freeze editions as new, immutable versions: OCFL objects in export/ocfl and BagIt
     /// deposits in export/deposit.
     Release(release::ReleaseArgs),
+    /// Verify that nothing was lost or altered: BagIt bags (folders or zips), OCFL storage
+    /// roots and objects, TEI files; with no PATH, the whole archive (sources, export/,
+    /// export/ocfl, every deposit, and each deposit against its OCFL version). Exit 0: intact;
+    /// 1: problems found; 2: could not run.
+    Verify(verify::VerifyArgs),
     /// Print a shell completion script for SHELL.
     Completions {
         #[arg(value_enum)]
@@ -128,6 +135,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&cli.global, args, &mut out),
         Command::Blocks { id } => check::blocks(&cli.global, id, &mut out),
         Command::Release(args) => release::run(&cli.global, args, &mut out),
+        Command::Verify(args) => verify::run(&cli.global, args, &mut out),
         Command::Names { unregistered } => check::names(&cli.global, *unregistered, &mut out),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();

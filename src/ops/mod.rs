@@ -8,6 +8,7 @@ pub mod init;
 pub mod names;
 pub mod release;
 pub mod validate;
+pub mod verify;
 
 use minijinja::Environment;
 

@@ -315,13 +315,13 @@ fn release_edition(
         created: date,
         message,
         user_name: user,
-        user_address: ctx
-            .config
-            .archive
-            .contact
-            .email
-            .as_ref()
-            .map(|m| format!("mailto:{m}")),
+        // OCFL asks for a URI for the user: their e-mail, the contact's web page, or else the
+        // archive's own base URI.
+        user_address: Some(match &ctx.config.archive.contact {
+            c if c.email.is_some() => format!("mailto:{}", c.email.as_deref().unwrap_or_default()),
+            c if c.url.is_some() => c.url.clone().unwrap_or_default(),
+            _ => ctx.config.archive.base_uri.clone(),
+        }),
     };
     let (new_files, reused) = match store.commit(&oid, &files, &meta)? {
         Commit::Created {

@@ -13,3 +13,4 @@ mod release;
 mod tei;
 pub mod util;
 mod validate;
+mod verify;

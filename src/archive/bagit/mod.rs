@@ -91,6 +91,8 @@
 //! - Zip entries differing only by case or normalization are errors (BAG064), unlike the same
 //!   names in a folder (BAG051, BAG052): unpacking such a zip loses a file on common systems.
 
+#[doc(hidden)]
+pub mod fuzz;
 mod hash;
 mod path;
 mod source;

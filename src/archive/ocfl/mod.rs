@@ -23,6 +23,8 @@
 
 pub mod codes;
 pub mod digest;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod inventory;
 pub mod json;
 pub mod layout;

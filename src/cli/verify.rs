@@ -1,0 +1,170 @@
+//! `editio verify`: prints the library's findings grouped by what was verified, with a
+//! progress bar on stderr for long runs, and turns them into the exit code.
+
+use super::{EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Global, archive_root, output::Out};
+use clap::Args;
+use editio::ops::verify::{self, Event, Options, Report};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Bags (folders or .zip), OCFL storage roots or objects, or TEI files; by default the
+    /// whole archive: sources, export/, export/ocfl, every deposit, and deposits against
+    /// their OCFL versions.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Bags: check completeness and sizes only, not checksums.
+    #[arg(long)]
+    pub fast: bool,
+}
+
+pub fn run(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u8> {
+    // Anything that keeps verification from running is exit 2, whatever its kind.
+    match verify(global, args, out) {
+        Ok(code) => Ok(code),
+        Err(editio::Error::Io { source, path })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            Err(editio::Error::Io { source, path })
+        }
+        Err(err) => {
+            out.fatal(&err);
+            Ok(EXIT_USAGE)
+        }
+    }
+}
+
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} [{pos}/{len}] {elapsed} {wide_msg}")
+    {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u8> {
+    let bar = progress_bar(global.quiet);
+    let on_event = |e: Event<'_>| match e {
+        Event::Planned(n) => bar.set_length(n as u64),
+        Event::Started(path, kind) => {
+            bar.set_message(format!("{} ({})", path.display(), kind.describe()))
+        }
+        Event::Finished(_) => bar.inc(1),
+    };
+    let report = if args.paths.is_empty() {
+        let root = archive_root(global)?;
+        let options = Options {
+            fast: args.fast,
+            jing: env_path("EDITIO_JING"),
+            archive: Some(root.clone()),
+        };
+        verify::verify_archive(&root, &options, &on_event)
+    } else {
+        let options = Options {
+            fast: args.fast,
+            jing: env_path("EDITIO_JING"),
+            archive: archive_root(global).ok(),
+        };
+        verify::verify_paths(&args.paths, &options, &on_event)
+    };
+    bar.finish_and_clear();
+    let report = report?;
+    print(&report, args, out)?;
+    Ok(if report.intact() {
+        EXIT_OK
+    } else {
+        EXIT_PROBLEMS
+    })
+}
+
+fn print(report: &Report, args: &VerifyArgs, out: &mut Out) -> editio::Result<()> {
+    let (errors, warnings) = (report.errors(), report.warnings());
+    if out.json {
+        for t in &report.targets {
+            for d in &t.diagnostics {
+                let mut v = serde_json::to_value(d).unwrap_or_default();
+                v["type"] = "finding".into();
+                v["target"] = serde_json::json!(t.path);
+                v["kind"] = serde_json::json!(t.kind);
+                out.json_line(&v)?;
+            }
+        }
+        let targets: Vec<_> = report
+            .targets
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "path": t.path,
+                    "kind": t.kind,
+                    "errors": t.errors(),
+                    "warnings": t.diagnostics.len() - t.errors(),
+                })
+            })
+            .collect();
+        return out.json_line(&serde_json::json!({
+            "type": "summary",
+            "targets": targets,
+            "fast": args.fast,
+            "errors": errors,
+            "warnings": warnings,
+            "intact": report.intact(),
+        }));
+    }
+    for t in &report.targets {
+        let head = format!("{} ({})", t.path.display(), t.kind.describe());
+        let w = t.diagnostics.len() - t.errors();
+        if t.diagnostics.is_empty() {
+            if out.verbose {
+                out.ok(&format!("ok    {head}"))?;
+            }
+            continue;
+        }
+        let state = if t.errors() > 0 { "FAIL " } else { "warn " };
+        out.line(&format!(
+            "{state} {head}: {} error{}, {w} warning{}",
+            t.errors(),
+            plural(t.errors()),
+            plural(w)
+        ))?;
+        for d in &t.diagnostics {
+            out.diagnostic(d)?;
+        }
+    }
+    let n = report.targets.len();
+    let mode = if args.fast { " (fast: sizes only)" } else { "" };
+    let summary = format!(
+        "{n} item{} verified{mode}: {errors} error{}, {warnings} warning{}; {}",
+        plural(n),
+        plural(errors),
+        plural(warnings),
+        if report.intact() {
+            "intact"
+        } else {
+            "NOT intact"
+        }
+    );
+    if report.intact() {
+        out.ok(&summary)
+    } else {
+        // The verdict shows even with -q.
+        out.quiet = false;
+        out.line(&summary)
+    }
+}
+
+fn env_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,773 @@
+//! `editio verify`: the last stage of the pipeline, run by whoever keeps the archive. It tells
+//! what each path is (a BagIt bag as a folder or zip, an OCFL storage root or object, a TEI
+//! file) and checks it fully with the archive layer's validators; with no path, it checks the
+//! whole archive: sources against their records, `export/` against what the build writes now,
+//! the OCFL storage root, every deposit, and that each deposit holds exactly its OCFL version.
+//! Every problem is a [`Diagnostic`]; nothing is printed, written or fetched.
+
+use crate::archive::bagit::{self, ValidateOptions};
+use crate::archive::ocfl::{self, StorageRoot, VersionInfo};
+use crate::diagnostic::{Diagnostic, Location, codes};
+use crate::error::{Error, Result};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The largest `manifest-sha512.txt` read from a deposit when comparing it with its version.
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+
+/// How to verify.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Bags: check completeness and sizes only, not checksums.
+    pub fast: bool,
+    /// The jing program for TEI files (`EDITIO_JING`); by default `jing` on PATH when there.
+    pub jing: Option<PathBuf>,
+    /// The archive whose records a TEI file's header checksums are compared with, if any.
+    pub archive: Option<PathBuf>,
+}
+
+/// What a path was found to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A BagIt bag as a folder.
+    Bag,
+    /// A BagIt bag in a zip.
+    BagZip,
+    OcflStorageRoot,
+    OcflObject,
+    Tei,
+    /// The sources and records of an archive (`editions/`).
+    Sources,
+    /// The build's output in `export/`, compared with what the build writes now.
+    Exports,
+    /// Deposits compared with their OCFL versions.
+    Consistency,
+    /// None of the above (reported as ED601).
+    Unknown,
+}
+
+impl Kind {
+    /// How the kind reads in a report.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Bag => "BagIt bag",
+            Kind::BagZip => "BagIt bag (zip)",
+            Kind::OcflStorageRoot => "OCFL storage root",
+            Kind::OcflObject => "OCFL object",
+            Kind::Tei => "TEI file",
+            Kind::Sources => "sources and records",
+            Kind::Exports => "build output",
+            Kind::Consistency => "deposits against OCFL versions",
+            Kind::Unknown => "unknown",
+        }
+    }
+}
+
+/// One thing verified, with every finding about it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Target {
+    pub path: PathBuf,
+    pub kind: Kind,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Target {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// The outcome of a verification.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub targets: Vec<Target>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.targets.iter().map(Target::errors).sum()
+    }
+    pub fn warnings(&self) -> usize {
+        self.targets
+            .iter()
+            .map(|t| t.diagnostics.len() - t.errors())
+            .sum()
+    }
+    /// Whether nothing was found lost or altered (warnings aside).
+    pub fn intact(&self) -> bool {
+        self.errors() == 0
+    }
+}
+
+/// What the caller may show while verification runs (the library never prints).
+#[derive(Clone, Copy, Debug)]
+pub enum Event<'a> {
+    /// This many targets will be checked.
+    Planned(usize),
+    /// A target is being checked.
+    Started(&'a Path, Kind),
+    /// A target is done.
+    Finished(&'a Path),
+}
+
+/// Tells what `path` is. `Err` when it cannot be read at all.
+pub fn detect(path: &Path) -> Result<Kind> {
+    let meta = std::fs::metadata(path).map_err(Error::io(path))?;
+    if meta.is_dir() {
+        let mut names = Vec::new();
+        for entry in std::fs::read_dir(path).map_err(Error::io(path))? {
+            let entry = entry.map_err(Error::io(path))?;
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+        let has = |f: &dyn Fn(&str) -> bool| names.iter().any(|n| f(n));
+        return Ok(if has(&|n| n.starts_with("0=ocfl_object")) {
+            Kind::OcflObject
+        } else if has(&|n| n.starts_with("0=ocfl_")) {
+            Kind::OcflStorageRoot
+        } else if has(&|n| n == "bagit.txt" || n == "data" || n.starts_with("manifest-")) {
+            Kind::Bag
+        } else if has(&|n| n == "inventory.json") {
+            Kind::OcflObject
+        } else {
+            Kind::Unknown
+        });
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let mut head = [0u8; 4];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(Error::io(path))?;
+    Ok(match ext.as_deref() {
+        Some("zip") => Kind::BagZip,
+        _ if n == 4 && (head == *b"PK\x03\x04" || head == *b"PK\x05\x06") => Kind::BagZip,
+        Some("xml" | "tei") => Kind::Tei,
+        _ => Kind::Unknown,
+    })
+}
+
+/// Verifies each of `paths`, whatever it is. `Err` only when a path cannot be read at all
+/// (checked for every path before any work starts).
+pub fn verify_paths(
+    paths: &[PathBuf],
+    opts: &Options,
+    progress: &(dyn Fn(Event<'_>) + Sync),
+) -> Result<Report> {
+    let kinds = paths
+        .iter()
+        .map(|p| detect(p))
+        .collect::<Result<Vec<_>>>()?;
+    progress(Event::Planned(paths.len()));
+    let mut report = Report::default();
+    for (path, kind) in paths.iter().zip(kinds) {
+        progress(Event::Started(path, kind));
+        let diagnostics = verify_one(path, kind, opts)?;
+        progress(Event::Finished(path));
+        report.targets.push(Target {
+            path: path.clone(),
+            kind,
+            diagnostics,
+        });
+    }
+    Ok(report)
+}
+
+/// Checks one path of a known kind; findings name files as `path/inner`.
+fn verify_one(path: &Path, kind: Kind, opts: &Options) -> Result<Vec<Diagnostic>> {
+    Ok(match kind {
+        Kind::Bag | Kind::BagZip => {
+            let bag_opts = ValidateOptions {
+                fast: opts.fast,
+                ..ValidateOptions::default()
+            };
+            bagit::validate(path, &bag_opts)?
+                .into_iter()
+                .map(|d| inside(d, path))
+                .collect()
+        }
+        Kind::OcflObject => ocfl::validate_object(path)?,
+        Kind::OcflStorageRoot => ocfl::validate_storage_root(path)?,
+        Kind::Tei => {
+            let vopts = super::validate::Options {
+                jing: opts.jing.clone(),
+                tei_all: None,
+            };
+            super::validate::validate(opts.archive.as_deref(), &[path.to_path_buf()], &vopts)?
+                .diagnostics
+        }
+        Kind::Sources | Kind::Exports | Kind::Consistency => Vec::new(),
+        Kind::Unknown => vec![
+            Diagnostic::new(
+                codes::VERIFY_UNKNOWN,
+                Location::file(path),
+                format!(
+                    "{} is not a BagIt bag (a folder with bagit.txt, or a .zip), an OCFL storage \
+                     root (0=ocfl_1.1) or object (0=ocfl_object_1.1), or a TEI file (.xml)",
+                    path.display()
+                ),
+            )
+            .with_help("name a bag, an OCFL object or storage root, or a TEI file"),
+        ],
+    })
+}
+
+/// A bag finding, whose path is inside the bag, named from the bag's own path.
+fn inside(mut d: Diagnostic, bag: &Path) -> Diagnostic {
+    let rel = d.location.path.clone();
+    let bag_name = bag.file_name().map(PathBuf::from).unwrap_or_default();
+    d.location.path = if rel.as_os_str().is_empty() || rel == bag_name {
+        bag.to_path_buf()
+    } else {
+        bag.join(rel)
+    };
+    d
+}
+
+/// Verifies the whole archive at `root`: sources, `export/`, the OCFL storage root, every
+/// deposit, and deposits against versions. Findings name files relative to `root`.
+pub fn verify_archive(
+    root: &Path,
+    opts: &Options,
+    progress: &(dyn Fn(Event<'_>) + Sync),
+) -> Result<Report> {
+    let ocfl_dir = root.join(super::release::OCFL_DIR);
+    let deposit_dir = root.join(super::release::DEPOSIT_DIR);
+    let deposits = list_zips(&deposit_dir)?;
+    let has_ocfl = ocfl_dir.exists();
+    let planned = 2 + usize::from(has_ocfl) + deposits.len() + 1;
+    progress(Event::Planned(planned));
+    let mut report = Report::default();
+    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+
+    // Sources and records.
+    let editions = Path::new(crate::load::EDITIONS_DIR);
+    progress(Event::Started(editions, Kind::Sources));
+    let check = super::check::check(root)?;
+    let integrity = |d: &&Diagnostic| {
+        d.is_error()
+            && ["ED1", "ED2", "ED3"]
+                .iter()
+                .any(|p| d.code.id.starts_with(p))
+    };
+    report.targets.push(Target {
+        path: editions.to_path_buf(),
+        kind: Kind::Sources,
+        diagnostics: check
+            .diagnostics
+            .iter()
+            .filter(integrity)
+            .cloned()
+            .collect(),
+    });
+    progress(Event::Finished(editions));
+
+    // export/ against the build: the TEI and the reading copies (PDFs are not compared: they
+    // depend on the Chromium that printed them).
+    for (dir, expected) in expected_exports(root, &check)? {
+        let shown = Path::new(super::build::EXPORT_DIR).join(dir);
+        progress(Event::Started(&shown, Kind::Exports));
+        report.targets.push(Target {
+            path: shown.clone(),
+            kind: Kind::Exports,
+            diagnostics: compare_exports(root, &check, dir, &expected)?,
+        });
+        progress(Event::Finished(&shown));
+    }
+
+    // The storage root.
+    if has_ocfl {
+        let shown = rel(&ocfl_dir);
+        progress(Event::Started(&shown, Kind::OcflStorageRoot));
+        let diagnostics = match detect(&ocfl_dir)? {
+            Kind::OcflStorageRoot => ocfl::validate_storage_root(&ocfl_dir)?
+                .into_iter()
+                .map(|d| relative(d, root))
+                .collect(),
+            _ => vec![Diagnostic::new(
+                ocfl::codes::E069,
+                Location::file(&shown),
+                "export/ocfl is not an OCFL storage root (no 0=ocfl_1.1)",
+            )],
+        };
+        report.targets.push(Target {
+            path: shown.clone(),
+            kind: Kind::OcflStorageRoot,
+            diagnostics,
+        });
+        progress(Event::Finished(&shown));
+    }
+
+    // Every deposit.
+    let bag_opts = ValidateOptions {
+        fast: opts.fast,
+        ..ValidateOptions::default()
+    };
+    for zip in &deposits {
+        let shown = rel(zip);
+        progress(Event::Started(&shown, Kind::BagZip));
+        let diagnostics = bagit::validate(zip, &bag_opts)?
+            .into_iter()
+            .map(|d| inside(d, &shown))
+            .collect();
+        report.targets.push(Target {
+            path: shown.clone(),
+            kind: Kind::BagZip,
+            diagnostics,
+        });
+        progress(Event::Finished(&shown));
+    }
+
+    // Deposits against versions.
+    let shown = rel(&deposit_dir);
+    progress(Event::Started(&shown, Kind::Consistency));
+    let diagnostics = consistency(root, &check, &ocfl_dir, &deposits);
+    report.targets.push(Target {
+        path: shown.clone(),
+        kind: Kind::Consistency,
+        diagnostics,
+    });
+    progress(Event::Finished(&shown));
+    Ok(report)
+}
+
+fn relative(mut d: Diagnostic, root: &Path) -> Diagnostic {
+    d.location = d.location.relative_to(root);
+    d
+}
+
+/// The `.zip` files of a folder, sorted; none when the folder is absent.
+fn list_zips(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(dir)(e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(Error::io(dir))?;
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "zip") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Files by name, with their bytes.
+type Files = BTreeMap<String, Vec<u8>>;
+
+/// What the build writes now into each folder of `export/` it owns, by folder and file name.
+fn expected_exports(
+    root: &Path,
+    check: &super::check::Report,
+) -> Result<Vec<(&'static str, Files)>> {
+    let mut out = vec![("tei", expected_tei(check))];
+    let Some(config) = &check.archive.config else {
+        return Ok(out);
+    };
+    // The reading copies are rendered into a scratch folder, exactly as the build writes them.
+    let scratch = tempfile::tempdir().map_err(Error::io(std::env::temp_dir()))?;
+    let ctx = crate::render::RenderContext {
+        config,
+        register: &check.archive.register,
+    };
+    let items: Vec<crate::render::reading::Item> = check
+        .built
+        .iter()
+        .map(|b| crate::render::reading::Item {
+            edition: &b.edition,
+            tei: &b.tei,
+        })
+        .collect();
+    let mut written = Vec::new();
+    crate::render::reading::write_all(root, scratch.path(), &items, &ctx, false, &mut written)?;
+    for dir in [
+        crate::render::reading::HTML_DIR,
+        crate::render::reading::EPUB_DIR,
+    ] {
+        let mut files = BTreeMap::new();
+        let folder = scratch.path().join(dir);
+        if let Ok(entries) = std::fs::read_dir(&folder) {
+            for entry in entries {
+                let path = entry.map_err(Error::io(&folder))?.path();
+                let bytes = std::fs::read(&path).map_err(Error::io(&path))?;
+                files.insert(
+                    path.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned(),
+                    bytes,
+                );
+            }
+        }
+        out.push((dir, files));
+    }
+    Ok(out)
+}
+
+/// What the build writes now into `export/tei/`, by file name.
+fn expected_tei(check: &super::check::Report) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if let Some(config) = &check.archive.config
+        && !check.archive.register.entries.is_empty()
+    {
+        out.insert(
+            "register.xml".to_string(),
+            crate::render::tei::render_register(&check.archive.register, config),
+        );
+    }
+    for b in &check.built {
+        out.insert(format!("{}.xml", b.edition.id), b.tei.clone());
+    }
+    out
+}
+
+/// Every file of `export/tei/` against the build's bytes (ED415): changed, missing, or one
+/// the build does not write. Editions that could not be built (their source is reported
+/// already) are left out.
+fn compare_exports(
+    root: &Path,
+    check: &super::check::Report,
+    folder: &str,
+    expected: &BTreeMap<String, Vec<u8>>,
+) -> Result<Vec<Diagnostic>> {
+    let rel_dir = Path::new(super::build::EXPORT_DIR).join(folder);
+    let dir = root.join(&rel_dir);
+    let shown = |name: &str| rel_dir.join(name);
+    // Files of editions that could not be built (their source is reported already).
+    let built: BTreeSet<&str> = check.built.iter().map(|b| b.edition.id.as_str()).collect();
+    let unbuilt: BTreeSet<&str> = check
+        .archive
+        .editions
+        .iter()
+        .map(|e| e.id.as_str())
+        .filter(|id| !built.contains(id))
+        .collect();
+    let is_unbuilt = |name: &str| {
+        Path::new(name)
+            .file_stem()
+            .is_some_and(|stem| unbuilt.contains(stem.to_string_lossy().as_ref()))
+    };
+    let mut present = BTreeSet::new();
+    let mut out = Vec::new();
+    if dir.is_dir() {
+        for entry in std::fs::read_dir(&dir).map_err(Error::io(&dir))? {
+            let entry = entry.map_err(Error::io(&dir))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            present.insert(name.clone());
+            let Some(want) = expected.get(&name) else {
+                if !is_unbuilt(&name) {
+                    out.push(
+                        Diagnostic::new(
+                            codes::EXPORT_STALE,
+                            Location::file(shown(&name)),
+                            "the build writes no such file (left from a removed edition?)",
+                        )
+                        .with_help("remove it, or restore the edition it was built from"),
+                    );
+                }
+                continue;
+            };
+            let path = entry.path();
+            match std::fs::read(&path) {
+                Ok(bytes) if bytes == *want => {}
+                Ok(bytes) => {
+                    let at = bytes
+                        .iter()
+                        .zip(want.iter())
+                        .position(|(a, b)| a != b)
+                        .unwrap_or(bytes.len().min(want.len()));
+                    let mut loc = Location::file(shown(&name));
+                    loc.offset = Some(at);
+                    out.push(
+                        Diagnostic::new(
+                            codes::EXPORT_STALE,
+                            loc,
+                            format!(
+                                "differs from what the build writes ({} bytes on disk, {} \
+                                 expected; first difference at byte {at})",
+                                bytes.len(),
+                                want.len()
+                            ),
+                        )
+                        .with_help(
+                            "run `editio build` to rewrite it, after finding out why it changed",
+                        ),
+                    );
+                }
+                Err(e) => out.push(Diagnostic::new(
+                    codes::EXPORT_STALE,
+                    Location::file(shown(&name)),
+                    format!("cannot be read: {e}"),
+                )),
+            }
+        }
+    }
+    for name in expected.keys().filter(|n| !present.contains(*n)) {
+        out.push(
+            Diagnostic::new(
+                codes::EXPORT_STALE,
+                Location::file(shown(name)),
+                "is missing: the build writes it",
+            )
+            .with_help("run `editio build`"),
+        );
+    }
+    Ok(out)
+}
+
+/// Each deposit's payload against its OCFL version (ED602, ED603), and each version's
+/// deposit (ED604).
+fn consistency(
+    root: &Path,
+    check: &super::check::Report,
+    ocfl_dir: &Path,
+    deposits: &[PathBuf],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+    let store = if ocfl_dir.join(ocfl::ROOT_DECLARATION).is_file() {
+        // An existing root is only opened (read), never created.
+        StorageRoot::create_or_open(ocfl_dir).ok()
+    } else {
+        None
+    };
+    let Some(config) = &check.archive.config else {
+        return out;
+    };
+    let mut versions: BTreeMap<String, Vec<VersionInfo>> = BTreeMap::new();
+    let mut version_of = |id: &str| -> Option<Vec<VersionInfo>> {
+        if let Some(v) = versions.get(id) {
+            return Some(v.clone());
+        }
+        let v = store
+            .as_ref()?
+            .versions(&super::release::object_id(config, id))
+            .ok()?;
+        versions.insert(id.to_string(), v.clone());
+        Some(v)
+    };
+    let mut seen: BTreeSet<(String, u32)> = BTreeSet::new();
+    for zip in deposits {
+        let shown = rel(zip);
+        let stem = zip
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let manifest = match read_manifest(zip) {
+            Ok(m) => m,
+            Err(why) => {
+                out.push(Diagnostic::new(
+                    codes::DEPOSIT_ORPHAN,
+                    Location::file(&shown),
+                    format!("cannot be compared with its OCFL version: {why}"),
+                ));
+                continue;
+            }
+        };
+        // (edition id, version, payload prefix) groups this deposit holds.
+        let groups: Vec<(String, u32, String)> = if stem.starts_with("collection-") {
+            let mut g = BTreeSet::new();
+            for p in manifest.keys() {
+                let mut parts = p.splitn(4, '/');
+                if let (Some("data"), Some(id), Some(v), Some(_)) =
+                    (parts.next(), parts.next(), parts.next(), parts.next())
+                    && let Some(n) = v.strip_prefix('v').and_then(|n| n.parse::<u32>().ok())
+                {
+                    g.insert((id.to_string(), n, format!("data/{id}/{v}/")));
+                }
+            }
+            g.into_iter().collect()
+        } else {
+            match stem
+                .rsplit_once("-v")
+                .and_then(|(id, n)| Some((id.to_string(), n.parse::<u32>().ok()?)))
+            {
+                Some((id, n)) => vec![(id, n, "data/".to_string())],
+                None => {
+                    out.push(Diagnostic::new(
+                        codes::DEPOSIT_ORPHAN,
+                        Location::file(&shown),
+                        "the name is not <edition>-v<N>.zip: no OCFL version to compare with",
+                    ));
+                    continue;
+                }
+            }
+        };
+        for (id, n, prefix) in groups {
+            if !stem.starts_with("collection-") {
+                seen.insert((id.clone(), n));
+            }
+            let Some(state) = version_of(&id)
+                .and_then(|vs| vs.into_iter().find(|v| v.number == n))
+                .filter(|v| v.algorithm == ocfl::digest::Algorithm::Sha512)
+                .map(|v| v.state)
+            else {
+                out.push(Diagnostic::new(
+                    codes::DEPOSIT_ORPHAN,
+                    Location::file(&shown),
+                    format!(
+                        "holds version {n} of {id}, but export/ocfl has no such version (or \
+                         it cannot be read, or does not use SHA-512)"
+                    ),
+                ));
+                continue;
+            };
+            let payload: BTreeMap<&str, &String> = manifest
+                .iter()
+                .filter_map(|(p, d)| p.strip_prefix(prefix.as_str()).map(|l| (l, d)))
+                .collect();
+            for (logical, digest) in &state {
+                let file = shown.join(format!("{prefix}{logical}"));
+                match payload.get(logical.as_str()) {
+                    None => out.push(Diagnostic::new(
+                        codes::DEPOSIT_MISMATCH,
+                        Location::file(file),
+                        format!("version {n} of {id} has {logical}, the deposit does not"),
+                    )),
+                    Some(d) if !d.eq_ignore_ascii_case(digest) => out.push(Diagnostic::new(
+                        codes::DEPOSIT_MISMATCH,
+                        Location::file(file),
+                        format!(
+                            "the deposit's SHA-512 of {logical} differs from version {n} of {id}"
+                        ),
+                    )),
+                    Some(_) => {}
+                }
+            }
+            for logical in payload.keys().filter(|l| !state.contains_key(**l)) {
+                out.push(Diagnostic::new(
+                    codes::DEPOSIT_MISMATCH,
+                    Location::file(shown.join(format!("{prefix}{logical}"))),
+                    format!("the deposit has {logical}, version {n} of {id} does not"),
+                ));
+            }
+        }
+    }
+    // Every version of every edition has its deposit.
+    if store.is_some() {
+        for e in &check.archive.editions {
+            for v in version_of(&e.id).unwrap_or_default() {
+                if !seen.contains(&(e.id.clone(), v.number)) {
+                    let name = format!("{}-v{}.zip", e.id, v.number);
+                    out.push(
+                        Diagnostic::new(
+                            codes::DEPOSIT_MISSING,
+                            Location::file(Path::new(super::release::DEPOSIT_DIR).join(&name)),
+                            format!("version {} of {} has no deposit {name}", v.number, e.id),
+                        )
+                        .with_help("`editio release` rewrites the deposit of a head version"),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The payload entries of a zipped bag's `manifest-sha512.txt` (path -> lowercase digest),
+/// read with a size limit. The bag validator checks the manifest against the files; this only
+/// needs what it claims.
+fn read_manifest(zip_path: &Path) -> std::result::Result<BTreeMap<String, String>, String> {
+    let file = std::fs::File::open(zip_path).map_err(|e| e.to_string())?;
+    let mut archive = zip::ZipArchive::new(file).map_err(|e| e.to_string())?;
+    let index = (0..archive.len())
+        .find(|&i| {
+            archive.name_for_index(i).is_some_and(|n| {
+                n.is_ok_and(|n| {
+                    let mut parts = n.split('/');
+                    matches!(
+                        (parts.next(), parts.next(), parts.next()),
+                        (Some(top), Some("manifest-sha512.txt"), None) if !top.is_empty()
+                    )
+                })
+            })
+        })
+        .ok_or("it has no manifest-sha512.txt")?;
+    let entry = archive.by_index(index).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    entry
+        .take(MAX_MANIFEST_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        return Err("its manifest-sha512.txt is over 64 MiB".into());
+    }
+    Ok(parse_sha512_manifest(&bytes))
+}
+
+/// `checksum path` lines; malformed lines are skipped (the bag validator reports them).
+fn parse_sha512_manifest(bytes: &[u8]) -> BTreeMap<String, String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = BTreeMap::new();
+    for line in text.lines() {
+        let Some((sum, path)) = line.split_once([' ', '\t']) else {
+            continue;
+        };
+        let path = percent_decode(path.trim_start_matches([' ', '\t']));
+        let path = path.strip_prefix("./").unwrap_or(&path).to_string();
+        out.insert(path, sum.to_ascii_lowercase());
+    }
+    out
+}
+
+/// Undoes RFC 8493's encoding of manifest paths: `%0A`, `%0D` and `%25`, left to right.
+fn percent_decode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(i) = rest.find('%') {
+        out.push_str(&rest[..i]);
+        let code = rest.get(i + 1..i + 3).map(str::to_ascii_uppercase);
+        match code.as_deref() {
+            Some("0A") => out.push('\n'),
+            Some("0D") => out.push('\r'),
+            Some("25") => out.push('%'),
+            _ => {
+                out.push('%');
+                rest = &rest[i + 1..];
+                continue;
+            }
+        }
+        rest = &rest[i + 3..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[doc(hidden)]
+/// Fuzzing entry point: the deposit manifest reader on arbitrary bytes.
+pub fn fuzz_sha512_manifest(bytes: &[u8]) -> usize {
+    parse_sha512_manifest(bytes).len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_lines_are_decoded() {
+        let m = parse_sha512_manifest(b"ABC  data/a%250A.txt\nbad\ndef\t./data/x\n");
+        assert_eq!(m.get("data/a%0A.txt").map(String::as_str), Some("abc"));
+        let m = parse_sha512_manifest(b"ABC  data/a%25b.txt\nbad\ndef\t./data/x\n");
+        assert_eq!(m.get("data/a%b.txt").map(String::as_str), Some("abc"));
+        assert_eq!(m.get("data/x").map(String::as_str), Some("def"));
+        assert_eq!(m.len(), 2);
+    }
+
+    #[test]
+    fn unknown_things_are_findings() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(detect(dir.path()).unwrap(), Kind::Unknown);
+        let f = dir.path().join("notes.txt");
+        std::fs::write(&f, "hello").unwrap();
+        assert_eq!(detect(&f).unwrap(), Kind::Unknown);
+        assert!(detect(&dir.path().join("absent")).is_err());
+        let r = verify_paths(std::slice::from_ref(&f), &Options::default(), &|_| {}).unwrap();
+        assert_eq!(r.targets[0].diagnostics[0].code, codes::VERIFY_UNKNOWN);
+    }
+}
