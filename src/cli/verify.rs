@@ -18,6 +18,10 @@ pub struct VerifyArgs {
     /// Bags: check completeness and sizes only, not checksums.
     #[arg(long)]
     pub fast: bool,
+    /// With no PATH: record the outcome in each edition's events.toml, as a PREMIS fixity
+    /// check that the edition's next release carries.
+    #[arg(long)]
+    pub record: bool,
 }
 
 pub fn run(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u8> {
@@ -50,6 +54,12 @@ fn progress_bar(quiet: bool) -> ProgressBar {
 }
 
 fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u8> {
+    if args.record && !args.paths.is_empty() {
+        return Err(editio::Error::Invalid {
+            location: "--record".into(),
+            message: "records a verification of the whole archive: give no PATH".into(),
+        });
+    }
     let bar = progress_bar(global.quiet);
     let on_event = |e: Event<'_>| match e {
         Event::Planned(n) => bar.set_length(n as u64),
@@ -77,6 +87,16 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
     bar.finish_and_clear();
     let report = report?;
     print(&report, args, out)?;
+    if args.record {
+        let root = archive_root(global)?;
+        let when = editio::ops::release::release_time(None)?;
+        for (id, ok) in verify::record(&root, &report, when)? {
+            let outcome = if ok { "success" } else { "failure" };
+            out.line(&format!(
+                "recorded a fixity check ({outcome}) in editions/{id}/events.toml"
+            ))?;
+        }
+    }
     Ok(if report.intact() {
         EXIT_OK
     } else {

@@ -4,6 +4,7 @@
 pub mod add;
 pub mod build;
 pub mod check;
+pub mod events;
 pub mod init;
 pub mod names;
 pub mod release;

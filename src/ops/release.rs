@@ -301,10 +301,23 @@ fn release_edition(
         .unwrap_or_else(|| ctx.config.archive.contact.name.clone());
 
     let mut events = premis::record_events(e);
+    let dir = root.join(crate::load::EDITIONS_DIR).join(&e.id);
+    for (i, logged) in super::events::read(&dir)?.event.into_iter().enumerate() {
+        events.push(premis::Event {
+            id: format!("verification-{}", i + 1),
+            kind: logged.kind,
+            when: logged.date,
+            detail: logged.detail,
+            outcome: logged.outcome,
+            agent: logged.agent,
+        });
+    }
     for v in &versions {
         events.extend(release_events(v.number, &v.created, &v.message, &v.user));
     }
     events.extend(release_events(number, &created, &message, &user));
+    // In the order they happened (dates sort before times on the same day).
+    events.sort_by(|a, b| a.when.cmp(&b.when));
     files.push((
         PREMIS_PATH.to_string(),
         Content::Bytes(premis::render(e, &events)),
@@ -354,23 +367,23 @@ fn release_events(number: u32, created: &str, message: &str, user: &str) -> [pre
     [
         premis::Event {
             id: format!("encoding-v{number}"),
-            kind: "creation",
+            kind: "creation".into(),
             when: created.to_string(),
             detail: format!(
                 "TEI P5, HTML and EPUB encodings of source.txt made by {} for version {number}",
                 crate::AGENT
             ),
-            outcome: "success",
+            outcome: "success".into(),
             agent: premis::software_agent(),
         },
         premis::Event {
             id: format!("release-v{number}"),
-            kind: "accession",
+            kind: "accession".into(),
             when: created.to_string(),
             detail: format!(
                 "Version {number} frozen in the OCFL storage root and packed as a BagIt deposit: {message}"
             ),
-            outcome: "success",
+            outcome: "success".into(),
             agent,
         },
     ]

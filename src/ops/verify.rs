@@ -745,6 +745,83 @@ pub fn fuzz_sha512_manifest(bytes: &[u8]) -> usize {
     parse_sha512_manifest(bytes).len()
 }
 
+/// Whether a finding in `target` concerns edition `id`: it names the edition, or a path of it
+/// (its folder, its export files, its OCFL object, its deposits).
+fn concerns(d: &Diagnostic, target: &Target, id: &str) -> bool {
+    if d.edition.as_deref() == Some(id) {
+        return true;
+    }
+    let encoded = format!("%3a{id}");
+    let version = format!("{id}-v");
+    let named = |p: &Path| {
+        p.components().any(|c| {
+            let c = c.as_os_str().to_string_lossy();
+            c == id
+                || c.ends_with(&encoded)
+                || c.starts_with(&version)
+                || Path::new(c.as_ref()).file_stem().is_some_and(|s| s == id)
+        })
+    };
+    named(&d.location.path) || named(&target.path)
+}
+
+/// Records the outcome of a whole-archive verification in each edition's event log
+/// (`events.toml`) as a PREMIS fixity check, so that the edition's next version carries it.
+/// Returns each edition with whether it was found intact.
+pub fn record(
+    root: &Path,
+    report: &Report,
+    when: time::OffsetDateTime,
+) -> Result<Vec<(String, bool)>> {
+    use time::format_description::well_known::Rfc3339;
+    let (archive, _) = crate::load::archive(root)?;
+    let date = when.format(&Rfc3339).map_err(|e| Error::Invalid {
+        location: "verification time".into(),
+        message: e.to_string(),
+    })?;
+    let mut out = Vec::new();
+    for e in archive.editions.iter().filter(|e| e.record.is_some()) {
+        let problems: Vec<String> = report
+            .targets
+            .iter()
+            .flat_map(|t| t.diagnostics.iter().map(move |d| (t, d)))
+            .filter(|(t, d)| d.is_error() && concerns(d, t, &e.id))
+            .map(|(_, d)| format!("{} {}", d.code.id, d.location))
+            .collect();
+        let ok = problems.is_empty();
+        let detail = if ok {
+            format!(
+                "editio verify: source.txt matches its recorded SHA-256 and size; the exports, \
+                 OCFL versions and deposits of the archive were checked ({} items) and found intact",
+                report.targets.len()
+            )
+        } else {
+            format!(
+                "editio verify found {} problem(s): {}",
+                problems.len(),
+                problems
+                    .iter()
+                    .take(5)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        };
+        super::events::append(
+            &e.dir,
+            super::events::LoggedEvent {
+                date: date.clone(),
+                kind: "fixity check".into(),
+                outcome: if ok { "success" } else { "failure" }.into(),
+                detail,
+                agent: crate::AGENT.into(),
+            },
+        )?;
+        out.push((e.id.clone(), ok));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,13 +14,13 @@ pub struct Event {
     /// A stable identifier, unique within the log (`release-v2`).
     pub id: String,
     /// The PREMIS event type (Library of Congress vocabulary: `ingestion`,
-    /// `message digest calculation`, `creation`, `packing`, `fixity check`, `validation`).
-    pub kind: &'static str,
+    /// `message digest calculation`, `creation`, `accession`, `fixity check`).
+    pub kind: String,
     /// ISO 8601 date or date-time.
     pub when: String,
     pub detail: String,
     /// `success` or `failure`.
-    pub outcome: &'static str,
+    pub outcome: String,
     /// The agent (by its identifier) responsible.
     pub agent: String,
 }
@@ -39,7 +39,7 @@ pub fn record_events(edition: &Edition) -> Vec<Event> {
     if let Some(date) = r.received.date.known() {
         out.push(Event {
             id: "ingestion".into(),
-            kind: "ingestion",
+            kind: "ingestion".into(),
             when: date.to_string(),
             detail: format!(
                 "Received {} ({} bytes) and recorded byte for byte as source.txt. Route: {}",
@@ -47,25 +47,25 @@ pub fn record_events(edition: &Edition) -> Vec<Event> {
                 r.received.size,
                 r.received.route.known().unwrap_or("not known")
             ),
-            outcome: "success",
+            outcome: "success".into(),
             agent: receiver.clone(),
         });
         out.push(Event {
             id: "checksum".into(),
-            kind: "message digest calculation",
+            kind: "message digest calculation".into(),
             when: date.to_string(),
             detail: format!("SHA-256 of source.txt: {}", r.received.sha256),
-            outcome: "success",
+            outcome: "success".into(),
             agent: software_agent(),
         });
     }
     for (i, h) in r.history.iter().enumerate() {
         out.push(Event {
             id: format!("history-{}", i + 1),
-            kind: "modification",
+            kind: "modification".into(),
             when: h.date.clone(),
             detail: h.change.clone(),
-            outcome: "success",
+            outcome: "success".into(),
             agent: h.by.clone().unwrap_or_else(|| receiver.clone()),
         });
     }
@@ -118,13 +118,13 @@ pub fn render(edition: &Edition, events: &[Event]) -> Vec<u8> {
         x.leaf("eventIdentifierType", &[], "local");
         x.leaf("eventIdentifierValue", &[], &e.id);
         x.close("eventIdentifier");
-        x.leaf("eventType", &[], e.kind);
+        x.leaf("eventType", &[], &e.kind);
         x.leaf("eventDateTime", &[], &e.when);
         x.open("eventDetailInformation", &[]);
         x.leaf("eventDetail", &[], &e.detail);
         x.close("eventDetailInformation");
         x.open("eventOutcomeInformation", &[]);
-        x.leaf("eventOutcome", &[], e.outcome);
+        x.leaf("eventOutcome", &[], &e.outcome);
         x.close("eventOutcomeInformation");
         x.open("linkingAgentIdentifier", &[]);
         x.leaf("linkingAgentIdentifierType", &[], "local");

@@ -353,3 +353,92 @@ fn the_committed_release_is_current_and_valid() {
         editio::archive::ocfl::validate_storage_root(&repo().join("export/ocfl")).unwrap();
     assert!(findings.iter().all(|d| !d.is_error()), "{findings:#?}");
 }
+
+#[test]
+fn recorded_verifications_go_into_the_next_version_s_premis_log() {
+    let tmp = released_copy();
+    let out = editio(tmp.path())
+        .args(["verify", "--record"])
+        .env("SOURCE_DATE_EPOCH", "1795348800") // 2026-11-22T12:00:00Z
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains(
+        "recorded a fixity check (success) in editions/serge-proofs-comrade-executioner/events.toml"
+    ));
+    let log = std::fs::read_to_string(
+        tmp.path()
+            .join("editions/serge-proofs-comrade-executioner/events.toml"),
+    )
+    .unwrap();
+    assert!(
+        log.contains("type = \"fixity check\"") && log.contains("2026-11-22T12:00:00Z"),
+        "{log}"
+    );
+    // A recorded verification alone makes no new version...
+    let out = release(tmp.path(), &["--all", "--date", "2026-11-23"]);
+    assert!(
+        stdout(&out).contains("serge-proofs-comrade-executioner: no change since v1"),
+        "{}",
+        stdout(&out)
+    );
+    // ...but the next version's PREMIS log carries it, in the order events happened.
+    let record = tmp
+        .path()
+        .join("editions/serge-proofs-comrade-executioner/edition.toml");
+    let mut text = std::fs::read_to_string(&record).unwrap();
+    text.push_str("\n[[history]]\ndate = \"2026-11-24\"\nchange = \"Rights checked.\"\n");
+    std::fs::write(&record, text).unwrap();
+    let out = release(
+        tmp.path(),
+        &[
+            "serge-proofs-comrade-executioner",
+            "--date",
+            "2026-11-24T10:00:00Z",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let zip = std::fs::File::open(
+        tmp.path()
+            .join("export/deposit/serge-proofs-comrade-executioner-v2.zip"),
+    )
+    .unwrap();
+    let mut archive = zip::ZipArchive::new(zip).unwrap();
+    let mut premis = String::new();
+    std::io::Read::read_to_string(
+        &mut archive
+            .by_name("serge-proofs-comrade-executioner-v2/data/metadata/premis.xml")
+            .unwrap(),
+        &mut premis,
+    )
+    .unwrap();
+    let order: Vec<usize> = [
+        "<eventType>ingestion",
+        "<eventIdentifierValue>release-v1",
+        "<eventType>fixity check",
+        "<eventIdentifierValue>release-v2",
+    ]
+    .iter()
+    .map(|needle| {
+        premis
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} not in PREMIS:\n{premis}"))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "events out of order: {order:?}"
+    );
+    // Only a whole-archive verification is recorded.
+    let out = editio(tmp.path())
+        .args(["verify", "--record", "export/ocfl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
