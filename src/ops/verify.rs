@@ -709,33 +709,10 @@ fn parse_sha512_manifest(bytes: &[u8]) -> BTreeMap<String, String> {
         let Some((sum, path)) = line.split_once([' ', '\t']) else {
             continue;
         };
-        let path = percent_decode(path.trim_start_matches([' ', '\t']));
+        let path = crate::archive::bagit::decode_path(path.trim_start_matches([' ', '\t']));
         let path = path.strip_prefix("./").unwrap_or(&path).to_string();
         out.insert(path, sum.to_ascii_lowercase());
     }
-    out
-}
-
-/// Undoes RFC 8493's encoding of manifest paths: `%0A`, `%0D` and `%25`, left to right.
-fn percent_decode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut rest = path;
-    while let Some(i) = rest.find('%') {
-        out.push_str(&rest[..i]);
-        let code = rest.get(i + 1..i + 3).map(str::to_ascii_uppercase);
-        match code.as_deref() {
-            Some("0A") => out.push('\n'),
-            Some("0D") => out.push('\r'),
-            Some("25") => out.push('%'),
-            _ => {
-                out.push('%');
-                rest = &rest[i + 1..];
-                continue;
-            }
-        }
-        rest = &rest[i + 3..];
-    }
-    out.push_str(rest);
     out
 }
 

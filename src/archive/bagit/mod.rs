@@ -95,6 +95,8 @@
 pub mod fuzz;
 mod hash;
 mod path;
+
+pub use path::decode as decode_path;
 mod source;
 mod text;
 mod validate;

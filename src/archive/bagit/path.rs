@@ -85,7 +85,7 @@ pub(crate) fn check(path: &str, allow_control: bool) -> Result<(), Unsafe> {
 
 /// Decodes the three percent-escapes RFC 8493 §2.1.3 defines (`%0A`, `%0D`, `%25`, either
 /// case); every other `%` stays literal, as older bags used `%` freely in names.
-pub(crate) fn decode(path: &str) -> String {
+pub fn decode(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     let mut rest = path;
     while let Some(i) = rest.find('%') {
