@@ -12,8 +12,8 @@ pub mod structure;
 use crate::model::register::Register;
 use crate::model::{Edition, Inline};
 
-/// One pass over an edition. Problems become findings on the edition; a pass returns an
-/// error only when the edition cannot be processed further.
+/// One pass over an edition. A pass never fails: what it finds wrong becomes a finding on the
+/// edition, and a source that cannot be read as text leaves the later passes nothing to do.
 pub trait Pass {
     /// The pass's name, as shown in logs and the encoding description.
     fn name(&self) -> &'static str;

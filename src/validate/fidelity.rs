@@ -260,7 +260,16 @@ source = { cert = "unknown" }
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
+        // Failing seeds are kept with the other test fixtures and re-run first.
+        #![proptest_config(ProptestConfig {
+            cases: 200,
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct(
+                    "tests/fixtures/proptest/fidelity.txt",
+                ),
+            )),
+            ..ProptestConfig::default()
+        })]
 
         #[test]
         fn any_text_gives_well_formed_xml_whose_text_round_trips(
