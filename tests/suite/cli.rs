@@ -56,3 +56,17 @@ fn build_checks_and_lists_the_bundled_editions() {
         assert!(text.contains(&format!("edition {id}")), "{text}");
     }
 }
+
+#[test]
+fn the_readme_documents_every_finding_code() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let missing: Vec<&str> = editio::diagnostic::codes::ALL
+        .iter()
+        .map(|c| c.id)
+        .filter(|id| !readme.contains(&format!("| {id} |")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "README's table of findings lacks {missing:?}"
+    );
+}
