@@ -132,7 +132,8 @@ pub fn check_edition(edition: &EditionDir) -> Result<Vec<Diagnostic>> {
         let path = edition.record_path();
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         for problem in record_problems(record, &edition.id) {
-            let location = load::toml::locate(&path, &text, &problem.at);
+            let at: Vec<&str> = problem.at.iter().map(String::as_str).collect();
+            let location = load::toml::locate(&path, &text, &at);
             let mut d = Diagnostic::new(problem.code, location, problem.message);
             if let Some(help) = problem.help {
                 d = d.with_help(help);
@@ -152,15 +153,16 @@ pub fn check_edition(edition: &EditionDir) -> Result<Vec<Diagnostic>> {
 /// A problem with a record's values, and the key it is at.
 struct Problem {
     code: Code,
-    at: Vec<&'static str>,
+    /// Table keys and array indices.
+    at: Vec<String>,
     message: String,
     help: Option<String>,
 }
 
-fn problem(code: Code, at: &[&'static str], message: impl Into<String>) -> Problem {
+fn problem(code: Code, at: &[&str], message: impl Into<String>) -> Problem {
     Problem {
         code,
-        at: at.to_vec(),
+        at: at.iter().map(|s| s.to_string()).collect(),
         message: message.into(),
         help: None,
     }
@@ -225,12 +227,13 @@ fn record_problems(record: &Record, folder: &str) -> Vec<Problem> {
                 .help("add the author; for an anonymous text, name = \"Anonymous\" with cert = \"unknown\""),
         );
     }
-    for c in &record.contributors {
+    for (i, c) in record.contributors.iter().enumerate() {
+        let i = i.to_string();
         if c.name.trim().is_empty() || c.cert == Cert::Todo {
             out.push(
                 problem(
                     codes::RECORD_TO_FILL,
-                    &["contributors"],
+                    &["contributors", &i, "name"],
                     format!(
                         "a contributor ({}) is still to be filled in",
                         c.role.label()
@@ -241,7 +244,7 @@ fn record_problems(record: &Record, folder: &str) -> Vec<Problem> {
         } else if matches!(c.cert, Cert::Inferred | Cert::Uncertain) && c.evidence.is_none() {
             out.push(problem(
                 codes::RECORD_NO_EVIDENCE,
-                &["contributors"],
+                &["contributors", &i, "cert"],
                 format!(
                     "contributor '{}' is {} but gives no evidence",
                     c.name,
