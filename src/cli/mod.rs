@@ -2,8 +2,10 @@
 //! This is the only place that prints.
 
 mod add;
+mod blocks;
 mod check;
 mod init;
+mod names;
 mod output;
 mod release;
 mod validate;
@@ -133,10 +135,10 @@ pub fn main() -> ExitCode {
             Some(editio::ops::build::BuildOptions { pdf: *pdf }),
         ),
         Command::Validate(args) => validate::run(&cli.global, args, &mut out),
-        Command::Blocks { id } => check::blocks(&cli.global, id, &mut out),
+        Command::Blocks { id } => blocks::run(&cli.global, id, &mut out),
         Command::Release(args) => release::run(&cli.global, args, &mut out),
         Command::Verify(args) => verify::run(&cli.global, args, &mut out),
-        Command::Names { unregistered } => check::names(&cli.global, *unregistered, &mut out),
+        Command::Names { unregistered } => names::run(&cli.global, *unregistered, &mut out),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(*shell, &mut cmd, "editio", &mut std::io::stdout());

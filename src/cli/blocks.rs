@@ -1,0 +1,46 @@
+//! `editio blocks ID`: an edition's blocks as the structure pass reads them.
+
+use super::output::Out;
+use super::{EXIT_OK, Global, archive_root};
+
+/// `editio blocks ID`: the edition's blocks as the structure pass reads them.
+pub fn run(global: &Global, id: &str, out: &mut Out) -> editio::Result<u8> {
+    let root = archive_root(global)?;
+    let (archive, _) = editio::load::archive(&root)?;
+    let (Some(dir), Some(config)) = (
+        archive.editions.iter().find(|e| e.id == id),
+        &archive.config,
+    ) else {
+        return Err(editio::Error::Invalid {
+            location: root.display().to_string(),
+            message: format!("no edition '{id}' in this archive (or its settings cannot be read)"),
+        });
+    };
+    let Some(built) = editio::ops::build::build_edition(
+        dir,
+        config,
+        &archive.register,
+        &editio::passes::Pipeline::new(&archive.register),
+    )?
+    else {
+        return Err(editio::Error::Invalid {
+            location: dir.record_path().display().to_string(),
+            message: "the record cannot be read; run `editio check`".into(),
+        });
+    };
+    for b in &built.edition.blocks {
+        let text = b.source_text().replace('\n', " ");
+        let short: String = text.chars().take(70).collect();
+        let more = if text.chars().count() > 70 { "…" } else { "" };
+        let kind = serde_json::to_value(b.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        if out.json {
+            out.json_line(&serde_json::json!({"block": b.n, "role": kind, "text": text}))?;
+        } else {
+            out.line(&format!("{:>4}  {kind:<11} {short}{more}", b.n))?;
+        }
+    }
+    Ok(EXIT_OK)
+}
