@@ -85,30 +85,39 @@ pub enum Command {
         #[arg(long)]
         pdf: bool,
     },
-    /// Validate TEI files (by default every export/tei/*.xml): well-formedness, the TEI root,
-    /// unique xml:ids, local pointers and header checksums, then with jing (when installed)
-    /// against editio's schema and, with --tei-all or EDITIO_TEI_ALL, the full TEI schema.
+    /// Validate TEI files (by default every export/tei/*.xml).
+    ///
+    /// Checks well-formedness, the TEI root, unique xml:ids, local pointers and header
+    /// checksums, then with jing (when installed) against editio's schema and, with --tei-all
+    /// or EDITIO_TEI_ALL, the full TEI schema.
     Validate(validate::ValidateArgs),
-    /// List an edition's blocks (paragraphs, headings, front and back matter) with their
-    /// numbers, as [[text.blocks]] in edition.toml counts them.
+    /// List an edition's blocks with their numbers.
+    ///
+    /// Paragraphs, headings, front and back matter, numbered as [[text.blocks]] in
+    /// edition.toml counts them.
     Blocks {
         /// The edition's id.
         id: String,
     },
-    /// How often each register entry is named in each edition; with --unregistered, the
-    /// capitalised names in the texts that the register lacks.
+    /// Mentions per register entry and edition, or the names the register lacks.
+    ///
+    /// With --unregistered, the capitalised names in the texts that the register lacks, with
+    /// where they stand.
     Names {
         /// List the names the register lacks, with where they stand.
         #[arg(long)]
         unregistered: bool,
     },
-    /// Freeze editions as new, immutable versions: OCFL objects in export/ocfl and BagIt
-    /// deposits in export/deposit.
+    /// Freeze editions as new, immutable versions.
+    ///
+    /// Writes OCFL versions in export/ocfl and BagIt deposits in export/deposit; a release
+    /// with no change writes nothing.
     Release(release::ReleaseArgs),
-    /// Verify that nothing was lost or altered: BagIt bags (folders or zips), OCFL storage
-    /// roots and objects, TEI files; with no PATH, the whole archive (sources, export/,
-    /// export/ocfl, every deposit, and each deposit against its OCFL version). Exit 0: intact;
-    /// 1: problems found; 2: could not run.
+    /// Verify that nothing was lost or altered.
+    ///
+    /// Checks BagIt bags (folders or zips), OCFL storage roots and objects, TEI files; with no
+    /// PATH, the whole archive (sources, export/, export/ocfl, every deposit, and each deposit
+    /// against its OCFL version). Exit 0: intact; 1: problems found; 2: could not run.
     Verify(verify::VerifyArgs),
     /// Print a shell completion script for SHELL.
     Completions {
