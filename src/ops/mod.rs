@@ -6,6 +6,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod names;
+pub mod progress;
 pub mod release;
 pub mod validate;
 pub mod verify;
