@@ -16,8 +16,10 @@
 //! - [`validate`]: reading back the TEI editio wrote: fidelity to the source, the built-in TEI
 //!   checks, and jing against `schemas/editio.rng` and `tei_all.rng`.
 //! - [`archive`]: digests and safe file writing.
+//! - [`bench`]: a seeded generator of synthetic archives of any size, for benchmarks.
 
 pub mod archive;
+pub mod bench;
 pub mod diagnostic;
 pub mod error;
 pub mod load;

@@ -12,7 +12,12 @@ pub fn run(
     let root = archive_root(global)?;
     let build = options.is_some();
     let (report, written) = if let Some(options) = options {
-        let b = editio::ops::build::build_with(&root, options)?;
+        let bar = super::output::progress_bar(out);
+        let b = editio::ops::build::build_with_progress(&root, options, &|e| {
+            super::output::on_progress(&bar, e)
+        });
+        bar.finish_and_clear();
+        let b = b?;
         (b.check, b.written)
     } else {
         (editio::ops::check::check(&root)?, Vec::new())

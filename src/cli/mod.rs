@@ -2,6 +2,7 @@
 //! This is the only place that prints.
 
 mod add;
+mod bench;
 mod blocks;
 mod check;
 mod init;
@@ -129,6 +130,9 @@ pub enum Command {
     /// Print the JSON Schema of edition.toml (as in schemas/edition.schema.json).
     #[command(hide = true)]
     Schema,
+    /// Write a synthetic archive of any size for benchmarks (see BENCHMARKS.md).
+    #[command(hide = true)]
+    BenchCorpus(bench::BenchCorpusArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -161,6 +165,7 @@ pub fn main() -> ExitCode {
                 .and_then(|()| out.raw(&buf))
                 .map(|()| EXIT_OK)
         }
+        Command::BenchCorpus(args) => bench::run(&cli.global, args, &mut out),
         Command::Schema => out
             .raw(editio::model::edition_schema().as_bytes())
             .map(|()| EXIT_OK),

@@ -133,3 +133,34 @@ impl Out {
 pub fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
+
+/// A progress bar on stderr for a long operation, driven by the library's progress events;
+/// hidden with `-q`, `--json`, or when stderr is not a terminal.
+pub fn progress_bar(out: &Out) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::io::IsTerminal;
+    if out.quiet || out.json || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} {elapsed}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// Moves `bar` on for one progress event of the library.
+pub fn on_progress(bar: &indicatif::ProgressBar, event: editio::ops::progress::Event) {
+    use editio::ops::progress::Event;
+    match event {
+        Event::Phase { name, total } => {
+            bar.set_message(name);
+            bar.set_length(total);
+            bar.set_position(0);
+        }
+        Event::Advance(n) => bar.inc(n),
+    }
+}

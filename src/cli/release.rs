@@ -2,7 +2,7 @@
 
 use super::{EXIT_OK, Global, archive_root, output::Out};
 use clap::Args;
-use editio::ops::release::{Outcome, ReleaseOptions, parse_time, release};
+use editio::ops::release::{Outcome, ReleaseOptions, parse_time, release_with_progress};
 
 #[derive(Debug, Args)]
 pub struct ReleaseArgs {
@@ -30,7 +30,8 @@ pub struct ReleaseArgs {
 pub fn run(global: &Global, args: &ReleaseArgs, out: &mut Out) -> editio::Result<u8> {
     let root = archive_root(global)?;
     let date = args.date.as_deref().map(parse_time).transpose()?;
-    let report = release(
+    let bar = super::output::progress_bar(out);
+    let report = release_with_progress(
         &root,
         &ReleaseOptions {
             ids: args.ids.clone(),
@@ -40,7 +41,10 @@ pub fn run(global: &Global, args: &ReleaseArgs, out: &mut Out) -> editio::Result
             date,
             collection: args.collection,
         },
-    )?;
+        &|e| super::output::on_progress(&bar, e),
+    );
+    bar.finish_and_clear();
+    let report = report?;
     let rel = |p: &std::path::Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
     for o in &report.outcomes {
         match o {

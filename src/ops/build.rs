@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::load::EditionDir;
 use crate::model::register::Register;
 use crate::model::{Config, Edition};
+use crate::ops::progress::Progress;
 use crate::passes::Pipeline;
 use crate::render::{self, RenderContext};
 use std::path::{Path, PathBuf};
@@ -75,7 +76,17 @@ pub fn build(root: &Path) -> Result<BuildReport> {
 
 /// Builds the archive at `root` with `options`.
 pub fn build_with(root: &Path, options: BuildOptions) -> Result<BuildReport> {
-    let check = super::check::check(root)?;
+    build_with_progress(root, options, &super::progress::none)
+}
+
+/// [`build_with`], telling `progress` how far it got: a phase for checking and encoding the
+/// editions, then one for writing their reading copies.
+pub fn build_with_progress(
+    root: &Path,
+    options: BuildOptions,
+    progress: Progress,
+) -> Result<BuildReport> {
+    let check = super::check::check_with_progress(root, progress)?;
     let mut written = Vec::new();
     if check.errors() > 0 {
         return Ok(BuildReport { check, written });
@@ -115,7 +126,7 @@ pub fn build_with(root: &Path, options: BuildOptions) -> Result<BuildReport> {
             .collect();
         let pdf = options.pdf || config.build.pdf;
         let export = root.join(EXPORT_DIR);
-        render::reading::write_all(root, &export, &items, &ctx, pdf, &mut written)?;
+        render::reading::write_all(root, &export, &items, &ctx, pdf, &mut written, progress)?;
     }
     Ok(BuildReport { check, written })
 }

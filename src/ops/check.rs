@@ -8,6 +8,8 @@ use crate::error::Result;
 use crate::load::{self, Archive, EditionDir};
 use crate::model::record::{Bibl, BiblKind, Cert, Fact, Record};
 use crate::model::{check_date, check_id};
+use crate::ops::progress::{Event, Progress};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -32,30 +34,51 @@ impl Report {
 
 /// Checks the archive at `root`.
 pub fn check(root: &Path) -> Result<Report> {
+    check_with_progress(root, &crate::ops::progress::none)
+}
+
+/// [`check`], telling `progress` how far it got (one [`Event::Advance`] per edition).
+pub fn check_with_progress(root: &Path, progress: Progress) -> Result<Report> {
     let (archive, mut diags) = load::archive(root)?;
+    progress(Event::Phase {
+        name: "checking and encoding",
+        total: archive.editions.len() as u64,
+    });
     let mut by_sha: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     let mut built = Vec::new();
     let pipeline = crate::passes::Pipeline::new(&archive.register);
-    for edition in &archive.editions {
-        let found = check_edition(edition)?;
-        // Metadata still to be filled does not keep the text from being read; a source that
-        // is missing, altered or undecodable does.
-        let sound = !found.iter().any(|d| {
-            d.is_error()
-                && [
-                    codes::SOURCE_MISSING,
-                    codes::SOURCE_SIZE,
-                    codes::SOURCE_CHECKSUM,
-                    codes::SOURCE_DECODE,
-                ]
-                .contains(&d.code)
-        });
+    // Editions are independent: check and build them in parallel, then gather in order.
+    let results: Vec<Result<(Vec<Diagnostic>, Option<super::build::Built>)>> = archive
+        .editions
+        .par_iter()
+        .map(|edition| {
+            let found = check_edition(edition)?;
+            // Metadata still to be filled does not keep the text from being read; a source
+            // that is missing, altered or undecodable does.
+            let sound = !found.iter().any(|d| {
+                d.is_error()
+                    && [
+                        codes::SOURCE_MISSING,
+                        codes::SOURCE_SIZE,
+                        codes::SOURCE_CHECKSUM,
+                        codes::SOURCE_DECODE,
+                    ]
+                    .contains(&d.code)
+            });
+            let built = match &archive.config {
+                Some(config) if sound => {
+                    super::build::build_edition(edition, config, &archive.register, &pipeline)?
+                }
+                _ => None,
+            };
+            progress(Event::Advance(1));
+            Ok((found, built))
+        })
+        .collect();
+    for (edition, result) in archive.editions.iter().zip(results) {
+        let (found, b) = result?;
         diags.extend(found);
-        if sound
-            && let Some(config) = &archive.config
-            && let Some(b) =
-                super::build::build_edition(edition, config, &archive.register, &pipeline)?
-        {
+        if let Some(b) = b {
             diags.extend(
                 b.edition
                     .findings

@@ -7,6 +7,7 @@ pub mod check;
 pub mod events;
 pub mod init;
 pub mod names;
+pub mod progress;
 pub mod release;
 pub mod validate;
 pub mod verify;

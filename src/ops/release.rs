@@ -105,7 +105,18 @@ pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
 /// Releases editions of the archive at `root`. The archive is built first; an archive with
 /// errors is not released.
 pub fn release(root: &Path, opts: &ReleaseOptions) -> Result<ReleaseReport> {
-    let build = super::build::build(root)?;
+    release_with_progress(root, opts, &super::progress::none)
+}
+
+/// [`release`], telling `progress` how far it got: the build's phases, then one step per
+/// edition released.
+pub fn release_with_progress(
+    root: &Path,
+    opts: &ReleaseOptions,
+    progress: super::progress::Progress,
+) -> Result<ReleaseReport> {
+    let build =
+        super::build::build_with_progress(root, super::build::BuildOptions::default(), progress)?;
     if build.failed() {
         return Err(Error::Invalid {
             location: root.display().to_string(),
@@ -153,10 +164,15 @@ pub fn release(root: &Path, opts: &ReleaseOptions) -> Result<ReleaseReport> {
         register: &archive.register,
     };
     let mut outcomes = Vec::new();
+    progress(super::progress::Event::Phase {
+        name: "releasing",
+        total: selected.len() as u64,
+    });
     for built in selected {
         outcomes.push(release_edition(
             root, &store, &deposits, built, &ctx, opts, date,
         )?);
+        progress(super::progress::Event::Advance(1));
     }
     let collection = if opts.collection {
         Some(collection_bag(

@@ -7,6 +7,8 @@ use super::{RenderContext, epub, pdf};
 use crate::archive::write;
 use crate::error::{Error, Result};
 use crate::model::Edition;
+use crate::ops::progress::{Event, Progress};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Where the reading copies go, under the export folder.
@@ -31,8 +33,41 @@ pub fn write_all(
     ctx: &RenderContext,
     pdf: bool,
     written: &mut Vec<(PathBuf, bool)>,
+    progress: Progress,
 ) -> Result<()> {
     let templates = Templates::new(Some(root));
+    let html_dir = export.join(HTML_DIR);
+    let epub_dir = export.join(EPUB_DIR);
+    progress(Event::Phase {
+        name: "writing reading copies",
+        total: items.len() as u64,
+    });
+    // Editions are rendered and written in parallel, each as soon as it is ready (so that
+    // memory holds a few editions' pages, not all); what was written is gathered in order.
+    let done: Vec<Result<[(PathBuf, bool); 2]>> = items
+        .par_iter()
+        .map(|item| {
+            let extra = Extra { tei: item.tei };
+            let id = &item.edition.id;
+            let page = html::render(&templates, item.edition, ctx, &extra)?;
+            let html_path = html_dir.join(format!("{id}.html"));
+            let html_changed = write::if_changed(&html_path, page.as_bytes())?;
+            drop(page);
+            let book = epub::render(&templates, item.edition, ctx, &extra)?;
+            let epub_path = epub_dir.join(format!("{id}.epub"));
+            let epub_changed = write::if_changed(&epub_path, &book)?;
+            progress(Event::Advance(1));
+            Ok([(html_path, html_changed), (epub_path, epub_changed)])
+        })
+        .collect();
+    for pair in done {
+        for (path, changed) in pair? {
+            written.push((
+                path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+                changed,
+            ));
+        }
+    }
     let mut put = |path: PathBuf, bytes: &[u8]| -> Result<()> {
         let changed = write::if_changed(&path, bytes)?;
         written.push((
@@ -41,16 +76,6 @@ pub fn write_all(
         ));
         Ok(())
     };
-    let html_dir = export.join(HTML_DIR);
-    let epub_dir = export.join(EPUB_DIR);
-    for item in items {
-        let extra = Extra { tei: item.tei };
-        let id = &item.edition.id;
-        let page = html::render(&templates, item.edition, ctx, &extra)?;
-        put(html_dir.join(format!("{id}.html")), page.as_bytes())?;
-        let book = epub::render(&templates, item.edition, ctx, &extra)?;
-        put(epub_dir.join(format!("{id}.epub")), &book)?;
-    }
     let editions: Vec<&Edition> = items.iter().map(|i| i.edition).collect();
     let index = html::render_index(&templates, &editions, ctx)?;
     put(html_dir.join("index.html"), index.as_bytes())?;

@@ -68,14 +68,19 @@ fn referenced_keys(edition: &Edition, register: &Register) -> Vec<String> {
 /// The register entries with these keys, as TEI lists (all entries when `keys` is empty is
 /// not meant: pass every key for the whole register).
 pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
-    let wanted = |n: &&Named| keys.binary_search(&n.entry.key).is_ok();
+    // `keys` is sorted, as the register is: looking each key up (rather than filtering the
+    // whole register) keeps the register's order at a cost that grows with the edition, not
+    // with the register.
+    let mut named: Vec<&Named> = keys.iter().filter_map(|k| register.get(k)).collect();
+    named.sort_by(|a, b| a.entry.key.cmp(&b.entry.key));
+    named.dedup_by(|a, b| a.entry.key == b.entry.key);
     let lists = [
         (NameKind::Person, "listPerson", "person", "persName"),
         (NameKind::Place, "listPlace", "place", "placeName"),
         (NameKind::Org, "listOrg", "org", "orgName"),
     ];
     for (kind, list, item, name_el) in lists {
-        let entries: Vec<&Named> = register.of_kind(kind).filter(wanted).collect();
+        let entries: Vec<&Named> = named.iter().copied().filter(|n| n.kind == kind).collect();
         if entries.is_empty() {
             continue;
         }
@@ -133,7 +138,11 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
         }
         x.close(list);
     }
-    let works: Vec<&Named> = register.of_kind(NameKind::Work).filter(wanted).collect();
+    let works: Vec<&Named> = named
+        .iter()
+        .copied()
+        .filter(|n| n.kind == NameKind::Work)
+        .collect();
     if !works.is_empty() {
         x.open("listBibl", &[]);
         for n in works {

@@ -2,6 +2,7 @@ mod add;
 mod bagit_conformance;
 mod bagit_external;
 mod bagit_safety;
+mod bench_smoke;
 mod check;
 mod cli;
 mod init;

@@ -1,13 +1,11 @@
-//! The checksum algorithms BagIt manifests name, and computing several of them over one stream
-//! in a single pass with a fixed buffer.
+//! The checksum algorithms BagIt manifests name. They are computed, several over one stream in
+//! a single pass, by the archive layer's one hashing engine (`archive::digest`).
 
-use crate::archive::digest::hex;
-use sha2::Digest;
-use std::io::Read;
+use crate::archive::digest;
+pub(crate) use crate::archive::digest::{BUF_SIZE, digest_reader};
 
-/// Size of the read buffer: large enough for throughput, small enough that memory stays constant
-/// whatever the file sizes.
-pub(crate) const BUF_SIZE: usize = 256 * 1024;
+/// Several BagIt digests of one stream, fed together.
+pub(crate) type MultiHasher = digest::MultiHasher<Algorithm>;
 
 /// A manifest algorithm, named as in `manifest-<name>.txt`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -66,102 +64,17 @@ impl Algorithm {
     }
 }
 
-enum Hasher {
-    Md5(md5::Md5),
-    Sha1(sha1::Sha1),
-    Sha224(sha2::Sha224),
-    Sha256(sha2::Sha256),
-    Sha384(sha2::Sha384),
-    Sha512(sha2::Sha512),
-}
-
-impl Hasher {
-    fn new(alg: Algorithm) -> Hasher {
-        match alg {
-            Algorithm::Md5 => Hasher::Md5(md5::Md5::new()),
-            Algorithm::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
-            Algorithm::Sha224 => Hasher::Sha224(sha2::Sha224::new()),
-            Algorithm::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
-            Algorithm::Sha384 => Hasher::Sha384(sha2::Sha384::new()),
-            Algorithm::Sha512 => Hasher::Sha512(sha2::Sha512::new()),
+impl From<Algorithm> for digest::Algorithm {
+    fn from(a: Algorithm) -> digest::Algorithm {
+        match a {
+            Algorithm::Md5 => digest::Algorithm::Md5,
+            Algorithm::Sha1 => digest::Algorithm::Sha1,
+            Algorithm::Sha224 => digest::Algorithm::Sha224,
+            Algorithm::Sha256 => digest::Algorithm::Sha256,
+            Algorithm::Sha384 => digest::Algorithm::Sha384,
+            Algorithm::Sha512 => digest::Algorithm::Sha512,
         }
     }
-
-    fn update(&mut self, bytes: &[u8]) {
-        match self {
-            Hasher::Md5(h) => h.update(bytes),
-            Hasher::Sha1(h) => h.update(bytes),
-            Hasher::Sha224(h) => h.update(bytes),
-            Hasher::Sha256(h) => h.update(bytes),
-            Hasher::Sha384(h) => h.update(bytes),
-            Hasher::Sha512(h) => h.update(bytes),
-        }
-    }
-
-    fn finish(self) -> String {
-        match self {
-            Hasher::Md5(h) => hex(&h.finalize()),
-            Hasher::Sha1(h) => hex(&h.finalize()),
-            Hasher::Sha224(h) => hex(&h.finalize()),
-            Hasher::Sha256(h) => hex(&h.finalize()),
-            Hasher::Sha384(h) => hex(&h.finalize()),
-            Hasher::Sha512(h) => hex(&h.finalize()),
-        }
-    }
-}
-
-/// Several digests of one stream, fed together.
-pub(crate) struct MultiHasher {
-    hashers: Vec<(Algorithm, Hasher)>,
-    size: u64,
-}
-
-impl MultiHasher {
-    pub(crate) fn new(algorithms: &[Algorithm]) -> MultiHasher {
-        let mut algs = algorithms.to_vec();
-        algs.sort_unstable();
-        algs.dedup();
-        MultiHasher {
-            hashers: algs.into_iter().map(|a| (a, Hasher::new(a))).collect(),
-            size: 0,
-        }
-    }
-
-    pub(crate) fn update(&mut self, bytes: &[u8]) {
-        self.size += bytes.len() as u64;
-        for (_, h) in &mut self.hashers {
-            h.update(bytes);
-        }
-    }
-
-    /// The number of bytes fed, and each digest in lowercase hexadecimal.
-    pub(crate) fn finish(self) -> (u64, Vec<(Algorithm, String)>) {
-        let size = self.size;
-        let digests = self
-            .hashers
-            .into_iter()
-            .map(|(a, h)| (a, h.finish()))
-            .collect();
-        (size, digests)
-    }
-}
-
-/// Reads `reader` to its end once, returning its size and the requested digests.
-pub(crate) fn digest_reader(
-    reader: &mut dyn Read,
-    algorithms: &[Algorithm],
-) -> std::io::Result<(u64, Vec<(Algorithm, String)>)> {
-    let mut hasher = MultiHasher::new(algorithms);
-    let mut buf = vec![0u8; BUF_SIZE];
-    loop {
-        match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => hasher.update(buf.get(..n).unwrap_or_default()),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(hasher.finish())
 }
 
 #[cfg(test)]

@@ -1,15 +1,10 @@
 //! The digest algorithms OCFL names (the spec's table plus extension 0001-digest-algorithms),
-//! computed for several algorithms in one streaming pass over a file with a fixed-size buffer.
+//! computed for several algorithms in one streaming pass over a file by the archive layer's one
+//! hashing engine (`archive::digest`).
 
-use crate::archive::digest::hex;
-use blake2::digest::consts::{U20, U32, U48};
-use sha2::Digest;
+use crate::archive::digest;
 use std::fs::File;
-use std::io::Read;
 use std::path::Path;
-
-/// Read buffer per file being hashed: constant memory whatever the file size.
-const BUF_SIZE: usize = 256 * 1024;
 
 /// A digest algorithm from the OCFL vocabulary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -70,18 +65,20 @@ impl Algorithm {
             Algorithm::Blake2b384 => 96,
         }
     }
+}
 
-    fn hasher(self) -> Hasher {
-        match self {
-            Algorithm::Sha512 => Hasher::Sha512(sha2::Sha512::new()),
-            Algorithm::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
-            Algorithm::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
-            Algorithm::Md5 => Hasher::Md5(md5::Md5::new()),
-            Algorithm::Blake2b512 => Hasher::Blake2b512(blake2::Blake2b512::new()),
-            Algorithm::Blake2b160 => Hasher::Blake2b160(blake2::Blake2b::<U20>::new()),
-            Algorithm::Blake2b256 => Hasher::Blake2b256(blake2::Blake2b::<U32>::new()),
-            Algorithm::Blake2b384 => Hasher::Blake2b384(blake2::Blake2b::<U48>::new()),
-            Algorithm::Sha512_256 => Hasher::Sha512_256(sha2::Sha512_256::new()),
+impl From<Algorithm> for digest::Algorithm {
+    fn from(a: Algorithm) -> digest::Algorithm {
+        match a {
+            Algorithm::Sha512 => digest::Algorithm::Sha512,
+            Algorithm::Sha256 => digest::Algorithm::Sha256,
+            Algorithm::Sha1 => digest::Algorithm::Sha1,
+            Algorithm::Md5 => digest::Algorithm::Md5,
+            Algorithm::Blake2b512 => digest::Algorithm::Blake2b512,
+            Algorithm::Blake2b160 => digest::Algorithm::Blake2b160,
+            Algorithm::Blake2b256 => digest::Algorithm::Blake2b256,
+            Algorithm::Blake2b384 => digest::Algorithm::Blake2b384,
+            Algorithm::Sha512_256 => digest::Algorithm::Sha512_256,
         }
     }
 }
@@ -92,97 +89,8 @@ impl std::fmt::Display for Algorithm {
     }
 }
 
-enum Hasher {
-    Sha512(sha2::Sha512),
-    Sha256(sha2::Sha256),
-    Sha1(sha1::Sha1),
-    Md5(md5::Md5),
-    Blake2b512(blake2::Blake2b512),
-    Blake2b160(blake2::Blake2b<U20>),
-    Blake2b256(blake2::Blake2b<U32>),
-    Blake2b384(blake2::Blake2b<U48>),
-    Sha512_256(sha2::Sha512_256),
-}
-
-impl Hasher {
-    fn update(&mut self, data: &[u8]) {
-        match self {
-            Hasher::Sha512(h) => h.update(data),
-            Hasher::Sha256(h) => h.update(data),
-            Hasher::Sha1(h) => h.update(data),
-            Hasher::Md5(h) => h.update(data),
-            Hasher::Blake2b512(h) => h.update(data),
-            Hasher::Blake2b160(h) => h.update(data),
-            Hasher::Blake2b256(h) => h.update(data),
-            Hasher::Blake2b384(h) => h.update(data),
-            Hasher::Sha512_256(h) => h.update(data),
-        }
-    }
-
-    fn finish(self) -> String {
-        match self {
-            Hasher::Sha512(h) => hex(&h.finalize()),
-            Hasher::Sha256(h) => hex(&h.finalize()),
-            Hasher::Sha1(h) => hex(&h.finalize()),
-            Hasher::Md5(h) => hex(&h.finalize()),
-            Hasher::Blake2b512(h) => hex(&h.finalize()),
-            Hasher::Blake2b160(h) => hex(&h.finalize()),
-            Hasher::Blake2b256(h) => hex(&h.finalize()),
-            Hasher::Blake2b384(h) => hex(&h.finalize()),
-            Hasher::Sha512_256(h) => hex(&h.finalize()),
-        }
-    }
-}
-
-/// Several digests of one stream at once, so that each file is read only once.
-pub struct MultiHasher {
-    hashers: Vec<(Algorithm, Hasher)>,
-    size: u64,
-}
-
-impl MultiHasher {
-    pub fn new(algorithms: &[Algorithm]) -> MultiHasher {
-        let mut algorithms = algorithms.to_vec();
-        algorithms.sort_unstable();
-        algorithms.dedup();
-        MultiHasher {
-            hashers: algorithms.into_iter().map(|a| (a, a.hasher())).collect(),
-            size: 0,
-        }
-    }
-
-    pub fn update(&mut self, data: &[u8]) {
-        self.size += data.len() as u64;
-        for (_, h) in &mut self.hashers {
-            h.update(data);
-        }
-    }
-
-    /// Lowercase hex digests, one per algorithm, and the number of bytes seen.
-    pub fn finish(self) -> (Vec<(Algorithm, String)>, u64) {
-        let size = self.size;
-        (
-            self.hashers
-                .into_iter()
-                .map(|(a, h)| (a, h.finish()))
-                .collect(),
-            size,
-        )
-    }
-
-    /// Feeds everything `reader` yields, with a fixed buffer.
-    pub fn consume(&mut self, mut reader: impl Read) -> std::io::Result<()> {
-        let mut buf = vec![0u8; BUF_SIZE];
-        loop {
-            match reader.read(&mut buf) {
-                Ok(0) => return Ok(()),
-                Ok(n) => self.update(buf.get(..n).unwrap_or_default()),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            }
-        }
-    }
-}
+/// Several OCFL digests of one stream at once, so that each file is read only once.
+pub type MultiHasher = digest::MultiHasher<Algorithm>;
 
 /// Digests of a file for several algorithms, read once. Does not follow a symlink at `path`'s
 /// last component: OCFL content must be regular files.
@@ -197,17 +105,13 @@ pub fn digest_file(
             "not a regular file",
         ));
     }
-    let file = File::open(path)?;
-    let mut hasher = MultiHasher::new(algorithms);
-    hasher.consume(file)?;
-    Ok(hasher.finish().0)
+    let mut file = File::open(path)?;
+    Ok(digest::digest_reader(&mut file, algorithms)?.1)
 }
 
 /// The digest of bytes in memory.
 pub fn digest_bytes(algorithm: Algorithm, bytes: &[u8]) -> String {
-    let mut h = algorithm.hasher();
-    h.update(bytes);
-    h.finish()
+    digest::digest_bytes(algorithm, bytes)
 }
 
 #[cfg(test)]
@@ -241,10 +145,10 @@ mod tests {
 
     #[test]
     fn multi_hasher_matches_single() {
-        let data = vec![7u8; BUF_SIZE * 2 + 3];
+        let data = vec![7u8; digest::BUF_SIZE * 2 + 3];
         let mut m = MultiHasher::new(&[Algorithm::Sha512, Algorithm::Md5, Algorithm::Sha512]);
-        m.consume(&data[..]).unwrap();
-        let (digests, size) = m.finish();
+        m.consume(&mut &data[..]).unwrap();
+        let (size, digests) = m.finish();
         assert_eq!(size, data.len() as u64);
         assert_eq!(digests.len(), 2);
         for (alg, d) in digests {

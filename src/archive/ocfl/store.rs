@@ -780,7 +780,7 @@ fn stage_one(content: &Content, target: &Path) -> Result<(String, String)> {
         }
     }
     out.sync_all().map_err(Error::io(target))?;
-    let (digests, _) = hasher.finish();
+    let (_, digests) = hasher.finish();
     let get = |a: Algorithm| {
         digests
             .iter()

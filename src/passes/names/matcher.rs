@@ -161,6 +161,9 @@ impl Matcher {
                 .build(&strings)
                 .expect("name forms build an automaton")
         });
+        for bucket in near.values_mut() {
+            bucket.sort_by_cached_key(|(f, _)| f.chars().count());
+        }
         Matcher {
             ac,
             patterns,
@@ -234,10 +237,16 @@ impl Matcher {
         }
         let first = word.chars().next()?.to_lowercase().next()?;
         let max = if len >= 10 { 2 } else { 1 };
-        self.near
-            .get(&first)?
+        // Each bucket is sorted by length in characters: look only at forms whose length is
+        // within `max` of the word's.
+        let bucket = self.near.get(&first)?;
+        let from = bucket.partition_point(|(f, _)| f.chars().count() + max < len);
+        let to = bucket.partition_point(|(f, _)| f.chars().count() <= len + max);
+        bucket
+            .get(from..to)
+            .unwrap_or_default()
             .iter()
-            .filter(|(f, _)| f.chars().count().abs_diff(len) <= max && f != word)
+            .filter(|(f, _)| f != word)
             .filter_map(|(f, e)| {
                 let d = distance(word, f);
                 (d <= max).then_some((d, f, *e))

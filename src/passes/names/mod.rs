@@ -14,6 +14,7 @@ use crate::model::record::{BlockKind, Cert};
 use crate::model::register::Register;
 use crate::model::{Edition, Inline};
 use matcher::{Candidate, Matcher};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The names pass, holding the automaton built once for the whole register.
@@ -275,14 +276,28 @@ fn report_unresolved(m: &Matcher, edition: &mut Edition, mentions: &[Mention]) {
 /// register's recorded slips, in text not already linked: suggested, never linked.
 fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention]) {
     let mut found = Vec::new();
+    // The same capitalised words recur all through a text: look each up once.
+    let mut cache: HashMap<String, Option<(usize, String, bool)>> = HashMap::new();
+    let mut near_miss = |word: &str| -> Option<(usize, String, bool)> {
+        if let Some(hit) = cache.get(word) {
+            return hit.clone();
+        }
+        let hit = m.near_miss(word);
+        cache.insert(word.to_string(), hit.clone());
+        hit
+    };
     for (bi, block) in edition.blocks.iter().enumerate() {
         let mut pos = block.span.start;
         for (ii, inline) in block.inlines.iter().enumerate() {
             if let Inline::Text(t) = inline {
+                let here: Vec<&Mention> = mentions
+                    .iter()
+                    .filter(|x| x.block == bi && x.inline == ii)
+                    .collect();
                 for (start, word) in capitalised_words(t) {
                     // A hyphenated word may be two names (`Zinoviev-Kamanev`): try its parts.
                     let mut parts = vec![(start, word)];
-                    if word.contains('-') && m.near_miss(word).is_none() {
+                    if word.contains('-') && near_miss(word).is_none() {
                         parts = word
                             .split('-')
                             .scan(start, |at, part| {
@@ -293,13 +308,8 @@ fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention])
                             .collect();
                     }
                     for (at, part) in parts {
-                        let linked = mentions.iter().any(|x| {
-                            x.block == bi
-                                && x.inline == ii
-                                && x.start < at + part.len()
-                                && at < x.end
-                        });
-                        if !linked && let Some((entry, form, slip)) = m.near_miss(part) {
+                        let linked = here.iter().any(|x| x.start < at + part.len() && at < x.end);
+                        if !linked && let Some((entry, form, slip)) = near_miss(part) {
                             found.push((pos + at, part.to_string(), entry, form, slip));
                         }
                     }
