@@ -172,43 +172,49 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
         }
     }
 
-    for obj in objects {
-        let mut check = ObjectCheck {
-            root: obj.clone(),
-            out: Vec::new(),
-            id: None,
-        };
-        if let Some(spec) = object_declared_version(&obj)
-            && spec > root_spec
-        {
-            check.out.push(finding(
-                E081,
-                &obj,
-                format!(
-                    "the object declares OCFL {} but the storage root only {}",
-                    spec.number(),
-                    root_spec.number()
-                ),
-            ));
-        }
-        check.run();
-        if let (Some(layout), Some(id)) = (&layout, &check.id) {
-            let expected = path.join(layout.object_path(id));
-            if expected != obj {
+    // Objects are independent: check them in parallel (each one also hashes its files in
+    // parallel), and report them in the order they were found.
+    let per_object: Vec<Vec<Diagnostic>> = objects
+        .par_iter()
+        .map(|obj| {
+            let mut check = ObjectCheck {
+                root: obj.clone(),
+                out: Vec::new(),
+                id: None,
+            };
+            if let Some(spec) = object_declared_version(&obj)
+                && spec > root_spec
+            {
                 check.out.push(finding(
-                    E083,
+                    E081,
                     &obj,
                     format!(
-                        "object {id} is stored at {} but the storage layout {} puts it at {}",
-                        obj.display(),
-                        layout.extension,
-                        expected.display()
+                        "the object declares OCFL {} but the storage root only {}",
+                        spec.number(),
+                        root_spec.number()
                     ),
                 ));
             }
-        }
-        out.extend(check.out);
-    }
+            check.run();
+            if let (Some(layout), Some(id)) = (&layout, &check.id) {
+                let expected = path.join(layout.object_path(id));
+                if expected != *obj {
+                    check.out.push(finding(
+                        E083,
+                        &obj,
+                        format!(
+                            "object {id} is stored at {} but the storage layout {} puts it at {}",
+                            obj.display(),
+                            layout.extension,
+                            expected.display()
+                        ),
+                    ));
+                }
+            }
+            check.out
+        })
+        .collect();
+    out.extend(per_object.into_iter().flatten());
     Ok(out)
 }
 
