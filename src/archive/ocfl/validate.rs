@@ -182,12 +182,12 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
                 out: Vec::new(),
                 id: None,
             };
-            if let Some(spec) = object_declared_version(&obj)
+            if let Some(spec) = object_declared_version(obj)
                 && spec > root_spec
             {
                 check.out.push(finding(
                     E081,
-                    &obj,
+                    obj,
                     format!(
                         "the object declares OCFL {} but the storage root only {}",
                         spec.number(),
@@ -201,7 +201,7 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
                 if expected != *obj {
                     check.out.push(finding(
                         E083,
-                        &obj,
+                        obj,
                         format!(
                             "object {id} is stored at {} but the storage layout {} puts it at {}",
                             obj.display(),
