@@ -11,7 +11,7 @@
 use crate::error::{Error, Result};
 use blake2::digest::consts::{U20, U32, U48};
 use sha2::Digest;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 
 /// Size of the read buffer: large enough for throughput, small enough for constant memory (and
@@ -124,6 +124,13 @@ impl Hasher {
     }
 }
 
+/// Which side of [`MultiHasher::copy`] failed, so that the error can name the right file.
+#[derive(Debug)]
+pub enum CopyError {
+    Read(std::io::Error),
+    Write(std::io::Error),
+}
+
 /// Several digests of one stream, fed together, so that each file is read once. `A` is a
 /// vocabulary of algorithm names (BagIt's, OCFL's) that maps onto [`Algorithm`].
 pub struct MultiHasher<A> {
@@ -156,13 +163,26 @@ impl<A: Copy + Ord + Into<Algorithm>> MultiHasher<A> {
 
     /// Feeds everything `reader` yields, with a fixed buffer.
     pub fn consume(&mut self, reader: &mut dyn Read) -> std::io::Result<()> {
+        self.copy(reader, &mut std::io::sink())
+            .map_err(|e| match e {
+                CopyError::Read(e) | CopyError::Write(e) => e,
+            })
+    }
+
+    /// Copies `reader` to `writer`, hashing what passes, in one pass with a fixed buffer: a
+    /// file is read once to be both stored and digested.
+    pub fn copy(&mut self, reader: &mut dyn Read, writer: &mut dyn Write) -> Result<(), CopyError> {
         let mut buf = vec![0u8; BUF_SIZE];
         loop {
             match reader.read(&mut buf) {
                 Ok(0) => return Ok(()),
-                Ok(n) => self.update(buf.get(..n).unwrap_or_default()),
+                Ok(n) => {
+                    let chunk = buf.get(..n).unwrap_or_default();
+                    self.update(chunk);
+                    writer.write_all(chunk).map_err(CopyError::Write)?;
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
+                Err(e) => return Err(CopyError::Read(e)),
             }
         }
     }

@@ -2,7 +2,7 @@
 //! a single pass, by the archive layer's one hashing engine (`archive::digest`).
 
 use crate::archive::digest;
-pub(crate) use crate::archive::digest::{BUF_SIZE, digest_reader};
+pub(crate) use crate::archive::digest::digest_reader;
 
 /// Several BagIt digests of one stream, fed together.
 pub(crate) type MultiHasher = digest::MultiHasher<Algorithm>;

@@ -1,8 +1,9 @@
 //! The BagIt writer: a [`BagSpec`] in, a BagIt 1.0 bag out, as a zip or a folder. Output bytes
 //! depend on the spec alone, and appear under their final name only once complete.
 
-use super::hash::{Algorithm, BUF_SIZE, MultiHasher};
+use super::hash::{Algorithm, MultiHasher};
 use super::path;
+use crate::archive::digest::CopyError;
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -548,18 +549,10 @@ fn copy_hashing(
     dst: &Path,
 ) -> Result<(u64, Vec<(Algorithm, String)>)> {
     let mut hasher = MultiHasher::new(&ALGORITHMS);
-    let mut buf = vec![0u8; BUF_SIZE];
-    loop {
-        let n = match r.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::io(src)(e)),
-        };
-        let chunk = buf.get(..n).unwrap_or_default();
-        hasher.update(chunk);
-        w.write_all(chunk).map_err(Error::io(dst))?;
-    }
+    hasher.copy(r, w).map_err(|e| match e {
+        CopyError::Read(e) => Error::io(src)(e),
+        CopyError::Write(e) => Error::io(dst)(e),
+    })?;
     Ok(hasher.finish())
 }
 
@@ -663,7 +656,7 @@ mod tests {
     fn spec(dir: &Path) -> BagSpec {
         let big = dir.join("big.bin");
         // Larger than the copy buffer, so streaming crosses chunk boundaries.
-        let bytes: Vec<u8> = (0..BUF_SIZE * 3 + 7)
+        let bytes: Vec<u8> = (0..crate::archive::digest::BUF_SIZE * 3 + 7)
             .map(|i| (i * 31 % 251) as u8)
             .collect();
         std::fs::write(&big, bytes).unwrap();
@@ -713,7 +706,10 @@ mod tests {
         write_zip(&spec, &zb).unwrap();
         assert_eq!(std::fs::read(&za).unwrap(), std::fs::read(&zb).unwrap());
         assert_eq!(summary.payload_files, 4);
-        assert_eq!(summary.payload_octets, (BUF_SIZE * 3 + 7 + 7 + 5) as u64);
+        assert_eq!(
+            summary.payload_octets,
+            (crate::archive::digest::BUF_SIZE * 3 + 7 + 7 + 5) as u64
+        );
 
         let findings = validate(&za, &ValidateOptions::default()).unwrap();
         assert!(findings.is_empty(), "{findings:#?}");
@@ -789,7 +785,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Bagging-Date: 2026-11-21\n"));
-        assert!(text.contains(&format!("Payload-Oxum: {}.4\n", BUF_SIZE * 3 + 7 + 12)));
+        assert!(text.contains(&format!(
+            "Payload-Oxum: {}.4\n",
+            crate::archive::digest::BUF_SIZE * 3 + 7 + 12
+        )));
         text.clear();
         archive
             .by_name("serge-proofs-v1/manifest-sha256.txt")

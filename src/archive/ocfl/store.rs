@@ -16,12 +16,13 @@ use super::inventory::{self, Context, Inventory, SpecVersion, VersionName};
 use super::json::{self, Json};
 use super::layout::{HASH_AND_ID_N_TUPLE, HASHED_N_TUPLE, Layout};
 use super::{MAX_INVENTORY_BYTES, OBJECT_DECLARATION, ROOT_DECLARATION};
+use crate::archive::digest::CopyError;
 use crate::archive::write;
 use crate::error::{Error, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::{self, File};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -765,18 +766,10 @@ fn stage_one(content: &Content, target: &Path) -> Result<(String, String)> {
         }
         Content::File(src) => {
             let mut file = File::open(src).map_err(Error::io(src))?;
-            let mut buf = vec![0u8; 256 * 1024];
-            loop {
-                let n = match file.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(Error::io(src)(e)),
-                };
-                let chunk = buf.get(..n).unwrap_or_default();
-                hasher.update(chunk);
-                out.write_all(chunk).map_err(Error::io(target))?;
-            }
+            hasher.copy(&mut file, &mut out).map_err(|e| match e {
+                CopyError::Read(e) => Error::io(src)(e),
+                CopyError::Write(e) => Error::io(target)(e),
+            })?;
         }
     }
     out.sync_all().map_err(Error::io(target))?;
