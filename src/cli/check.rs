@@ -56,7 +56,11 @@ pub fn run(
             editions.len(),
             plural(editions.len())
         );
-        return out.summary(&what, errors, warnings);
+        let code = out.summary(&what, errors, warnings)?;
+        if build && errors > 0 {
+            out.line("nothing was written to export/: fix the errors above, then build again")?;
+        }
+        return Ok(code);
     }
     Ok(if errors == 0 { EXIT_OK } else { EXIT_PROBLEMS })
 }
