@@ -442,3 +442,29 @@ fn recorded_verifications_go_into_the_next_version_s_premis_log() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_recorded_failed_verification_names_only_the_damaged_edition() {
+    let tmp = released_copy();
+    let source = tmp
+        .path()
+        .join("editions/kotkin-stalin-waiting-for-hitler-khasan/source.txt");
+    let mut bytes = std::fs::read(&source).unwrap();
+    bytes[10] ^= 1;
+    std::fs::write(&source, bytes).unwrap();
+    let out = editio(tmp.path())
+        .args(["verify", "--record"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let log = |id: &str| {
+        std::fs::read_to_string(tmp.path().join(format!("editions/{id}/events.toml"))).unwrap()
+    };
+    let kotkin = log("kotkin-stalin-waiting-for-hitler-khasan");
+    assert!(
+        kotkin.contains("outcome = \"failure\"") && kotkin.contains("ED303"),
+        "{kotkin}"
+    );
+    assert!(log("serge-proofs-comrade-executioner").contains("outcome = \"success\""));
+    assert!(log("conquest-great-terror-blyukher").contains("outcome = \"success\""));
+}
