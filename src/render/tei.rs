@@ -628,22 +628,13 @@ fn encoding_desc(x: &mut Xml, edition: &Edition) {
     let r = &edition.record;
     let log = &edition.log;
     x.open("encodingDesc", &[]);
-    x.open("appInfo", &[]);
-    x.open(
-        "application",
-        &[("ident", "editio"), ("version", env!("CARGO_PKG_VERSION"))],
-    );
-    x.leaf("label", &[], "editio");
-    x.leaf(
-        "desc",
-        &[],
-        &format!(
+    app_info(
+        x,
+        Some(&format!(
             "Read the recorded source, applied the passes {}, and wrote this file.",
             log.passes.join(", ")
-        ),
+        )),
     );
-    x.close("application");
-    x.close("appInfo");
     x.open("editorialDecl", &[]);
 
     x.open("correction", &[]);
@@ -836,6 +827,21 @@ fn interpretation(x: &mut Xml, edition: &Edition) {
         );
     }
     x.close("interpretation");
+}
+
+/// `<appInfo>` naming this program and its version, and what it did.
+fn app_info(x: &mut Xml, what: Option<&str>) {
+    x.open("appInfo", &[]);
+    x.open(
+        "application",
+        &[("ident", "editio"), ("version", env!("CARGO_PKG_VERSION"))],
+    );
+    x.leaf("label", &[], "editio");
+    if let Some(what) = what {
+        x.leaf("desc", &[], what);
+    }
+    x.close("application");
+    x.close("appInfo");
 }
 
 fn kind_phrase(kind: BlockKind) -> &'static str {
@@ -1141,14 +1147,7 @@ pub fn render_register(register: &Register, config: &crate::model::Config) -> Ve
     x.close("sourceDesc");
     x.close("fileDesc");
     x.open("encodingDesc", &[]);
-    x.open("appInfo", &[]);
-    x.open(
-        "application",
-        &[("ident", "editio"), ("version", env!("CARGO_PKG_VERSION"))],
-    );
-    x.leaf("label", &[], "editio");
-    x.close("application");
-    x.close("appInfo");
+    app_info(&mut x, None);
     x.close("encodingDesc");
     x.close("teiHeader");
     x.open("text", &[]);
