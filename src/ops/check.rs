@@ -21,6 +21,17 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Every edition whose record and source are sound, shaped by the passes and rendered.
     pub built: Vec<super::build::Built>,
+    /// Only for a build with its cache: the editions whose outputs are reused instead of being
+    /// built again (their record only, not shaped by the passes), in archive order among
+    /// themselves, and the input hash of every edition.
+    pub reused: Vec<(crate::model::Edition, super::cache::Reused)>,
+    pub inputs: BTreeMap<String, String>,
+}
+
+/// What became of one sound edition.
+enum Outcome {
+    Built(super::build::Built),
+    Reused(crate::model::Edition, super::cache::Reused),
 }
 
 impl Report {
@@ -39,6 +50,16 @@ pub fn check(root: &Path) -> Result<Report> {
 
 /// [`check`], telling `progress` how far it got (one [`Event::Advance`] per edition).
 pub fn check_with_progress(root: &Path, progress: Progress) -> Result<Report> {
+    check_with_cache(root, progress, None)
+}
+
+/// [`check_with_progress`] for a build: with `cache`, an edition whose inputs and outputs are
+/// those the cache recorded is not built again (see [`super::cache`]).
+pub(crate) fn check_with_cache(
+    root: &Path,
+    progress: Progress,
+    cache: Option<&super::cache::Cache>,
+) -> Result<Report> {
     let (archive, mut diags) = load::archive(root)?;
     progress(Event::Phase {
         name: "checking and encoding",
@@ -46,9 +67,13 @@ pub fn check_with_progress(root: &Path, progress: Progress) -> Result<Report> {
     });
     let mut by_sha: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     let mut built = Vec::new();
-    let pipeline = crate::passes::Pipeline::new(&archive.register);
+    let mut reused = Vec::new();
+    let mut inputs = BTreeMap::new();
+    // The automaton of the names pass takes a while to build: only when an edition needs it.
+    let pipeline = std::sync::OnceLock::new();
+    type Done = (Vec<Diagnostic>, Option<Outcome>, Option<String>);
     // Editions are independent: check and build them in parallel, then gather in order.
-    let results: Vec<Result<(Vec<Diagnostic>, Option<super::build::Built>)>> = archive
+    let results: Vec<Result<Done>> = archive
         .editions
         .par_iter()
         .map(|edition| {
@@ -65,28 +90,64 @@ pub fn check_with_progress(root: &Path, progress: Progress) -> Result<Report> {
                     ]
                     .contains(&d.code)
             });
-            let built = match &archive.config {
-                Some(config) if sound => {
-                    super::build::build_edition(edition, config, &archive.register, &pipeline)?
+            let input = match (cache, &edition.record) {
+                (Some(cache), Some(_)) if sound => cache.input_hash(edition),
+                _ => None,
+            };
+            let hit = input
+                .as_deref()
+                .zip(cache)
+                .and_then(|(input, cache)| cache.lookup(&edition.id, input));
+            let outcome = match (&archive.config, &edition.record, hit) {
+                (Some(_), Some(record), Some(hit)) => {
+                    let source = edition.source_path();
+                    let shell = crate::model::Edition::new(
+                        edition.id.clone(),
+                        record.clone(),
+                        source,
+                        Vec::new(),
+                    );
+                    Some(Outcome::Reused(shell, hit))
+                }
+                (Some(config), _, _) if sound => {
+                    let pipeline =
+                        pipeline.get_or_init(|| crate::passes::Pipeline::new(&archive.register));
+                    super::build::build_edition(edition, config, &archive.register, pipeline)?
+                        .map(Outcome::Built)
                 }
                 _ => None,
             };
             progress(Event::Advance(1));
-            Ok((found, built))
+            Ok((found, outcome, input))
         })
         .collect();
     for (edition, result) in archive.editions.iter().zip(results) {
-        let (found, b) = result?;
+        let (found, outcome, input) = result?;
         diags.extend(found);
-        if let Some(b) = b {
-            diags.extend(
-                b.edition
-                    .findings
-                    .iter()
-                    .cloned()
-                    .map(|d| d.for_edition(&edition.id)),
-            );
-            built.push(b);
+        if let Some(input) = input {
+            inputs.insert(edition.id.clone(), input);
+        }
+        match outcome {
+            Some(Outcome::Built(b)) => {
+                diags.extend(
+                    b.edition
+                        .findings
+                        .iter()
+                        .cloned()
+                        .map(|d| d.for_edition(&edition.id)),
+                );
+                built.push(b);
+            }
+            Some(Outcome::Reused(shell, hit)) => {
+                diags.extend(
+                    hit.findings
+                        .iter()
+                        .cloned()
+                        .map(|d| d.for_edition(&edition.id)),
+                );
+                reused.push((shell, hit));
+            }
+            None => {}
         }
         if let Some(record) = &edition.record {
             by_sha
@@ -133,6 +194,8 @@ pub fn check_with_progress(root: &Path, progress: Progress) -> Result<Report> {
         archive,
         diagnostics,
         built,
+        reused,
+        inputs,
     })
 }
 

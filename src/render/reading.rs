@@ -35,6 +35,23 @@ pub fn write_all(
     written: &mut Vec<(PathBuf, bool)>,
     progress: Progress,
 ) -> Result<()> {
+    let editions: Vec<&Edition> = items.iter().map(|i| i.edition).collect();
+    write_some(root, export, items, &editions, ctx, pdf, written, progress)
+}
+
+/// [`write_all`] for the editions of `items` only, with an index page listing `all` (every
+/// edition of the archive, in order): a build that reuses the other editions' pages.
+#[allow(clippy::too_many_arguments)]
+pub fn write_some(
+    root: &Path,
+    export: &Path,
+    items: &[Item],
+    all: &[&Edition],
+    ctx: &RenderContext,
+    pdf: bool,
+    written: &mut Vec<(PathBuf, bool)>,
+    progress: Progress,
+) -> Result<()> {
     let templates = Templates::new(Some(root));
     let html_dir = export.join(HTML_DIR);
     let epub_dir = export.join(EPUB_DIR);
@@ -76,8 +93,7 @@ pub fn write_all(
         ));
         Ok(())
     };
-    let editions: Vec<&Edition> = items.iter().map(|i| i.edition).collect();
-    let index = html::render_index(&templates, &editions, ctx)?;
+    let index = html::render_index(&templates, all, ctx)?;
     put(html_dir.join("index.html"), index.as_bytes())?;
     let css = templates.asset(html::STYLESHEET)?;
     put(html_dir.join(html::STYLESHEET), css.as_bytes())?;
