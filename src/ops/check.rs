@@ -43,6 +43,10 @@ impl Report {
     }
 }
 
+/// Up to how many bytes of sources an incremental build looks up name forms word by word
+/// rather than building the automaton (see [`crate::passes::names::matcher::Search`]).
+const WORD_SEARCH_LIMIT: u64 = 1_000_000;
+
 /// Checks the archive at `root`.
 pub fn check(root: &Path) -> Result<Report> {
     check_with_progress(root, &crate::ops::progress::none)
@@ -69,11 +73,15 @@ pub(crate) fn check_with_cache(
     let mut built = Vec::new();
     let mut reused = Vec::new();
     let mut inputs = BTreeMap::new();
-    // The automaton of the names pass takes a while to build: only when an edition needs it.
-    let pipeline = std::sync::OnceLock::new();
-    type Done = (Vec<Diagnostic>, Option<Outcome>, Option<String>);
-    // Editions are independent: check and build them in parallel, then gather in order.
-    let results: Vec<Result<Done>> = archive
+    // First what each edition is: its findings, and with the cache, whether its outputs can
+    // be reused.
+    type Seen = (
+        Vec<Diagnostic>,
+        bool,
+        Option<String>,
+        Option<super::cache::Reused>,
+    );
+    let seen: Vec<Result<Seen>> = archive
         .editions
         .par_iter()
         .map(|edition| {
@@ -98,6 +106,33 @@ pub(crate) fn check_with_cache(
                 .as_deref()
                 .zip(cache)
                 .and_then(|(input, cache)| cache.lookup(&edition.id, input));
+            Ok((found, sound, input, hit))
+        })
+        .collect();
+    let seen: Vec<Seen> = seen.into_iter().collect::<Result<_>>()?;
+    // The automaton of the names pass takes a while to build (longer than the passes take over
+    // a few editions): when only a little text is to be built again, forms are looked up word
+    // by word instead, with the same result.
+    let to_build: u64 = archive
+        .editions
+        .iter()
+        .zip(&seen)
+        .filter(|(_, (_, sound, _, hit))| *sound && hit.is_none())
+        .map(|(e, _)| std::fs::metadata(e.source_path()).map_or(0, |m| m.len()))
+        .sum();
+    let search = if cache.is_some() && to_build <= WORD_SEARCH_LIMIT {
+        crate::passes::names::matcher::Search::Words
+    } else {
+        crate::passes::names::matcher::Search::Automaton
+    };
+    let pipeline = std::sync::OnceLock::new();
+    type Done = (Vec<Diagnostic>, Option<Outcome>, Option<String>);
+    // Editions are independent: check and build them in parallel, then gather in order.
+    let results: Vec<Result<Done>> = archive
+        .editions
+        .par_iter()
+        .zip(seen)
+        .map(|(edition, (found, sound, input, hit))| {
             let outcome = match (&archive.config, &edition.record, hit) {
                 (Some(_), Some(record), Some(hit)) => {
                     let source = edition.source_path();
@@ -110,8 +145,9 @@ pub(crate) fn check_with_cache(
                     Some(Outcome::Reused(shell, hit))
                 }
                 (Some(config), _, _) if sound => {
-                    let pipeline =
-                        pipeline.get_or_init(|| crate::passes::Pipeline::new(&archive.register));
+                    let pipeline = pipeline.get_or_init(|| {
+                        crate::passes::Pipeline::with_search(&archive.register, search)
+                    });
                     super::build::build_edition(edition, config, &archive.register, pipeline)?
                         .map(Outcome::Built)
                 }
