@@ -102,13 +102,24 @@ pub fn build_with_progress(
     }
     let rel = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let tei_dir = root.join(EXPORT_DIR).join("tei");
+    let mut register_sha = None;
     if let Some(config) = &check.archive.config
         && !check.archive.register.entries.is_empty()
     {
         let path = tei_dir.join("register.xml");
-        let bytes = render::tei::render_register(&check.archive.register, config);
-        let changed = write::if_changed(&path, &bytes)?;
-        written.push((rel(&path), changed));
+        // The register's TEI depends on what every edition depends on: with the cache, it is
+        // written again only when that changed or the file is not what was written.
+        if let Some(sha) = cache.as_ref().and_then(|c| c.register_unchanged(&path)) {
+            register_sha = Some(sha);
+            written.push((rel(&path), false));
+        } else {
+            let bytes = render::tei::render_register(&check.archive.register, config);
+            let changed = write::if_changed(&path, &bytes)?;
+            if cache.is_some() {
+                register_sha = Some(crate::archive::digest::sha256_bytes(&bytes));
+            }
+            written.push((rel(&path), changed));
+        }
     }
     // TEI files, in archive order: written for the editions built, unchanged for those reused.
     let mut built = check.built.iter().peekable();
@@ -173,7 +184,7 @@ pub fn build_with_progress(
         )?;
     }
     if let Some(cache) = &cache {
-        save_cache(cache, &check);
+        save_cache(cache, &check, register_sha);
     }
     Ok(BuildReport { check, written })
 }
@@ -193,7 +204,7 @@ fn reading_copies(id: &str) -> [PathBuf; 2] {
 
 /// Records in the cache what this build made of every edition: the reused ones as they were,
 /// the built ones with the hashes of the files just written.
-fn save_cache(cache: &super::cache::Cache, check: &super::check::Report) {
+fn save_cache(cache: &super::cache::Cache, check: &super::check::Report, register: Option<String>) {
     use rayon::prelude::*;
     let mut entries: std::collections::BTreeMap<String, super::cache::CachedEdition> = check
         .reused
@@ -213,5 +224,5 @@ fn save_cache(cache: &super::cache::Cache, check: &super::check::Report) {
         })
         .collect();
     entries.extend(fresh);
-    cache.save(entries);
+    cache.save(entries, register);
 }

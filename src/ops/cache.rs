@@ -24,6 +24,9 @@ pub struct BuildCache {
     /// Hash of what every edition depends on (settings, register, templates, editio): a cache
     /// written under another one is not used.
     common: String,
+    /// The SHA-256 of `export/tei/register.xml` as written.
+    #[serde(default)]
+    register: Option<String>,
     editions: BTreeMap<String, CachedEdition>,
 }
 
@@ -164,6 +167,14 @@ impl Cache {
         })
     }
 
+    /// The SHA-256 of the register's TEI at `path` when it is the one recorded (then it need
+    /// not be rendered again: it depends only on what the cache's common hash covers).
+    pub fn register_unchanged(&self, path: &Path) -> Option<String> {
+        let recorded = self.old.register.as_ref()?;
+        let (_, found) = digest::sha256_file(path).ok()?;
+        (found == *recorded).then_some(found)
+    }
+
     /// A cache entry for an edition just built from inputs hashing to `input`, with the
     /// outputs it wrote (paths relative to the archive root) and its findings. `None` when an
     /// output cannot be read back.
@@ -190,9 +201,10 @@ impl Cache {
 
     /// Writes the cache with `editions` (every edition of this build). A cache that cannot be
     /// written is left out: the next build is then a full one.
-    pub fn save(&self, editions: BTreeMap<String, CachedEdition>) {
+    pub fn save(&self, editions: BTreeMap<String, CachedEdition>, register: Option<String>) {
         let cache = BuildCache {
             common: self.common.clone(),
+            register,
             editions,
         };
         if let Ok(bytes) = serde_json::to_vec(&cache) {

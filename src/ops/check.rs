@@ -157,6 +157,10 @@ pub(crate) fn check_with_cache(
             Ok((found, outcome, input))
         })
         .collect();
+    // Freeing the names pass's tables takes a while; nothing waits for it.
+    if let Some(pipeline) = pipeline.into_inner() {
+        std::thread::spawn(move || drop(pipeline));
+    }
     for (edition, result) in archive.editions.iter().zip(results) {
         let (found, outcome, input) = result?;
         diags.extend(found);
@@ -211,21 +215,32 @@ pub(crate) fn check_with_cache(
             );
         }
     }
-    let mut diagnostics: Vec<Diagnostic> = diags
+    let diagnostics: Vec<Diagnostic> = diags
         .into_iter()
         .map(|mut d| {
             d.location = d.location.relative_to(root);
             d
         })
         .collect();
-    diagnostics.sort_by(|a, b| {
-        (&a.edition, &a.location.path, a.location.line, a.code.id).cmp(&(
-            &b.edition,
-            &b.location.path,
-            b.location.line,
-            b.code.id,
-        ))
-    });
+    // By edition, path, line and code, keeping the order of equals; the keys (a path's
+    // components above all) are made once, not at every comparison.
+    let order = {
+        let mut keys: Vec<_> = diagnostics
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let path: Vec<std::path::Component> = d.location.path.components().collect();
+                (d.edition.as_deref(), path, d.location.line, d.code.id, i)
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|k| k.4).collect::<Vec<usize>>()
+    };
+    let mut slots: Vec<Option<Diagnostic>> = diagnostics.into_iter().map(Some).collect();
+    let diagnostics: Vec<Diagnostic> = order
+        .into_iter()
+        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        .collect();
     Ok(Report {
         archive,
         diagnostics,
