@@ -66,11 +66,13 @@ pub fn write_some(
         .map(|item| {
             let extra = Extra { tei: item.tei };
             let id = &item.edition.id;
-            let page = html::render(&templates, item.edition, ctx, &extra)?;
+            // One view of the edition for both the page and the EPUB.
+            let view = html::edition_view(item.edition, ctx, &extra, html::Flavour::Html);
+            let page = html::render_view(&templates, view.clone())?;
             let html_path = html_dir.join(format!("{id}.html"));
             let html_changed = write::if_changed(&html_path, page.as_bytes())?;
             drop(page);
-            let book = epub::render(&templates, item.edition, ctx, &extra)?;
+            let book = epub::render_view(&templates, item.edition, ctx, view)?;
             let epub_path = epub_dir.join(format!("{id}.epub"));
             let epub_changed = write::if_changed(&epub_path, &book)?;
             progress(Event::Advance(1));
