@@ -145,7 +145,10 @@ pub fn main() -> ExitCode {
         Command::Build { pdf } => check::run(
             &cli.global,
             &mut out,
-            Some(editio::ops::build::BuildOptions { pdf: *pdf }),
+            Some(editio::ops::build::BuildOptions {
+                pdf: *pdf,
+                incremental: true,
+            }),
         ),
         Command::Validate(args) => validate::run(&cli.global, args, &mut out),
         Command::Blocks { id } => blocks::run(&cli.global, id, &mut out),

@@ -21,6 +21,17 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Every edition whose record and source are sound, shaped by the passes and rendered.
     pub built: Vec<super::build::Built>,
+    /// Only for a build with its cache: the editions whose outputs are reused instead of being
+    /// built again (their record only, not shaped by the passes), in archive order among
+    /// themselves, and the input hash of every edition.
+    pub reused: Vec<(crate::model::Edition, super::cache::Reused)>,
+    pub inputs: BTreeMap<String, String>,
+}
+
+/// What became of one sound edition.
+enum Outcome {
+    Built(super::build::Built),
+    Reused(crate::model::Edition, super::cache::Reused),
 }
 
 impl Report {
@@ -32,6 +43,10 @@ impl Report {
     }
 }
 
+/// Up to how many bytes of sources an incremental build looks up name forms word by word
+/// rather than building the automaton (see [`crate::passes::names::matcher::Search`]).
+const WORD_SEARCH_LIMIT: u64 = 1_000_000;
+
 /// Checks the archive at `root`.
 pub fn check(root: &Path) -> Result<Report> {
     check_with_progress(root, &crate::ops::progress::none)
@@ -39,6 +54,16 @@ pub fn check(root: &Path) -> Result<Report> {
 
 /// [`check`], telling `progress` how far it got (one [`Event::Advance`] per edition).
 pub fn check_with_progress(root: &Path, progress: Progress) -> Result<Report> {
+    check_with_cache(root, progress, None)
+}
+
+/// [`check_with_progress`] for a build: with `cache`, an edition whose inputs and outputs are
+/// those the cache recorded is not built again (see [`super::cache`]).
+pub(crate) fn check_with_cache(
+    root: &Path,
+    progress: Progress,
+    cache: Option<&super::cache::Cache>,
+) -> Result<Report> {
     let (archive, mut diags) = load::archive(root)?;
     progress(Event::Phase {
         name: "checking and encoding",
@@ -46,9 +71,17 @@ pub fn check_with_progress(root: &Path, progress: Progress) -> Result<Report> {
     });
     let mut by_sha: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     let mut built = Vec::new();
-    let pipeline = crate::passes::Pipeline::new(&archive.register);
-    // Editions are independent: check and build them in parallel, then gather in order.
-    let results: Vec<Result<(Vec<Diagnostic>, Option<super::build::Built>)>> = archive
+    let mut reused = Vec::new();
+    let mut inputs = BTreeMap::new();
+    // First what each edition is: its findings, and with the cache, whether its outputs can
+    // be reused.
+    type Seen = (
+        Vec<Diagnostic>,
+        bool,
+        Option<String>,
+        Option<super::cache::Reused>,
+    );
+    let seen: Vec<Result<Seen>> = archive
         .editions
         .par_iter()
         .map(|edition| {
@@ -65,28 +98,96 @@ pub fn check_with_progress(root: &Path, progress: Progress) -> Result<Report> {
                     ]
                     .contains(&d.code)
             });
-            let built = match &archive.config {
-                Some(config) if sound => {
-                    super::build::build_edition(edition, config, &archive.register, &pipeline)?
+            let input = match (cache, &edition.record) {
+                (Some(cache), Some(_)) if sound => cache.input_hash(edition),
+                _ => None,
+            };
+            let hit = input
+                .as_deref()
+                .zip(cache)
+                .and_then(|(input, cache)| cache.lookup(&edition.id, input));
+            Ok((found, sound, input, hit))
+        })
+        .collect();
+    let seen: Vec<Seen> = seen.into_iter().collect::<Result<_>>()?;
+    // The automaton of the names pass takes a while to build (longer than the passes take over
+    // a few editions): when only a little text is to be built again, forms are looked up word
+    // by word instead, with the same result.
+    let to_build: u64 = archive
+        .editions
+        .iter()
+        .zip(&seen)
+        .filter(|(_, (_, sound, _, hit))| *sound && hit.is_none())
+        .map(|(e, _)| std::fs::metadata(e.source_path()).map_or(0, |m| m.len()))
+        .sum();
+    let search = if cache.is_some() && to_build <= WORD_SEARCH_LIMIT {
+        crate::passes::names::matcher::Search::Words
+    } else {
+        crate::passes::names::matcher::Search::Automaton
+    };
+    let pipeline = std::sync::OnceLock::new();
+    type Done = (Vec<Diagnostic>, Option<Outcome>, Option<String>);
+    // Editions are independent: check and build them in parallel, then gather in order.
+    let results: Vec<Result<Done>> = archive
+        .editions
+        .par_iter()
+        .zip(seen)
+        .map(|(edition, (found, sound, input, hit))| {
+            let outcome = match (&archive.config, &edition.record, hit) {
+                (Some(_), Some(record), Some(hit)) => {
+                    let source = edition.source_path();
+                    let shell = crate::model::Edition::new(
+                        edition.id.clone(),
+                        record.clone(),
+                        source,
+                        Vec::new(),
+                    );
+                    Some(Outcome::Reused(shell, hit))
+                }
+                (Some(config), _, _) if sound => {
+                    let pipeline = pipeline.get_or_init(|| {
+                        crate::passes::Pipeline::with_search(&archive.register, search)
+                    });
+                    super::build::build_edition(edition, config, &archive.register, pipeline)?
+                        .map(Outcome::Built)
                 }
                 _ => None,
             };
             progress(Event::Advance(1));
-            Ok((found, built))
+            Ok((found, outcome, input))
         })
         .collect();
+    // Freeing the names pass's tables takes a while; nothing waits for it.
+    if let Some(pipeline) = pipeline.into_inner() {
+        std::thread::spawn(move || drop(pipeline));
+    }
     for (edition, result) in archive.editions.iter().zip(results) {
-        let (found, b) = result?;
+        let (found, outcome, input) = result?;
         diags.extend(found);
-        if let Some(b) = b {
-            diags.extend(
-                b.edition
-                    .findings
-                    .iter()
-                    .cloned()
-                    .map(|d| d.for_edition(&edition.id)),
-            );
-            built.push(b);
+        if let Some(input) = input {
+            inputs.insert(edition.id.clone(), input);
+        }
+        match outcome {
+            Some(Outcome::Built(b)) => {
+                diags.extend(
+                    b.edition
+                        .findings
+                        .iter()
+                        .cloned()
+                        .map(|d| d.for_edition(&edition.id)),
+                );
+                built.push(b);
+            }
+            Some(Outcome::Reused(shell, hit)) => {
+                diags.extend(
+                    hit.findings
+                        .iter()
+                        .cloned()
+                        .map(|d| d.for_edition(&edition.id)),
+                );
+                reused.push((shell, hit));
+            }
+            None => {}
         }
         if let Some(record) = &edition.record {
             by_sha
@@ -114,25 +215,38 @@ pub fn check_with_progress(root: &Path, progress: Progress) -> Result<Report> {
             );
         }
     }
-    let mut diagnostics: Vec<Diagnostic> = diags
+    let diagnostics: Vec<Diagnostic> = diags
         .into_iter()
         .map(|mut d| {
             d.location = d.location.relative_to(root);
             d
         })
         .collect();
-    diagnostics.sort_by(|a, b| {
-        (&a.edition, &a.location.path, a.location.line, a.code.id).cmp(&(
-            &b.edition,
-            &b.location.path,
-            b.location.line,
-            b.code.id,
-        ))
-    });
+    // By edition, path, line and code, keeping the order of equals; the keys (a path's
+    // components above all) are made once, not at every comparison.
+    let order = {
+        let mut keys: Vec<_> = diagnostics
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let path: Vec<std::path::Component> = d.location.path.components().collect();
+                (d.edition.as_deref(), path, d.location.line, d.code.id, i)
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|k| k.4).collect::<Vec<usize>>()
+    };
+    let mut slots: Vec<Option<Diagnostic>> = diagnostics.into_iter().map(Some).collect();
+    let diagnostics: Vec<Diagnostic> = order
+        .into_iter()
+        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        .collect();
     Ok(Report {
         archive,
         diagnostics,
         built,
+        reused,
+        inputs,
     })
 }
 

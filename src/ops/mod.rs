@@ -3,6 +3,7 @@
 
 pub mod add;
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod events;
 pub mod init;

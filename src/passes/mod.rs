@@ -28,6 +28,11 @@ pub struct Pipeline {
 
 impl Pipeline {
     pub fn new(register: &Register) -> Self {
+        Self::with_search(register, names::matcher::Search::Automaton)
+    }
+
+    /// The passes, with the names pass finding forms by `search`.
+    pub fn with_search(register: &Register, search: names::matcher::Search) -> Self {
         Pipeline {
             passes: vec![
                 Box::new(normalize::Normalize),
@@ -35,7 +40,7 @@ impl Pipeline {
                 Box::new(notes::Notes),
                 Box::new(corrections::Corrections),
                 Box::new(excerpt::Excerpt),
-                Box::new(names::Names::new(register)),
+                Box::new(names::Names::with_search(register, search)),
             ],
         }
     }

@@ -35,7 +35,24 @@ pub fn render(
     ctx: &RenderContext,
     extra: &Extra,
 ) -> Result<Vec<u8>> {
-    let view = html::edition_view(edition, ctx, extra, Flavour::Epub);
+    render_view(
+        templates,
+        edition,
+        ctx,
+        html::edition_view(edition, ctx, extra, Flavour::Epub),
+    )
+}
+
+/// Renders one edition as an EPUB 3 file from the view of its HTML page (of either flavour):
+/// walking the model, the index of names and the colophon are made once for both.
+pub fn render_view(
+    templates: &Templates,
+    edition: &Edition,
+    ctx: &RenderContext,
+    view: minijinja::Value,
+) -> Result<Vec<u8>> {
+    // The view differs between the flavours only in this flag.
+    let view = context! { epub => true, ..view };
     let nav = templates.render("nav.xhtml", nav_view(edition, &view))?;
     let text = templates.render("edition.xhtml", view)?;
     let css = templates.asset("epub.css")?;

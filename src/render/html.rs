@@ -226,7 +226,12 @@ pub fn render(
     ctx: &RenderContext,
     extra: &Extra,
 ) -> Result<String> {
-    let view = edition_view(edition, ctx, extra, Flavour::Html);
+    render_view(templates, edition_view(edition, ctx, extra, Flavour::Html))
+}
+
+/// Renders an HTML page from its view ([`edition_view`] with [`Flavour::Html`]), which the
+/// EPUB can then share.
+pub fn render_view(templates: &Templates, view: Value) -> Result<String> {
     templates.render("edition.html", view)
 }
 

@@ -35,6 +35,23 @@ pub fn write_all(
     written: &mut Vec<(PathBuf, bool)>,
     progress: Progress,
 ) -> Result<()> {
+    let editions: Vec<&Edition> = items.iter().map(|i| i.edition).collect();
+    write_some(root, export, items, &editions, ctx, pdf, written, progress)
+}
+
+/// [`write_all`] for the editions of `items` only, with an index page listing `all` (every
+/// edition of the archive, in order): a build that reuses the other editions' pages.
+#[allow(clippy::too_many_arguments)]
+pub fn write_some(
+    root: &Path,
+    export: &Path,
+    items: &[Item],
+    all: &[&Edition],
+    ctx: &RenderContext,
+    pdf: bool,
+    written: &mut Vec<(PathBuf, bool)>,
+    progress: Progress,
+) -> Result<()> {
     let templates = Templates::new(Some(root));
     let html_dir = export.join(HTML_DIR);
     let epub_dir = export.join(EPUB_DIR);
@@ -49,11 +66,13 @@ pub fn write_all(
         .map(|item| {
             let extra = Extra { tei: item.tei };
             let id = &item.edition.id;
-            let page = html::render(&templates, item.edition, ctx, &extra)?;
+            // One view of the edition for both the page and the EPUB.
+            let view = html::edition_view(item.edition, ctx, &extra, html::Flavour::Html);
+            let page = html::render_view(&templates, view.clone())?;
             let html_path = html_dir.join(format!("{id}.html"));
             let html_changed = write::if_changed(&html_path, page.as_bytes())?;
             drop(page);
-            let book = epub::render(&templates, item.edition, ctx, &extra)?;
+            let book = epub::render_view(&templates, item.edition, ctx, view)?;
             let epub_path = epub_dir.join(format!("{id}.epub"));
             let epub_changed = write::if_changed(&epub_path, &book)?;
             progress(Event::Advance(1));
@@ -76,8 +95,7 @@ pub fn write_all(
         ));
         Ok(())
     };
-    let editions: Vec<&Edition> = items.iter().map(|i| i.edition).collect();
-    let index = html::render_index(&templates, &editions, ctx)?;
+    let index = html::render_index(&templates, all, ctx)?;
     put(html_dir.join("index.html"), index.as_bytes())?;
     let css = templates.asset(html::STYLESHEET)?;
     put(html_dir.join(html::STYLESHEET), css.as_bytes())?;

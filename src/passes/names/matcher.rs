@@ -8,6 +8,7 @@ use crate::model::edition::NameKind;
 use crate::model::record::Cert;
 use crate::model::register::Register;
 use aho_corasick::{AhoCorasick, MatchKind};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// Generated forms shorter than this are not used: too likely to be ordinary words.
@@ -46,6 +47,9 @@ struct EntryInfo {
 /// All the register's name forms in one automaton.
 pub struct Matcher {
     ac: Option<AhoCorasick>,
+    /// Instead of the automaton, for a few texts: every form and its pattern, and the longest
+    /// form's length in bytes (see [`Search::Words`]).
+    words: Option<(HashMap<String, usize>, usize)>,
     patterns: Vec<Pattern>,
     entries: Vec<EntryInfo>,
     by_key: HashMap<String, usize>,
@@ -57,14 +61,33 @@ pub struct Matcher {
     pub form_count: usize,
 }
 
+/// How a [`Matcher`] finds the forms in a text. Both find exactly the same names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Search {
+    /// One Aho-Corasick automaton over all forms: building it takes a while (about 0.6 s for
+    /// 240,000 forms), scanning is fast. For whole archives.
+    Automaton,
+    /// A look-up of every stretch of text between word boundaries, no longer than the longest
+    /// form, in a table of the forms: nothing to build, slower to scan. For a few editions
+    /// (an incremental build).
+    Words,
+}
+
 impl Matcher {
     pub fn new(register: &Register) -> Self {
+        Self::with_search(register, Search::Automaton)
+    }
+
+    pub fn with_search(register: &Register, search: Search) -> Self {
         let mut strings: Vec<String> = Vec::new();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut add = |form: &str, cand: Candidate, capitals: bool| {
-            let id = *index.entry(form.to_string()).or_insert_with(|| {
-                strings.push(form.to_string());
+        let mut add = |form: String, cand: Candidate, capitals: bool| {
+            let id = *index.entry(form).or_insert_with_key(|form| {
+                // Only the automaton needs the forms in a list of their own.
+                if search == Search::Automaton {
+                    strings.push(form.clone());
+                }
                 patterns.push(Pattern {
                     candidates: Vec::new(),
                     capitals,
@@ -82,10 +105,18 @@ impl Matcher {
                 p.candidates.push(cand);
             }
         };
+        // Each entry's forms (with their capitals and the renderings of the original script)
+        // are made in parallel, then added in register order, so that the patterns are the same
+        // whatever the number of threads.
+        let made: Vec<Vec<(String, bool, bool)>> = register
+            .entries
+            .par_iter()
+            .map(|named| entry_forms(&named.entry))
+            .collect();
         let mut entries = Vec::new();
         let mut near: HashMap<char, Vec<(String, usize)>> = HashMap::new();
         let mut slips = HashMap::new();
-        for (i, named) in register.entries.iter().enumerate() {
+        for ((i, named), forms) in register.entries.iter().enumerate().zip(made) {
             let e = &named.entry;
             entries.push(EntryInfo {
                 key: e.key.clone(),
@@ -97,22 +128,11 @@ impl Matcher {
                     _ => Cert::Confirmed,
                 },
             });
-            let explicit = Candidate {
-                entry: i,
-                explicit: true,
-            };
-            let mut forms: Vec<&str> = e.forms.iter().map(String::as_str).collect();
-            forms.push(&e.name);
-            for form in forms {
+            for (form, explicit, capitals) in forms {
+                add(form, Candidate { entry: i, explicit }, capitals);
+            }
+            for form in e.forms.iter().chain([&e.name]) {
                 let form = form.trim();
-                if form.is_empty() {
-                    continue;
-                }
-                add(form, explicit, false);
-                let upper = form.to_uppercase();
-                if upper != form {
-                    add(&upper, explicit, true);
-                }
                 if !form.contains(' ') && form.chars().count() >= 5 {
                     let first = form
                         .chars()
@@ -120,28 +140,6 @@ impl Matcher {
                         .map(|c| c.to_lowercase().next().unwrap_or(c));
                     if let Some(first) = first {
                         near.entry(first).or_default().push((form.to_string(), i));
-                    }
-                }
-            }
-            if let Some(original) = &e.original {
-                for form in translit::forms(original) {
-                    if form.chars().count() >= MIN_GENERATED_LEN {
-                        add(
-                            &form,
-                            Candidate {
-                                entry: i,
-                                explicit: false,
-                            },
-                            false,
-                        );
-                        add(
-                            &form.to_uppercase(),
-                            Candidate {
-                                entry: i,
-                                explicit: false,
-                            },
-                            true,
-                        );
                     }
                 }
             }
@@ -154,8 +152,12 @@ impl Matcher {
             .enumerate()
             .map(|(i, e)| (e.key.clone(), i))
             .collect();
-        let form_count = strings.len();
-        let ac = (!strings.is_empty()).then(|| {
+        let form_count = patterns.len();
+        let words = (search == Search::Words).then(|| {
+            let longest = index.keys().map(String::len).max().unwrap_or(0);
+            (index, longest)
+        });
+        let ac = (search == Search::Automaton && !strings.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
                 .build(&strings)
@@ -166,6 +168,7 @@ impl Matcher {
         }
         Matcher {
             ac,
+            words,
             patterns,
             entries,
             by_key,
@@ -178,19 +181,25 @@ impl Matcher {
     /// Every name in `text` on word boundaries, longest first where they overlap. Capitals
     /// renderings count only when `heading` is set.
     pub fn find(&self, text: &str, heading: bool) -> Vec<Hit> {
-        let Some(ac) = &self.ac else {
+        let keep = |start: usize, end: usize, pattern: usize| {
+            let p = &self.patterns[pattern];
+            (heading || !p.capitals) && is_word(text, start, end) && !after_prefix(text, start)
+        };
+        let mut hits: Vec<(usize, usize, usize)> = if let Some(ac) = &self.ac {
+            ac.find_overlapping_iter(text)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .filter(|&(s, e, p)| keep(s, e, p))
+                .collect()
+        } else if let Some((index, longest)) = &self.words {
+            // Every overlapping occurrence of a form is what the automaton finds; only those on
+            // word boundaries are kept, so only those stretches need looking up.
+            word_stretches(text, *longest)
+                .filter_map(|(s, e)| index.get(&text[s..e]).map(|&p| (s, e, p)))
+                .filter(|&(s, e, p)| keep(s, e, p))
+                .collect()
+        } else {
             return Vec::new();
         };
-        let mut hits: Vec<(usize, usize, usize)> = ac
-            .find_overlapping_iter(text)
-            .filter(|m| {
-                let p = &self.patterns[m.pattern().as_usize()];
-                (heading || !p.capitals)
-                    && is_word(text, m.start(), m.end())
-                    && !after_prefix(text, m.start())
-            })
-            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-            .collect();
         hits.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
         let mut out = Vec::new();
         let mut last_end = 0;
@@ -268,6 +277,67 @@ impl Matcher {
 }
 
 /// Whether `text[start..end]` stands as whole words: no letter or digit joined on either side.
+/// An entry's forms in the order they are added to the patterns, each with whether it is
+/// written in the register (explicit) and whether it is a capitals rendering: the register's
+/// forms and name, then what the original script gives.
+fn entry_forms(e: &crate::model::register::Entry) -> Vec<(String, bool, bool)> {
+    let mut out = Vec::new();
+    for form in e.forms.iter().chain([&e.name]) {
+        let form = form.trim();
+        if form.is_empty() {
+            continue;
+        }
+        let upper = form.to_uppercase();
+        out.push((form.to_string(), true, false));
+        if upper != form {
+            out.push((upper, true, true));
+        }
+    }
+    if let Some(original) = &e.original {
+        for form in translit::forms(original) {
+            if form.chars().count() >= MIN_GENERATED_LEN {
+                let upper = form.to_uppercase();
+                out.push((form, false, false));
+                out.push((upper, false, true));
+            }
+        }
+    }
+    out
+}
+
+/// Every stretch `start..end` of `text` with no letter or digit joined on either side, at most
+/// `longest` bytes long.
+fn word_stretches(text: &str, longest: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut starts = Vec::new();
+    let mut ends = Vec::new();
+    let mut prev_alnum = false;
+    for (i, c) in text.char_indices() {
+        let alnum = c.is_alphanumeric();
+        if !prev_alnum {
+            starts.push(i);
+        }
+        if i > 0 && !alnum {
+            ends.push(i);
+        }
+        prev_alnum = alnum;
+    }
+    if !text.is_empty() {
+        ends.push(text.len());
+    }
+    let mut first = 0;
+    starts.into_iter().flat_map(move |s| {
+        while first < ends.len() && ends[first] <= s {
+            first += 1;
+        }
+        let within: Vec<(usize, usize)> = ends[first..]
+            .iter()
+            .take_while(|&&e| e - s <= longest)
+            .map(|&e| (s, e))
+            .collect();
+        within
+    })
+}
+
 fn is_word(text: &str, start: usize, end: usize) -> bool {
     super::super::is_whole_word(text, start, end)
 }

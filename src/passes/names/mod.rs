@@ -24,8 +24,12 @@ pub struct Names {
 
 impl Names {
     pub fn new(register: &Register) -> Self {
+        Self::with_search(register, matcher::Search::Automaton)
+    }
+
+    pub fn with_search(register: &Register, search: matcher::Search) -> Self {
         Names {
-            matcher: Arc::new(Matcher::new(register)),
+            matcher: Arc::new(Matcher::with_search(register, search)),
         }
     }
 }
@@ -737,5 +741,45 @@ reason = "a ship named after him"
                 .iter()
                 .any(|d| d.code == codes::NAME_OVERRIDE_NOT_FOUND)
         );
+    }
+
+    /// Looking forms up word by word finds exactly what the automaton finds.
+    fn same_hits(text: &str) {
+        let r = register();
+        use super::matcher::{Matcher, Search};
+        let ac = Matcher::with_search(&r, Search::Automaton);
+        let words = Matcher::with_search(&r, Search::Words);
+        for heading in [false, true] {
+            let a: Vec<_> = ac.find(text, heading);
+            let w: Vec<_> = words.find(text, heading);
+            assert_eq!(format!("{a:?}"), format!("{w:?}"), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn both_searches_find_the_same_names() {
+        same_hits("");
+        same_hits("Stalin’s orders: YEZHOV, Ejov and anti-Stalinist Boukharine-Kamenev.");
+        same_hits("Antonov-Ovseenko met Ovseenko, Maria Joffe and Joffe; Staline (1935).71");
+        same_hits("Комиссар Ежов и Бухарин — Yezhovshchina, Kamenev’s Comintern.");
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn both_searches_agree_on_any_mix(parts in prop::collection::vec(
+            prop_oneof![
+                prop::sample::select(vec![
+                    "Stalin", "Yezhov", "YEZHOV", "Ejov", "Nikolai Yezhov", "Joffe", "Maria Joffe",
+                    "Antonov-Ovseenko", "Ovseenko", "Kamenev", "Comintern", "Staline", "Lurye",
+                    "anti-", "’s", " ", "  ", ".", "-", "x", "é", "Ж", "1", "\n",
+                ]).prop_map(str::to_string),
+                "[a-zA-Z ,.’-]{0,6}",
+            ],
+            0..24,
+        )) {
+            same_hits(&parts.concat());
+        }
     }
 }

@@ -1,0 +1,285 @@
+//! The build cache: what `editio build` made of each edition last time, so that the next build
+//! redoes only the editions whose inputs changed. An edition is reused when the hash of
+//! everything its outputs depend on (its folder's files, the register, the settings, the
+//! templates and editio itself) is the one recorded, and its TEI, HTML and EPUB files still hold
+//! the bytes recorded; then its passes and renderers are skipped and its findings are taken from
+//! the cache. The cache lives in `export/.build-cache.json`, is not committed, and is only a
+//! shortcut: a missing, unreadable or stale cache means a full build. `check` and `verify` never
+//! use it.
+
+use crate::archive::digest::{self, Algorithm, MultiHasher};
+use crate::diagnostic::{Diagnostic, Location, Severity, codes};
+use crate::load::{EditionDir, REGISTER_DIR};
+use crate::render::html::TEMPLATE_DIR;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The cache file, under the export folder.
+pub const CACHE_FILE: &str = ".build-cache.json";
+
+/// What one build recorded of every edition it wrote.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct BuildCache {
+    /// Hash of what every edition depends on (settings, register, templates, editio): a cache
+    /// written under another one is not used.
+    common: String,
+    /// The SHA-256 of `export/tei/register.xml` as written.
+    #[serde(default)]
+    register: Option<String>,
+    editions: BTreeMap<String, CachedEdition>,
+}
+
+/// One edition as last built.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CachedEdition {
+    /// Hash of the edition's own inputs, with the common hash.
+    pub input: String,
+    /// Every output file (relative to the archive root, `/`-separated) and its SHA-256.
+    pub outputs: BTreeMap<String, String>,
+    /// The findings of the passes and the fidelity check.
+    findings: Vec<CachedFinding>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct CachedFinding {
+    code: String,
+    error: bool,
+    edition: Option<String>,
+    /// Relative to the archive root when it lies inside it.
+    path: PathBuf,
+    line: Option<usize>,
+    column: Option<usize>,
+    offset: Option<usize>,
+    message: String,
+    help: Option<String>,
+}
+
+impl CachedFinding {
+    fn from(d: &Diagnostic, root: &Path) -> Self {
+        CachedFinding {
+            code: d.code.id.to_string(),
+            error: d.severity == Severity::Error,
+            edition: d.edition.clone(),
+            path: d
+                .location
+                .path
+                .strip_prefix(root)
+                .unwrap_or(&d.location.path)
+                .to_path_buf(),
+            line: d.location.line,
+            column: d.location.column,
+            offset: d.location.offset,
+            message: d.message.clone(),
+            help: d.help.clone(),
+        }
+    }
+
+    /// The finding again; `None` for a code this editio does not know.
+    fn to_diagnostic(&self, root: &Path) -> Option<Diagnostic> {
+        let code = *codes::ALL.iter().find(|c| c.id == self.code)?;
+        let path = if self.path.is_relative() {
+            root.join(&self.path)
+        } else {
+            self.path.clone()
+        };
+        Some(Diagnostic {
+            code,
+            severity: if self.error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            edition: self.edition.clone(),
+            location: Location {
+                path,
+                line: self.line,
+                column: self.column,
+                offset: self.offset,
+            },
+            message: self.message.clone(),
+            help: self.help.clone(),
+        })
+    }
+}
+
+/// The cache of the archive at `root`, ready for lookups during one build.
+pub struct Cache {
+    root: PathBuf,
+    common: String,
+    old: BuildCache,
+}
+
+/// An edition whose outputs are reused, with its findings.
+#[derive(Debug)]
+pub struct Reused {
+    pub entry: CachedEdition,
+    pub findings: Vec<Diagnostic>,
+}
+
+impl Cache {
+    /// Reads the cache of the archive at `root`; `None` when editio cannot tell what the
+    /// editions depend on (then every edition is built).
+    pub fn open(root: &Path) -> Option<Cache> {
+        let common = common_hash(root)?;
+        let old = std::fs::read(cache_path(root))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<BuildCache>(&bytes).ok())
+            .filter(|c| c.common == common)
+            .unwrap_or_default();
+        Some(Cache {
+            root: root.to_path_buf(),
+            common,
+            old,
+        })
+    }
+
+    /// The hash of everything `edition`'s outputs depend on; `None` if a file cannot be read.
+    pub fn input_hash(&self, edition: &EditionDir) -> Option<String> {
+        let mut h = Hasher::new();
+        feed(&mut h, self.common.as_bytes());
+        feed(&mut h, edition.id.as_bytes());
+        hash_folder(&mut h, &edition.dir)?;
+        Some(h.finish())
+    }
+
+    /// The cached build of an edition whose inputs hash to `input`, if its outputs on disk are
+    /// still the ones recorded.
+    pub fn lookup(&self, id: &str, input: &str) -> Option<Reused> {
+        let entry = self.old.editions.get(id)?;
+        if entry.input != input || entry.outputs.is_empty() {
+            return None;
+        }
+        for (path, sha) in &entry.outputs {
+            let (_, found) = digest::sha256_file(&self.root.join(path)).ok()?;
+            if found != *sha {
+                return None;
+            }
+        }
+        let findings = entry
+            .findings
+            .iter()
+            .map(|f| f.to_diagnostic(&self.root))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Reused {
+            entry: entry.clone(),
+            findings,
+        })
+    }
+
+    /// The SHA-256 of the register's TEI at `path` when it is the one recorded (then it need
+    /// not be rendered again: it depends only on what the cache's common hash covers).
+    pub fn register_unchanged(&self, path: &Path) -> Option<String> {
+        let recorded = self.old.register.as_ref()?;
+        let (_, found) = digest::sha256_file(path).ok()?;
+        (found == *recorded).then_some(found)
+    }
+
+    /// A cache entry for an edition just built from inputs hashing to `input`, with the
+    /// outputs it wrote (paths relative to the archive root) and its findings. `None` when an
+    /// output cannot be read back.
+    pub fn entry(
+        &self,
+        input: String,
+        outputs: &[PathBuf],
+        findings: &[Diagnostic],
+    ) -> Option<CachedEdition> {
+        let mut hashed = BTreeMap::new();
+        for path in outputs {
+            let (_, sha) = digest::sha256_file(&self.root.join(path)).ok()?;
+            hashed.insert(slash_path(path)?, sha);
+        }
+        Some(CachedEdition {
+            input,
+            outputs: hashed,
+            findings: findings
+                .iter()
+                .map(|d| CachedFinding::from(d, &self.root))
+                .collect(),
+        })
+    }
+
+    /// Writes the cache with `editions` (every edition of this build). A cache that cannot be
+    /// written is left out: the next build is then a full one.
+    pub fn save(&self, editions: BTreeMap<String, CachedEdition>, register: Option<String>) {
+        let cache = BuildCache {
+            common: self.common.clone(),
+            register,
+            editions,
+        };
+        if let Ok(bytes) = serde_json::to_vec(&cache) {
+            let _ = crate::archive::write::if_changed(&cache_path(&self.root), &bytes);
+        }
+    }
+}
+
+fn cache_path(root: &Path) -> PathBuf {
+    root.join(super::build::EXPORT_DIR).join(CACHE_FILE)
+}
+
+fn slash_path(path: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = path.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+/// A SHA-256 fed in pieces.
+struct Hasher(MultiHasher<Algorithm>);
+
+impl Hasher {
+    fn new() -> Self {
+        Hasher(MultiHasher::new(&[Algorithm::Sha256]))
+    }
+    fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+    fn finish(self) -> String {
+        self.0.finish().1.pop().map(|(_, d)| d).unwrap_or_default()
+    }
+}
+
+/// Length-prefixed, so that no two different sequences of inputs hash alike.
+fn feed(h: &mut Hasher, bytes: &[u8]) {
+    h.update(&(bytes.len() as u64).to_le_bytes());
+    h.update(bytes);
+}
+
+/// Every file directly in `dir` (names and bytes, in name order); nothing for a missing folder.
+fn hash_folder(h: &mut Hasher, dir: &Path) -> Option<()> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        // A folder that is not there is an input too (none); one that cannot be read is not
+        // known.
+        feed(h, b"");
+        return if dir.exists() { None } else { Some(()) };
+    };
+    let mut files = Vec::new();
+    for entry in read {
+        let path = entry.ok()?.path();
+        if path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    feed(h, &(files.len() as u64).to_le_bytes());
+    for path in files {
+        feed(h, path.file_name()?.as_encoded_bytes());
+        feed(h, &std::fs::read(&path).ok()?);
+    }
+    Some(())
+}
+
+/// What every edition depends on: editio itself (its version and the bytes of the running
+/// program, so that a rebuilt editio never reuses another's outputs), the settings, the
+/// register and the templates.
+fn common_hash(root: &Path) -> Option<String> {
+    let mut h = Hasher::new();
+    feed(&mut h, env!("CARGO_PKG_VERSION").as_bytes());
+    let exe = std::env::current_exe().ok()?;
+    feed(&mut h, &std::fs::read(exe).ok()?);
+    feed(&mut h, &std::fs::read(root.join("editio.toml")).ok()?);
+    hash_folder(
+        &mut h,
+        &root.join(crate::load::EDITIONS_DIR).join(REGISTER_DIR),
+    )?;
+    hash_folder(&mut h, &root.join(TEMPLATE_DIR))?;
+    Some(h.finish())
+}
