@@ -54,6 +54,22 @@ pub fn check_id(id: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// The months' names in English, January first.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// Checks an ISO 8601 calendar date of reduced precision: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
 pub fn check_date(date: &str) -> Result<(), &'static str> {
     const MSG: &str = "expected an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD";

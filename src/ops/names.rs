@@ -156,18 +156,6 @@ const STOP: &[&str] = &[
     "No",
     "Part",
     "Chapter",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -178,6 +166,11 @@ const STOP: &[&str] = &[
     "PDF",
     "Leave",
 ];
+
+/// A function word, a month's or a day's name: never a name on its own.
+fn is_stop(w: &str) -> bool {
+    STOP.contains(&w) || crate::model::MONTHS.contains(&w)
+}
 
 /// Words for peoples, parties and stances, not names of one person, place or body.
 const NOT_NAMES: &[&str] = &[
@@ -271,16 +264,13 @@ fn candidates(e: &Edition) -> Vec<(usize, String)> {
                         abs - block.span.start < 12 && run.chars().all(|c| !c.is_lowercase());
                     let lone_initial = initial && run_words.len() == 1;
                     let meaningful = run_words.iter().any(|w| {
-                        !STOP.contains(w)
-                            && !is_stance_word(w)
-                            && !is_roman(w)
-                            && w.chars().count() > 1
+                        !is_stop(w) && !is_stance_word(w) && !is_roman(w) && w.chars().count() > 1
                     });
                     if lone_initial || opening_capitals || !meaningful {
                         continue;
                     }
                     // Leading function words (`The`, `In`) are not part of the name.
-                    let trimmed = run_words.iter().take_while(|w| STOP.contains(w)).count();
+                    let trimmed = run_words.iter().take_while(|w| is_stop(w)).count();
                     let from = run_words
                         .get(trimmed)
                         .and_then(|w| run.find(w))

@@ -308,26 +308,12 @@ pub fn edition_day(edition: &Edition) -> Option<String> {
 /// An ISO 8601 date in words: `1936-11` → `November 1936`, `2024-12-29` → `29 December 2024`.
 /// Anything else is returned as it is.
 pub fn human_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let parts: Vec<&str> = iso.split('-').collect();
     let month = |m: &str| {
         m.parse::<usize>()
             .ok()
             .filter(|m| (1..=12).contains(m))
-            .map(|m| MONTHS[m - 1])
+            .map(|m| crate::model::MONTHS[m - 1])
     };
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
     match parts.as_slice() {
