@@ -267,8 +267,14 @@ pub fn check_edition(edition: &EditionDir) -> Result<Vec<Diagnostic>> {
     }
     if let Some(record) = &edition.record {
         let path = edition.record_path();
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        for problem in record_problems(record, &edition.id) {
+        let problems = record_problems(record, &edition.id);
+        // The record's text is read again only to say where a problem stands.
+        let text = if problems.is_empty() {
+            String::new()
+        } else {
+            std::fs::read_to_string(&path).unwrap_or_default()
+        };
+        for problem in problems {
             let at: Vec<&str> = problem.at.iter().map(String::as_str).collect();
             let location = load::toml::locate(&path, &text, &at);
             let mut d = Diagnostic::new(problem.code, location, problem.message);
