@@ -3,10 +3,49 @@
 
 use crate::error::{Error, Result};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically, creating the parent folders.
 pub fn atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    temporary(path, bytes)?.commit()
+}
+
+/// A file written beside its destination under a temporary name, flushed to disk, and not yet
+/// in place: [`Staged::commit`] renames it over the destination; dropped uncommitted, it is
+/// removed. A build stages every output and commits them only when the whole archive built
+/// without errors.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: tempfile::TempPath,
+    dest: PathBuf,
+}
+
+impl Staged {
+    /// Puts the file in place (one rename).
+    pub fn commit(self) -> Result<()> {
+        let Staged { tmp, dest } = self;
+        tmp.persist(&dest).map_err(|e| Error::Io {
+            path: dest,
+            source: e.error,
+        })
+    }
+
+    /// Where the file goes.
+    pub fn dest(&self) -> &Path {
+        &self.dest
+    }
+}
+
+/// Stages `bytes` for `path` unless the file already holds exactly them (`None`).
+pub fn stage_if_changed(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
+    match std::fs::read(path) {
+        Ok(existing) if existing == bytes => Ok(None),
+        _ => temporary(path, bytes).map(Some),
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, creating the parent folders.
+fn temporary(path: &Path, bytes: &[u8]) -> Result<Staged> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
     let mut tmp = tempfile::Builder::new()
@@ -22,11 +61,10 @@ pub fn atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         std::fs::set_permissions(tmp.path(), mode).map_err(Error::io(tmp.path()))?;
     }
     tmp.as_file().sync_all().map_err(Error::io(tmp.path()))?;
-    tmp.persist(path).map_err(|e| Error::Io {
-        path: path.to_path_buf(),
-        source: e.error,
-    })?;
-    Ok(())
+    Ok(Staged {
+        tmp: tmp.into_temp_path(),
+        dest: path.to_path_buf(),
+    })
 }
 
 /// Writes `bytes` to `path` atomically unless it already holds exactly these bytes, so that an

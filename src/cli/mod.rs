@@ -148,6 +148,7 @@ pub fn main() -> ExitCode {
             Some(editio::ops::build::BuildOptions {
                 pdf: *pdf,
                 incremental: true,
+                keep: false,
             }),
         ),
         Command::Validate(args) => validate::run(&cli.global, args, &mut out),

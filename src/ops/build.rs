@@ -68,9 +68,35 @@ pub struct BuildOptions {
     /// the same.
     pub pdf: bool,
     /// Reuse the outputs of editions whose inputs did not change since the last build (see
-    /// [`super::cache`]); not with PDFs. Off by default, so that a build also gives every
-    /// edition's model (which `release` needs).
+    /// [`super::cache`]); not with PDFs.
     pub incremental: bool,
+    /// Keep every edition's model and TEI in [`super::check::Report::built`] after writing
+    /// its outputs (`release` needs them). Otherwise each edition is let go as soon as its
+    /// outputs are staged, and memory does not grow with the archive.
+    pub keep: bool,
+}
+
+/// An edition whose outputs are staged: its record and findings (without `keep`, the text
+/// and blocks of the model are let go), and its TEI, HTML page and EPUB.
+#[derive(Debug)]
+pub struct Sunk {
+    pub edition: Edition,
+    /// The TEI bytes, only with [`BuildOptions::keep`].
+    pub tei: Option<Vec<u8>>,
+    /// The TEI, HTML page and EPUB, in that order.
+    pub outputs: Vec<Output>,
+}
+
+/// One output of an edition.
+#[derive(Debug)]
+pub struct Output {
+    /// Relative to the archive root.
+    pub path: PathBuf,
+    /// The SHA-256 of its bytes, for the build cache.
+    pub sha256: Option<String>,
+    /// The file waiting to be put in place; `None` when the file on disk already holds these
+    /// bytes.
+    pub staged: Option<write::Staged>,
 }
 
 /// Builds the archive at `root`. An archive with errors is not built.
@@ -83,8 +109,12 @@ pub fn build_with(root: &Path, options: BuildOptions) -> Result<BuildReport> {
     build_with_progress(root, options, &super::progress::none)
 }
 
-/// [`build_with`], telling `progress` how far it got: a phase for checking and encoding the
-/// editions, then one for writing their reading copies.
+/// [`build_with`], telling `progress` how far it got (one step per edition built).
+///
+/// Every edition is checked, passed, encoded and rendered in one go, in parallel, and its
+/// outputs are staged beside their destinations (see [`write::Staged`]); only when the whole
+/// archive has no errors are they put in place. So memory holds the editions being built, not
+/// the archive, and an archive with errors leaves `export/` as it was.
 pub fn build_with_progress(
     root: &Path,
     options: BuildOptions,
@@ -95,13 +125,35 @@ pub fn build_with_progress(
     } else {
         None
     };
-    let check = super::check::check_with_cache(root, progress, cache.as_ref())?;
+    let export = root.join(EXPORT_DIR);
+    let made = NewDirs::before(&export);
+    let templates = render::html::Templates::new(Some(root));
+    let hash = cache.is_some();
+    let sink = |archive: &crate::load::Archive, built: Built| -> Result<Sunk> {
+        let config = archive.config.as_ref().ok_or_else(|| Error::Invalid {
+            location: root.join("editio.toml").display().to_string(),
+            message: "the archive's settings cannot be read".into(),
+        })?;
+        sink(
+            root,
+            &templates,
+            config,
+            &archive.register,
+            built,
+            options.keep,
+            hash,
+        )
+    };
+    let mut check = super::check::check_with_cache(root, progress, cache.as_ref(), Some(&sink))?;
     let mut written = Vec::new();
     if check.errors() > 0 {
+        // The staged files go; so do the folders this build made.
+        check.sunk.iter_mut().for_each(|s| s.outputs.clear());
+        made.remove_if_empty();
         return Ok(BuildReport { check, written });
     }
     let rel = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let tei_dir = root.join(EXPORT_DIR).join("tei");
+    let tei_dir = export.join("tei");
     let mut register_sha = None;
     if let Some(config) = &check.archive.config
         && !check.archive.register.entries.is_empty()
@@ -121,33 +173,32 @@ pub fn build_with_progress(
             written.push((rel(&path), changed));
         }
     }
-    // TEI files, in archive order: written for the editions built, unchanged for those reused.
-    let mut built = check.built.iter().peekable();
+    // The outputs go in place: the TEI files in archive order (written for the editions
+    // built, unchanged for those reused), then the reading copies.
+    let mut sunk = check.sunk.iter_mut().peekable();
     let mut reused = check.reused.iter().peekable();
     for edition in &check.archive.editions {
-        let path = tei_dir.join(format!("{}.xml", edition.id));
-        if let Some(b) = built.next_if(|b| b.edition.id == edition.id) {
-            let changed = write::if_changed(&path, &b.tei)?;
-            written.push((rel(&path), changed));
+        if let Some(s) = sunk.next_if(|s| s.edition.id == edition.id) {
+            if let Some(tei) = s.outputs.first_mut() {
+                written.push(commit(tei)?);
+            }
         } else if reused.next_if(|(e, _)| e.id == edition.id).is_some() {
+            let path = tei_dir.join(format!("{}.xml", edition.id));
             written.push((rel(&path), false));
         }
     }
     if let Some(config) = &check.archive.config {
-        let ctx = RenderContext {
-            config,
-            register: &check.archive.register,
-        };
-        let items: Vec<render::reading::Item> = check
-            .built
-            .iter()
-            .map(|b| render::reading::Item {
-                edition: &b.edition,
-                tei: &b.tei,
-            })
-            .collect();
+        for (edition, _) in &check.reused {
+            for path in reading_copies(&edition.id) {
+                written.push((path, false));
+            }
+        }
+        for s in &mut check.sunk {
+            for output in s.outputs.iter_mut().skip(1) {
+                written.push(commit(output)?);
+            }
+        }
         // The index lists every edition, built or reused, in archive order.
-        let mut all: Vec<(usize, &crate::model::Edition)> = Vec::new();
         let order: std::collections::HashMap<&str, usize> = check
             .archive
             .editions
@@ -155,38 +206,119 @@ pub fn build_with_progress(
             .enumerate()
             .map(|(i, e)| (e.id.as_str(), i))
             .collect();
-        for e in check
-            .built
+        let mut all: Vec<(usize, &Edition)> = check
+            .sunk
             .iter()
-            .map(|b| &b.edition)
+            .map(|s| &s.edition)
             .chain(check.reused.iter().map(|(e, _)| e))
-        {
-            all.push((order.get(e.id.as_str()).copied().unwrap_or(usize::MAX), e));
-        }
+            .map(|e| (order.get(e.id.as_str()).copied().unwrap_or(usize::MAX), e))
+            .collect();
         all.sort_by_key(|(i, _)| *i);
-        let all: Vec<&crate::model::Edition> = all.into_iter().map(|(_, e)| e).collect();
-        for (edition, _) in &check.reused {
-            for path in reading_copies(&edition.id) {
-                written.push((path, false));
-            }
+        let all: Vec<&Edition> = all.into_iter().map(|(_, e)| e).collect();
+        let ctx = RenderContext {
+            config,
+            register: &check.archive.register,
+        };
+        render::reading::write_index(root, &export, &templates, &all, &ctx, &mut written)?;
+        if options.pdf || config.build.pdf {
+            let editions: Vec<&Edition> = check.sunk.iter().map(|s| &s.edition).collect();
+            render::reading::write_pdfs(root, &export, &editions, &mut written)?;
         }
-        let pdf = options.pdf || config.build.pdf;
-        let export = root.join(EXPORT_DIR);
-        render::reading::write_some(
-            root,
-            &export,
-            &items,
-            &all,
-            &ctx,
-            pdf,
-            &mut written,
-            progress,
-        )?;
     }
     if let Some(cache) = &cache {
         save_cache(cache, &check, register_sha);
     }
+    if options.keep {
+        check.built = std::mem::take(&mut check.sunk)
+            .into_iter()
+            .filter_map(|s| {
+                Some(Built {
+                    tei: s.tei?,
+                    edition: s.edition,
+                })
+            })
+            .collect();
+    }
     Ok(BuildReport { check, written })
+}
+
+/// Renders the reading copies of an edition just built and stages its three outputs.
+fn sink(
+    root: &Path,
+    templates: &render::html::Templates,
+    config: &Config,
+    register: &Register,
+    built: Built,
+    keep: bool,
+    hash: bool,
+) -> Result<Sunk> {
+    let ctx = RenderContext { config, register };
+    let item = render::reading::Item {
+        edition: &built.edition,
+        tei: &built.tei,
+    };
+    let (page, book) = render::reading::render_edition(templates, &item, &ctx)?;
+    let id = &built.edition.id;
+    let [html, epub] = reading_copies(id);
+    let tei = Path::new(EXPORT_DIR).join("tei").join(format!("{id}.xml"));
+    let mut outputs = Vec::with_capacity(3);
+    for (path, bytes) in [
+        (tei, &built.tei[..]),
+        (html, page.as_bytes()),
+        (epub, &book),
+    ] {
+        outputs.push(Output {
+            sha256: hash.then(|| crate::archive::digest::sha256_bytes(bytes)),
+            staged: write::stage_if_changed(&root.join(&path), bytes)?,
+            path,
+        });
+    }
+    let Built { mut edition, tei } = built;
+    if !keep {
+        edition.raw = Vec::new();
+        edition.text = String::new();
+        edition.blocks = Vec::new();
+    }
+    Ok(Sunk {
+        edition,
+        tei: keep.then_some(tei),
+        outputs,
+    })
+}
+
+/// Puts a staged output in place; the output's path and whether it changed.
+fn commit(output: &mut Output) -> Result<(PathBuf, bool)> {
+    let changed = match output.staged.take() {
+        Some(staged) => {
+            staged.commit()?;
+            true
+        }
+        None => false,
+    };
+    Ok((output.path.clone(), changed))
+}
+
+/// The folders of `export/` a build may make, and which of them were there before it: a build
+/// that fails removes those it made, if empty.
+struct NewDirs(Vec<PathBuf>);
+
+impl NewDirs {
+    fn before(export: &Path) -> Self {
+        let dirs = [
+            export.join("tei"),
+            export.join(render::reading::HTML_DIR),
+            export.join(render::reading::EPUB_DIR),
+            export.to_path_buf(),
+        ];
+        NewDirs(dirs.into_iter().filter(|d| !d.exists()).collect())
+    }
+
+    fn remove_if_empty(&self) {
+        for dir in &self.0 {
+            // Fails, as it should, when the folder holds anything.
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
 }
 
 /// An edition's HTML page and EPUB, relative to the archive root.
@@ -205,24 +337,26 @@ fn reading_copies(id: &str) -> [PathBuf; 2] {
 /// Records in the cache what this build made of every edition: the reused ones as they were,
 /// the built ones with the hashes of the files just written.
 fn save_cache(cache: &super::cache::Cache, check: &super::check::Report, register: Option<String>) {
-    use rayon::prelude::*;
     let mut entries: std::collections::BTreeMap<String, super::cache::CachedEdition> = check
         .reused
         .iter()
         .map(|(e, hit)| (e.id.clone(), hit.entry.clone()))
         .collect();
-    let fresh: Vec<(String, super::cache::CachedEdition)> = check
-        .built
-        .par_iter()
-        .filter_map(|b| {
-            let id = &b.edition.id;
-            let input = check.inputs.get(id)?.clone();
-            let [html, epub] = reading_copies(id);
-            let tei = Path::new(EXPORT_DIR).join("tei").join(format!("{id}.xml"));
-            let entry = cache.entry(input, &[tei, html, epub], &b.edition.findings)?;
-            Some((id.clone(), entry))
-        })
-        .collect();
-    entries.extend(fresh);
+    for s in &check.sunk {
+        let id = &s.edition.id;
+        let Some(input) = check.inputs.get(id) else {
+            continue;
+        };
+        let outputs: Option<Vec<(&Path, &str)>> = s
+            .outputs
+            .iter()
+            .map(|o| Some((o.path.as_path(), o.sha256.as_deref()?)))
+            .collect();
+        if let Some(entry) =
+            outputs.and_then(|o| cache.entry(input.clone(), &o, &s.edition.findings))
+        {
+            entries.insert(id.clone(), entry);
+        }
+    }
     cache.save(entries, register);
 }

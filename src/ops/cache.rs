@@ -176,18 +176,17 @@ impl Cache {
     }
 
     /// A cache entry for an edition just built from inputs hashing to `input`, with the
-    /// outputs it wrote (paths relative to the archive root) and its findings. `None` when an
-    /// output cannot be read back.
+    /// outputs it wrote (paths relative to the archive root, and the SHA-256 of the bytes
+    /// written) and its findings. `None` for a path that cannot be recorded.
     pub fn entry(
         &self,
         input: String,
-        outputs: &[PathBuf],
+        outputs: &[(&Path, &str)],
         findings: &[Diagnostic],
     ) -> Option<CachedEdition> {
         let mut hashed = BTreeMap::new();
-        for path in outputs {
-            let (_, sha) = digest::sha256_file(&self.root.join(path)).ok()?;
-            hashed.insert(slash_path(path)?, sha);
+        for (path, sha) in outputs {
+            hashed.insert(slash_path(path)?, sha.to_string());
         }
         Some(CachedEdition {
             input,

@@ -26,12 +26,22 @@ pub struct Report {
     /// themselves, and the input hash of every edition.
     pub reused: Vec<(crate::model::Edition, super::cache::Reused)>,
     pub inputs: BTreeMap<String, String>,
+    /// Only for a build: the editions handed to its [`Sink`] as soon as they were built, in
+    /// archive order.
+    pub sunk: Vec<super::build::Sunk>,
 }
+
+/// What a build does with each edition as soon as it is built, on the thread that built it:
+/// stage its outputs and keep only what the rest of the build needs, so that memory holds a
+/// few editions at a time, not the whole archive.
+pub(crate) type Sink<'a> =
+    dyn Fn(&Archive, super::build::Built) -> Result<super::build::Sunk> + Sync + 'a;
 
 /// What became of one sound edition.
 enum Outcome {
     Built(super::build::Built),
     Reused(crate::model::Edition, super::cache::Reused),
+    Sunk(super::build::Sunk),
 }
 
 impl Report {
@@ -54,15 +64,17 @@ pub fn check(root: &Path) -> Result<Report> {
 
 /// [`check`], telling `progress` how far it got (one [`Event::Advance`] per edition).
 pub fn check_with_progress(root: &Path, progress: Progress) -> Result<Report> {
-    check_with_cache(root, progress, None)
+    check_with_cache(root, progress, None, None)
 }
 
 /// [`check_with_progress`] for a build: with `cache`, an edition whose inputs and outputs are
-/// those the cache recorded is not built again (see [`super::cache`]).
+/// those the cache recorded is not built again (see [`super::cache`]); with `sink`, every
+/// edition built is handed to it at once instead of being kept in [`Report::built`].
 pub(crate) fn check_with_cache(
     root: &Path,
     progress: Progress,
     cache: Option<&super::cache::Cache>,
+    sink: Option<&Sink>,
 ) -> Result<Report> {
     let (archive, mut diags) = load::archive(root)?;
     progress(Event::Phase {
@@ -72,6 +84,7 @@ pub(crate) fn check_with_cache(
     let mut by_sha: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     let mut built = Vec::new();
     let mut reused = Vec::new();
+    let mut sunk = Vec::new();
     let mut inputs = BTreeMap::new();
     // First what each edition is: its findings, and with the cache, whether its outputs can
     // be reused.
@@ -148,8 +161,14 @@ pub(crate) fn check_with_cache(
                     let pipeline = pipeline.get_or_init(|| {
                         crate::passes::Pipeline::with_search(&archive.register, search)
                     });
-                    super::build::build_edition(edition, config, &archive.register, pipeline)?
-                        .map(Outcome::Built)
+                    match super::build::build_edition(edition, config, &archive.register, pipeline)?
+                    {
+                        Some(b) => Some(match sink {
+                            Some(sink) => Outcome::Sunk(sink(&archive, b)?),
+                            None => Outcome::Built(b),
+                        }),
+                        None => None,
+                    }
                 }
                 _ => None,
             };
@@ -186,6 +205,16 @@ pub(crate) fn check_with_cache(
                         .map(|d| d.for_edition(&edition.id)),
                 );
                 reused.push((shell, hit));
+            }
+            Some(Outcome::Sunk(s)) => {
+                diags.extend(
+                    s.edition
+                        .findings
+                        .iter()
+                        .cloned()
+                        .map(|d| d.for_edition(&edition.id)),
+                );
+                sunk.push(s);
             }
             None => {}
         }
@@ -247,6 +276,7 @@ pub(crate) fn check_with_cache(
         built,
         reused,
         inputs,
+        sunk,
     })
 }
 

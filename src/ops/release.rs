@@ -115,8 +115,11 @@ pub fn release_with_progress(
     opts: &ReleaseOptions,
     progress: super::progress::Progress,
 ) -> Result<ReleaseReport> {
-    let build =
-        super::build::build_with_progress(root, super::build::BuildOptions::default(), progress)?;
+    let options = super::build::BuildOptions {
+        keep: true,
+        ..Default::default()
+    };
+    let build = super::build::build_with_progress(root, options, progress)?;
     if build.failed() {
         return Err(Error::Invalid {
             location: root.display().to_string(),

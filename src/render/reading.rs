@@ -64,15 +64,10 @@ pub fn write_some(
     let done: Vec<Result<[(PathBuf, bool); 2]>> = items
         .par_iter()
         .map(|item| {
-            let extra = Extra { tei: item.tei };
             let id = &item.edition.id;
-            // One view of the edition for both the page and the EPUB.
-            let view = html::edition_view(item.edition, ctx, &extra, html::Flavour::Html);
-            let page = html::render_view(&templates, view.clone())?;
+            let (page, book) = render_edition(&templates, item, ctx)?;
             let html_path = html_dir.join(format!("{id}.html"));
             let html_changed = write::if_changed(&html_path, page.as_bytes())?;
-            drop(page);
-            let book = epub::render_view(&templates, item.edition, ctx, view)?;
             let epub_path = epub_dir.join(format!("{id}.epub"));
             let epub_changed = write::if_changed(&epub_path, &book)?;
             progress(Event::Advance(1));
@@ -87,32 +82,84 @@ pub fn write_some(
             ));
         }
     }
-    let mut put = |path: PathBuf, bytes: &[u8]| -> Result<()> {
-        let changed = write::if_changed(&path, bytes)?;
-        written.push((
-            path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
-            changed,
-        ));
-        Ok(())
-    };
-    let index = html::render_index(&templates, all, ctx)?;
-    put(html_dir.join("index.html"), index.as_bytes())?;
-    let css = templates.asset(html::STYLESHEET)?;
-    put(html_dir.join(html::STYLESHEET), css.as_bytes())?;
-
+    write_index(root, export, &templates, all, ctx, written)?;
     if pdf {
-        let chromium = pdf::find_chromium().ok_or_else(|| Error::Invalid {
-            location: "editio build --pdf".into(),
-            message: pdf::INSTALL_HINT.into(),
-        })?;
-        let pdf_dir = export.join(PDF_DIR);
-        for item in items {
-            let id = &item.edition.id;
-            let page = html_dir.join(format!("{id}.html"));
-            let date = html::edition_day(item.edition);
-            let bytes = pdf::print(&chromium, &page, date.as_deref())?;
-            put(pdf_dir.join(format!("{id}.pdf")), &bytes)?;
-        }
+        let editions: Vec<&Edition> = items.iter().map(|i| i.edition).collect();
+        write_pdfs(root, export, &editions, written)?;
     }
+    Ok(())
+}
+
+/// An edition's HTML page and EPUB, from one view of the edition.
+pub fn render_edition(
+    templates: &Templates,
+    item: &Item,
+    ctx: &RenderContext,
+) -> Result<(String, Vec<u8>)> {
+    let extra = Extra { tei: item.tei };
+    let view = html::edition_view(item.edition, ctx, &extra, html::Flavour::Html);
+    let page = html::render_view(templates, view.clone())?;
+    let book = epub::render_view(templates, item.edition, ctx, view)?;
+    Ok((page, book))
+}
+
+/// Writes the collection's index page, listing `all` (every edition of the archive, in
+/// order), and its stylesheet.
+pub fn write_index(
+    root: &Path,
+    export: &Path,
+    templates: &Templates,
+    all: &[&Edition],
+    ctx: &RenderContext,
+    written: &mut Vec<(PathBuf, bool)>,
+) -> Result<()> {
+    let html_dir = export.join(HTML_DIR);
+    let index = html::render_index(templates, all, ctx)?;
+    put(
+        root,
+        &html_dir.join("index.html"),
+        index.as_bytes(),
+        written,
+    )?;
+    let css = templates.asset(html::STYLESHEET)?;
+    put(
+        root,
+        &html_dir.join(html::STYLESHEET),
+        css.as_bytes(),
+        written,
+    )
+}
+
+/// Prints the HTML page of every edition of `editions`, already written, to PDF. If no
+/// Chromium is found, that is an error which says what to install.
+pub fn write_pdfs(
+    root: &Path,
+    export: &Path,
+    editions: &[&Edition],
+    written: &mut Vec<(PathBuf, bool)>,
+) -> Result<()> {
+    let chromium = pdf::find_chromium().ok_or_else(|| Error::Invalid {
+        location: "editio build --pdf".into(),
+        message: pdf::INSTALL_HINT.into(),
+    })?;
+    let html_dir = export.join(HTML_DIR);
+    let pdf_dir = export.join(PDF_DIR);
+    for edition in editions {
+        let id = &edition.id;
+        let page = html_dir.join(format!("{id}.html"));
+        let date = html::edition_day(edition);
+        let bytes = pdf::print(&chromium, &page, date.as_deref())?;
+        put(root, &pdf_dir.join(format!("{id}.pdf")), &bytes, written)?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` unless it holds them already, and records it (relative to `root`).
+fn put(root: &Path, path: &Path, bytes: &[u8], written: &mut Vec<(PathBuf, bool)>) -> Result<()> {
+    let changed = write::if_changed(path, bytes)?;
+    written.push((
+        path.strip_prefix(root).unwrap_or(path).to_path_buf(),
+        changed,
+    ));
     Ok(())
 }

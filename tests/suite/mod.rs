@@ -3,6 +3,7 @@ mod bagit_conformance;
 mod bagit_external;
 mod bagit_safety;
 mod bench_smoke;
+mod build;
 mod check;
 mod cli;
 mod init;

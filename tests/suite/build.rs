@@ -1,0 +1,147 @@
+//! `editio build`: what it writes, what it reuses from its cache, and that an archive with
+//! errors leaves `export/` exactly as it was.
+
+use super::util::{bundled_copy, editio, stdout, tree};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Runs `editio build --json` in `dir`: the exit code and every file listed, with whether it
+/// changed.
+fn build(dir: &Path) -> (Option<i32>, BTreeMap<String, bool>) {
+    let out = editio(dir).args(["build", "--json"]).output().unwrap();
+    let text = stdout(&out);
+    let summary = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["type"] == "summary")
+        .unwrap_or_else(|| panic!("no summary in {text}"));
+    let written = summary["written"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["path"].as_str().unwrap().to_string(),
+                w["changed"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    (out.status.code(), written)
+}
+
+/// `export/` without the build cache.
+fn exports(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = tree(&dir.join("export"));
+    files.retain(|p, _| !p.ends_with(".build-cache.json"));
+    files
+}
+
+const KOTKIN: &str = "kotkin-stalin-waiting-for-hitler-khasan";
+
+#[test]
+fn a_second_build_reuses_everything_and_changes_nothing() {
+    let tmp = bundled_copy();
+    let (code, first) = build(tmp.path());
+    assert_eq!(code, Some(0));
+    assert!(first.values().all(|c| *c), "{first:?}");
+    assert!(tmp.path().join("export/.build-cache.json").is_file());
+    let before = exports(tmp.path());
+    let (code, second) = build(tmp.path());
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        second.keys().collect::<Vec<_>>(),
+        first.keys().collect::<Vec<_>>()
+    );
+    assert!(second.values().all(|c| !*c), "{second:?}");
+    assert_eq!(exports(tmp.path()), before);
+}
+
+#[test]
+fn a_changed_record_rebuilds_that_edition_only_and_equals_a_clean_build() {
+    let tmp = bundled_copy();
+    assert_eq!(build(tmp.path()).0, Some(0));
+    let record = tmp.path().join(format!("editions/{KOTKIN}/edition.toml"));
+    let text = std::fs::read_to_string(&record).unwrap();
+    let changed = text.replacen("title = \"", "title = \"Revised: ", 1);
+    assert_ne!(text, changed);
+    std::fs::write(&record, changed).unwrap();
+    let (code, written) = build(tmp.path());
+    assert_eq!(code, Some(0));
+    let rewritten: Vec<&str> = written
+        .iter()
+        .filter(|(_, c)| **c)
+        .map(|(p, _)| p.as_str())
+        .collect();
+    assert_eq!(
+        rewritten,
+        [
+            format!("export/epub/{KOTKIN}.epub"),
+            "export/html/index.html".to_string(),
+            format!("export/html/{KOTKIN}.html"),
+            format!("export/tei/{KOTKIN}.xml"),
+        ]
+    );
+    // The same archive built from nothing gives the same files.
+    let incremental = exports(tmp.path());
+    std::fs::remove_dir_all(tmp.path().join("export")).unwrap();
+    assert_eq!(build(tmp.path()).0, Some(0));
+    assert_eq!(exports(tmp.path()), incremental);
+}
+
+#[test]
+fn a_damaged_output_is_written_again() {
+    let tmp = bundled_copy();
+    assert_eq!(build(tmp.path()).0, Some(0));
+    let before = exports(tmp.path());
+    let page = tmp.path().join(format!("export/html/{KOTKIN}.html"));
+    std::fs::write(&page, "damaged").unwrap();
+    let (code, written) = build(tmp.path());
+    assert_eq!(code, Some(0));
+    assert!(written[&format!("export/html/{KOTKIN}.html")]);
+    assert_eq!(exports(tmp.path()), before);
+}
+
+#[test]
+fn an_archive_with_errors_leaves_export_as_it_was() {
+    let tmp = bundled_copy();
+    assert_eq!(build(tmp.path()).0, Some(0));
+    let before = exports(tmp.path());
+    // One edition changed so that it would be written again, another broken by a correction
+    // whose text is not in its source (ED403, found only by the passes).
+    let record = tmp.path().join(format!("editions/{KOTKIN}/edition.toml"));
+    let text = std::fs::read_to_string(&record).unwrap();
+    std::fs::write(&record, text.replacen("title = \"", "title = \"New: ", 1)).unwrap();
+    let serge = tmp
+        .path()
+        .join("editions/serge-proofs-comrade-executioner/edition.toml");
+    let text = std::fs::read_to_string(&serge).unwrap();
+    std::fs::write(
+        &serge,
+        text.replace("sic = \"Kamanev\"", "sic = \"Kamanevv\""),
+    )
+    .unwrap();
+    let out = editio(tmp.path()).arg("build").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("ED403"), "{text}");
+    assert!(text.contains("nothing was written to export/"), "{text}");
+    // Not a byte changed, and no temporary file left behind.
+    assert_eq!(exports(tmp.path()), before);
+}
+
+#[test]
+fn a_first_build_with_errors_makes_no_export_folder() {
+    let tmp = bundled_copy();
+    let serge = tmp
+        .path()
+        .join("editions/serge-proofs-comrade-executioner/edition.toml");
+    let text = std::fs::read_to_string(&serge).unwrap();
+    std::fs::write(
+        &serge,
+        text.replace("sic = \"Kamanev\"", "sic = \"Kamanevv\""),
+    )
+    .unwrap();
+    let out = editio(tmp.path()).arg("build").output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(!tmp.path().join("export").exists());
+}
