@@ -34,6 +34,11 @@ impl Staged {
     pub fn dest(&self) -> &Path {
         &self.dest
     }
+
+    /// Where the file is until it is committed.
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
 }
 
 /// Stages `bytes` for `path` unless the file already holds exactly them (`None`).
@@ -44,15 +49,31 @@ pub fn stage_if_changed(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
     }
 }
 
+/// Writes `path` atomically with what `write` writes to it, creating the parent folders.
+pub fn atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
+    staged_with(path, write)?.commit()
+}
+
 /// Writes `bytes` to a temporary file beside `path`, creating the parent folders.
 fn temporary(path: &Path, bytes: &[u8]) -> Result<Staged> {
+    staged_with(path, |f| f.write_all(bytes))
+}
+
+/// A temporary file beside `path` holding what `write` wrote, flushed to disk.
+fn staged_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<Staged> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".editio-tmp-")
         .tempfile_in(dir)
         .map_err(Error::io(dir))?;
-    tmp.write_all(bytes).map_err(Error::io(tmp.path()))?;
+    write(tmp.as_file_mut()).map_err(Error::io(tmp.path()))?;
     // Temporary files are private (0600); what the archive publishes is readable by all.
     #[cfg(unix)]
     {

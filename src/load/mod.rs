@@ -76,6 +76,16 @@ impl Archive {
 
 /// Reads the archive at `root`: its settings and every edition record.
 pub fn archive(root: &Path) -> Result<(Archive, Vec<Diagnostic>)> {
+    let (mut archive, mut diags) = archive_without_register(root)?;
+    let (register, mut found) = register(&archive.editions_dir().join(REGISTER_DIR))?;
+    diags.append(&mut found);
+    archive.register = register;
+    Ok((archive, diags))
+}
+
+/// [`archive`] without reading the register (left empty): for a build whose cache says the
+/// register is not needed (see [`register`] to read it later).
+pub fn archive_without_register(root: &Path) -> Result<(Archive, Vec<Diagnostic>)> {
     let mut diags = Vec::new();
     let config_path = root.join(CONFIG_FILE);
     let text = read_text(&config_path)?;
@@ -101,6 +111,7 @@ pub fn archive(root: &Path) -> Result<(Archive, Vec<Diagnostic>)> {
 
     let editions_dir = root.join(EDITIONS_DIR);
     let mut editions = Vec::new();
+    let mut folders = Vec::new();
     if editions_dir.is_dir() {
         let entries = std::fs::read_dir(&editions_dir).map_err(Error::io(&editions_dir))?;
         for entry in entries {
@@ -121,19 +132,26 @@ pub fn archive(root: &Path) -> Result<(Archive, Vec<Diagnostic>)> {
                 );
                 continue;
             }
-            let (edition, mut found) = edition(&path, &name)?;
-            diags.append(&mut found);
-            editions.push(edition);
+            folders.push((path, name));
         }
     }
+    // Records are read and checked in parallel: an archive may hold thousands.
+    use rayon::prelude::*;
+    let loaded: Vec<Result<(EditionDir, Vec<Diagnostic>)>> = folders
+        .par_iter()
+        .map(|(path, name)| edition(path, name))
+        .collect();
+    for result in loaded {
+        let (edition, mut found) = result?;
+        diags.append(&mut found);
+        editions.push(edition);
+    }
     editions.sort_by(|a, b| a.id.cmp(&b.id));
-    let (register, mut found) = register(&editions_dir.join(REGISTER_DIR))?;
-    diags.append(&mut found);
     let archive = Archive {
         root: root.to_path_buf(),
         config,
         editions,
-        register,
+        register: Register::default(),
     };
     Ok((archive, diags))
 }

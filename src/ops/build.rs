@@ -85,6 +85,8 @@ pub struct Sunk {
     pub tei: Option<Vec<u8>>,
     /// The TEI, HTML page and EPUB, in that order.
     pub outputs: Vec<Output>,
+    /// What the build cache is to record of the edition.
+    pub cached: Option<super::cache::CachedEdition>,
 }
 
 /// One output of an edition.
@@ -92,8 +94,6 @@ pub struct Sunk {
 pub struct Output {
     /// Relative to the archive root.
     pub path: PathBuf,
-    /// The SHA-256 of its bytes, for the build cache.
-    pub sha256: Option<String>,
     /// The file waiting to be put in place; `None` when the file on disk already holds these
     /// bytes.
     pub staged: Option<write::Staged>,
@@ -128,21 +128,17 @@ pub fn build_with_progress(
     let export = root.join(EXPORT_DIR);
     let made = NewDirs::before(&export);
     let templates = render::html::Templates::new(Some(root));
-    let hash = cache.is_some();
-    let sink = |archive: &crate::load::Archive, built: Built| -> Result<Sunk> {
+    let sink = |archive: &crate::load::Archive, built: Built, input: Option<&str>| {
         let config = archive.config.as_ref().ok_or_else(|| Error::Invalid {
             location: root.join("editio.toml").display().to_string(),
             message: "the archive's settings cannot be read".into(),
         })?;
-        sink(
-            root,
-            &templates,
+        let cache = cache.as_ref().zip(input);
+        let ctx = RenderContext {
             config,
-            &archive.register,
-            built,
-            options.keep,
-            hash,
-        )
+            register: &archive.register,
+        };
+        sink(root, &templates, &ctx, built, options.keep, cache)
     };
     let mut check = super::check::check_with_cache(root, progress, cache.as_ref(), Some(&sink))?;
     let mut written = Vec::new();
@@ -155,7 +151,10 @@ pub fn build_with_progress(
     let rel = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let tei_dir = export.join("tei");
     let mut register_sha = None;
-    if let Some(config) = &check.archive.config
+    if let Some(sha) = &check.register_reused {
+        register_sha = Some(sha.clone());
+        written.push((rel(&tei_dir.join("register.xml")), false));
+    } else if let Some(config) = &check.archive.config
         && !check.archive.register.entries.is_empty()
     {
         let path = tei_dir.join("register.xml");
@@ -226,7 +225,13 @@ pub fn build_with_progress(
         }
     }
     if let Some(cache) = &cache {
-        save_cache(cache, &check, register_sha);
+        // A build that reused everything would write the cache as it is.
+        let current = check.sunk.is_empty()
+            && check.register_reused.is_some()
+            && cache.is_current(check.reused.len());
+        if !current {
+            save_cache(cache, &check, register_sha);
+        }
     }
     if options.keep {
         check.built = std::mem::take(&mut check.sunk)
@@ -242,37 +247,44 @@ pub fn build_with_progress(
     Ok(BuildReport { check, written })
 }
 
-/// Renders the reading copies of an edition just built and stages its three outputs.
+/// Renders the reading copies of an edition just built and stages its three outputs; with
+/// the cache (and the hash of the edition's inputs), makes the cache's record of it.
 fn sink(
     root: &Path,
     templates: &render::html::Templates,
-    config: &Config,
-    register: &Register,
+    ctx: &RenderContext,
     built: Built,
     keep: bool,
-    hash: bool,
+    cache: Option<(&super::cache::Cache, &str)>,
 ) -> Result<Sunk> {
-    let ctx = RenderContext { config, register };
     let item = render::reading::Item {
         edition: &built.edition,
         tei: &built.tei,
     };
-    let (page, book) = render::reading::render_edition(templates, &item, &ctx)?;
+    let (page, book) = render::reading::render_edition(templates, &item, ctx)?;
     let id = &built.edition.id;
     let [html, epub] = reading_copies(id);
     let tei = Path::new(EXPORT_DIR).join("tei").join(format!("{id}.xml"));
     let mut outputs = Vec::with_capacity(3);
+    let mut recorded = Vec::with_capacity(3);
     for (path, bytes) in [
         (tei, &built.tei[..]),
         (html, page.as_bytes()),
         (epub, &book),
     ] {
-        outputs.push(Output {
-            sha256: hash.then(|| crate::archive::digest::sha256_bytes(bytes)),
-            staged: write::stage_if_changed(&root.join(&path), bytes)?,
-            path,
-        });
+        let staged = write::stage_if_changed(&root.join(&path), bytes)?;
+        if cache.is_some() {
+            // A staged file keeps its size and time when it is put in place.
+            let on_disk = staged
+                .as_ref()
+                .map_or(root.join(&path), |s| s.path().to_path_buf());
+            let sha = crate::archive::digest::sha256_bytes(bytes);
+            recorded.push((path.clone(), sha, super::cache::stamp(&on_disk)));
+        }
+        outputs.push(Output { path, staged });
     }
+    let cached =
+        cache.and_then(|(cache, input)| cache.entry(input, &recorded, &built.edition.findings));
     let Built { mut edition, tei } = built;
     if !keep {
         edition.raw = Vec::new();
@@ -283,6 +295,7 @@ fn sink(
         edition,
         tei: keep.then_some(tei),
         outputs,
+        cached,
     })
 }
 
@@ -343,20 +356,9 @@ fn save_cache(cache: &super::cache::Cache, check: &super::check::Report, registe
         .map(|(e, hit)| (e.id.clone(), hit.entry.clone()))
         .collect();
     for s in &check.sunk {
-        let id = &s.edition.id;
-        let Some(input) = check.inputs.get(id) else {
-            continue;
-        };
-        let outputs: Option<Vec<(&Path, &str)>> = s
-            .outputs
-            .iter()
-            .map(|o| Some((o.path.as_path(), o.sha256.as_deref()?)))
-            .collect();
-        if let Some(entry) =
-            outputs.and_then(|o| cache.entry(input.clone(), &o, &s.edition.findings))
-        {
-            entries.insert(id.clone(), entry);
+        if let Some(entry) = &s.cached {
+            entries.insert(s.edition.id.clone(), entry.clone());
         }
     }
-    cache.save(entries, register);
+    cache.save(entries, register, &check.register_findings);
 }

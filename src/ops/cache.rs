@@ -27,6 +27,10 @@ pub struct BuildCache {
     /// The SHA-256 of `export/tei/register.xml` as written.
     #[serde(default)]
     register: Option<String>,
+    /// The findings of reading the register, so that a build which needs nothing else of it
+    /// does not read it.
+    #[serde(default)]
+    register_findings: Option<Vec<CachedFinding>>,
     editions: BTreeMap<String, CachedEdition>,
 }
 
@@ -37,6 +41,11 @@ pub struct CachedEdition {
     pub input: String,
     /// Every output file (relative to the archive root, `/`-separated) and its SHA-256.
     pub outputs: BTreeMap<String, String>,
+    /// The size and modification time (nanoseconds since 1970) of each output as written: an
+    /// output whose size and time are still these is taken to hold the bytes recorded, as
+    /// make and cargo do, without reading it. Any other is hashed.
+    #[serde(default)]
+    stamps: BTreeMap<String, Stamp>,
     /// The findings of the passes and the fidelity check.
     findings: Vec<CachedFinding>,
 }
@@ -151,7 +160,15 @@ impl Cache {
             return None;
         }
         for (path, sha) in &entry.outputs {
-            let (_, found) = digest::sha256_file(&self.root.join(path)).ok()?;
+            let file = self.root.join(path);
+            if entry
+                .stamps
+                .get(path)
+                .is_some_and(|s| stamp(&file) == Some(*s))
+            {
+                continue;
+            }
+            let (_, found) = digest::sha256_file(&file).ok()?;
             if found != *sha {
                 return None;
             }
@@ -175,22 +192,48 @@ impl Cache {
         (found == *recorded).then_some(found)
     }
 
+    /// The register's TEI hash and findings when neither need the register to be read again:
+    /// its TEI at `path` is the one recorded and its findings were recorded.
+    pub fn register_reuse(&self, path: &Path) -> Option<(String, Vec<Diagnostic>)> {
+        let findings = self
+            .old
+            .register_findings
+            .as_ref()?
+            .iter()
+            .map(|f| f.to_diagnostic(&self.root))
+            .collect::<Option<Vec<_>>>()?;
+        Some((self.register_unchanged(path)?, findings))
+    }
+
+    /// Whether a build that reused `reused` editions and the register, and built none, would
+    /// write the cache as it is.
+    pub fn is_current(&self, reused: usize) -> bool {
+        self.old.editions.len() == reused && self.old.register_findings.is_some()
+    }
+
     /// A cache entry for an edition just built from inputs hashing to `input`, with the
-    /// outputs it wrote (paths relative to the archive root, and the SHA-256 of the bytes
-    /// written) and its findings. `None` for a path that cannot be recorded.
+    /// outputs it wrote (paths relative to the archive root, the SHA-256 of the bytes written
+    /// and the files' size and time) and its findings. `None` for a path that cannot be
+    /// recorded.
     pub fn entry(
         &self,
-        input: String,
-        outputs: &[(&Path, &str)],
+        input: &str,
+        outputs: &[(PathBuf, String, Option<Stamp>)],
         findings: &[Diagnostic],
     ) -> Option<CachedEdition> {
         let mut hashed = BTreeMap::new();
-        for (path, sha) in outputs {
-            hashed.insert(slash_path(path)?, sha.to_string());
+        let mut stamps = BTreeMap::new();
+        for (path, sha, stamp) in outputs {
+            let name = slash_path(path)?;
+            if let Some(s) = stamp {
+                stamps.insert(name.clone(), *s);
+            }
+            hashed.insert(name, sha.clone());
         }
         Some(CachedEdition {
-            input,
+            input: input.to_string(),
             outputs: hashed,
+            stamps,
             findings: findings
                 .iter()
                 .map(|d| CachedFinding::from(d, &self.root))
@@ -200,16 +243,45 @@ impl Cache {
 
     /// Writes the cache with `editions` (every edition of this build). A cache that cannot be
     /// written is left out: the next build is then a full one.
-    pub fn save(&self, editions: BTreeMap<String, CachedEdition>, register: Option<String>) {
+    pub fn save(
+        &self,
+        editions: BTreeMap<String, CachedEdition>,
+        register: Option<String>,
+        register_findings: &[Diagnostic],
+    ) {
         let cache = BuildCache {
             common: self.common.clone(),
             register,
+            register_findings: Some(
+                register_findings
+                    .iter()
+                    .map(|d| CachedFinding::from(d, &self.root))
+                    .collect(),
+            ),
             editions,
         };
-        if let Ok(bytes) = serde_json::to_vec(&cache) {
-            let _ = crate::archive::write::if_changed(&cache_path(&self.root), &bytes);
-        }
+        // Streamed to a temporary file and renamed: the cache of a large archive is large.
+        let path = cache_path(&self.root);
+        let _ = crate::archive::write::atomic_with(&path, |file| {
+            let mut w = std::io::BufWriter::new(file);
+            serde_json::to_writer(&mut w, &cache).map_err(std::io::Error::other)?;
+            std::io::Write::flush(&mut w)
+        });
     }
+}
+
+/// A file's size and modification time, in nanoseconds since 1970.
+pub type Stamp = (u64, i128);
+
+/// The [`Stamp`] of the file at `path`.
+pub fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    let since = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((meta.len(), i128::try_from(since.as_nanos()).ok()?))
 }
 
 fn cache_path(root: &Path) -> PathBuf {

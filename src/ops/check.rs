@@ -29,13 +29,20 @@ pub struct Report {
     /// Only for a build: the editions handed to its [`Sink`] as soon as they were built, in
     /// archive order.
     pub sunk: Vec<super::build::Sunk>,
+    /// Only for a build with its cache: the SHA-256 of the register's TEI when the register
+    /// was not read, because no edition was to be built and the cache held its TEI and its
+    /// findings (then [`Archive::register`] is empty).
+    pub register_reused: Option<String>,
+    /// Only for a build with its cache: the findings of reading the register, to record.
+    pub register_findings: Vec<Diagnostic>,
 }
 
 /// What a build does with each edition as soon as it is built, on the thread that built it:
 /// stage its outputs and keep only what the rest of the build needs, so that memory holds a
 /// few editions at a time, not the whole archive.
+/// The sink is also given the hash of the edition's inputs when the build keeps a cache.
 pub(crate) type Sink<'a> =
-    dyn Fn(&Archive, super::build::Built) -> Result<super::build::Sunk> + Sync + 'a;
+    dyn Fn(&Archive, super::build::Built, Option<&str>) -> Result<super::build::Sunk> + Sync + 'a;
 
 /// What became of one sound edition.
 enum Outcome {
@@ -76,7 +83,11 @@ pub(crate) fn check_with_cache(
     cache: Option<&super::cache::Cache>,
     sink: Option<&Sink>,
 ) -> Result<Report> {
-    let (archive, mut diags) = load::archive(root)?;
+    // With the cache, the register is read only if something needs it (below).
+    let (mut archive, mut diags) = match cache {
+        Some(_) => load::archive_without_register(root)?,
+        None => load::archive(root)?,
+    };
     progress(Event::Phase {
         name: "checking and encoding",
         total: archive.editions.len() as u64,
@@ -133,6 +144,33 @@ pub(crate) fn check_with_cache(
         .filter(|(_, (_, sound, _, hit))| *sound && hit.is_none())
         .map(|(e, _)| std::fs::metadata(e.source_path()).map_or(0, |m| m.len()))
         .sum();
+    let mut register_reused = None;
+    let mut register_findings = Vec::new();
+    if let Some(cache) = cache {
+        let needed = archive.config.is_some()
+            && archive
+                .editions
+                .iter()
+                .zip(&seen)
+                .any(|(e, (_, sound, _, hit))| *sound && hit.is_none() && e.record.is_some());
+        let tei = root
+            .join(super::build::EXPORT_DIR)
+            .join("tei")
+            .join("register.xml");
+        match cache.register_reuse(&tei).filter(|_| !needed) {
+            Some((sha, found)) => {
+                register_reused = Some(sha);
+                register_findings = found;
+            }
+            None => {
+                let dir = archive.editions_dir().join(load::REGISTER_DIR);
+                let (register, found) = load::register(&dir)?;
+                archive.register = register;
+                register_findings = found;
+            }
+        }
+        diags.extend(register_findings.iter().cloned());
+    }
     let search = if cache.is_some() && to_build <= WORD_SEARCH_LIMIT {
         crate::passes::names::matcher::Search::Words
     } else {
@@ -164,7 +202,7 @@ pub(crate) fn check_with_cache(
                     match super::build::build_edition(edition, config, &archive.register, pipeline)?
                     {
                         Some(b) => Some(match sink {
-                            Some(sink) => Outcome::Sunk(sink(&archive, b)?),
+                            Some(sink) => Outcome::Sunk(sink(&archive, b, input.as_deref())?),
                             None => Outcome::Built(b),
                         }),
                         None => None,
@@ -206,12 +244,11 @@ pub(crate) fn check_with_cache(
                 );
                 reused.push((shell, hit));
             }
-            Some(Outcome::Sunk(s)) => {
+            Some(Outcome::Sunk(mut s)) => {
+                // The sink recorded what the cache needs of the findings: they move here.
                 diags.extend(
-                    s.edition
-                        .findings
-                        .iter()
-                        .cloned()
+                    std::mem::take(&mut s.edition.findings)
+                        .into_iter()
                         .map(|d| d.for_edition(&edition.id)),
                 );
                 sunk.push(s);
@@ -277,6 +314,8 @@ pub(crate) fn check_with_cache(
         reused,
         inputs,
         sunk,
+        register_reused,
+        register_findings,
     })
 }
 

@@ -893,16 +893,17 @@ fn index_view(walk: &Walk) -> Vec<Value> {
         (NameKind::Org, "Organisations"),
         (NameKind::Work, "Works"),
     ];
+    // Each key looked up once; then the entries of each kind in the order of first mention.
+    let named: Vec<(&String, &crate::model::register::Named)> = walk
+        .order
+        .iter()
+        .filter_map(|key| Some((key, walk.ctx.register.get(key)?)))
+        .collect();
     let mut out = Vec::new();
     for (kind, label) in groups {
         let mut entries: Vec<(String, Value)> = Vec::new();
-        for key in &walk.order {
-            let Some(named) = walk.ctx.register.get(key) else {
-                continue;
-            };
-            if named.kind != kind {
-                continue;
-            }
+        for (key, named) in named.iter().filter(|(_, n)| n.kind == kind) {
+            let key = *key;
             let e = &named.entry;
             let mentions = walk.mentions.get(key).map(Vec::as_slice).unwrap_or(&[]);
             let headword = e.sort.clone().unwrap_or_else(|| e.name.clone());
@@ -974,18 +975,20 @@ fn same_name(sort: &str, name: &str) -> bool {
 /// Links back to each mention, labelled with the number of the paragraph it is in; several
 /// mentions in one paragraph are told apart by letters (`3a`, `3b`).
 fn mention_links(mentions: &[Mention]) -> Vec<Value> {
+    // How many mentions each block has, and how many of them were seen so far.
+    let mut in_block: std::collections::HashMap<usize, (usize, usize)> =
+        std::collections::HashMap::new();
+    for m in mentions {
+        in_block.entry(m.block).or_default().0 += 1;
+    }
     let mut out = Vec::new();
-    for (i, m) in mentions.iter().enumerate() {
-        let same: Vec<usize> = mentions
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.block == m.block)
-            .map(|(j, _)| j)
-            .collect();
+    for m in mentions {
         let mut label = m.block.to_string();
-        if same.len() > 1 {
-            let pos = same.iter().position(|j| *j == i).unwrap_or(0);
-            label.push(letter(pos));
+        if let Some((count, seen)) = in_block.get_mut(&m.block) {
+            if *count > 1 {
+                label.push(letter(*seen));
+            }
+            *seen += 1;
         }
         if m.uncertain {
             label.push('?');
