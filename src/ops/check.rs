@@ -281,32 +281,29 @@ pub(crate) fn check_with_cache(
             );
         }
     }
-    let diagnostics: Vec<Diagnostic> = diags
+    let mut diagnostics: Vec<Diagnostic> = diags
         .into_iter()
         .map(|mut d| {
             d.location = d.location.relative_to(root);
             d
         })
         .collect();
-    // By edition, path, line and code, keeping the order of equals; the keys (a path's
-    // components above all) are made once, not at every comparison.
-    let order = {
-        let mut keys: Vec<_> = diagnostics
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let path: Vec<std::path::Component> = d.location.path.components().collect();
-                (d.edition.as_deref(), path, d.location.line, d.code.id, i)
-            })
-            .collect();
-        keys.sort_unstable();
-        keys.into_iter().map(|k| k.4).collect::<Vec<usize>>()
-    };
-    let mut slots: Vec<Option<Diagnostic>> = diagnostics.into_iter().map(Some).collect();
-    let diagnostics: Vec<Diagnostic> = order
-        .into_iter()
-        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
-        .collect();
+    // A stable sort in place (paths compare component by component): an archive can have
+    // hundreds of thousands of findings, so no copy of them is made.
+    diagnostics.sort_by(|a, b| {
+        (
+            a.edition.as_deref(),
+            &a.location.path,
+            a.location.line,
+            a.code.id,
+        )
+            .cmp(&(
+                b.edition.as_deref(),
+                &b.location.path,
+                b.location.line,
+                b.code.id,
+            ))
+    });
     Ok(Report {
         archive,
         diagnostics,

@@ -176,17 +176,25 @@ fn formatter(
 /// Escapes text for HTML and XML, in content and in double- or single-quoted attributes.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, text);
     out
+}
+
+/// [`escape`], appending to `out`.
+pub fn escape_into(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// A CSS string literal, safe inside a `<style>` element: quotes, backslashes, line breaks and
@@ -612,10 +620,42 @@ struct Walk<'a> {
     block: usize,
 }
 
+/// The markup of a block's pieces, for the HTML page and for the EPUB: the two differ only in
+/// the EPUB's attribute on editorial note references, so both are written in one walk.
+#[derive(Default)]
+struct Markup {
+    html: String,
+    xhtml: String,
+}
+
+impl Markup {
+    /// Markup, the same in both.
+    fn raw(&mut self, s: &str) {
+        self.html.push_str(s);
+        self.xhtml.push_str(s);
+    }
+
+    /// Text, escaped.
+    fn text(&mut self, s: &str) {
+        escape_into(&mut self.html, s);
+        escape_into(&mut self.xhtml, s);
+    }
+
+    fn append(&mut self, other: &Markup) {
+        self.html.push_str(&other.html);
+        self.xhtml.push_str(&other.xhtml);
+    }
+}
+
 impl Walk<'_> {
+    /// A block for the templates: its number, its kind, and the markup of its pieces (`html`;
+    /// `xhtml` only where the EPUB's differs).
     fn block(&mut self, b: &Block) -> Value {
         self.block = b.n;
-        let parts = self.inlines(&b.inlines);
+        let mut out = Markup::default();
+        for item in &b.inlines {
+            self.inline(item, &mut out, false);
+        }
         let kind = match b.kind {
             BlockKind::Paragraph => "p",
             BlockKind::Heading => "heading",
@@ -626,35 +666,51 @@ impl Walk<'_> {
             BlockKind::Link => "link",
             BlockKind::Omit => "omit",
         };
-        context! { n => b.n, kind => kind, parts => parts }
+        let xhtml = (out.xhtml != out.html).then(|| Value::from_safe_string(out.xhtml));
+        context! {
+            n => b.n,
+            kind => kind,
+            html => Value::from_safe_string(out.html),
+            xhtml => xhtml,
+        }
     }
 
-    fn inlines(&mut self, items: &[Inline]) -> Vec<Value> {
-        items.iter().filter_map(|i| self.inline(i)).collect()
-    }
-
-    fn inline(&mut self, item: &Inline) -> Option<Value> {
+    /// Writes the markup of one piece of a block: a name inside a name (`nested`) is not a
+    /// link of its own. Mentions and editorial notes are numbered in the order met.
+    fn inline(&mut self, item: &Inline, out: &mut Markup, nested: bool) {
         let r = &self.edition.record;
-        Some(match item {
-            Inline::Text(t) => context! { t => "text", text => t },
-            Inline::LineBreak => context! { t => "br" },
-            Inline::Url(u) => context! { t => "url", url => u, href => web_href(u) },
-            Inline::NoteAnchor { n, text } => context! { t => "anchor", n => n, text => text },
-            Inline::Choice {
-                sic,
-                corr,
-                correction,
-            } => {
-                let c = r.corrections.get(*correction);
-                context! {
-                    t => "corr",
-                    sic => sic,
-                    corr => corr,
-                    reason => c.map(|c| c.reason.clone()),
+        match item {
+            Inline::Text(t) => out.text(t),
+            Inline::LineBreak => out.raw("<br/>"),
+            Inline::Url(u) => match web_href(u) {
+                Some(href) => {
+                    out.raw("<a class=\"url\" href=\"");
+                    out.text(&href);
+                    out.raw("\">");
+                    out.text(u);
+                    out.raw("</a>");
                 }
+                None => out.text(u),
+            },
+            Inline::NoteAnchor { n, .. } => {
+                let n = n.to_string();
+                out.raw("<sup class=\"anchor\" title=\"The original’s note ");
+                out.text(&n);
+                out.raw(": its text is not part of this excerpt\">");
+                out.text(&n);
+                out.raw("</sup>");
+            }
+            Inline::Choice { sic, corr, .. } => {
+                out.raw("<span class=\"corr\" tabindex=\"0\">");
+                out.text(corr);
+                out.raw("<span class=\"sic\"> [editorial correction; the source reads: ");
+                out.text(sic);
+                out.raw("]</span></span>");
             }
             Inline::EditorialNote(i) => {
-                let note = r.notes.get(*i)?;
+                let Some(note) = r.notes.get(*i) else {
+                    return;
+                };
                 let n = self.notes.len() + 1;
                 self.notes.push(context! {
                     n => n,
@@ -664,12 +720,14 @@ impl Walk<'_> {
                     by => note.by.clone(),
                     block => self.block,
                 });
-                context! {
-                    t => "enote",
-                    n => n,
-                    id => format!("enote-{n}"),
-                    ref_id => format!("enote-ref-{n}"),
-                }
+                let open = format!(
+                    "<sup class=\"enote-ref\"><a id=\"enote-ref-{n}\" href=\"#enote-{n}\" role=\"doc-noteref\""
+                );
+                out.html.push_str(&open);
+                out.html.push('>');
+                out.xhtml.push_str(&open);
+                out.xhtml.push_str(" epub:type=\"noteref\">");
+                out.raw(&format!("[{n}]</a></sup>"));
             }
             Inline::Name {
                 kind,
@@ -677,10 +735,15 @@ impl Walk<'_> {
                 cert,
                 content,
             } => {
-                let content = self.inlines(content);
+                // The content first: a name inside this one is met (and numbered) first.
+                let mut inner = Markup::default();
+                for item in content {
+                    self.inline(item, &mut inner, true);
+                }
                 let uncertain = matches!(cert, Some(Cert::Inferred | Cert::Uncertain));
                 let entry = key.as_deref().and_then(|k| self.ctx.register.get(k));
-                let (id, href, title) = match (key, entry) {
+                let kind = kind_word(*kind);
+                let link = match (key, entry) {
                     (Some(key), Some(named)) => {
                         let list = self.mentions.entry(key.clone()).or_default();
                         if list.is_empty() {
@@ -699,25 +762,42 @@ impl Walk<'_> {
                         if uncertain {
                             title.push_str("; identification uncertain");
                         }
-                        (Some(id), Some(format!("#{}", index_id(key))), Some(title))
+                        Some((id, format!("#{}", index_id(key)), title))
                     }
-                    _ => (None, None, None),
+                    _ => None,
                 };
-                context! {
-                    t => "name",
-                    kind => kind_word(*kind),
-                    key => key,
-                    id => id,
-                    href => href,
-                    title => title,
-                    uncertain => uncertain,
-                    content => content,
+                match link {
+                    Some((id, href, title)) if !nested => {
+                        out.raw("<a class=\"name ");
+                        out.text(kind);
+                        if uncertain {
+                            out.raw(" uncertain");
+                        }
+                        out.raw("\" id=\"");
+                        out.text(&id);
+                        out.raw("\" href=\"");
+                        out.text(&href);
+                        out.raw("\" title=\"");
+                        out.text(&title);
+                        out.raw("\">");
+                        out.append(&inner);
+                        out.raw("</a>");
+                    }
+                    _ => {
+                        out.raw("<span class=\"name ");
+                        out.text(kind);
+                        out.raw("\">");
+                        out.append(&inner);
+                        out.raw("</span>");
+                    }
                 }
             }
             Inline::Gap(reason) => {
-                context! { t => "gap", text => gap_text(*reason, self.edition) }
+                out.raw("<span class=\"gap\" role=\"note\">");
+                out.text(gap_text(*reason, self.edition));
+                out.raw("</span>");
             }
-        })
+        }
     }
 }
 
