@@ -5,6 +5,12 @@ mod cli;
 
 use std::process::ExitCode;
 
+/// mimalloc instead of the system allocator: the build makes and frees many small strings on
+/// several threads, where glibc's allocator spent about a sixth of the time and kept freed
+/// memory in per-thread arenas (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     cli::main()
 }
