@@ -216,6 +216,18 @@ pub struct MarkedName {
 }
 
 impl Edition {
+    /// The register keys of the names [`Edition::names`] gives, in text order, without
+    /// working out where each stands.
+    pub fn name_keys(&self) -> impl Iterator<Item = &str> {
+        self.blocks
+            .iter()
+            .flat_map(|b| &b.inlines)
+            .filter_map(|inline| match inline {
+                Inline::Name { key, .. } => key.as_deref(),
+                _ => None,
+            })
+    }
+
     /// Every marked name, in text order.
     pub fn names(&self) -> Vec<MarkedName> {
         let mut out = Vec::new();

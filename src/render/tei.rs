@@ -46,23 +46,25 @@ pub fn render(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
 
 /// The register keys an edition refers to, sorted.
 fn referenced_keys(edition: &Edition, register: &Register) -> Vec<String> {
-    let mut keys: Vec<String> = edition.names().into_iter().filter_map(|n| n.key).collect();
+    let mut keys: Vec<&str> = edition.name_keys().collect();
     keys.extend(
         edition
             .record
             .contributors
             .iter()
-            .filter_map(|c| c.key.clone()),
+            .filter_map(|c| c.key.as_deref()),
     );
+    keys.sort_unstable();
+    keys.dedup();
     // A work's author is pointed at from its entry, so the author's entry comes too.
-    let authors: Vec<String> = keys
+    let authors: Vec<&str> = keys
         .iter()
-        .filter_map(|k| register.get(k)?.entry.author.clone())
+        .filter_map(|k| register.get(k)?.entry.author.as_deref())
         .collect();
     keys.extend(authors);
-    keys.sort();
+    keys.sort_unstable();
     keys.dedup();
-    keys
+    keys.into_iter().map(str::to_string).collect()
 }
 
 /// The register entries with these keys, as TEI lists (all entries when `keys` is empty is
