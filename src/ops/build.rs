@@ -232,6 +232,9 @@ pub fn build_with_progress(
         if !current {
             save_cache(cache, &check, register_sha);
         }
+        if check.register_read {
+            cache.save_register(&check.archive.register);
+        }
     }
     if options.keep {
         check.built = std::mem::take(&mut check.sunk)

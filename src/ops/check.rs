@@ -35,6 +35,9 @@ pub struct Report {
     pub register_reused: Option<String>,
     /// Only for a build with its cache: the findings of reading the register, to record.
     pub register_findings: Vec<Diagnostic>,
+    /// Only for a build with its cache: whether the register was read from its TOML files
+    /// (rather than from the cache), so that the build keeps it for the next one.
+    pub register_read: bool,
 }
 
 /// What a build does with each edition as soon as it is built, on the thread that built it:
@@ -146,6 +149,7 @@ pub(crate) fn check_with_cache(
         .sum();
     let mut register_reused = None;
     let mut register_findings = Vec::new();
+    let mut register_read = false;
     if let Some(cache) = cache {
         let needed = archive.config.is_some()
             && archive
@@ -163,8 +167,14 @@ pub(crate) fn check_with_cache(
                 register_findings = found;
             }
             None => {
-                let dir = archive.editions_dir().join(load::REGISTER_DIR);
-                let (register, found) = load::register(&dir)?;
+                let (register, found) = match cache.register() {
+                    Some(cached) => cached,
+                    None => {
+                        let dir = archive.editions_dir().join(load::REGISTER_DIR);
+                        register_read = true;
+                        load::register(&dir)?
+                    }
+                };
                 archive.register = register;
                 register_findings = found;
             }
@@ -313,6 +323,7 @@ pub(crate) fn check_with_cache(
         sunk,
         register_reused,
         register_findings,
+        register_read,
     })
 }
 
