@@ -230,7 +230,7 @@ pub fn build_with_progress(
             && check.register_reused.is_some()
             && cache.is_current(check.reused.len());
         if !current {
-            save_cache(cache, &check, register_sha);
+            save_cache(cache, &mut check, register_sha);
         }
         if check.register_read {
             cache.save_register(&check.archive.register);
@@ -352,15 +352,21 @@ fn reading_copies(id: &str) -> [PathBuf; 2] {
 
 /// Records in the cache what this build made of every edition: the reused ones as they were,
 /// the built ones with the hashes of the files just written.
-fn save_cache(cache: &super::cache::Cache, check: &super::check::Report, register: Option<String>) {
+fn save_cache(
+    cache: &super::cache::Cache,
+    check: &mut super::check::Report,
+    register: Option<String>,
+) {
+    // The records move into the cache (an archive's findings can be large): the report keeps
+    // the findings themselves.
     let mut entries: std::collections::BTreeMap<String, super::cache::CachedEdition> = check
         .reused
-        .iter()
-        .map(|(e, hit)| (e.id.clone(), hit.entry.clone()))
+        .iter_mut()
+        .map(|(e, hit)| (e.id.clone(), std::mem::take(&mut hit.entry)))
         .collect();
-    for s in &check.sunk {
-        if let Some(entry) = &s.cached {
-            entries.insert(s.edition.id.clone(), entry.clone());
+    for s in &mut check.sunk {
+        if let Some(entry) = s.cached.take() {
+            entries.insert(s.edition.id.clone(), entry);
         }
     }
     cache.save(entries, register, &check.register_findings);

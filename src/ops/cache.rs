@@ -36,7 +36,7 @@ pub struct BuildCache {
 }
 
 /// One edition as last built.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CachedEdition {
     /// Hash of the edition's own inputs, with the common hash.
     pub input: String,
