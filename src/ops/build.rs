@@ -85,8 +85,8 @@ pub struct Sunk {
     pub tei: Option<Vec<u8>>,
     /// The TEI, HTML page and EPUB, in that order.
     pub outputs: Vec<Output>,
-    /// What the build cache is to record of the edition.
-    pub cached: Option<super::cache::CachedEdition>,
+    /// The build cache's record of the edition, staged.
+    pub cached: Option<write::Staged>,
 }
 
 /// One output of an edition.
@@ -144,7 +144,10 @@ pub fn build_with_progress(
     let mut written = Vec::new();
     if check.errors() > 0 {
         // The staged files go; so do the folders this build made.
-        check.sunk.iter_mut().for_each(|s| s.outputs.clear());
+        check.sunk.iter_mut().for_each(|s| {
+            s.outputs.clear();
+            s.cached = None;
+        });
         made.remove_if_empty();
         return Ok(BuildReport { check, written });
     }
@@ -225,13 +228,13 @@ pub fn build_with_progress(
         }
     }
     if let Some(cache) = &cache {
-        // A build that reused everything would write the cache as it is.
-        let current = check.sunk.is_empty()
-            && check.register_reused.is_some()
-            && cache.is_current(check.reused.len());
-        if !current {
-            save_cache(cache, &mut check, register_sha);
+        // The records of the editions built go in place after their outputs.
+        for s in &mut check.sunk {
+            if let Some(staged) = s.cached.take() {
+                let _ = staged.commit();
+            }
         }
+        cache.save(register_sha, &check.register_findings);
         if check.register_read {
             cache.save_register(&check.archive.register);
         }
@@ -286,8 +289,10 @@ fn sink(
         }
         outputs.push(Output { path, staged });
     }
-    let cached =
-        cache.and_then(|(cache, input)| cache.entry(input, &recorded, &built.edition.findings));
+    let cached = cache.and_then(|(cache, input)| {
+        let entry = cache.entry(input, &recorded, &built.edition.findings)?;
+        cache.stage(id, &entry)
+    });
     let Built { mut edition, tei } = built;
     if !keep {
         edition.raw = Vec::new();
@@ -320,10 +325,13 @@ struct NewDirs(Vec<PathBuf>);
 
 impl NewDirs {
     fn before(export: &Path) -> Self {
+        let cache = export.join(super::cache::CACHE_DIR);
         let dirs = [
             export.join("tei"),
             export.join(render::reading::HTML_DIR),
             export.join(render::reading::EPUB_DIR),
+            cache.join(super::cache::EDITIONS),
+            cache,
             export.to_path_buf(),
         ];
         NewDirs(dirs.into_iter().filter(|d| !d.exists()).collect())
@@ -348,26 +356,4 @@ fn reading_copies(id: &str) -> [PathBuf; 2] {
             .join(render::reading::EPUB_DIR)
             .join(format!("{id}.epub")),
     ]
-}
-
-/// Records in the cache what this build made of every edition: the reused ones as they were,
-/// the built ones with the hashes of the files just written.
-fn save_cache(
-    cache: &super::cache::Cache,
-    check: &mut super::check::Report,
-    register: Option<String>,
-) {
-    // The records move into the cache (an archive's findings can be large): the report keeps
-    // the findings themselves.
-    let mut entries: std::collections::BTreeMap<String, super::cache::CachedEdition> = check
-        .reused
-        .iter_mut()
-        .map(|(e, hit)| (e.id.clone(), std::mem::take(&mut hit.entry)))
-        .collect();
-    for s in &mut check.sunk {
-        if let Some(entry) = s.cached.take() {
-            entries.insert(s.edition.id.clone(), entry);
-        }
-    }
-    cache.save(entries, register, &check.register_findings);
 }

@@ -3,9 +3,10 @@
 //! everything its outputs depend on (its folder's files, the register, the settings, the
 //! templates and editio itself) is the one recorded, and its TEI, HTML and EPUB files still hold
 //! the bytes recorded; then its passes and renderers are skipped and its findings are taken from
-//! the cache. The cache lives in `export/.build-cache.json`, is not committed, and is only a
-//! shortcut: a missing, unreadable or stale cache means a full build. `check` and `verify` never
-//! use it.
+//! the cache. The cache lives in `export/.build-cache/` (one small file per edition, so that a
+//! build rewrites only the records of the editions it built), is not committed, and is only a
+//! shortcut: a missing, unreadable or stale record means that edition is built. `check` and
+//! `verify` never use it.
 
 use crate::archive::digest::{self, Algorithm, MultiHasher};
 use crate::diagnostic::{Diagnostic, Location, Severity, codes};
@@ -16,12 +17,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The cache file, under the export folder.
-pub const CACHE_FILE: &str = ".build-cache.json";
+/// The cache's folder, under the export folder.
+pub const CACHE_DIR: &str = ".build-cache";
 
-/// What one build recorded of every edition it wrote.
+/// The file of what the editions share, in the cache's folder.
+const COMMON_FILE: &str = "build.json";
+/// The register as last read, in the cache's folder (see [`Cache::register`]).
+const REGISTER_FILE: &str = "register.json";
+/// The folder of the editions' records, in the cache's folder: `<id>.json` each.
+pub const EDITIONS: &str = "editions";
+
+/// What one build recorded of what every edition shares.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct BuildCache {
+struct BuildCache {
     /// Hash of what every edition depends on (settings, register, templates, editio): a cache
     /// written under another one is not used.
     common: String,
@@ -32,16 +40,16 @@ pub struct BuildCache {
     /// does not read it.
     #[serde(default)]
     register_findings: Option<Vec<CachedFinding>>,
-    editions: BTreeMap<String, CachedEdition>,
 }
 
 /// One edition as last built.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CachedEdition {
-    /// Hash of the edition's own inputs, with the common hash.
-    pub input: String,
+    /// Hash of the edition's own inputs, with the common hash (so a record written under other
+    /// settings, register, templates or editio never matches).
+    input: String,
     /// Every output file (relative to the archive root, `/`-separated) and its SHA-256.
-    pub outputs: BTreeMap<String, String>,
+    outputs: BTreeMap<String, String>,
     /// The size and modification time (nanoseconds since 1970) of each output as written: an
     /// output whose size and time are still these is taken to hold the bytes recorded, as
     /// make and cargo do, without reading it. Any other is hashed.
@@ -123,7 +131,6 @@ pub struct Cache {
 /// An edition whose outputs are reused, with its findings.
 #[derive(Debug)]
 pub struct Reused {
-    pub entry: CachedEdition,
     pub findings: Vec<Diagnostic>,
 }
 
@@ -132,7 +139,7 @@ impl Cache {
     /// editions depend on (then every edition is built).
     pub fn open(root: &Path) -> Option<Cache> {
         let common = common_hash(root)?;
-        let old = std::fs::read(cache_path(root))
+        let old = std::fs::read(cache_dir(root).join(COMMON_FILE))
             .ok()
             .and_then(|bytes| serde_json::from_slice::<BuildCache>(&bytes).ok())
             .filter(|c| c.common == common)
@@ -156,7 +163,8 @@ impl Cache {
     /// The cached build of an edition whose inputs hash to `input`, if its outputs on disk are
     /// still the ones recorded.
     pub fn lookup(&self, id: &str, input: &str) -> Option<Reused> {
-        let entry = self.old.editions.get(id)?;
+        let bytes = std::fs::read(self.edition_path(id)).ok()?;
+        let entry: CachedEdition = serde_json::from_slice(&bytes).ok()?;
         if entry.input != input || entry.outputs.is_empty() {
             return None;
         }
@@ -179,10 +187,7 @@ impl Cache {
             .iter()
             .map(|f| f.to_diagnostic(&self.root))
             .collect::<Option<Vec<_>>>()?;
-        Some(Reused {
-            entry: entry.clone(),
-            findings,
-        })
+        Some(Reused { findings })
     }
 
     /// The SHA-256 of the register's TEI at `path` when it is the one recorded (then it need
@@ -204,7 +209,7 @@ impl Cache {
     /// did not change since (see [`REGISTER_FILE`]).
     pub fn register(&self) -> Option<(Register, Vec<Diagnostic>)> {
         let findings = self.register_findings()?;
-        let bytes = std::fs::read(register_path(&self.root)).ok()?;
+        let bytes = std::fs::read(cache_dir(&self.root).join(REGISTER_FILE)).ok()?;
         let cached: CachedRegister = serde_json::from_slice(&bytes).ok()?;
         if cached.common != self.common {
             return None;
@@ -221,7 +226,8 @@ impl Cache {
             common: self.common.clone(),
             register: register.to_file(),
         };
-        let _ = crate::archive::write::atomic_with(&register_path(&self.root), |file| {
+        let path = cache_dir(&self.root).join(REGISTER_FILE);
+        let _ = crate::archive::write::atomic_with(&path, |file| {
             let mut w = std::io::BufWriter::new(file);
             serde_json::to_writer(&mut w, &cached).map_err(std::io::Error::other)?;
             std::io::Write::flush(&mut w)
@@ -236,12 +242,6 @@ impl Cache {
             .iter()
             .map(|f| f.to_diagnostic(&self.root))
             .collect()
-    }
-
-    /// Whether a build that reused `reused` editions and the register, and built none, would
-    /// write the cache as it is.
-    pub fn is_current(&self, reused: usize) -> bool {
-        self.old.editions.len() == reused && self.old.register_findings.is_some()
     }
 
     /// A cache entry for an edition just built from inputs hashing to `input`, with the
@@ -274,14 +274,19 @@ impl Cache {
         })
     }
 
-    /// Writes the cache with `editions` (every edition of this build). A cache that cannot be
-    /// written is left out: the next build is then a full one.
-    pub fn save(
-        &self,
-        editions: BTreeMap<String, CachedEdition>,
-        register: Option<String>,
-        register_findings: &[Diagnostic],
-    ) {
+    /// Stages the record of edition `id` (put in place with the edition's outputs); `None`
+    /// when the record on disk is the same, or cannot be written (the edition is then built
+    /// again next time).
+    pub fn stage(&self, id: &str, entry: &CachedEdition) -> Option<crate::archive::write::Staged> {
+        let bytes = serde_json::to_vec(entry).ok()?;
+        crate::archive::write::stage_if_changed(&self.edition_path(id), &bytes)
+            .ok()
+            .flatten()
+    }
+
+    /// Records what the editions share: the register's TEI hash and its findings. A cache that
+    /// cannot be written is left out: the next build is then a full one.
+    pub fn save(&self, register: Option<String>, register_findings: &[Diagnostic]) {
         let cache = BuildCache {
             common: self.common.clone(),
             register,
@@ -291,15 +296,17 @@ impl Cache {
                     .map(|d| CachedFinding::from(d, &self.root))
                     .collect(),
             ),
-            editions,
         };
-        // Streamed to a temporary file and renamed: the cache of a large archive is large.
-        let path = cache_path(&self.root);
-        let _ = crate::archive::write::atomic_with(&path, |file| {
-            let mut w = std::io::BufWriter::new(file);
-            serde_json::to_writer(&mut w, &cache).map_err(std::io::Error::other)?;
-            std::io::Write::flush(&mut w)
-        });
+        if let Ok(bytes) = serde_json::to_vec(&cache) {
+            let dir = cache_dir(&self.root);
+            let _ = crate::archive::write::if_changed(&dir.join(COMMON_FILE), &bytes);
+        }
+    }
+
+    fn edition_path(&self, id: &str) -> PathBuf {
+        cache_dir(&self.root)
+            .join(EDITIONS)
+            .join(format!("{id}.json"))
     }
 }
 
@@ -317,23 +324,17 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
     Some((meta.len(), i128::try_from(since.as_nanos()).ok()?))
 }
 
-/// The register as parsed, beside the cache: JSON reads several times faster than the TOML
-/// it came from, which matters when one edition is built again in a large archive.
-pub const REGISTER_FILE: &str = ".build-cache-register.json";
-
-/// The cached register, valid for the common hash it was written under.
+/// The cached register, valid for the common hash it was written under: JSON reads several
+/// times faster than the TOML it came from, which matters when one edition is built again in a
+/// large archive.
 #[derive(Serialize, Deserialize)]
 struct CachedRegister {
     common: String,
     register: RegisterFile,
 }
 
-fn register_path(root: &Path) -> PathBuf {
-    root.join(super::build::EXPORT_DIR).join(REGISTER_FILE)
-}
-
-fn cache_path(root: &Path) -> PathBuf {
-    root.join(super::build::EXPORT_DIR).join(CACHE_FILE)
+fn cache_dir(root: &Path) -> PathBuf {
+    root.join(super::build::EXPORT_DIR).join(CACHE_DIR)
 }
 
 fn slash_path(path: &Path) -> Option<String> {

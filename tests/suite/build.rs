@@ -29,7 +29,7 @@ fn build(dir: &Path) -> (Option<i32>, BTreeMap<String, bool>) {
     (out.status.code(), written)
 }
 
-/// `export/` without the build cache (its two files).
+/// `export/` without the build cache.
 fn exports(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = tree(&dir.join("export"));
     files.retain(|p, _| !p.to_string_lossy().starts_with(".build-cache"));
@@ -44,7 +44,12 @@ fn a_second_build_reuses_everything_and_changes_nothing() {
     let (code, first) = build(tmp.path());
     assert_eq!(code, Some(0));
     assert!(first.values().all(|c| *c), "{first:?}");
-    assert!(tmp.path().join("export/.build-cache.json").is_file());
+    assert!(tmp.path().join("export/.build-cache/build.json").is_file());
+    assert!(
+        tmp.path()
+            .join(format!("export/.build-cache/editions/{KOTKIN}.json"))
+            .is_file()
+    );
     let before = exports(tmp.path());
     let (code, second) = build(tmp.path());
     assert_eq!(code, Some(0));
@@ -152,7 +157,7 @@ fn a_changed_register_rebuilds_from_the_register_not_from_the_cache() {
     assert_eq!(build(tmp.path()).0, Some(0));
     assert!(
         tmp.path()
-            .join("export/.build-cache-register.json")
+            .join("export/.build-cache/register.json")
             .is_file()
     );
     let persons = tmp.path().join("editions/register/persons.toml");
