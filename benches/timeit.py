@@ -2,8 +2,8 @@
 """Runs each command N times (alternating, so that noise hits all alike) and prints the median
 wall time, MB/s over BYTES, and the peak RSS of the last run (from /usr/bin/time -v).
 A command that prints a line `TIMING name=seconds ...` (editio bench-names,
-benches/spacy_names.py) also gets the median of each of those figures, with MB/s, and the
-ratio of each `total` to the first command's.
+benches/spacy_names.py) also gets the median of each of those figures, with MB/s, and how
+many times faster its `total` is than the first command's.
 Usage: benches/timeit.py N BYTES 'label=command' ...   (commands run with sh -c)"""
 import statistics, subprocess, sys, time
 
@@ -44,5 +44,5 @@ for label, _ in cmds:
         parts.append(f"{k} {med:.3f} s ({nbytes / 1e6 / med:.1f} MB/s; runs {' '.join(f'{x:.2f}' for x in v)})")
     total = statistics.median(inner[label].get("total", [0])) or None
     base = base or total
-    ratio = f"  total x{total / base:.2f} of first" if total and base else ""
+    ratio = f"  first's total / this total: x{base / total:.1f}" if total and base else ""
     print(f"{label:40} inside: " + ", ".join(parts) + ratio)
