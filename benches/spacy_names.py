@@ -4,7 +4,8 @@ with the register's own forms (every `forms` entry and `name`, as editio's names
 editio also adds capitals renderings and transliterations, which are left out here), run over
 every edition's source.txt of a corpus written by `editio bench-corpus`.
 Prints the time to build the ruler, the time and MB/s over the texts, and the entities found,
-then a line `TIMING build=… run=… total=…` (seconds) that benches/timeit.py reads.
+then a line `TIMING build=… run=… total=…` (seconds; wall, then CPU as `…_cpu`) that
+benches/timeit.py reads.
 With --spans FILE, also writes every entity as a tab-separated line (edition, byte offsets start
 and end in source.txt, surface, key, label), for benches/names_accuracy.py; converting offsets
 is not timed.
@@ -47,11 +48,13 @@ def byte_spans(text, ents):
     return out
 
 
+c0 = time.process_time()
 t0 = time.perf_counter()
 nlp = spacy.blank("en")
 ruler = nlp.add_pipe("entity_ruler")
 ruler.add_patterns(patterns)
 t1 = time.perf_counter()
+c1 = time.process_time()
 ents = 0
 keyed = 0
 found = []
@@ -61,12 +64,14 @@ for doc in nlp.pipe(texts, batch_size=8):
     if spans_path:
         found.append([(e.start_char, e.end_char, e.ent_id_, e.label_) for e in doc.ents])
 t2 = time.perf_counter()
+c2 = time.process_time()
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 print(f"patterns {len(patterns)}  texts {len(texts)}  {nbytes / 1e6:.1f} MB")
 print(f"build ruler {t1 - t0:.1f} s  run {t2 - t1:.1f} s  ({nbytes / 1e6 / (t2 - t1):.2f} MB/s)  "
       f"end to end {t2 - t0:.1f} s ({nbytes / 1e6 / (t2 - t0):.2f} MB/s)  peak RSS {rss} MB")
 print(f"entities {ents} (with a register key {keyed})")
-print(f"TIMING build={t1 - t0:.3f} run={t2 - t1:.3f} total={t2 - t0:.3f}")
+print(f"TIMING build={t1 - t0:.3f} run={t2 - t1:.3f} total={t2 - t0:.3f} "
+      f"build_cpu={c1 - c0:.2f} run_cpu={c2 - c1:.2f} total_cpu={c2 - c0:.2f}")
 if spans_path:
     class Span:
         def __init__(self, s, e):

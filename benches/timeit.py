@@ -43,6 +43,9 @@ for label, _ in cmds:
         med = statistics.median(v)
         parts.append(f"{k} {med:.3f} s ({nbytes / 1e6 / med:.1f} MB/s; runs {' '.join(f'{x:.2f}' for x in v)})")
     total = statistics.median(inner[label].get("total", [0])) or None
-    base = base or total
-    ratio = f"  first's total / this total: x{base / total:.1f}" if total and base else ""
+    cpu = statistics.median(inner[label].get("total_cpu", [0])) or None
+    base = base or (total, cpu)
+    ratio = f"  first's total / this total: x{base[0] / total:.1f}" if total and base[0] else ""
+    if cpu and base[1]:
+        ratio += f" (CPU: x{base[1] / cpu:.1f})"
     print(f"{label:40} inside: " + ", ".join(parts) + ratio)

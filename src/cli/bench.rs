@@ -126,6 +126,8 @@ pub fn run_names(global: &Global, args: &BenchNamesArgs, out: &mut Out) -> editi
             "names_mb_s": mbs(t.names),
             "matcher_and_names_s": t.matcher + t.names,
             "matcher_and_names_mb_s": mbs(t.matcher + t.names),
+            "matcher_cpu_s": t.matcher_cpu,
+            "names_cpu_s": t.names_cpu,
             "linked": t.linked,
             "ambiguous": t.ambiguous,
             "normalised": t.normalised,
@@ -150,8 +152,17 @@ pub fn run_names(global: &Global, args: &BenchNamesArgs, out: &mut Out) -> editi
             t.linked, t.ambiguous
         ))?;
         // For benches/timeit.py.
+        let cpu = match (t.matcher_cpu, t.names_cpu) {
+            (Some(m), Some(n)) => {
+                format!(
+                    " matcher_cpu={m:.2} names_cpu={n:.2} total_cpu={:.2}",
+                    m + n
+                )
+            }
+            _ => String::new(),
+        };
         out.line(&format!(
-            "TIMING matcher={:.3} names={:.3} total={:.3}",
+            "TIMING matcher={:.3} names={:.3} total={:.3}{cpu}",
             t.matcher,
             t.names,
             t.matcher + t.names

@@ -138,9 +138,19 @@ impl Matcher {
     }
 
     pub fn with_search(register: &Register, search: Search) -> Self {
+        // Each entry's forms (with their capitals and the renderings of the original script)
+        // are made in parallel, then added in register order, so that the patterns are the same
+        // whatever the number of threads.
+        let made: Vec<Vec<(String, bool, bool)>> = register
+            .entries
+            .par_iter()
+            .map(|named| entry_forms(&named.entry))
+            .collect();
+        // Room for every form at once (fewer where entries share forms).
+        let count: usize = made.iter().map(Vec::len).sum();
         let mut strings: Vec<String> = Vec::new();
-        let mut patterns: Vec<Pattern> = Vec::new();
-        let mut index: Table<usize> = Table::default();
+        let mut patterns: Vec<Pattern> = Vec::with_capacity(count);
+        let mut index: Table<usize> = Table::with_capacity_and_hasher(count, Default::default());
         let mut add = |form: String, cand: Candidate, capitals: bool| {
             let id = *index.entry(form).or_insert_with_key(|form| {
                 // Only the automaton needs the forms in a list of their own.
@@ -164,14 +174,6 @@ impl Matcher {
                 p.candidates.push(cand);
             }
         };
-        // Each entry's forms (with their capitals and the renderings of the original script)
-        // are made in parallel, then added in register order, so that the patterns are the same
-        // whatever the number of threads.
-        let made: Vec<Vec<(String, bool, bool)>> = register
-            .entries
-            .par_iter()
-            .map(|named| entry_forms(&named.entry))
-            .collect();
         let mut entries = Vec::new();
         let mut near: HashMap<char, Vec<(String, usize)>> = HashMap::new();
         let mut slips = HashMap::new();
@@ -216,8 +218,13 @@ impl Matcher {
             let mut first: Table<usize> = Table::default();
             let mut first_bytes = [false; 256];
             for form in index.keys() {
-                let longest = first.entry(first_word(form).to_string()).or_default();
-                *longest = (*longest).max(form.len());
+                let word = first_word(form);
+                match first.get_mut(word) {
+                    Some(longest) => *longest = (*longest).max(form.len()),
+                    None => {
+                        first.insert(word.to_string(), form.len());
+                    }
+                }
                 if let Some(&b) = form.as_bytes().first() {
                     first_bytes[usize::from(b)] = true;
                 }

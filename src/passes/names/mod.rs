@@ -70,6 +70,8 @@ impl Pass for Names {
 /// Every match in every block, as mentions with their candidate entries.
 fn find_mentions(m: &Matcher, edition: &Edition) -> Vec<Mention> {
     let mut out = Vec::new();
+    // Each inline's source text, to count its length.
+    let mut s = String::new();
     for (bi, block) in edition.blocks.iter().enumerate() {
         let heading = matches!(block.kind, BlockKind::Heading | BlockKind::Title);
         let mut pos = block.span.start;
@@ -112,7 +114,7 @@ fn find_mentions(m: &Matcher, edition: &Edition) -> Vec<Mention> {
                 }
                 _ => {}
             }
-            let mut s = String::new();
+            s.clear();
             inline.push_source_text(&mut s);
             pos += s.len();
         }
@@ -124,6 +126,11 @@ fn find_mentions(m: &Matcher, edition: &Edition) -> Vec<Mention> {
 /// shared form takes the entry with the nearest unambiguous mention, at medium certainty.
 fn resolve(m: &Matcher, mentions: &mut [Mention]) {
     for mention in mentions.iter_mut() {
+        // One candidate: it is the entry (what the general case below gives, sooner).
+        if let [only] = mention.candidates.as_slice() {
+            mention.key = Some((only.entry, m.entry_cert(only.entry)));
+            continue;
+        }
         let explicit: Vec<&Candidate> = mention.candidates.iter().filter(|c| c.explicit).collect();
         let pool: Vec<&Candidate> = if explicit.is_empty() {
             mention.candidates.iter().collect()
@@ -298,6 +305,8 @@ fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention])
     let mut found = Vec::new();
     // The same capitalised words recur all through a text: look each up once.
     let mut cache: HashMap<String, Option<(usize, String, bool)>> = HashMap::new();
+    // Each inline's source text, to count its length.
+    let mut s = String::new();
     let mut near_miss = |word: &str| -> Option<(usize, String, bool)> {
         if let Some(hit) = cache.get(word) {
             return hit.clone();
@@ -335,7 +344,7 @@ fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention])
                     }
                 }
             }
-            let mut s = String::new();
+            s.clear();
             inline.push_source_text(&mut s);
             pos += s.len();
         }
