@@ -5,12 +5,30 @@
 //! that `build`, `release` and `verify` can be measured on archives of any size.
 //!
 //! Everything comes from a seeded generator: the same options give the same bytes.
+//!
+//! Beside `editions/` it writes [`MENTIONS_FILE`], the generator's own list of where it put
+//! every name mention (the gold list for accuracy figures, `benches/names_accuracy.py`); the
+//! archive itself is the same with or without it.
 
 use crate::archive::digest::sha256_bytes;
+use crate::diagnostic::codes;
 use crate::error::{Error, Result};
 use crate::model::register::{Entry, RegisterFile};
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::Path;
+
+/// The gold list of placed mentions, at the root of a generated archive (outside
+/// `editions/`): a header line, then one tab-separated line per mention in edition and text
+/// order: edition id, byte offsets `start` and `end` in the edition's `source.txt`, the
+/// surface form (without a possessive `’s`), the key of the entry the generator meant, and the
+/// keys of every entry that has this form (comma-separated, sorted; more than one when the form
+/// is shared).
+pub const MENTIONS_FILE: &str = "bench-mentions.tsv";
+
+/// The header line of [`MENTIONS_FILE`].
+pub const MENTIONS_HEADER: &str = "edition\tstart\tend\tsurface\tkey\tkeys";
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -82,6 +100,11 @@ pub fn generate(out: &Path, opts: &CorpusOptions) -> Result<CorpusSummary> {
     mkdir(&reg_dir)?;
     write(&out.join("editio.toml"), CONFIG.as_bytes())?;
     register.write(&reg_dir)?;
+    let sharing = register.sharing();
+    let gold_path = out.join(MENTIONS_FILE);
+    let mut gold =
+        std::io::BufWriter::new(std::fs::File::create(&gold_path).map_err(Error::io(&gold_path))?);
+    writeln!(gold, "{MENTIONS_HEADER}").map_err(Error::io(&gold_path))?;
 
     let editions = opts
         .editions
@@ -97,8 +120,19 @@ pub fn generate(out: &Path, opts: &CorpusOptions) -> Result<CorpusSummary> {
             out: source,
             mentions,
             corrections,
+            placed,
             ..
         } = text;
+        for p in &placed {
+            let surface = &source[p.start..p.end];
+            let keys = sharing.get(surface).map_or("", String::as_str);
+            writeln!(
+                gold,
+                "{id}\t{}\t{}\t{surface}\t{}\t{keys}",
+                p.start, p.end, p.key
+            )
+            .map_err(Error::io(&gold_path))?;
+        }
         let dir = out.join("editions").join(&id);
         mkdir(&dir)?;
         write(&dir.join("source.txt"), source.as_bytes())?;
@@ -108,7 +142,190 @@ pub fn generate(out: &Path, opts: &CorpusOptions) -> Result<CorpusSummary> {
         summary.text_bytes += source.len() as u64;
         summary.mentions += mentions;
     }
+    gold.flush().map_err(Error::io(&gold_path))?;
     Ok(summary)
+}
+
+/// What [`names_pass`] measured over an archive.
+#[derive(Clone, Debug, Default)]
+pub struct NamesTiming {
+    /// Editions run through the passes.
+    pub editions: usize,
+    /// Bytes of their sources.
+    pub bytes: u64,
+    /// Threads the passes ran on (rayon; `RAYON_NUM_THREADS` sets it).
+    pub threads: usize,
+    /// Reading the settings, records, register and sources.
+    pub load: f64,
+    /// The passes before the names pass (normalize, structure, notes, corrections, excerpt).
+    pub before: f64,
+    /// Building the names matcher (the automaton over every form).
+    pub matcher: f64,
+    /// Forms in the matcher (with capitals and transliterations).
+    pub forms: usize,
+    /// The names pass over every edition.
+    pub names: f64,
+    /// Mentions linked to an entry (certainly, or inferred from a nearby mention).
+    pub linked: usize,
+    /// Mentions left unlinked because their form fits several entries (ED505).
+    pub ambiguous: usize,
+    /// Editions whose normalised text differs from their source's bytes: their offsets in
+    /// the list of mentions are in the normalised text, not in `source.txt`.
+    pub normalised: usize,
+    /// CPU time (user and system, every thread) of building the matcher and of the names
+    /// pass, where the system tells it (Linux): unlike wall time, not lengthened by other
+    /// programs on a busy machine.
+    pub matcher_cpu: Option<f64>,
+    pub names_cpu: Option<f64>,
+}
+
+/// CPU seconds the process has used so far (user and system, every thread), from
+/// `/proc/self/stat` (Linux; clock ticks, taken as 1/100 s). `None` elsewhere.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name in parentheses: utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')')?.1;
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: f64 = fields.next()?.parse().ok()?;
+    let stime: f64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// Times the names pass alone over the archive at `root`: loads it, runs the passes before
+/// the names pass over every edition, builds the names matcher, then runs the names pass over
+/// every edition, each step timed on its own, the editions in parallel (rayon), finding forms
+/// by `search` (the automaton is what a full build uses). With
+/// `mentions`, writes every mention the pass found as a tab-separated line (see
+/// [`NAMES_HEADER`]), in edition and text order.
+pub fn names_pass(
+    root: &Path,
+    search: crate::passes::names::matcher::Search,
+    mentions: Option<&mut dyn std::io::Write>,
+) -> Result<NamesTiming> {
+    use crate::passes::{Pass, corrections, excerpt, names, normalize, notes, structure};
+    use rayon::prelude::*;
+    use std::time::Instant;
+    let t = Instant::now();
+    let (archive, _) = crate::load::archive(root)?;
+    let mut editions = Vec::new();
+    for dir in &archive.editions {
+        let Some(record) = dir.record.clone() else {
+            continue;
+        };
+        let source = dir.source_path();
+        let raw = std::fs::read(&source).map_err(Error::io(&source))?;
+        editions.push(crate::model::Edition::new(
+            dir.id.clone(),
+            record,
+            source,
+            raw,
+        ));
+    }
+    let mut timing = NamesTiming {
+        editions: editions.len(),
+        bytes: editions.iter().map(|e| e.raw.len() as u64).sum(),
+        threads: rayon::current_num_threads(),
+        load: t.elapsed().as_secs_f64(),
+        ..NamesTiming::default()
+    };
+    let before: [&(dyn Pass + Sync); 5] = [
+        &normalize::Normalize,
+        &structure::Structure,
+        &notes::Notes,
+        &corrections::Corrections,
+        &excerpt::Excerpt,
+    ];
+    // As the pipeline does: a source that cannot be read as text leaves the later passes
+    // nothing to do.
+    let readable = |e: &crate::model::Edition| !e.text.is_empty() || e.raw.is_empty();
+    let t = Instant::now();
+    editions.par_iter_mut().for_each(|e| {
+        for pass in before {
+            pass.run(e);
+            if !readable(e) {
+                break;
+            }
+        }
+    });
+    timing.before = t.elapsed().as_secs_f64();
+    let cpu = cpu_seconds();
+    let t = Instant::now();
+    let pass = names::Names::with_search(&archive.register, search);
+    timing.matcher = t.elapsed().as_secs_f64();
+    let cpu_matcher = cpu_seconds();
+    timing.forms = pass.matcher.form_count;
+    let t = Instant::now();
+    editions
+        .par_iter_mut()
+        .filter(|e| readable(e))
+        .for_each(|e| pass.run(e));
+    timing.names = t.elapsed().as_secs_f64();
+    let cpu_names = cpu_seconds();
+    timing.matcher_cpu = cpu.zip(cpu_matcher).map(|(a, b)| b - a);
+    timing.names_cpu = cpu_matcher.zip(cpu_names).map(|(a, b)| b - a);
+    let mut out = mentions;
+    if let Some(w) = out.as_mut() {
+        writeln!(w, "{NAMES_HEADER}").map_err(Error::io("<mentions>"))?;
+    }
+    for e in &editions {
+        if e.text.as_bytes() != e.raw.as_slice() {
+            timing.normalised += 1;
+        }
+        let mut found: Vec<(usize, usize, String, String, &str, String)> = Vec::new();
+        for n in e.names() {
+            let end = n.offset + n.surface.len();
+            let status = if n.cert.is_none() {
+                "linked"
+            } else {
+                "inferred"
+            };
+            let key = n.key.unwrap_or_default();
+            found.push((n.offset, end, n.surface, key, status, String::new()));
+        }
+        timing.linked += found.len();
+        for d in e
+            .findings
+            .iter()
+            .filter(|d| d.code == codes::NAME_AMBIGUOUS)
+        {
+            if let (Some(start), Some((surface, keys))) =
+                (d.location.offset, ambiguous_message(&d.message))
+            {
+                let end = start + surface.len();
+                found.push((start, end, surface, String::new(), "ambiguous", keys));
+                timing.ambiguous += 1;
+            }
+        }
+        found.sort();
+        if let Some(w) = out.as_mut() {
+            for (start, end, surface, key, status, keys) in found {
+                writeln!(
+                    w,
+                    "{}\t{start}\t{end}\t{surface}\t{key}\t{status}\t{keys}",
+                    e.id
+                )
+                .map_err(Error::io("<mentions>"))?;
+            }
+        }
+    }
+    // Freeing the matcher's tables takes a while and is no part of the pass.
+    std::thread::spawn(move || drop(pass));
+    Ok(timing)
+}
+
+/// The header line of the list of mentions [`names_pass`] writes: edition id, byte offsets in
+/// the normalised text (the source's, for a generated corpus), surface, key (empty when
+/// unlinked), `linked`, `inferred` (from a nearby mention) or `ambiguous` (ED505, left
+/// unlinked), and for an ambiguous mention the keys it may be (comma-separated).
+pub const NAMES_HEADER: &str = "edition\tstart\tend\tsurface\tkey\tstatus\tcandidates";
+
+/// The surface form and candidate keys of an ED505 finding's message (`'Kakov' may be any of
+/// a, b; ...`).
+fn ambiguous_message(message: &str) -> Option<(String, String)> {
+    let rest = message.strip_prefix('\'')?;
+    let (surface, rest) = rest.split_once("' may be any of ")?;
+    let (keys, _) = rest.split_once("; ")?;
+    Some((surface.to_string(), keys.replace(", ", ",")))
 }
 
 /// Parses a size such as `100MB`, `1GB`, `512k` or `2000000` (decimal units).
@@ -406,6 +623,30 @@ impl Names {
             .sum()
     }
 
+    /// Every form (as the names pass reads the register: the forms and the name, trimmed) with
+    /// the keys of the entries that have it, sorted and comma-separated.
+    fn sharing(&self) -> HashMap<String, String> {
+        let mut by_form: HashMap<String, Vec<&str>> = HashMap::new();
+        for e in [&self.persons, &self.places, &self.orgs]
+            .into_iter()
+            .flatten()
+        {
+            for form in e.forms.iter().chain([&e.name]) {
+                let keys = by_form.entry(form.trim().to_string()).or_default();
+                if !keys.contains(&e.key.as_str()) {
+                    keys.push(&e.key);
+                }
+            }
+        }
+        by_form
+            .into_iter()
+            .map(|(form, mut keys)| {
+                keys.sort_unstable();
+                (form, keys.join(","))
+            })
+            .collect()
+    }
+
     fn write(&self, dir: &Path) -> Result<()> {
         let files: [(&str, RegisterFile); 3] = [
             (
@@ -592,6 +833,14 @@ const SLIPS: &[(&str, &str)] = &[
     ("ha1f", "half"),
 ];
 
+/// A mention placed in a text: byte offsets of the form (without a possessive) and the key
+/// of the entry meant.
+struct Placed {
+    start: usize,
+    end: usize,
+    key: String,
+}
+
 /// One edition's text being written.
 struct Text<'a> {
     rng: &'a mut Rng,
@@ -600,6 +849,8 @@ struct Text<'a> {
     next_note: u32,
     mentions: u64,
     corrections: Vec<(&'static str, &'static str)>,
+    /// Where the mentions went, in text order.
+    placed: Vec<Placed>,
 }
 
 impl<'a> Text<'a> {
@@ -611,11 +862,13 @@ impl<'a> Text<'a> {
             next_note: 1,
             mentions: 0,
             corrections: Vec::new(),
+            placed: Vec::new(),
         }
     }
 
-    /// A name form of a random entry (persons twice as often as places).
-    fn name(&mut self) -> String {
+    /// A name form of a random entry (persons twice as often as places), with the form's
+    /// length in bytes and the entry's key when it is a mention.
+    fn name(&mut self) -> (String, Option<(usize, String)>) {
         self.mentions += 1;
         let roll = self.rng.below(10);
         let list = if roll < 6 || self.names.places.is_empty() {
@@ -627,38 +880,47 @@ impl<'a> Text<'a> {
         };
         if list.is_empty() {
             self.mentions -= 1;
-            return "the stranger".into();
+            return ("the stranger".into(), None);
         }
         let entry = &list[self.rng.below(list.len())];
         let form = entry.forms[self.rng.below(entry.forms.len())].clone();
+        let placed = Some((form.len(), entry.key.clone()));
         if self.rng.chance(10) {
-            format!("{form}’s")
+            (format!("{form}’s"), placed)
         } else {
-            form
+            (form, placed)
         }
     }
 
     /// One sentence, ending with a note anchor glued to its last word now and then.
     fn sentence(&mut self) {
         let mut s = String::new();
+        // Mentions in `s`: (start, length, key).
+        let mut here: Vec<(usize, usize, String)> = Vec::new();
         if self.rng.chance(25) {
             s.push_str(self.rng.pick(CONNECTIVES));
             s.push(' ');
         }
-        let subject = if self.rng.chance(55) {
+        let (subject, placed) = if self.rng.chance(55) {
             self.name()
         } else {
-            self.rng.pick(SUBJECTS).to_string()
+            (self.rng.pick(SUBJECTS).to_string(), None)
         };
+        if let Some((len, key)) = placed {
+            here.push((s.len(), len, key));
+        }
         s.push_str(&subject);
         s.push(' ');
         s.push_str(self.rng.pick(VERBS));
         s.push(' ');
-        let object = if self.rng.chance(60) {
+        let (object, placed) = if self.rng.chance(60) {
             self.name()
         } else {
-            self.rng.pick(OBJECTS).to_string()
+            (self.rng.pick(OBJECTS).to_string(), None)
         };
+        if let Some((len, key)) = placed {
+            here.push((s.len(), len, key));
+        }
         s.push_str(&object);
         if self.rng.chance(50) {
             s.push(' ');
@@ -681,8 +943,20 @@ impl<'a> Text<'a> {
         }
         let first = s.chars().next().map(|c| c.is_lowercase()).unwrap_or(false);
         if first {
+            // Only the first character changes; what follows it moves by the difference.
+            let before = s.len();
             s = capital(&s);
+            for (start, _, _) in here.iter_mut().filter(|(start, _, _)| *start > 0) {
+                *start = (*start + s.len()).saturating_sub(before);
+            }
         }
+        let at = self.out.len();
+        self.placed
+            .extend(here.into_iter().map(|(start, len, key)| Placed {
+                start: at + start,
+                end: at + start + len,
+                key,
+            }));
         s.push('.');
         if self.rng.chance(12) {
             let _ = write!(s, "{}", self.next_note);
@@ -813,6 +1087,102 @@ mod tests {
         assert_ne!(snapshot(a.path()), snapshot(c.path()));
         // A non-empty folder is refused.
         assert!(generate(a.path(), &small()).is_err());
+    }
+
+    /// The gold list: one line per mention counted, each pointing at a form of the entry it
+    /// names in the edition's source, the same for the same seed.
+    #[test]
+    fn gold_list_points_at_the_forms() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let summary = generate(a.path(), &small()).unwrap();
+        generate(b.path(), &small()).unwrap();
+        let gold = std::fs::read_to_string(a.path().join(MENTIONS_FILE)).unwrap();
+        assert_eq!(
+            gold,
+            std::fs::read_to_string(b.path().join(MENTIONS_FILE)).unwrap()
+        );
+        let (register, diags) = crate::load::register(&a.path().join("editions/register")).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut lines = gold.lines();
+        assert_eq!(lines.next(), Some(MENTIONS_HEADER));
+        let mut count = 0;
+        let mut last = (String::new(), 0);
+        for line in lines {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 6, "{line}");
+            let (start, end): (usize, usize) = (f[1].parse().unwrap(), f[2].parse().unwrap());
+            let source =
+                std::fs::read(a.path().join("editions").join(f[0]).join("source.txt")).unwrap();
+            assert_eq!(&source[start..end], f[3].as_bytes(), "{line}");
+            // Whole words, in text order.
+            assert!(
+                start == 0 || !source[start - 1].is_ascii_alphanumeric(),
+                "{line}"
+            );
+            assert!(!source[end].is_ascii_alphanumeric(), "{line}");
+            assert!((f[0].to_string(), start) > last, "{line}");
+            last = (f[0].to_string(), end);
+            let entry = &register.get(f[4]).unwrap().entry;
+            assert!(entry.forms.iter().any(|x| x == f[3]), "{line}");
+            let keys: Vec<&str> = f[5].split(',').collect();
+            assert!(keys.contains(&f[4]), "{line}");
+            for k in keys {
+                let other = &register.get(k).unwrap().entry;
+                assert!(other.forms.iter().chain([&other.name]).any(|x| x == f[3]));
+            }
+            count += 1;
+        }
+        assert_eq!(count, summary.mentions);
+    }
+
+    /// The names pass finds the generator's mentions, and its list of mentions says where.
+    #[test]
+    fn names_pass_lists_its_mentions() {
+        let a = tempfile::tempdir().unwrap();
+        let summary = generate(a.path(), &small()).unwrap();
+        let mut list = Vec::new();
+        let timing = names_pass(
+            a.path(),
+            crate::passes::names::matcher::Search::Automaton,
+            Some(&mut list),
+        )
+        .unwrap();
+        assert_eq!(timing.editions, 3);
+        assert_eq!(timing.bytes, summary.text_bytes);
+        assert_eq!(timing.normalised, 0);
+        let list = String::from_utf8(list).unwrap();
+        let mut lines = list.lines();
+        assert_eq!(lines.next(), Some(NAMES_HEADER));
+        let found: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
+        assert_eq!(found.len(), timing.linked + timing.ambiguous);
+        assert!(timing.ambiguous <= timing.linked);
+        for f in &found {
+            let source =
+                std::fs::read(a.path().join("editions").join(f[0]).join("source.txt")).unwrap();
+            let (start, end): (usize, usize) = (f[1].parse().unwrap(), f[2].parse().unwrap());
+            assert_eq!(&source[start..end], f[3].as_bytes(), "{f:?}");
+            assert_eq!(f[4].is_empty(), f[5] == "ambiguous", "{f:?}");
+            assert_eq!(f[6].is_empty(), f[5] != "ambiguous", "{f:?}");
+        }
+        // Every placed mention is found, at the same place.
+        let gold = std::fs::read_to_string(a.path().join(MENTIONS_FILE)).unwrap();
+        let spans = |rows: Vec<Vec<&str>>| -> Vec<(String, String, String)> {
+            rows.into_iter()
+                .map(|f| (f[0].to_string(), f[1].to_string(), f[2].to_string()))
+                .collect()
+        };
+        let gold: Vec<Vec<&str>> = gold
+            .lines()
+            .skip(1)
+            .map(|l| l.split('\t').collect())
+            .collect();
+        assert_eq!(spans(gold), spans(found));
+        assert_eq!(
+            ambiguous_message("'Kakov' may be any of a-1, b-2; no unambiguous mention"),
+            Some(("Kakov".to_string(), "a-1,b-2".to_string()))
+        );
+        assert_eq!(ambiguous_message("something else"), None);
     }
 
     #[test]

@@ -133,6 +133,18 @@ impl Location {
         }
     }
 
+    /// [`Location::at_offset`] for one of many offsets in the same text: the lines are found
+    /// once, in `lines`, not again from the start of the text for every offset.
+    pub fn at_offset_in(path: impl Into<PathBuf>, lines: &LineIndex<'_>, offset: usize) -> Self {
+        let (line, column) = lines.line_column(offset);
+        Location {
+            path: path.into(),
+            line: Some(line),
+            column: Some(column),
+            offset: Some(offset),
+        }
+    }
+
     /// The same location, with its path shown relative to `base` when it lies inside it.
     pub fn relative_to(mut self, base: &Path) -> Self {
         if let Ok(rel) = self.path.strip_prefix(base) {
@@ -165,6 +177,41 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;
     (line, column)
+}
+
+/// Where the lines of a text start, for many [`line_column`] look-ups in the same text: each
+/// costs a binary search and the characters of its own line, not a scan from the start.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset of every line's first character.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { text, starts }
+    }
+
+    /// The same as [`line_column`]`(text, offset)`.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let text = self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        // Lines starting at or before the offset; a line starts after its `\n`.
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let line_start = self.starts[line - 1];
+        let column = text[line_start..offset].chars().count() + 1;
+        (line, column)
+    }
 }
 
 /// One finding.
@@ -234,6 +281,20 @@ mod tests {
         assert_eq!(line_column(text, 3), (2, 1));
         // 'd' sits after two 3-byte quotation marks and 'c'.
         assert_eq!(line_column(text, 3 + 3 + 1 + 3), (2, 4));
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_column() {
+        for text in ["", "\n", "ab\n“c”d", "\n\nx\n", "é\nü\n\nz", "no newline"] {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    index.line_column(offset),
+                    line_column(text, offset),
+                    "{text:?} {offset}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! `editio bench-corpus OUT` (hidden): writes a synthetic archive for benchmarks.
+//! `editio bench-names [--mentions FILE]` (hidden): times the names pass alone.
 
-use super::{EXIT_OK, Global, output::Out};
+use super::{EXIT_OK, Global, archive_root, output::Out};
 use clap::Args;
-use editio::bench::{CorpusOptions, generate, parse_size};
+use editio::bench::{CorpusOptions, generate, names_pass, parse_size};
+use editio::passes::names::matcher::Search;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -64,6 +66,113 @@ pub fn run(_global: &Global, args: &BenchCorpusArgs, out: &mut Out) -> editio::R
             s.forms,
             args.out.display()
         ))?;
+    }
+    Ok(EXIT_OK)
+}
+
+#[derive(Debug, Args)]
+pub struct BenchNamesArgs {
+    /// Also write every mention the names pass found, with byte offsets, to FILE (`-` for
+    /// standard output), tab-separated.
+    #[arg(long, value_name = "FILE")]
+    pub mentions: Option<PathBuf>,
+    /// Find name forms with the automaton (as a full build does) or word by word (as an
+    /// incremental build of a few editions does).
+    #[arg(long, value_enum, default_value_t = SearchArg::Automaton)]
+    pub search: SearchArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SearchArg {
+    Automaton,
+    Words,
+}
+
+/// `editio bench-names`: the names pass alone over the archive, timed (BENCHMARKS.md).
+pub fn run_names(global: &Global, args: &BenchNamesArgs, out: &mut Out) -> editio::Result<u8> {
+    let root = archive_root(global)?;
+    let search = match args.search {
+        SearchArg::Automaton => Search::Automaton,
+        SearchArg::Words => Search::Words,
+    };
+    let t = match &args.mentions {
+        Some(path) if path.as_os_str() == "-" => {
+            let mut buf = Vec::new();
+            let t = names_pass(&root, search, Some(&mut buf))?;
+            out.raw(&buf)?;
+            t
+        }
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(editio::Error::io(path))?;
+            let mut w = std::io::BufWriter::new(file);
+            let t = names_pass(&root, search, Some(&mut w))?;
+            std::io::Write::flush(&mut w).map_err(editio::Error::io(path))?;
+            t
+        }
+        None => names_pass(&root, search, None)?,
+    };
+    let mbs = |secs: f64| t.bytes as f64 / 1e6 / secs.max(1e-9);
+    if out.json {
+        out.json_line(&serde_json::json!({
+            "type": "bench-names",
+            "editions": t.editions,
+            "bytes": t.bytes,
+            "threads": t.threads,
+            "load_s": t.load,
+            "before_s": t.before,
+            "matcher_s": t.matcher,
+            "forms": t.forms,
+            "names_s": t.names,
+            "names_mb_s": mbs(t.names),
+            "matcher_and_names_s": t.matcher + t.names,
+            "matcher_and_names_mb_s": mbs(t.matcher + t.names),
+            "matcher_cpu_s": t.matcher_cpu,
+            "names_cpu_s": t.names_cpu,
+            "linked": t.linked,
+            "ambiguous": t.ambiguous,
+            "normalised": t.normalised,
+        }))?;
+    } else if !global.quiet {
+        out.line(&format!(
+            "{} editions, {} bytes, {} threads: load {:.3} s, passes before names {:.3} s",
+            t.editions, t.bytes, t.threads, t.load, t.before
+        ))?;
+        out.line(&format!(
+            "names matcher ({} forms) {:.3} s; names pass {:.3} s ({:.1} MB/s); \
+             matcher + pass {:.3} s ({:.1} MB/s)",
+            t.forms,
+            t.matcher,
+            t.names,
+            mbs(t.names),
+            t.matcher + t.names,
+            mbs(t.matcher + t.names)
+        ))?;
+        out.line(&format!(
+            "mentions: {} linked, {} left unlinked as ambiguous (ED505)",
+            t.linked, t.ambiguous
+        ))?;
+        // For benches/timeit.py.
+        let cpu = match (t.matcher_cpu, t.names_cpu) {
+            (Some(m), Some(n)) => {
+                format!(
+                    " matcher_cpu={m:.2} names_cpu={n:.2} total_cpu={:.2}",
+                    m + n
+                )
+            }
+            _ => String::new(),
+        };
+        out.line(&format!(
+            "TIMING matcher={:.3} names={:.3} total={:.3}{cpu}",
+            t.matcher,
+            t.names,
+            t.matcher + t.names
+        ))?;
+        if t.normalised > 0 {
+            out.line(&format!(
+                "{} editions' normalised text differs from their source: their offsets are in the normalised text",
+                t.normalised
+            ))?;
+        }
     }
     Ok(EXIT_OK)
 }

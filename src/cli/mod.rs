@@ -133,6 +133,9 @@ pub enum Command {
     /// Write a synthetic archive of any size for benchmarks (see BENCHMARKS.md).
     #[command(hide = true)]
     BenchCorpus(bench::BenchCorpusArgs),
+    /// Time the names pass alone over the archive (see BENCHMARKS.md).
+    #[command(hide = true)]
+    BenchNames(bench::BenchNamesArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -170,6 +173,7 @@ pub fn main() -> ExitCode {
                 .map(|()| EXIT_OK)
         }
         Command::BenchCorpus(args) => bench::run(&cli.global, args, &mut out),
+        Command::BenchNames(args) => bench::run_names(&cli.global, args, &mut out),
         Command::Schema => out
             .raw(editio::model::edition_schema().as_bytes())
             .map(|()| EXIT_OK),

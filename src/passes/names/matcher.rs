@@ -10,6 +10,51 @@ use crate::model::register::Register;
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::RwLock;
+
+/// A table of strings with a fast hash (the register's forms are the editor's own, not input
+/// to defend against): hashing is most of the cost of looking forms up.
+type Table<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
+
+/// The hash of rustc (`FxHasher`): a multiply and a rotate per eight bytes.
+#[derive(Clone, Copy, Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(b));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A near-miss: (entry, form, is a recorded slip).
+type NearMiss = Option<(usize, String, bool)>;
 
 /// Generated forms shorter than this are not used: too likely to be ordinary words.
 const MIN_GENERATED_LEN: usize = 4;
@@ -47,9 +92,9 @@ struct EntryInfo {
 /// All the register's name forms in one automaton.
 pub struct Matcher {
     ac: Option<AhoCorasick>,
-    /// Instead of the automaton, for a few texts: every form and its pattern, and the longest
-    /// form's length in bytes (see [`Search::Words`]).
-    words: Option<(HashMap<String, usize>, usize)>,
+    /// Instead of the automaton: every form and its pattern, and for the first word of every
+    /// form, the longest form's length in bytes (see [`Search::Words`]).
+    words: Option<Words>,
     patterns: Vec<Pattern>,
     entries: Vec<EntryInfo>,
     by_key: HashMap<String, usize>,
@@ -57,8 +102,22 @@ pub struct Matcher {
     near: HashMap<char, Vec<(String, usize)>>,
     /// Recorded slips, exactly as they stand.
     slips: HashMap<String, usize>,
+    /// What [`Matcher::near_miss`] answered for each word so far, for every edition: the same
+    /// capitalised words recur all through an archive.
+    near_answers: RwLock<HashMap<String, NearMiss>>,
     /// How many forms (patterns) the automaton holds.
     pub form_count: usize,
+}
+
+/// The tables of [`Search::Words`].
+struct Words {
+    /// Every form and its pattern.
+    index: Table<usize>,
+    /// The first word of every form (see [`first_word`]), with the length in bytes of the
+    /// longest form that starts with it.
+    first: Table<usize>,
+    /// Whether some form starts with this byte.
+    first_bytes: [bool; 256],
 }
 
 /// How a [`Matcher`] finds the forms in a text. Both find exactly the same names.
@@ -79,9 +138,19 @@ impl Matcher {
     }
 
     pub fn with_search(register: &Register, search: Search) -> Self {
+        // Each entry's forms (with their capitals and the renderings of the original script)
+        // are made in parallel, then added in register order, so that the patterns are the same
+        // whatever the number of threads.
+        let made: Vec<Vec<(String, bool, bool)>> = register
+            .entries
+            .par_iter()
+            .map(|named| entry_forms(&named.entry))
+            .collect();
+        // Room for every form at once (fewer where entries share forms).
+        let count: usize = made.iter().map(Vec::len).sum();
         let mut strings: Vec<String> = Vec::new();
-        let mut patterns: Vec<Pattern> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<Pattern> = Vec::with_capacity(count);
+        let mut index: Table<usize> = Table::with_capacity_and_hasher(count, Default::default());
         let mut add = |form: String, cand: Candidate, capitals: bool| {
             let id = *index.entry(form).or_insert_with_key(|form| {
                 // Only the automaton needs the forms in a list of their own.
@@ -105,14 +174,6 @@ impl Matcher {
                 p.candidates.push(cand);
             }
         };
-        // Each entry's forms (with their capitals and the renderings of the original script)
-        // are made in parallel, then added in register order, so that the patterns are the same
-        // whatever the number of threads.
-        let made: Vec<Vec<(String, bool, bool)>> = register
-            .entries
-            .par_iter()
-            .map(|named| entry_forms(&named.entry))
-            .collect();
         let mut entries = Vec::new();
         let mut near: HashMap<char, Vec<(String, usize)>> = HashMap::new();
         let mut slips = HashMap::new();
@@ -154,8 +215,25 @@ impl Matcher {
             .collect();
         let form_count = patterns.len();
         let words = (search == Search::Words).then(|| {
-            let longest = index.keys().map(String::len).max().unwrap_or(0);
-            (index, longest)
+            let mut first: Table<usize> = Table::default();
+            let mut first_bytes = [false; 256];
+            for form in index.keys() {
+                let word = first_word(form);
+                match first.get_mut(word) {
+                    Some(longest) => *longest = (*longest).max(form.len()),
+                    None => {
+                        first.insert(word.to_string(), form.len());
+                    }
+                }
+                if let Some(&b) = form.as_bytes().first() {
+                    first_bytes[usize::from(b)] = true;
+                }
+            }
+            Words {
+                index,
+                first,
+                first_bytes,
+            }
         });
         let ac = (search == Search::Automaton && !strings.is_empty()).then(|| {
             AhoCorasick::builder()
@@ -174,6 +252,7 @@ impl Matcher {
             by_key,
             near,
             slips,
+            near_answers: RwLock::new(HashMap::new()),
             form_count,
         }
     }
@@ -190,13 +269,19 @@ impl Matcher {
                 .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
                 .filter(|&(s, e, p)| keep(s, e, p))
                 .collect()
-        } else if let Some((index, longest)) = &self.words {
+        } else if let Some(words) = &self.words {
             // Every overlapping occurrence of a form is what the automaton finds; only those on
-            // word boundaries are kept, so only those stretches need looking up.
-            word_stretches(text, *longest)
-                .filter_map(|(s, e)| index.get(&text[s..e]).map(|&p| (s, e, p)))
-                .filter(|&(s, e, p)| keep(s, e, p))
-                .collect()
+            // word boundaries are kept, so only those stretches need looking up, and only from
+            // where a form's first word stands.
+            let mut hits = Vec::new();
+            word_stretches(text, words, |s, e| {
+                if let Some(&p) = words.index.get(&text[s..e])
+                    && keep(s, e, p)
+                {
+                    hits.push((s, e, p));
+                }
+            });
+            hits
         } else {
             return Vec::new();
         };
@@ -236,7 +321,23 @@ impl Matcher {
 
     /// The entry a capitalised word nearly names: a recorded slip, or a one-word form one edit
     /// away (two for long forms). Returns (entry, form, is a recorded slip).
-    pub fn near_miss(&self, word: &str) -> Option<(usize, String, bool)> {
+    pub fn near_miss(&self, word: &str) -> NearMiss {
+        if let Some(answer) = self
+            .near_answers
+            .read()
+            .ok()
+            .and_then(|answers| answers.get(word).cloned())
+        {
+            return answer;
+        }
+        let answer = self.find_near_miss(word);
+        if let Ok(mut answers) = self.near_answers.write() {
+            answers.insert(word.to_string(), answer.clone());
+        }
+        answer
+    }
+
+    fn find_near_miss(&self, word: &str) -> NearMiss {
         if let Some(&e) = self.slips.get(word) {
             return Some((e, self.best_form(e, word), true));
         }
@@ -305,37 +406,52 @@ fn entry_forms(e: &crate::model::register::Entry) -> Vec<(String, bool, bool)> {
     out
 }
 
-/// Every stretch `start..end` of `text` with no letter or digit joined on either side, at most
-/// `longest` bytes long.
-fn word_stretches(text: &str, longest: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut starts = Vec::new();
-    let mut ends = Vec::new();
+/// The first word of `s`: up to its first character that is not a letter or digit (empty when
+/// `s` starts with one).
+fn first_word(s: &str) -> &str {
+    let end = s.find(|c: char| !c.is_alphanumeric()).unwrap_or(s.len());
+    &s[..end]
+}
+
+/// Calls `found` with every stretch `start..end` of `text` with no letter or digit joined on
+/// either side that starts with the first word of a form and is no longer than the longest form
+/// with that first word, in order of start and end. A form found at `start..end` on word
+/// boundaries has the first word of `text[start..]`, since a stretch cannot end inside a word.
+fn word_stretches(text: &str, words: &Words, mut found: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
     let mut prev_alnum = false;
-    for (i, c) in text.char_indices() {
+    for (s, c) in text.char_indices() {
         let alnum = c.is_alphanumeric();
-        if !prev_alnum {
-            starts.push(i);
-        }
-        if i > 0 && !alnum {
-            ends.push(i);
-        }
+        let start = !prev_alnum;
         prev_alnum = alnum;
-    }
-    if !text.is_empty() {
-        ends.push(text.len());
-    }
-    let mut first = 0;
-    starts.into_iter().flat_map(move |s| {
-        while first < ends.len() && ends[first] <= s {
-            first += 1;
+        if !start || !words.first_bytes[usize::from(bytes[s])] {
+            continue;
         }
-        let within: Vec<(usize, usize)> = ends[first..]
-            .iter()
-            .take_while(|&&e| e - s <= longest)
-            .map(|&e| (s, e))
-            .collect();
-        within
-    })
+        // The first word ends at the next character that is not a letter or digit, and is
+        // empty at such a character.
+        let word_end = if alnum {
+            text[s..]
+                .find(|c: char| !c.is_alphanumeric())
+                .map_or(text.len(), |i| s + i)
+        } else {
+            s
+        };
+        let Some(&longest) = words.first.get(&text[s..word_end]) else {
+            continue;
+        };
+        // Stretches end before a character that is not a letter or digit, or at the end.
+        for (i, c) in text[s..].char_indices().skip(1) {
+            if i > longest {
+                break;
+            }
+            if !c.is_alphanumeric() {
+                found(s, s + i);
+            }
+        }
+        if text.len() - s <= longest {
+            found(s, text.len());
+        }
+    }
 }
 
 fn is_word(text: &str, start: usize, end: usize) -> bool {
@@ -391,6 +507,43 @@ mod tests {
         assert!(after_prefix("anti-Stalinist", 5));
         assert!(!after_prefix("Boukharine-Kamenev", 11));
         assert!(!after_prefix("Antonov-Ovseenko", 8));
+    }
+
+    /// Forms that start with a character that is not a letter or digit, or inside another
+    /// form's first word, or end the text: the word-by-word search finds what the automaton
+    /// finds.
+    #[test]
+    fn word_search_agrees_at_the_edges() {
+        let file: crate::model::register::RegisterFile = toml::from_str(
+            r#"
+[[person]]
+key = "a"
+name = "‘Abd Allah"
+forms = ["(Ali)", "Ab", "Abd", "Abd-Allah", "9 Lives"]
+description = "d"
+"#,
+        )
+        .unwrap();
+        let mut r = Register::default();
+        r.extend(file);
+        let ac = Matcher::with_search(&r, Search::Automaton);
+        let words = Matcher::with_search(&r, Search::Words);
+        for text in [
+            "‘Abd Allah met (Ali) and Ab, Abd-Allah, Abd; 9 Lives",
+            "(Ali)",
+            "x(Ali)y ‘Abd",
+            "Abd-Allah’s ABD ALLAH",
+            "",
+        ] {
+            for heading in [false, true] {
+                assert_eq!(
+                    format!("{:?}", ac.find(text, heading)),
+                    format!("{:?}", words.find(text, heading)),
+                    "{text:?}"
+                );
+            }
+        }
+        assert!(!words.find("(Ali) Abd", false).is_empty());
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod matcher;
 pub mod translit;
 
 use super::Pass;
-use crate::diagnostic::{Diagnostic, Location, codes};
+use crate::diagnostic::{Diagnostic, LineIndex, Location, codes};
 use crate::model::record::{BlockKind, Cert};
 use crate::model::register::Register;
 use crate::model::{Edition, Inline};
@@ -70,6 +70,8 @@ impl Pass for Names {
 /// Every match in every block, as mentions with their candidate entries.
 fn find_mentions(m: &Matcher, edition: &Edition) -> Vec<Mention> {
     let mut out = Vec::new();
+    // Each inline's source text, to count its length.
+    let mut s = String::new();
     for (bi, block) in edition.blocks.iter().enumerate() {
         let heading = matches!(block.kind, BlockKind::Heading | BlockKind::Title);
         let mut pos = block.span.start;
@@ -112,7 +114,7 @@ fn find_mentions(m: &Matcher, edition: &Edition) -> Vec<Mention> {
                 }
                 _ => {}
             }
-            let mut s = String::new();
+            s.clear();
             inline.push_source_text(&mut s);
             pos += s.len();
         }
@@ -124,6 +126,11 @@ fn find_mentions(m: &Matcher, edition: &Edition) -> Vec<Mention> {
 /// shared form takes the entry with the nearest unambiguous mention, at medium certainty.
 fn resolve(m: &Matcher, mentions: &mut [Mention]) {
     for mention in mentions.iter_mut() {
+        // One candidate: it is the entry (what the general case below gives, sooner).
+        if let [only] = mention.candidates.as_slice() {
+            mention.key = Some((only.entry, m.entry_cert(only.entry)));
+            continue;
+        }
         let explicit: Vec<&Candidate> = mention.candidates.iter().filter(|c| c.explicit).collect();
         let pool: Vec<&Candidate> = if explicit.is_empty() {
             mention.candidates.iter().collect()
@@ -139,21 +146,34 @@ fn resolve(m: &Matcher, mentions: &mut [Mention]) {
             mention.key = Some((*only, m.entry_cert(*only)));
         }
     }
-    let unambiguous: Vec<(usize, usize)> = mentions
-        .iter()
-        .filter_map(|x| x.key.map(|(e, _)| (e, x.pos)))
-        .collect();
+    // The positions of each entry's unambiguous mentions, sorted, to find the nearest by
+    // binary search.
+    let mut unambiguous: HashMap<usize, Vec<usize>> = HashMap::new();
+    for x in mentions.iter() {
+        if let Some((e, _)) = x.key {
+            unambiguous.entry(e).or_default().push(x.pos);
+        }
+    }
+    for positions in unambiguous.values_mut() {
+        positions.sort_unstable();
+    }
     for mention in mentions.iter_mut().filter(|x| x.key.is_none()) {
         let nearest = mention
             .candidates
             .iter()
             .filter_map(|c| {
-                unambiguous
-                    .iter()
-                    .filter(|(e, _)| *e == c.entry)
-                    .map(|(_, p)| p.abs_diff(mention.pos))
-                    .min()
-                    .map(|d| (d, c.entry))
+                let positions = unambiguous.get(&c.entry)?;
+                let at = positions.partition_point(|&p| p < mention.pos);
+                let after = positions.get(at).map(|p| p.abs_diff(mention.pos));
+                let before = at
+                    .checked_sub(1)
+                    .and_then(|i| positions.get(i))
+                    .map(|p| p.abs_diff(mention.pos));
+                let d = match (before, after) {
+                    (Some(b), Some(a)) => b.min(a),
+                    (b, a) => b.or(a)?,
+                };
+                Some((d, c.entry))
             })
             .min();
         if let Some((_, entry)) = nearest {
@@ -259,21 +279,24 @@ fn apply_overrides(m: &Matcher, edition: &mut Edition, mentions: &mut Vec<Mentio
 }
 
 fn report_unresolved(m: &Matcher, edition: &mut Edition, mentions: &[Mention]) {
+    let lines = LineIndex::new(&edition.text);
+    let mut found = Vec::new();
     for x in mentions.iter().filter(|x| x.key.is_none() && !x.forced) {
         let names: Vec<String> = x
             .candidates
             .iter()
             .map(|c| m.entry_key(c.entry).to_string())
             .collect();
-        edition.findings.push(
+        found.push(
             Diagnostic::new(
                 codes::NAME_AMBIGUOUS,
-                Location::at_offset(&edition.source_path, &edition.text, x.pos),
+                Location::at_offset_in(&edition.source_path, &lines, x.pos),
                 format!("'{}' may be any of {}; no unambiguous mention in this edition decides: left unlinked", x.surface, names.join(", ")),
             )
             .with_help(format!("say which in edition.toml: [[names]] form = \"{}\", key = \"…\"", x.surface)),
         );
     }
+    edition.findings.extend(found);
 }
 
 /// Capitalised words that are near-misses of registered forms (one or two letters off), or a
@@ -282,6 +305,8 @@ fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention])
     let mut found = Vec::new();
     // The same capitalised words recur all through a text: look each up once.
     let mut cache: HashMap<String, Option<(usize, String, bool)>> = HashMap::new();
+    // Each inline's source text, to count its length.
+    let mut s = String::new();
     let mut near_miss = |word: &str| -> Option<(usize, String, bool)> {
         if let Some(hit) = cache.get(word) {
             return hit.clone();
@@ -294,10 +319,10 @@ fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention])
         let mut pos = block.span.start;
         for (ii, inline) in block.inlines.iter().enumerate() {
             if let Inline::Text(t) = inline {
-                let here: Vec<&Mention> = mentions
-                    .iter()
-                    .filter(|x| x.block == bi && x.inline == ii)
-                    .collect();
+                // Mentions are sorted by block, inline and start: this inline's are together.
+                let from = mentions.partition_point(|x| (x.block, x.inline) < (bi, ii));
+                let to = mentions.partition_point(|x| (x.block, x.inline) <= (bi, ii));
+                let here = &mentions[from..to];
                 for (start, word) in capitalised_words(t) {
                     // A hyphenated word may be two names (`Zinoviev-Kamanev`): try its parts.
                     let mut parts = vec![(start, word)];
@@ -319,17 +344,19 @@ fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention])
                     }
                 }
             }
-            let mut s = String::new();
+            s.clear();
             inline.push_source_text(&mut s);
             pos += s.len();
         }
     }
+    let lines = LineIndex::new(&edition.text);
+    let mut diags = Vec::new();
     for (offset, word, entry, form, slip) in found {
         let why = if slip { "a known slip for" } else { "close to" };
-        edition.findings.push(
+        diags.push(
             Diagnostic::new(
                 codes::NAME_NEAR_MISS,
-                Location::at_offset(&edition.source_path, &edition.text, offset),
+                Location::at_offset_in(&edition.source_path, &lines, offset),
                 format!("'{word}' is {why} '{form}' ({}): not linked", m.entry_key(entry)),
             )
             .with_help(format!(
@@ -338,6 +365,7 @@ fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention])
             )),
         );
     }
+    edition.findings.extend(diags);
 }
 
 /// Words that start with a capital letter, with hyphenated parts and a possessive or inner
@@ -345,16 +373,18 @@ fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention])
 pub fn capitalised_words(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let prev_alpha = k > 0 && chars[k - 1].1.is_alphabetic();
-        let next_alpha = chars.get(k + 1).is_some_and(|&(_, n)| n.is_alphabetic());
+    let mut chars = text.char_indices().peekable();
+    let mut prev_alpha = false;
+    while let Some((i, c)) = chars.next() {
+        let alpha = c.is_alphabetic();
+        let next_alpha = chars.peek().is_some_and(|&(_, n)| n.is_alphabetic());
         let joiner = matches!(c, '-' | '’' | '\'') && prev_alpha && next_alpha;
         if c.is_alphabetic() || joiner {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
             push_capitalised(&mut out, text, s, i);
         }
+        prev_alpha = alpha;
     }
     if let Some(s) = start {
         push_capitalised(&mut out, text, s, text.len());
@@ -369,56 +399,86 @@ fn push_capitalised<'a>(out: &mut Vec<(usize, &'a str)>, text: &'a str, start: u
     }
 }
 
-/// Writes the decided mentions into the blocks as `Name` inlines.
+/// Writes the decided mentions into the blocks as `Name` inlines. Where mentions overlap, the
+/// later one is written and the earlier skipped.
 fn write_mentions(m: &Matcher, edition: &mut Edition, mut mentions: Vec<Mention>) {
     mentions.retain(|x| x.key.is_some());
-    // From the last to the first, so that earlier indices stay valid.
-    mentions.sort_by_key(|x| std::cmp::Reverse((x.block, x.inline, x.start)));
-    let mut prev: Option<(usize, usize, usize)> = None;
-    for x in mentions {
-        // Skip a mention that overlaps the one after it (already written).
-        if let Some((b, i, s)) = prev
+    // In text order; of two at the same place (there are none), the first given is kept.
+    let mut order: Vec<(usize, Mention)> = mentions.into_iter().enumerate().collect();
+    order.sort_by_key(|(i, x)| (x.block, x.inline, x.start, std::cmp::Reverse(*i)));
+    let mentions: Vec<Mention> = order.into_iter().map(|(_, x)| x).collect();
+    // From the last to the first: skip a mention that overlaps the one after it (kept).
+    let mut keep = vec![false; mentions.len()];
+    let mut next: Option<(usize, usize, usize)> = None;
+    for (k, x) in mentions.iter().enumerate().rev() {
+        if let Some((b, i, s)) = next
             && b == x.block
             && i == x.inline
             && x.end > s
         {
             continue;
         }
-        prev = Some((x.block, x.inline, x.start));
-        let Some((entry, cert)) = x.key else { continue };
-        let kind = m.entry_kind(entry);
-        let key = Some(m.entry_key(entry).to_string());
-        let cert = (cert != Cert::Confirmed).then_some(cert);
-        let inlines = &mut edition.blocks[x.block].inlines;
-        match &inlines[x.inline] {
-            Inline::Text(t) => {
-                let (before, name, after) = (
-                    t[..x.start].to_string(),
-                    t[x.start..x.end].to_string(),
-                    t[x.end..].to_string(),
-                );
-                let mut parts = Vec::new();
-                super::push_text(&mut parts, &before);
-                parts.push(Inline::Name {
-                    kind,
-                    key,
-                    cert,
-                    content: vec![Inline::Text(name)],
-                });
-                super::push_text(&mut parts, &after);
-                inlines.splice(x.inline..=x.inline, parts);
+        next = Some((x.block, x.inline, x.start));
+        keep[k] = true;
+    }
+    let kept: Vec<&Mention> = mentions
+        .iter()
+        .zip(keep)
+        .filter_map(|(x, k)| k.then_some(x))
+        .collect();
+    let name = |x: &Mention, content: Inline| -> Option<Inline> {
+        let (entry, cert) = x.key?;
+        Some(Inline::Name {
+            kind: m.entry_kind(entry),
+            key: Some(m.entry_key(entry).to_string()),
+            cert: (cert != Cert::Confirmed).then_some(cert),
+            content: vec![content],
+        })
+    };
+    // Each block once: its inlines with the mentions' inlines split around the names.
+    let mut k = 0;
+    while k < kept.len() {
+        let bi = kept[k].block;
+        let to = k + kept[k..].partition_point(|x| x.block == bi);
+        let here = &kept[k..to];
+        k = to;
+        let old = std::mem::take(&mut edition.blocks[bi].inlines);
+        let mut inlines = Vec::with_capacity(old.len() + 2 * here.len());
+        let mut h = 0;
+        for (ii, inline) in old.into_iter().enumerate() {
+            let from = h;
+            while h < here.len() && here[h].inline == ii {
+                h += 1;
             }
-            Inline::Choice { .. } => {
-                let choice = inlines[x.inline].clone();
-                inlines[x.inline] = Inline::Name {
-                    kind,
-                    key,
-                    cert,
-                    content: vec![choice],
-                };
+            let mine = &here[from..h];
+            if mine.is_empty() {
+                inlines.push(inline);
+                continue;
             }
-            _ => {}
+            match inline {
+                Inline::Text(t) => {
+                    let mut parts = Vec::new();
+                    let mut at = 0;
+                    for x in mine {
+                        super::push_text(&mut parts, &t[at..x.start]);
+                        parts.extend(name(x, Inline::Text(t[x.start..x.end].to_string())));
+                        at = x.end;
+                    }
+                    super::push_text(&mut parts, &t[at..]);
+                    inlines.extend(parts);
+                }
+                choice @ Inline::Choice { .. } => {
+                    // A choice is named whole (one mention at most).
+                    let x = mine[mine.len() - 1];
+                    match name(x, choice.clone()) {
+                        Some(n) => inlines.push(n),
+                        None => inlines.push(choice),
+                    }
+                }
+                other => inlines.push(other),
+            }
         }
+        edition.blocks[bi].inlines = inlines;
     }
 }
 
