@@ -63,10 +63,6 @@ impl Report {
     }
 }
 
-/// Up to how many bytes of sources an incremental build looks up name forms word by word
-/// rather than building the automaton (see [`crate::passes::names::matcher::Search`]).
-const WORD_SEARCH_LIMIT: u64 = 1_000_000;
-
 /// Checks the archive at `root`.
 pub fn check(root: &Path) -> Result<Report> {
     check_with_progress(root, &crate::ops::progress::none)
@@ -137,16 +133,6 @@ pub(crate) fn check_with_cache(
         })
         .collect();
     let seen: Vec<Seen> = seen.into_iter().collect::<Result<_>>()?;
-    // The automaton of the names pass takes a while to build (longer than the passes take over
-    // a few editions): when only a little text is to be built again, forms are looked up word
-    // by word instead, with the same result.
-    let to_build: u64 = archive
-        .editions
-        .iter()
-        .zip(&seen)
-        .filter(|(_, (_, sound, _, hit))| *sound && hit.is_none())
-        .map(|(e, _)| std::fs::metadata(e.source_path()).map_or(0, |m| m.len()))
-        .sum();
     let mut register_reused = None;
     let mut register_findings = Vec::new();
     let mut register_read = false;
@@ -181,11 +167,10 @@ pub(crate) fn check_with_cache(
         }
         diags.extend(register_findings.iter().cloned());
     }
-    let search = if cache.is_some() && to_build <= WORD_SEARCH_LIMIT {
-        crate::passes::names::matcher::Search::Words
-    } else {
-        crate::passes::names::matcher::Search::Automaton
-    };
+    // Name forms are looked up word by word: with the table of forms built once, that is
+    // faster than building and running one automaton over all of them, at any size
+    // (BENCHMARKS.md).
+    let search = crate::passes::names::matcher::Search::Words;
     let pipeline = std::sync::OnceLock::new();
     type Done = (Vec<Diagnostic>, Option<Outcome>, Option<String>);
     // Editions are independent: check and build them in parallel, then gather in order.

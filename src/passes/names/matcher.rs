@@ -124,11 +124,12 @@ struct Words {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Search {
     /// One Aho-Corasick automaton over all forms: building it takes a while (about 0.6 s for
-    /// 240,000 forms), scanning is fast. For whole archives.
+    /// 240,000 forms), then it scans without regard to word boundaries. Kept as the reference
+    /// the word search is tested against.
     Automaton,
-    /// A look-up of every stretch of text between word boundaries, no longer than the longest
-    /// form, in a table of the forms: nothing to build, slower to scan. For a few editions
-    /// (an incremental build).
+    /// A look-up of every stretch of text between word boundaries that starts with some form's
+    /// first word, no longer than the longest form, in a table of the forms. What `check` and
+    /// `build` use: faster than the automaton at every size measured (BENCHMARKS.md).
     Words,
 }
 
