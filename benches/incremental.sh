@@ -7,10 +7,10 @@ set -eu
 D=$(cd "$(dirname "$0")" && pwd)
 E=$(realpath "$1"); C=$(realpath "$2"); N=${3:-5}
 cd "$C"
-[ -f export/.build-cache.json ] || "$E" build -q
+[ -d export/.build-cache ] || "$E" build -q
 REC=editions/bench-0500/edition.toml
 B=$(cat editions/*/source.txt | wc -c)
 exec "$D/timeit.py" "$N" "$B" \
-  "full build (no cache)=cd $C && rm -f export/.build-cache.json && $E build -q" \
+  "full build (no cache)=cd $C && rm -rf export/.build-cache && $E build -q" \
   "incremental, nothing changed=cd $C && $E build -q" \
   "incremental, one record changed=cd $C && sed -i 's/^title = \"Gen.*/title = \"Generated chronicle 500 ('\$(date +%N)')\"/' $REC && $E build -q"
