@@ -90,14 +90,42 @@ pub struct Named {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Register {
     pub entries: Vec<Named>,
+    /// Where each key is in `entries`: every name in every text is looked up, so by hash
+    /// rather than by binary search over string keys. Made by [`Register::extend`] and
+    /// [`Register::from_entries`]; a register whose entries were changed otherwise is searched.
+    index: std::collections::HashMap<String, usize>,
 }
 
 impl Register {
+    /// A register of these entries, sorted by key.
+    pub fn from_entries(mut entries: Vec<Named>) -> Self {
+        entries.sort_by(|a, b| a.entry.key.cmp(&b.entry.key));
+        let mut register = Register {
+            entries,
+            index: Default::default(),
+        };
+        register.reindex();
+        register
+    }
+
     pub fn get(&self, key: &str) -> Option<&Named> {
+        if self.index.len() == self.entries.len() {
+            let named = self.entries.get(*self.index.get(key)?)?;
+            return (named.entry.key == key).then_some(named);
+        }
         self.entries
             .binary_search_by(|n| n.entry.key.as_str().cmp(key))
             .ok()
             .map(|i| &self.entries[i])
+    }
+
+    fn reindex(&mut self) {
+        self.index = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.entry.key.clone(), i))
+            .collect();
     }
 
     /// Adds the entries of one file.
@@ -113,6 +141,7 @@ impl Register {
                 .extend(entries.into_iter().map(|entry| Named { kind, entry }));
         }
         self.entries.sort_by(|a, b| a.entry.key.cmp(&b.entry.key));
+        self.reindex();
     }
 
     /// The register as one file, each entry in its list (for the build cache, which reads

@@ -1076,14 +1076,14 @@ pub fn render_register_excerpt(
     config: &crate::model::Config,
 ) -> Vec<u8> {
     let keys = referenced_keys(edition, register);
-    let excerpt = Register {
-        entries: register
+    let excerpt = Register::from_entries(
+        register
             .entries
             .iter()
             .filter(|n| keys.binary_search(&n.entry.key).is_ok())
             .cloned()
             .collect(),
-    };
+    );
     render_register(&excerpt, config)
 }
 
