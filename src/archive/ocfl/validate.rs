@@ -5,7 +5,7 @@
 //! hashes content in parallel with fixed-size buffers.
 
 use super::codes::*;
-use super::digest::{Algorithm, digest_bytes, digest_file};
+use super::digest::{Algorithm, digest_bytes, digest_listed_file};
 use super::inventory::{self, Context, Inventory, SpecVersion, VersionBlock, VersionName};
 use super::json::{self, Json};
 use super::layout::{self, Layout};
@@ -68,9 +68,7 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
             Some(v) => {
                 root_spec = v;
                 let want = format!("ocfl_{}\n", v.number());
-                if json::read_limited(&d.path, SMALL_FILE_LIMIT)
-                    .ok()
-                    .as_deref()
+                if json::read_listed(&d.path, SMALL_FILE_LIMIT).ok().as_deref()
                     != Some(want.as_bytes())
                 {
                     out.push(finding(
@@ -137,17 +135,26 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
         }
     }
 
-    // Extensions, then the object hierarchy.
-    let mut objects = Vec::new();
-    for e in &entries {
-        match (e.kind, e.name.as_str()) {
+    // Extensions, then the object hierarchy. The hierarchy is walked in parallel and each
+    // object is checked where it is found (each one also hashes its files in parallel), so
+    // that both cores stay busy from the first directory on; findings keep the order of a
+    // sequential walk: the hierarchy's own, then each object's in the order found.
+    let walk = Walk {
+        root: path,
+        root_spec,
+        layout: layout.as_ref(),
+    };
+    let per_entry: Vec<Walked> = entries
+        .par_iter()
+        .map(|e| match (e.kind, e.name.as_str()) {
             (Kind::Dir, "extensions") => {
-                for x in list_dir(&e.path, &mut out) {
+                let mut found = Walked::default();
+                for x in list_dir(&e.path, &mut found.findings) {
                     match x.kind {
                         Kind::Dir
                             if !layout::REGISTERED_ROOT_EXTENSIONS.contains(&x.name.as_str()) =>
                         {
-                            out.push(finding(
+                            found.findings.push(finding(
                                 W016,
                                 &x.path,
                                 format!(
@@ -157,7 +164,7 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
                             ))
                         }
                         Kind::Dir | Kind::Symlink => {}
-                        _ => out.push(finding(
+                        _ => found.findings.push(finding(
                             E112,
                             &x.path,
                             "the storage root's extensions directory may only hold extension \
@@ -165,57 +172,128 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
                         )),
                     }
                 }
+                found
             }
-            (Kind::Dir, _) => walk_hierarchy(&e.path, &mut objects, &mut out),
+            (Kind::Dir, _) => walk.hierarchy(&e.path),
             // Other files at the top (e.g. the spec copy ocfl_1.1.md) are ignored (E087).
-            _ => {}
+            _ => Walked::default(),
+        })
+        .collect();
+    let mut objects = Vec::new();
+    for w in per_entry {
+        out.extend(w.findings);
+        objects.extend(w.objects);
+    }
+    out.extend(objects.into_iter().flatten());
+    Ok(out)
+}
+
+/// What a part of the storage hierarchy holds: findings about the hierarchy itself, and each
+/// object's findings, in the order found.
+#[derive(Default)]
+struct Walked {
+    findings: Vec<Diagnostic>,
+    objects: Vec<Vec<Diagnostic>>,
+}
+
+impl Walked {
+    fn append(&mut self, other: Walked) {
+        self.findings.extend(other.findings);
+        self.objects.extend(other.objects);
+    }
+}
+
+/// What checking an object needs to know about its storage root.
+struct Walk<'a> {
+    root: &'a Path,
+    root_spec: SpecVersion,
+    layout: Option<&'a Layout>,
+}
+
+impl Walk<'_> {
+    /// Finds object roots below a storage root: a directory holding a `0=ocfl_object_*` file
+    /// is an object, checked at once and not descended into; any other file on the way is out
+    /// of place.
+    fn hierarchy(&self, dir: &Path) -> Walked {
+        let mut here = Walked::default();
+        let mut listing = Vec::new();
+        let entries = list_dir(dir, &mut listing);
+        if entries
+            .iter()
+            .any(|e| e.kind == Kind::File && e.name.starts_with("0=ocfl_object_"))
+        {
+            // What listing an object's root found (its symlinks) belongs to the object, and is
+            // reported once, there.
+            here.objects.push(self.object(dir, entries, listing));
+            return here;
         }
+        here.findings = listing;
+        if entries.is_empty() {
+            here.findings
+                .push(finding(E073, dir, "empty directory under the storage root"));
+            return here;
+        }
+        let below: Vec<Walked> = entries
+            .par_iter()
+            .map(|e| match e.kind {
+                Kind::Dir => self.hierarchy(&e.path),
+                Kind::Symlink => Walked::default(),
+                _ => Walked {
+                    findings: vec![finding(
+                        E072,
+                        &e.path,
+                        "file in the storage hierarchy that is not part of an OCFL object",
+                    )],
+                    objects: Vec::new(),
+                },
+            })
+            .collect();
+        for w in below {
+            here.append(w);
+        }
+        here
     }
 
-    // Objects are independent: check them in parallel (each one also hashes its files in
-    // parallel), and report them in the order they were found.
-    let per_object: Vec<Vec<Diagnostic>> = objects
-        .par_iter()
-        .map(|obj| {
-            let mut check = ObjectCheck {
-                root: obj.clone(),
-                out: Vec::new(),
-                id: None,
-            };
-            if let Some(spec) = object_declared_version(obj)
-                && spec > root_spec
-            {
+    /// Checks the object at `obj`, whose entries were just listed (with `listing`, what the
+    /// listing found), against the storage root.
+    fn object(&self, obj: &Path, entries: Vec<Entry>, listing: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut check = ObjectCheck {
+            root: obj.to_path_buf(),
+            out: Vec::new(),
+            id: None,
+        };
+        if let Some(spec) = object_declared_version(&entries)
+            && spec > self.root_spec
+        {
+            check.out.push(finding(
+                E081,
+                obj,
+                format!(
+                    "the object declares OCFL {} but the storage root only {}",
+                    spec.number(),
+                    self.root_spec.number()
+                ),
+            ));
+        }
+        check.out.extend(listing);
+        check.run_listed(entries);
+        if let (Some(layout), Some(id)) = (self.layout, &check.id) {
+            let expected = self.root.join(layout.object_path(id));
+            if expected != *obj {
                 check.out.push(finding(
-                    E081,
+                    E083,
                     obj,
                     format!(
-                        "the object declares OCFL {} but the storage root only {}",
-                        spec.number(),
-                        root_spec.number()
+                        "object {id} is stored at {} but the storage layout {} puts it at {}",
+                        obj.display(),
+                        layout.extension,
+                        expected.display()
                     ),
                 ));
             }
-            check.run();
-            if let (Some(layout), Some(id)) = (&layout, &check.id) {
-                let expected = path.join(layout.object_path(id));
-                if expected != *obj {
-                    check.out.push(finding(
-                        E083,
-                        obj,
-                        format!(
-                            "object {id} is stored at {} but the storage layout {} puts it at {}",
-                            obj.display(),
-                            layout.extension,
-                            expected.display()
-                        ),
-                    ));
-                }
-            }
-            check.out
-        })
-        .collect();
-    out.extend(per_object.into_iter().flatten());
-    Ok(out)
+        }
+        check.out
+    }
 }
 
 fn require_dir(path: &Path) -> Result<()> {
@@ -230,39 +308,11 @@ fn require_dir(path: &Path) -> Result<()> {
     }
 }
 
-/// Finds object roots below a storage root: a directory holding a `0=ocfl_object_*` file is an
-/// object and is not descended into; any other file on the way is out of place.
-fn walk_hierarchy(dir: &Path, objects: &mut Vec<PathBuf>, out: &mut Vec<Diagnostic>) {
-    let entries = list_dir(dir, out);
-    if entries.is_empty() {
-        out.push(finding(E073, dir, "empty directory under the storage root"));
-        return;
-    }
-    if entries
-        .iter()
-        .any(|e| e.kind == Kind::File && e.name.starts_with("0=ocfl_object_"))
-    {
-        objects.push(dir.to_path_buf());
-        return;
-    }
-    for e in entries {
-        match e.kind {
-            Kind::Dir => walk_hierarchy(&e.path, objects, out),
-            Kind::Symlink => {}
-            _ => out.push(finding(
-                E072,
-                &e.path,
-                "file in the storage hierarchy that is not part of an OCFL object",
-            )),
-        }
-    }
-}
-
-fn object_declared_version(obj: &Path) -> Option<SpecVersion> {
-    let entries = fs::read_dir(obj).ok()?;
-    entries.flatten().find_map(|e| {
-        e.file_name()
-            .to_str()?
+/// The OCFL version an object's declaration names (the first by name, when there are
+/// several), from its root's entries.
+fn object_declared_version(entries: &[Entry]) -> Option<SpecVersion> {
+    entries.iter().find_map(|e| {
+        e.name
             .strip_prefix("0=ocfl_object_")
             .and_then(SpecVersion::from_number)
     })
@@ -302,10 +352,12 @@ fn list_dir(dir: &Path, out: &mut Vec<Diagnostic>) -> Vec<Entry> {
             }
         };
         let path = item.path();
-        let kind = match fs::symlink_metadata(&path) {
-            Ok(m) if m.file_type().is_symlink() => Kind::Symlink,
-            Ok(m) if m.is_dir() => Kind::Dir,
-            Ok(m) if m.is_file() => Kind::File,
+        // The type comes with the listing (d_type), without a stat of each entry; only a file
+        // system that does not report it costs an lstat (std does that then).
+        let kind = match item.file_type() {
+            Ok(t) if t.is_symlink() => Kind::Symlink,
+            Ok(t) if t.is_dir() => Kind::Dir,
+            Ok(t) if t.is_file() => Kind::File,
             _ => Kind::Other,
         };
         if kind == Kind::Symlink {
@@ -359,8 +411,13 @@ impl ObjectCheck {
     }
 
     fn run(&mut self) {
+        let entries = list_dir(&self.root, &mut self.out);
+        self.run_listed(entries);
+    }
+
+    /// [`Self::run`] with the object root's entries already listed.
+    fn run_listed(&mut self, entries: Vec<Entry>) {
         let root = self.root.clone();
-        let entries = list_dir(&root, &mut self.out);
         let mut decls = Vec::new();
         let mut has_inventory = false;
         let mut sidecars = Vec::new();
@@ -422,9 +479,7 @@ impl ObjectCheck {
                 Some(v) => {
                     declared = v;
                     let want = format!("ocfl_object_{}\n", v.number());
-                    if json::read_limited(&d.path, SMALL_FILE_LIMIT)
-                        .ok()
-                        .as_deref()
+                    if json::read_listed(&d.path, SMALL_FILE_LIMIT).ok().as_deref()
                         != Some(want.as_bytes())
                     {
                         self.push(
@@ -456,7 +511,7 @@ impl ObjectCheck {
             declared: Some(declared),
             warnings: true,
         };
-        let Some((root_bytes, inv)) = inventory::read(&ctx, &mut self.out) else {
+        let Some((root_bytes, inv)) = inventory::read_listed(&ctx, &mut self.out) else {
             return;
         };
         self.id = inv.id.clone();
@@ -601,7 +656,7 @@ impl ObjectCheck {
             return;
         }
         let path = dir.join(&name);
-        let text = match json::read_limited(&path, SMALL_FILE_LIMIT) {
+        let text = match json::read_listed(&path, SMALL_FILE_LIMIT) {
             Ok(t) => String::from_utf8_lossy(&t).into_owned(),
             Err(e) => {
                 self.push(E061, &path, format!("sidecar {e}"));
@@ -710,7 +765,7 @@ impl ObjectCheck {
             declared: None,
             warnings: false,
         };
-        let (bytes, inv) = inventory::read(&ctx, &mut self.out)?;
+        let (bytes, inv) = inventory::read_listed(&ctx, &mut self.out)?;
         self.check_sidecar(vdir, &bytes, &inv, &sidecars, false);
 
         if inv.head.as_deref() != Some(name.as_str()) {
@@ -997,7 +1052,7 @@ impl ObjectCheck {
             .par_iter()
             .map(|(cp, f, ex)| {
                 let algorithms: Vec<Algorithm> = ex.iter().map(|x| x.algorithm).collect();
-                let actual = match digest_file(&f.path, &algorithms) {
+                let actual = match digest_listed_file(&f.path, &algorithms) {
                     Ok(a) => a,
                     Err(e) => {
                         return vec![finding(
