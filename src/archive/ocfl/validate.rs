@@ -9,7 +9,7 @@ use super::digest::{Algorithm, digest_bytes, digest_listed_file};
 use super::inventory::{self, Context, Inventory, SpecVersion, VersionBlock, VersionName};
 use super::json::{self, Json};
 use super::layout::{self, Layout};
-use super::{ROOT_DECLARATION, finding};
+use super::{MAX_INVENTORY_BYTES, ROOT_DECLARATION, finding};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -24,11 +24,7 @@ const SMALL_FILE_LIMIT: u64 = 64 * 1024;
 /// directory; everything found inside is returned as findings (empty: valid, no warnings).
 pub fn validate_object(path: &Path) -> Result<Vec<Diagnostic>> {
     require_dir(path)?;
-    let mut check = ObjectCheck {
-        root: path.to_path_buf(),
-        out: Vec::new(),
-        id: None,
-    };
+    let mut check = ObjectCheck::new(path);
     check.run();
     Ok(check.out)
 }
@@ -257,11 +253,7 @@ impl Walk<'_> {
     /// Checks the object at `obj`, whose entries were just listed (with `listing`, what the
     /// listing found), against the storage root.
     fn object(&self, obj: &Path, entries: Vec<Entry>, listing: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let mut check = ObjectCheck {
-            root: obj.to_path_buf(),
-            out: Vec::new(),
-            id: None,
-        };
+        let mut check = ObjectCheck::new(obj);
         if let Some(spec) = object_declared_version(&entries)
             && spec > self.root_spec
         {
@@ -381,7 +373,15 @@ fn list_dir(dir: &Path, out: &mut Vec<Diagnostic>) -> Vec<Entry> {
 struct VersionInventory {
     number: u32,
     path: PathBuf,
-    inv: Inventory,
+    /// `None` when the file holds the very bytes of the root inventory, which read without
+    /// findings: it then says what the root inventory says, and is not parsed again.
+    inv: Option<Inventory>,
+}
+
+impl VersionInventory {
+    fn get<'a>(&'a self, root_inv: &'a Inventory) -> &'a Inventory {
+        self.inv.as_ref().unwrap_or(root_inv)
+    }
 }
 
 /// A content file found on disk.
@@ -403,9 +403,24 @@ struct ObjectCheck {
     out: Vec<Diagnostic>,
     /// The object's id, once the root inventory gave one.
     id: Option<String>,
+    /// Whether the root inventory was read without findings.
+    root_inventory_clean: bool,
+    /// The last inventory digest computed for a sidecar check (algorithm, bytes, digest): a
+    /// version's inventory is mostly a copy of the root inventory.
+    inventory_digest: Option<(Algorithm, Vec<u8>, String)>,
 }
 
 impl ObjectCheck {
+    fn new(root: &Path) -> ObjectCheck {
+        ObjectCheck {
+            root: root.to_path_buf(),
+            out: Vec::new(),
+            id: None,
+            root_inventory_clean: false,
+            inventory_digest: None,
+        }
+    }
+
     fn push(&mut self, code: Code, path: &Path, message: impl Into<String>) {
         self.out.push(finding(code, path, message));
     }
@@ -511,9 +526,11 @@ impl ObjectCheck {
             declared: Some(declared),
             warnings: true,
         };
+        let before = self.out.len();
         let Some((root_bytes, inv)) = inventory::read_listed(&ctx, &mut self.out) else {
             return;
         };
+        self.root_inventory_clean = self.out.len() == before;
         self.id = inv.id.clone();
         self.check_sidecar(&root, &root_bytes, &inv, &sidecars, true);
 
@@ -565,7 +582,7 @@ impl ObjectCheck {
                 head_number == Some(v.number),
                 &mut files,
             ) {
-                if let Some(spec) = vi.inv.spec {
+                if let Some(spec) = vi.get(&inv).spec {
                     if let Some((prev_name, prev)) = &previous_spec
                         && spec < *prev
                     {
@@ -678,7 +695,14 @@ impl ObjectCheck {
             );
             return;
         };
-        let actual = digest_bytes(alg, bytes);
+        let actual = match &self.inventory_digest {
+            Some((a, b, d)) if *a == alg && b.as_slice() == bytes => d.clone(),
+            _ => {
+                let d = digest_bytes(alg, bytes);
+                self.inventory_digest = Some((alg, bytes.to_vec(), d.clone()));
+                d
+            }
+        };
         if !digest.eq_ignore_ascii_case(&actual) {
             self.push(
                 E060,
@@ -765,8 +789,22 @@ impl ObjectCheck {
             declared: None,
             warnings: false,
         };
-        let (bytes, inv) = inventory::read_listed(&ctx, &mut self.out)?;
-        self.check_sidecar(vdir, &bytes, &inv, &sidecars, false);
+        let bytes = match json::read_listed(&inv_path, MAX_INVENTORY_BYTES) {
+            Ok(b) => b,
+            Err(e) => {
+                self.push(E033, &inv_path, format!("inventory {e}"));
+                return None;
+            }
+        };
+        // The same bytes as a root inventory that read without findings give the same
+        // inventory, and no findings either (this context checks less): not parsed again.
+        let parsed = if bytes == root_bytes && self.root_inventory_clean {
+            None
+        } else {
+            Some(inventory::from_bytes(&bytes, &ctx, &mut self.out)?)
+        };
+        let inv = parsed.as_ref().unwrap_or(root_inv);
+        self.check_sidecar(vdir, &bytes, inv, &sidecars, false);
 
         if inv.head.as_deref() != Some(name.as_str()) {
             self.push(
@@ -823,12 +861,12 @@ impl ObjectCheck {
                 );
             }
         } else {
-            self.compare_prior(&inv_path, &inv, root_inv, version.number);
+            self.compare_prior(&inv_path, inv, root_inv, version.number);
         }
         Some(VersionInventory {
             number: version.number,
             path: inv_path,
-            inv,
+            inv: parsed,
         })
     }
 
@@ -946,7 +984,7 @@ impl ObjectCheck {
         let mut inventories: Vec<(&Path, &Inventory, Option<u32>)> =
             vec![(root_inv_path, root_inv, None)];
         for vi in version_invs {
-            inventories.push((&vi.path, &vi.inv, Some(vi.number)));
+            inventories.push((&vi.path, vi.get(root_inv), Some(vi.number)));
         }
 
         let mut expectations: BTreeMap<&str, Vec<Expectation>> = BTreeMap::new();
@@ -954,15 +992,25 @@ impl ObjectCheck {
         // One finding per file, naming every inventory concerned.
         let mut unlisted: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         let mut absent: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (inv_path, inv, covers) in &inventories {
-            let listed = inv.content_map();
+        let root_listed = content_paths(root_inv);
+        for (i, (inv_path, inv, covers)) in inventories.iter().enumerate() {
+            // A version inventory that is the root inventory (the same bytes) lists the same
+            // paths, and its digests are expected already.
+            let same_as_root = i > 0 && std::ptr::eq(*inv, root_inv);
+            let own;
+            let listed = if i == 0 || same_as_root {
+                &root_listed
+            } else {
+                own = content_paths(inv);
+                &own
+            };
             let what = self.rel(inv_path);
             for (cp, f) in files {
-                if covers.is_none_or(|n| f.version <= n) && !listed.contains_key(cp.as_str()) {
+                if covers.is_none_or(|n| f.version <= n) && !listed.contains(cp.as_str()) {
                     unlisted.entry(cp.as_str()).or_default().push(what.clone());
                 }
             }
-            for cp in listed.keys().filter(|cp| !files.contains_key(**cp)) {
+            for cp in listed.iter().filter(|cp| !files.contains_key(**cp)) {
                 absent
                     .entry((*cp).to_owned())
                     .or_default()
@@ -987,7 +1035,7 @@ impl ObjectCheck {
                     });
                 }
             };
-            if let Some(alg) = inv.digest_algorithm {
+            if let Some(alg) = inv.digest_algorithm.filter(|_| !same_as_root) {
                 for (d, paths) in &inv.manifest {
                     for cp in paths {
                         add(cp, alg, d, E092);
@@ -1001,7 +1049,7 @@ impl ObjectCheck {
                     }
                 }
                 // Algorithms editio cannot compute are ignored, as the spec requires (E028).
-                let Some(alg) = Algorithm::from_name(alg_name) else {
+                let Some(alg) = Algorithm::from_name(alg_name).filter(|_| !same_as_root) else {
                     continue;
                 };
                 for (d, paths) in entries {
@@ -1093,6 +1141,14 @@ impl ObjectCheck {
             .display()
             .to_string()
     }
+}
+
+/// The content paths an inventory's manifest lists.
+fn content_paths(inv: &Inventory) -> HashSet<&str> {
+    inv.manifest
+        .iter()
+        .flat_map(|(_, paths)| paths.iter().map(String::as_str))
+        .collect()
 }
 
 /// How version block `b` of inventory `ib` differs from block `a` of inventory `ia`, if at all.
