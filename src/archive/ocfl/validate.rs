@@ -1191,3 +1191,73 @@ fn state_difference(
         })
         .map(|(p, _)| format!("logical path {p} leads to other content"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::ocfl::{Content, StorageRoot, VersionMeta};
+
+    fn root_with_two_objects(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+        let path = dir.join("ocfl");
+        let root = StorageRoot::create_or_open(&path).unwrap();
+        let meta = VersionMeta {
+            created: time::macros::datetime!(2026-01-02 10:00:00 UTC),
+            message: "First".into(),
+            user_name: "A. Editor".into(),
+            user_address: Some("mailto:editor@example.org".into()),
+        };
+        for (id, text) in [("urn:x:a", "one"), ("urn:x:b", "two")] {
+            let files = [
+                (
+                    "a.txt".to_string(),
+                    Content::Bytes(text.as_bytes().to_vec()),
+                ),
+                ("d/b.txt".to_string(), Content::Bytes(b"shared".to_vec())),
+            ];
+            root.commit(id, &files, &meta).unwrap();
+        }
+        let (a, b) = (root.object_path("urn:x:a"), root.object_path("urn:x:b"));
+        (path, a, b)
+    }
+
+    #[test]
+    fn storage_root_findings_match_the_objects_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, a, b) = root_with_two_objects(dir.path());
+        assert!(validate_storage_root(&path).unwrap().is_empty());
+
+        // A symlink in an object's root is reported once, as part of that object.
+        std::os::unix::fs::symlink("inventory.json", a.join("link")).unwrap();
+        // Damaged content in the other object: manifest (E092) and fixity, if any, both found.
+        fs::write(b.join("v1/content/a.txt"), "changed").unwrap();
+        let all = validate_storage_root(&path).unwrap();
+        let links: Vec<_> = all.iter().filter(|d| d.code.id == "E090").collect();
+        assert_eq!(links.len(), 1, "{all:?}");
+        let mut own = validate_object(&a).unwrap();
+        own.extend(validate_object(&b).unwrap());
+        let ids = |v: &[Diagnostic]| {
+            let mut v: Vec<_> = v.iter().map(|d| (d.code.id, d.message.clone())).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(ids(&all), ids(&own));
+        assert!(all.iter().any(|d| d.code.id == "E092"), "{all:?}");
+    }
+
+    #[test]
+    fn a_version_inventory_that_differs_is_checked_on_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, a, _) = root_with_two_objects(dir.path());
+        // Valid JSON, other bytes: E064, and its sidecar no longer matches (E060).
+        let inv = a.join("v1/inventory.json");
+        let mut bytes = fs::read(&inv).unwrap();
+        bytes.push(b'\n');
+        fs::write(&inv, bytes).unwrap();
+        let found = validate_object(&a).unwrap();
+        let codes: Vec<_> = found.iter().map(|d| d.code.id).collect();
+        assert!(
+            codes.contains(&"E064") && codes.contains(&"E060"),
+            "{found:?}"
+        );
+    }
+}
