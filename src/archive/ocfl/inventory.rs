@@ -191,22 +191,41 @@ pub struct Context<'a> {
 
 /// Reads and checks an inventory file: size limit, JSON, then structure.
 pub fn read(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Option<(Vec<u8>, Inventory)> {
-    let bytes = match super::json::read_limited(ctx.path, MAX_INVENTORY_BYTES) {
+    read_with(super::json::read_limited, ctx, out)
+}
+
+/// [`read`] for an inventory that its directory listing showed to be a regular file (not a
+/// symlink): the validator's fast path (see [`super::json::read_listed`]).
+pub fn read_listed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Option<(Vec<u8>, Inventory)> {
+    read_with(super::json::read_listed, ctx, out)
+}
+
+fn read_with(
+    read: fn(&Path, u64) -> Result<Vec<u8>, super::json::ReadError>,
+    ctx: &Context<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(Vec<u8>, Inventory)> {
+    let bytes = match read(ctx.path, MAX_INVENTORY_BYTES) {
         Ok(b) => b,
         Err(e) => {
             out.push(finding(E033, ctx.path, format!("inventory {e}")));
             return None;
         }
     };
-    let json = match super::json::parse(&bytes) {
+    let inv = from_bytes(&bytes, ctx, out)?;
+    Some((bytes, inv))
+}
+
+/// Parses and checks inventory bytes already read (E033 when they are not JSON).
+pub fn from_bytes(bytes: &[u8], ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Option<Inventory> {
+    let json = match super::json::parse(bytes) {
         Ok(j) => j,
         Err(e) => {
             out.push(finding(E033, ctx.path, format!("inventory {e}")));
             return None;
         }
     };
-    let inv = check(&json, ctx, out);
-    Some((bytes, inv))
+    Some(check(&json, ctx, out))
 }
 
 /// Checks the structure of a parsed inventory and returns what could be understood.

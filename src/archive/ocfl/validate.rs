@@ -5,11 +5,11 @@
 //! hashes content in parallel with fixed-size buffers.
 
 use super::codes::*;
-use super::digest::{Algorithm, digest_bytes, digest_file};
+use super::digest::{Algorithm, digest_bytes, digest_listed_file};
 use super::inventory::{self, Context, Inventory, SpecVersion, VersionBlock, VersionName};
 use super::json::{self, Json};
 use super::layout::{self, Layout};
-use super::{ROOT_DECLARATION, finding};
+use super::{MAX_INVENTORY_BYTES, ROOT_DECLARATION, finding};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -24,11 +24,7 @@ const SMALL_FILE_LIMIT: u64 = 64 * 1024;
 /// directory; everything found inside is returned as findings (empty: valid, no warnings).
 pub fn validate_object(path: &Path) -> Result<Vec<Diagnostic>> {
     require_dir(path)?;
-    let mut check = ObjectCheck {
-        root: path.to_path_buf(),
-        out: Vec::new(),
-        id: None,
-    };
+    let mut check = ObjectCheck::new(path);
     check.run();
     Ok(check.out)
 }
@@ -68,9 +64,7 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
             Some(v) => {
                 root_spec = v;
                 let want = format!("ocfl_{}\n", v.number());
-                if json::read_limited(&d.path, SMALL_FILE_LIMIT)
-                    .ok()
-                    .as_deref()
+                if json::read_listed(&d.path, SMALL_FILE_LIMIT).ok().as_deref()
                     != Some(want.as_bytes())
                 {
                     out.push(finding(
@@ -137,17 +131,26 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
         }
     }
 
-    // Extensions, then the object hierarchy.
-    let mut objects = Vec::new();
-    for e in &entries {
-        match (e.kind, e.name.as_str()) {
+    // Extensions, then the object hierarchy. The hierarchy is walked in parallel and each
+    // object is checked where it is found (each one also hashes its files in parallel), so
+    // that both cores stay busy from the first directory on; findings keep the order of a
+    // sequential walk: the hierarchy's own, then each object's in the order found.
+    let walk = Walk {
+        root: path,
+        root_spec,
+        layout: layout.as_ref(),
+    };
+    let per_entry: Vec<Walked> = entries
+        .par_iter()
+        .map(|e| match (e.kind, e.name.as_str()) {
             (Kind::Dir, "extensions") => {
-                for x in list_dir(&e.path, &mut out) {
+                let mut found = Walked::default();
+                for x in list_dir(&e.path, &mut found.findings) {
                     match x.kind {
                         Kind::Dir
                             if !layout::REGISTERED_ROOT_EXTENSIONS.contains(&x.name.as_str()) =>
                         {
-                            out.push(finding(
+                            found.findings.push(finding(
                                 W016,
                                 &x.path,
                                 format!(
@@ -157,7 +160,7 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
                             ))
                         }
                         Kind::Dir | Kind::Symlink => {}
-                        _ => out.push(finding(
+                        _ => found.findings.push(finding(
                             E112,
                             &x.path,
                             "the storage root's extensions directory may only hold extension \
@@ -165,57 +168,124 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
                         )),
                     }
                 }
+                found
             }
-            (Kind::Dir, _) => walk_hierarchy(&e.path, &mut objects, &mut out),
+            (Kind::Dir, _) => walk.hierarchy(&e.path),
             // Other files at the top (e.g. the spec copy ocfl_1.1.md) are ignored (E087).
-            _ => {}
+            _ => Walked::default(),
+        })
+        .collect();
+    let mut objects = Vec::new();
+    for w in per_entry {
+        out.extend(w.findings);
+        objects.extend(w.objects);
+    }
+    out.extend(objects.into_iter().flatten());
+    Ok(out)
+}
+
+/// What a part of the storage hierarchy holds: findings about the hierarchy itself, and each
+/// object's findings, in the order found.
+#[derive(Default)]
+struct Walked {
+    findings: Vec<Diagnostic>,
+    objects: Vec<Vec<Diagnostic>>,
+}
+
+impl Walked {
+    fn append(&mut self, other: Walked) {
+        self.findings.extend(other.findings);
+        self.objects.extend(other.objects);
+    }
+}
+
+/// What checking an object needs to know about its storage root.
+struct Walk<'a> {
+    root: &'a Path,
+    root_spec: SpecVersion,
+    layout: Option<&'a Layout>,
+}
+
+impl Walk<'_> {
+    /// Finds object roots below a storage root: a directory holding a `0=ocfl_object_*` file
+    /// is an object, checked at once and not descended into; any other file on the way is out
+    /// of place.
+    fn hierarchy(&self, dir: &Path) -> Walked {
+        let mut here = Walked::default();
+        let mut listing = Vec::new();
+        let entries = list_dir(dir, &mut listing);
+        if entries
+            .iter()
+            .any(|e| e.kind == Kind::File && e.name.starts_with("0=ocfl_object_"))
+        {
+            // What listing an object's root found (its symlinks) belongs to the object, and is
+            // reported once, there.
+            here.objects.push(self.object(dir, entries, listing));
+            return here;
         }
+        here.findings = listing;
+        if entries.is_empty() {
+            here.findings
+                .push(finding(E073, dir, "empty directory under the storage root"));
+            return here;
+        }
+        let below: Vec<Walked> = entries
+            .par_iter()
+            .map(|e| match e.kind {
+                Kind::Dir => self.hierarchy(&e.path),
+                Kind::Symlink => Walked::default(),
+                _ => Walked {
+                    findings: vec![finding(
+                        E072,
+                        &e.path,
+                        "file in the storage hierarchy that is not part of an OCFL object",
+                    )],
+                    objects: Vec::new(),
+                },
+            })
+            .collect();
+        for w in below {
+            here.append(w);
+        }
+        here
     }
 
-    // Objects are independent: check them in parallel (each one also hashes its files in
-    // parallel), and report them in the order they were found.
-    let per_object: Vec<Vec<Diagnostic>> = objects
-        .par_iter()
-        .map(|obj| {
-            let mut check = ObjectCheck {
-                root: obj.clone(),
-                out: Vec::new(),
-                id: None,
-            };
-            if let Some(spec) = object_declared_version(obj)
-                && spec > root_spec
-            {
+    /// Checks the object at `obj`, whose entries were just listed (with `listing`, what the
+    /// listing found), against the storage root.
+    fn object(&self, obj: &Path, entries: Vec<Entry>, listing: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut check = ObjectCheck::new(obj);
+        if let Some(spec) = object_declared_version(&entries)
+            && spec > self.root_spec
+        {
+            check.out.push(finding(
+                E081,
+                obj,
+                format!(
+                    "the object declares OCFL {} but the storage root only {}",
+                    spec.number(),
+                    self.root_spec.number()
+                ),
+            ));
+        }
+        check.out.extend(listing);
+        check.run_listed(entries);
+        if let (Some(layout), Some(id)) = (self.layout, &check.id) {
+            let expected = self.root.join(layout.object_path(id));
+            if expected != *obj {
                 check.out.push(finding(
-                    E081,
+                    E083,
                     obj,
                     format!(
-                        "the object declares OCFL {} but the storage root only {}",
-                        spec.number(),
-                        root_spec.number()
+                        "object {id} is stored at {} but the storage layout {} puts it at {}",
+                        obj.display(),
+                        layout.extension,
+                        expected.display()
                     ),
                 ));
             }
-            check.run();
-            if let (Some(layout), Some(id)) = (&layout, &check.id) {
-                let expected = path.join(layout.object_path(id));
-                if expected != *obj {
-                    check.out.push(finding(
-                        E083,
-                        obj,
-                        format!(
-                            "object {id} is stored at {} but the storage layout {} puts it at {}",
-                            obj.display(),
-                            layout.extension,
-                            expected.display()
-                        ),
-                    ));
-                }
-            }
-            check.out
-        })
-        .collect();
-    out.extend(per_object.into_iter().flatten());
-    Ok(out)
+        }
+        check.out
+    }
 }
 
 fn require_dir(path: &Path) -> Result<()> {
@@ -230,39 +300,11 @@ fn require_dir(path: &Path) -> Result<()> {
     }
 }
 
-/// Finds object roots below a storage root: a directory holding a `0=ocfl_object_*` file is an
-/// object and is not descended into; any other file on the way is out of place.
-fn walk_hierarchy(dir: &Path, objects: &mut Vec<PathBuf>, out: &mut Vec<Diagnostic>) {
-    let entries = list_dir(dir, out);
-    if entries.is_empty() {
-        out.push(finding(E073, dir, "empty directory under the storage root"));
-        return;
-    }
-    if entries
-        .iter()
-        .any(|e| e.kind == Kind::File && e.name.starts_with("0=ocfl_object_"))
-    {
-        objects.push(dir.to_path_buf());
-        return;
-    }
-    for e in entries {
-        match e.kind {
-            Kind::Dir => walk_hierarchy(&e.path, objects, out),
-            Kind::Symlink => {}
-            _ => out.push(finding(
-                E072,
-                &e.path,
-                "file in the storage hierarchy that is not part of an OCFL object",
-            )),
-        }
-    }
-}
-
-fn object_declared_version(obj: &Path) -> Option<SpecVersion> {
-    let entries = fs::read_dir(obj).ok()?;
-    entries.flatten().find_map(|e| {
-        e.file_name()
-            .to_str()?
+/// The OCFL version an object's declaration names (the first by name, when there are
+/// several), from its root's entries.
+fn object_declared_version(entries: &[Entry]) -> Option<SpecVersion> {
+    entries.iter().find_map(|e| {
+        e.name
             .strip_prefix("0=ocfl_object_")
             .and_then(SpecVersion::from_number)
     })
@@ -302,10 +344,12 @@ fn list_dir(dir: &Path, out: &mut Vec<Diagnostic>) -> Vec<Entry> {
             }
         };
         let path = item.path();
-        let kind = match fs::symlink_metadata(&path) {
-            Ok(m) if m.file_type().is_symlink() => Kind::Symlink,
-            Ok(m) if m.is_dir() => Kind::Dir,
-            Ok(m) if m.is_file() => Kind::File,
+        // The type comes with the listing (d_type), without a stat of each entry; only a file
+        // system that does not report it costs an lstat (std does that then).
+        let kind = match item.file_type() {
+            Ok(t) if t.is_symlink() => Kind::Symlink,
+            Ok(t) if t.is_dir() => Kind::Dir,
+            Ok(t) if t.is_file() => Kind::File,
             _ => Kind::Other,
         };
         if kind == Kind::Symlink {
@@ -329,7 +373,15 @@ fn list_dir(dir: &Path, out: &mut Vec<Diagnostic>) -> Vec<Entry> {
 struct VersionInventory {
     number: u32,
     path: PathBuf,
-    inv: Inventory,
+    /// `None` when the file holds the very bytes of the root inventory, which read without
+    /// findings: it then says what the root inventory says, and is not parsed again.
+    inv: Option<Inventory>,
+}
+
+impl VersionInventory {
+    fn get<'a>(&'a self, root_inv: &'a Inventory) -> &'a Inventory {
+        self.inv.as_ref().unwrap_or(root_inv)
+    }
 }
 
 /// A content file found on disk.
@@ -351,16 +403,36 @@ struct ObjectCheck {
     out: Vec<Diagnostic>,
     /// The object's id, once the root inventory gave one.
     id: Option<String>,
+    /// Whether the root inventory was read without findings.
+    root_inventory_clean: bool,
+    /// The last inventory digest computed for a sidecar check (algorithm, bytes, digest): a
+    /// version's inventory is mostly a copy of the root inventory.
+    inventory_digest: Option<(Algorithm, Vec<u8>, String)>,
 }
 
 impl ObjectCheck {
+    fn new(root: &Path) -> ObjectCheck {
+        ObjectCheck {
+            root: root.to_path_buf(),
+            out: Vec::new(),
+            id: None,
+            root_inventory_clean: false,
+            inventory_digest: None,
+        }
+    }
+
     fn push(&mut self, code: Code, path: &Path, message: impl Into<String>) {
         self.out.push(finding(code, path, message));
     }
 
     fn run(&mut self) {
+        let entries = list_dir(&self.root, &mut self.out);
+        self.run_listed(entries);
+    }
+
+    /// [`Self::run`] with the object root's entries already listed.
+    fn run_listed(&mut self, entries: Vec<Entry>) {
         let root = self.root.clone();
-        let entries = list_dir(&root, &mut self.out);
         let mut decls = Vec::new();
         let mut has_inventory = false;
         let mut sidecars = Vec::new();
@@ -422,9 +494,7 @@ impl ObjectCheck {
                 Some(v) => {
                     declared = v;
                     let want = format!("ocfl_object_{}\n", v.number());
-                    if json::read_limited(&d.path, SMALL_FILE_LIMIT)
-                        .ok()
-                        .as_deref()
+                    if json::read_listed(&d.path, SMALL_FILE_LIMIT).ok().as_deref()
                         != Some(want.as_bytes())
                     {
                         self.push(
@@ -456,9 +526,11 @@ impl ObjectCheck {
             declared: Some(declared),
             warnings: true,
         };
-        let Some((root_bytes, inv)) = inventory::read(&ctx, &mut self.out) else {
+        let before = self.out.len();
+        let Some((root_bytes, inv)) = inventory::read_listed(&ctx, &mut self.out) else {
             return;
         };
+        self.root_inventory_clean = self.out.len() == before;
         self.id = inv.id.clone();
         self.check_sidecar(&root, &root_bytes, &inv, &sidecars, true);
 
@@ -510,7 +582,7 @@ impl ObjectCheck {
                 head_number == Some(v.number),
                 &mut files,
             ) {
-                if let Some(spec) = vi.inv.spec {
+                if let Some(spec) = vi.get(&inv).spec {
                     if let Some((prev_name, prev)) = &previous_spec
                         && spec < *prev
                     {
@@ -601,7 +673,7 @@ impl ObjectCheck {
             return;
         }
         let path = dir.join(&name);
-        let text = match json::read_limited(&path, SMALL_FILE_LIMIT) {
+        let text = match json::read_listed(&path, SMALL_FILE_LIMIT) {
             Ok(t) => String::from_utf8_lossy(&t).into_owned(),
             Err(e) => {
                 self.push(E061, &path, format!("sidecar {e}"));
@@ -623,7 +695,14 @@ impl ObjectCheck {
             );
             return;
         };
-        let actual = digest_bytes(alg, bytes);
+        let actual = match &self.inventory_digest {
+            Some((a, b, d)) if *a == alg && b.as_slice() == bytes => d.clone(),
+            _ => {
+                let d = digest_bytes(alg, bytes);
+                self.inventory_digest = Some((alg, bytes.to_vec(), d.clone()));
+                d
+            }
+        };
         if !digest.eq_ignore_ascii_case(&actual) {
             self.push(
                 E060,
@@ -710,8 +789,22 @@ impl ObjectCheck {
             declared: None,
             warnings: false,
         };
-        let (bytes, inv) = inventory::read(&ctx, &mut self.out)?;
-        self.check_sidecar(vdir, &bytes, &inv, &sidecars, false);
+        let bytes = match json::read_listed(&inv_path, MAX_INVENTORY_BYTES) {
+            Ok(b) => b,
+            Err(e) => {
+                self.push(E033, &inv_path, format!("inventory {e}"));
+                return None;
+            }
+        };
+        // The same bytes as a root inventory that read without findings give the same
+        // inventory, and no findings either (this context checks less): not parsed again.
+        let parsed = if bytes == root_bytes && self.root_inventory_clean {
+            None
+        } else {
+            Some(inventory::from_bytes(&bytes, &ctx, &mut self.out)?)
+        };
+        let inv = parsed.as_ref().unwrap_or(root_inv);
+        self.check_sidecar(vdir, &bytes, inv, &sidecars, false);
 
         if inv.head.as_deref() != Some(name.as_str()) {
             self.push(
@@ -768,12 +861,12 @@ impl ObjectCheck {
                 );
             }
         } else {
-            self.compare_prior(&inv_path, &inv, root_inv, version.number);
+            self.compare_prior(&inv_path, inv, root_inv, version.number);
         }
         Some(VersionInventory {
             number: version.number,
             path: inv_path,
-            inv,
+            inv: parsed,
         })
     }
 
@@ -891,7 +984,7 @@ impl ObjectCheck {
         let mut inventories: Vec<(&Path, &Inventory, Option<u32>)> =
             vec![(root_inv_path, root_inv, None)];
         for vi in version_invs {
-            inventories.push((&vi.path, &vi.inv, Some(vi.number)));
+            inventories.push((&vi.path, vi.get(root_inv), Some(vi.number)));
         }
 
         let mut expectations: BTreeMap<&str, Vec<Expectation>> = BTreeMap::new();
@@ -899,15 +992,25 @@ impl ObjectCheck {
         // One finding per file, naming every inventory concerned.
         let mut unlisted: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         let mut absent: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (inv_path, inv, covers) in &inventories {
-            let listed = inv.content_map();
+        let root_listed = content_paths(root_inv);
+        for (i, (inv_path, inv, covers)) in inventories.iter().enumerate() {
+            // A version inventory that is the root inventory (the same bytes) lists the same
+            // paths, and its digests are expected already.
+            let same_as_root = i > 0 && std::ptr::eq(*inv, root_inv);
+            let own;
+            let listed = if i == 0 || same_as_root {
+                &root_listed
+            } else {
+                own = content_paths(inv);
+                &own
+            };
             let what = self.rel(inv_path);
             for (cp, f) in files {
-                if covers.is_none_or(|n| f.version <= n) && !listed.contains_key(cp.as_str()) {
+                if covers.is_none_or(|n| f.version <= n) && !listed.contains(cp.as_str()) {
                     unlisted.entry(cp.as_str()).or_default().push(what.clone());
                 }
             }
-            for cp in listed.keys().filter(|cp| !files.contains_key(**cp)) {
+            for cp in listed.iter().filter(|cp| !files.contains_key(**cp)) {
                 absent
                     .entry((*cp).to_owned())
                     .or_default()
@@ -932,7 +1035,7 @@ impl ObjectCheck {
                     });
                 }
             };
-            if let Some(alg) = inv.digest_algorithm {
+            if let Some(alg) = inv.digest_algorithm.filter(|_| !same_as_root) {
                 for (d, paths) in &inv.manifest {
                     for cp in paths {
                         add(cp, alg, d, E092);
@@ -946,7 +1049,7 @@ impl ObjectCheck {
                     }
                 }
                 // Algorithms editio cannot compute are ignored, as the spec requires (E028).
-                let Some(alg) = Algorithm::from_name(alg_name) else {
+                let Some(alg) = Algorithm::from_name(alg_name).filter(|_| !same_as_root) else {
                     continue;
                 };
                 for (d, paths) in entries {
@@ -997,7 +1100,7 @@ impl ObjectCheck {
             .par_iter()
             .map(|(cp, f, ex)| {
                 let algorithms: Vec<Algorithm> = ex.iter().map(|x| x.algorithm).collect();
-                let actual = match digest_file(&f.path, &algorithms) {
+                let actual = match digest_listed_file(&f.path, &algorithms) {
                     Ok(a) => a,
                     Err(e) => {
                         return vec![finding(
@@ -1040,6 +1143,14 @@ impl ObjectCheck {
     }
 }
 
+/// The content paths an inventory's manifest lists.
+fn content_paths(inv: &Inventory) -> HashSet<&str> {
+    inv.manifest
+        .iter()
+        .flat_map(|(_, paths)| paths.iter().map(String::as_str))
+        .collect()
+}
+
 /// How version block `b` of inventory `ib` differs from block `a` of inventory `ia`, if at all.
 /// With the same digest algorithm the logical paths and digests must agree; across algorithms
 /// the logical paths must lead to the same content paths.
@@ -1079,4 +1190,74 @@ fn state_difference(
             content(&da, d) != other
         })
         .map(|(p, _)| format!("logical path {p} leads to other content"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::ocfl::{Content, StorageRoot, VersionMeta};
+
+    fn root_with_two_objects(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+        let path = dir.join("ocfl");
+        let root = StorageRoot::create_or_open(&path).unwrap();
+        let meta = VersionMeta {
+            created: time::macros::datetime!(2026-01-02 10:00:00 UTC),
+            message: "First".into(),
+            user_name: "A. Editor".into(),
+            user_address: Some("mailto:editor@example.org".into()),
+        };
+        for (id, text) in [("urn:x:a", "one"), ("urn:x:b", "two")] {
+            let files = [
+                (
+                    "a.txt".to_string(),
+                    Content::Bytes(text.as_bytes().to_vec()),
+                ),
+                ("d/b.txt".to_string(), Content::Bytes(b"shared".to_vec())),
+            ];
+            root.commit(id, &files, &meta).unwrap();
+        }
+        let (a, b) = (root.object_path("urn:x:a"), root.object_path("urn:x:b"));
+        (path, a, b)
+    }
+
+    #[test]
+    fn storage_root_findings_match_the_objects_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, a, b) = root_with_two_objects(dir.path());
+        assert!(validate_storage_root(&path).unwrap().is_empty());
+
+        // A symlink in an object's root is reported once, as part of that object.
+        std::os::unix::fs::symlink("inventory.json", a.join("link")).unwrap();
+        // Damaged content in the other object: manifest (E092) and fixity, if any, both found.
+        fs::write(b.join("v1/content/a.txt"), "changed").unwrap();
+        let all = validate_storage_root(&path).unwrap();
+        let links: Vec<_> = all.iter().filter(|d| d.code.id == "E090").collect();
+        assert_eq!(links.len(), 1, "{all:?}");
+        let mut own = validate_object(&a).unwrap();
+        own.extend(validate_object(&b).unwrap());
+        let ids = |v: &[Diagnostic]| {
+            let mut v: Vec<_> = v.iter().map(|d| (d.code.id, d.message.clone())).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(ids(&all), ids(&own));
+        assert!(all.iter().any(|d| d.code.id == "E092"), "{all:?}");
+    }
+
+    #[test]
+    fn a_version_inventory_that_differs_is_checked_on_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, a, _) = root_with_two_objects(dir.path());
+        // Valid JSON, other bytes: E064, and its sidecar no longer matches (E060).
+        let inv = a.join("v1/inventory.json");
+        let mut bytes = fs::read(&inv).unwrap();
+        bytes.push(b'\n');
+        fs::write(&inv, bytes).unwrap();
+        let found = validate_object(&a).unwrap();
+        let codes: Vec<_> = found.iter().map(|d| d.code.id).collect();
+        assert!(
+            codes.contains(&"E064") && codes.contains(&"E060"),
+            "{found:?}"
+        );
+    }
 }
