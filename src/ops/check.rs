@@ -88,7 +88,11 @@ pub(crate) fn check_with_cache(
         None => load::archive(root)?,
     };
     progress(Event::Phase {
-        name: "checking and encoding",
+        name: if sink.is_some() {
+            "building"
+        } else {
+            "checking and encoding"
+        },
         total: archive.editions.len() as u64,
     });
     let mut by_sha: BTreeMap<String, Vec<&str>> = BTreeMap::new();
