@@ -385,15 +385,7 @@ fn expected_exports(
         })
         .collect();
     let mut written = Vec::new();
-    crate::render::reading::write_all(
-        root,
-        scratch.path(),
-        &items,
-        &ctx,
-        false,
-        &mut written,
-        &crate::ops::progress::none,
-    )?;
+    crate::render::reading::write_all(root, scratch.path(), &items, &ctx, &mut written)?;
     for dir in [
         crate::render::reading::HTML_DIR,
         crate::render::reading::EPUB_DIR,

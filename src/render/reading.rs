@@ -7,7 +7,6 @@ use super::{RenderContext, epub, pdf};
 use crate::archive::write;
 use crate::error::{Error, Result};
 use crate::model::Edition;
-use crate::ops::progress::{Event, Progress};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -22,43 +21,20 @@ pub struct Item<'a> {
     pub tei: &'a [u8],
 }
 
-/// Writes the reading copies of `items` under `export`, and records each file written (relative
-/// to `root`) and whether it changed. With `pdf`, each page is also printed to PDF; if no
-/// Chromium is found, that is an error which says what to install, after everything else is
-/// written.
+/// Writes the reading copies of `items` under `export`, with an index page listing them, and
+/// records each file written (relative to `root`) and whether it changed. (`build` writes its
+/// editions' copies one by one as they are built, with [`render_edition`], [`write_index`] and
+/// [`write_pdfs`]; this is for a whole set at once, as `verify` renders them to compare.)
 pub fn write_all(
     root: &Path,
     export: &Path,
     items: &[Item],
     ctx: &RenderContext,
-    pdf: bool,
     written: &mut Vec<(PathBuf, bool)>,
-    progress: Progress,
-) -> Result<()> {
-    let editions: Vec<&Edition> = items.iter().map(|i| i.edition).collect();
-    write_some(root, export, items, &editions, ctx, pdf, written, progress)
-}
-
-/// [`write_all`] for the editions of `items` only, with an index page listing `all` (every
-/// edition of the archive, in order): a build that reuses the other editions' pages.
-#[allow(clippy::too_many_arguments)]
-pub fn write_some(
-    root: &Path,
-    export: &Path,
-    items: &[Item],
-    all: &[&Edition],
-    ctx: &RenderContext,
-    pdf: bool,
-    written: &mut Vec<(PathBuf, bool)>,
-    progress: Progress,
 ) -> Result<()> {
     let templates = Templates::new(Some(root));
     let html_dir = export.join(HTML_DIR);
     let epub_dir = export.join(EPUB_DIR);
-    progress(Event::Phase {
-        name: "writing reading copies",
-        total: items.len() as u64,
-    });
     // Editions are rendered and written in parallel, each as soon as it is ready (so that
     // memory holds a few editions' pages, not all); what was written is gathered in order.
     let done: Vec<Result<[(PathBuf, bool); 2]>> = items
@@ -70,7 +46,6 @@ pub fn write_some(
             let html_changed = write::if_changed(&html_path, page.as_bytes())?;
             let epub_path = epub_dir.join(format!("{id}.epub"));
             let epub_changed = write::if_changed(&epub_path, &book)?;
-            progress(Event::Advance(1));
             Ok([(html_path, html_changed), (epub_path, epub_changed)])
         })
         .collect();
@@ -82,12 +57,8 @@ pub fn write_some(
             ));
         }
     }
-    write_index(root, export, &templates, all, ctx, written)?;
-    if pdf {
-        let editions: Vec<&Edition> = items.iter().map(|i| i.edition).collect();
-        write_pdfs(root, export, &editions, written)?;
-    }
-    Ok(())
+    let all: Vec<&Edition> = items.iter().map(|i| i.edition).collect();
+    write_index(root, export, &templates, &all, ctx, written)
 }
 
 /// An edition's HTML page and EPUB, from one view of the edition.
