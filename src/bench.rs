@@ -892,6 +892,26 @@ impl<'a> Text<'a> {
         }
     }
 
+    /// A subject or object: a name `percent` of the time (recorded in `here` as a mention:
+    /// start, length, key), else a phrase from `plain`.
+    fn noun(
+        &mut self,
+        percent: u64,
+        plain: &[&str],
+        s: &mut String,
+        here: &mut Vec<(usize, usize, String)>,
+    ) {
+        let (noun, placed) = if self.rng.chance(percent) {
+            self.name()
+        } else {
+            (self.rng.pick(plain).to_string(), None)
+        };
+        if let Some((len, key)) = placed {
+            here.push((s.len(), len, key));
+        }
+        s.push_str(&noun);
+    }
+
     /// One sentence, ending with a note anchor glued to its last word now and then.
     fn sentence(&mut self) {
         let mut s = String::new();
@@ -901,27 +921,11 @@ impl<'a> Text<'a> {
             s.push_str(self.rng.pick(CONNECTIVES));
             s.push(' ');
         }
-        let (subject, placed) = if self.rng.chance(55) {
-            self.name()
-        } else {
-            (self.rng.pick(SUBJECTS).to_string(), None)
-        };
-        if let Some((len, key)) = placed {
-            here.push((s.len(), len, key));
-        }
-        s.push_str(&subject);
+        self.noun(55, SUBJECTS, &mut s, &mut here);
         s.push(' ');
         s.push_str(self.rng.pick(VERBS));
         s.push(' ');
-        let (object, placed) = if self.rng.chance(60) {
-            self.name()
-        } else {
-            (self.rng.pick(OBJECTS).to_string(), None)
-        };
-        if let Some((len, key)) = placed {
-            here.push((s.len(), len, key));
-        }
-        s.push_str(&object);
+        self.noun(60, OBJECTS, &mut s, &mut here);
         if self.rng.chance(50) {
             s.push(' ');
             s.push_str(self.rng.pick(ADVERBIALS));

@@ -30,11 +30,6 @@ impl Staged {
         })
     }
 
-    /// Where the file goes.
-    pub fn dest(&self) -> &Path {
-        &self.dest
-    }
-
     /// Where the file is until it is committed.
     pub fn path(&self) -> &Path {
         &self.tmp

@@ -38,6 +38,29 @@ fn exports(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 const KOTKIN: &str = "kotkin-stalin-waiting-for-hitler-khasan";
 
+/// Replaces the first `from` in the file at `rel` (under `dir`) with `to`; the file must
+/// change.
+fn edit(dir: &Path, rel: &str, from: &str, to: &str) {
+    let path = dir.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = text.replacen(from, to, 1);
+    assert_ne!(text, changed, "{rel} has no {from}");
+    std::fs::write(&path, changed).unwrap();
+}
+
+/// Retitles Kotkin's edition, so that it is built again.
+fn retitle_kotkin(dir: &Path, prefix: &str) {
+    let record = format!("editions/{KOTKIN}/edition.toml");
+    edit(dir, &record, "title = \"", &format!("title = \"{prefix}"));
+}
+
+/// Breaks a correction of Serge's record: its text is not in the source (ED403, which only
+/// the passes find).
+fn break_a_correction(dir: &Path) {
+    let record = "editions/serge-proofs-comrade-executioner/edition.toml";
+    edit(dir, record, "sic = \"Kamanev\"", "sic = \"Kamanevv\"");
+}
+
 #[test]
 fn a_second_build_reuses_everything_and_changes_nothing() {
     let tmp = bundled_copy();
@@ -65,11 +88,7 @@ fn a_second_build_reuses_everything_and_changes_nothing() {
 fn a_changed_record_rebuilds_that_edition_only_and_equals_a_clean_build() {
     let tmp = bundled_copy();
     assert_eq!(build(tmp.path()).0, Some(0));
-    let record = tmp.path().join(format!("editions/{KOTKIN}/edition.toml"));
-    let text = std::fs::read_to_string(&record).unwrap();
-    let changed = text.replacen("title = \"", "title = \"Revised: ", 1);
-    assert_ne!(text, changed);
-    std::fs::write(&record, changed).unwrap();
+    retitle_kotkin(tmp.path(), "Revised: ");
     let (code, written) = build(tmp.path());
     assert_eq!(code, Some(0));
     let rewritten: Vec<&str> = written
@@ -111,20 +130,9 @@ fn an_archive_with_errors_leaves_export_as_it_was() {
     let tmp = bundled_copy();
     assert_eq!(build(tmp.path()).0, Some(0));
     let before = exports(tmp.path());
-    // One edition changed so that it would be written again, another broken by a correction
-    // whose text is not in its source (ED403, found only by the passes).
-    let record = tmp.path().join(format!("editions/{KOTKIN}/edition.toml"));
-    let text = std::fs::read_to_string(&record).unwrap();
-    std::fs::write(&record, text.replacen("title = \"", "title = \"New: ", 1)).unwrap();
-    let serge = tmp
-        .path()
-        .join("editions/serge-proofs-comrade-executioner/edition.toml");
-    let text = std::fs::read_to_string(&serge).unwrap();
-    std::fs::write(
-        &serge,
-        text.replace("sic = \"Kamanev\"", "sic = \"Kamanevv\""),
-    )
-    .unwrap();
+    // One edition changed so that it would be written again, another broken.
+    retitle_kotkin(tmp.path(), "New: ");
+    break_a_correction(tmp.path());
     let out = editio(tmp.path()).arg("build").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
@@ -137,15 +145,7 @@ fn an_archive_with_errors_leaves_export_as_it_was() {
 #[test]
 fn a_first_build_with_errors_makes_no_export_folder() {
     let tmp = bundled_copy();
-    let serge = tmp
-        .path()
-        .join("editions/serge-proofs-comrade-executioner/edition.toml");
-    let text = std::fs::read_to_string(&serge).unwrap();
-    std::fs::write(
-        &serge,
-        text.replace("sic = \"Kamanev\"", "sic = \"Kamanevv\""),
-    )
-    .unwrap();
+    break_a_correction(tmp.path());
     let out = editio(tmp.path()).arg("build").output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(!tmp.path().join("export").exists());
@@ -160,15 +160,12 @@ fn a_changed_register_rebuilds_from_the_register_not_from_the_cache() {
             .join("export/.build-cache/register.json")
             .is_file()
     );
-    let persons = tmp.path().join("editions/register/persons.toml");
-    let text = std::fs::read_to_string(&persons).unwrap();
-    let changed = text.replacen(
+    edit(
+        tmp.path(),
+        "editions/register/persons.toml",
         "description = \"Marshal of the Soviet Union (1935)",
         "description = \"Marshal of the Soviet Union from 1935",
-        1,
     );
-    assert_ne!(text, changed);
-    std::fs::write(&persons, changed).unwrap();
     let (code, written) = build(tmp.path());
     assert_eq!(code, Some(0));
     assert!(written["export/tei/register.xml"]);
@@ -180,9 +177,7 @@ fn a_changed_register_rebuilds_from_the_register_not_from_the_cache() {
     assert!(tei.contains("Marshal of the Soviet Union from 1935"));
     // A further change to one record reads the register from the cache: the same files as a
     // build from nothing.
-    let record = tmp.path().join(format!("editions/{KOTKIN}/edition.toml"));
-    let text = std::fs::read_to_string(&record).unwrap();
-    std::fs::write(&record, text.replacen("title = \"", "title = \"New: ", 1)).unwrap();
+    retitle_kotkin(tmp.path(), "New: ");
     assert_eq!(build(tmp.path()).0, Some(0));
     let incremental = exports(tmp.path());
     std::fs::remove_dir_all(tmp.path().join("export")).unwrap();
