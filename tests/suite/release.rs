@@ -323,40 +323,6 @@ fn the_collection_deposit_holds_every_edition_and_the_register() {
 }
 
 #[test]
-fn the_committed_release_is_valid_and_never_rewritten() {
-    // A copy of the repository's archive with its committed export/. The released versions are
-    // frozen: the editions may have changed since (a new encoding), and releasing again adds
-    // versions beside them without touching a byte of what was released.
-    let tmp = bundled_copy();
-    copy_dir(&repo().join("export"), &tmp.path().join("export"));
-    let before = tree(&tmp.path().join("export"));
-    let out = release(tmp.path(), &["--all", "--date", "2026-12-31"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let after = tree(&tmp.path().join("export"));
-    for (path, bytes) in &before {
-        // An object's root inventory names its newest version: the only file that changes.
-        let root_inventory = path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with("inventory.json"))
-            && !path
-                .components()
-                .any(|c| c.as_os_str().to_string_lossy().starts_with('v'));
-        if root_inventory {
-            continue;
-        }
-        assert!(
-            after.get(path) == Some(bytes),
-            "release changed the committed {}",
-            path.display()
-        );
-    }
-    for root in [repo().join("export/ocfl"), tmp.path().join("export/ocfl")] {
-        let findings = editio::archive::ocfl::validate_storage_root(&root).unwrap();
-        assert!(findings.iter().all(|d| !d.is_error()), "{findings:#?}");
-    }
-}
-
-#[test]
 fn recorded_verifications_go_into_the_next_version_s_premis_log() {
     let tmp = released_copy();
     let out = editio(tmp.path())
