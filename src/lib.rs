@@ -20,6 +20,7 @@
 
 pub mod archive;
 pub mod bench;
+pub mod build;
 pub mod diagnostic;
 pub mod error;
 pub mod load;

@@ -66,7 +66,8 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
             path: opts.file.clone(),
         });
     }
-    let encoding = check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
+    let encoding =
+        crate::load::source::check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
     let sha256 = digest::sha256_bytes(&bytes);
     if let Some(existing) = archive.edition_with_sha256(&sha256) {
         return Err(Error::DuplicateSource {
@@ -128,63 +129,6 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = std::fs::File::create(path).map_err(Error::io(path))?;
     f.write_all(bytes).map_err(Error::io(path))?;
     f.sync_all().map_err(Error::io(path))
-}
-
-/// Checks that `bytes` decode: as UTF-8, or from the named encoding. Returns the canonical
-/// name of a non-UTF-8 encoding, to be recorded.
-pub fn check_decodable(
-    path: &Path,
-    bytes: &[u8],
-    label: Option<&str>,
-) -> Result<Option<&'static str>> {
-    match label {
-        None => std::str::from_utf8(bytes).map(|_| None).map_err(|e| {
-            let offset = e.valid_up_to();
-            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-            Error::NotUtf8 {
-                path: path.to_path_buf(),
-                offset,
-                line,
-            }
-        }),
-        Some(label) => {
-            let encoding =
-                encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-                    Error::UnknownEncoding {
-                        label: label.to_string(),
-                    }
-                })?;
-            decode(path, bytes, encoding)?;
-            Ok((encoding != encoding_rs::UTF_8).then_some(encoding.name()))
-        }
-    }
-}
-
-/// Decodes `bytes` strictly: a malformed sequence is an error naming its offset.
-pub fn decode(
-    path: &Path,
-    bytes: &[u8],
-    encoding: &'static encoding_rs::Encoding,
-) -> Result<String> {
-    let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(bytes.len());
-    let mut pos = 0;
-    loop {
-        let (result, read) =
-            decoder.decode_to_string_without_replacement(&bytes[pos..], &mut out, true);
-        pos += read;
-        match result {
-            encoding_rs::DecoderResult::InputEmpty => return Ok(out),
-            encoding_rs::DecoderResult::OutputFull => out.reserve(bytes.len() - pos + 16),
-            encoding_rs::DecoderResult::Malformed(bad, after) => {
-                return Err(Error::Undecodable {
-                    path: path.to_path_buf(),
-                    encoding: encoding.name(),
-                    offset: pos - bad as usize - after as usize,
-                });
-            }
-        }
-    }
 }
 
 fn today() -> String {

@@ -3,12 +3,10 @@
 
 pub mod add;
 pub mod build;
-pub mod cache;
 pub mod check;
 pub mod events;
 pub mod init;
 pub mod names;
-pub mod progress;
 pub mod release;
 pub mod validate;
 pub mod verify;
