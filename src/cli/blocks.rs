@@ -26,7 +26,7 @@ pub fn run(global: &Global, id: &str, out: &mut Out) -> editio::Result<u8> {
     };
     let shell = editio::load::source::shell(dir, record.clone(), source);
     let pipeline = editio::passes::Pipeline::new(&archive.register);
-    let built = editio::build::build_edition(shell, config, &archive.register, &pipeline);
+    let built = editio::engine::build_edition(shell, config, &archive.register, &pipeline);
     for b in &built.edition.blocks {
         let text = b.source_text().replace('\n', " ");
         let short: String = text.chars().take(70).collect();

@@ -1,4 +1,4 @@
-//! The build's sink and commit: each edition handed over by the [`super::engine`] is rendered
+//! The build's sink and commit: each edition handed over by the [`super::run`] is rendered
 //! by every renderer of [`crate::render::renderers`] and its outputs staged beside their
 //! destinations; only when the whole archive has no errors are they put in place (renamed),
 //! with the register's and the collection's outputs. Files whose bytes would not change are not
@@ -6,8 +6,8 @@
 
 use super::EXPORT_DIR;
 use super::cache::{self, Cache};
-use super::engine::{self, Built, Checks, Sink};
 use super::progress::Progress;
+use super::run::{self, Built, Checks, Sink};
 use crate::archive::write;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
@@ -139,13 +139,13 @@ pub fn build(
         cache: cache.as_ref(),
         keep: options.keep,
     };
-    let engine::Run {
+    let run::Run {
         archive,
         diagnostics,
         mut kept,
         reused,
         register,
-    } = engine::run(root, progress, cache.as_ref(), checks, &sink)?;
+    } = run::run(root, progress, cache.as_ref(), checks, &sink)?;
     let mut report = BuildReport {
         archive,
         diagnostics,

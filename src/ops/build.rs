@@ -1,9 +1,9 @@
-//! `editio build`: the main job. The build's engine and commit (see [`crate::build`]) with the
+//! `editio build`: the main job. The build's engine and commit (see [`crate::engine`]) with the
 //! record checks of [`super::check`]: every edition is checked, put through the passes and
 //! rendered, and when the archive has no errors its outputs go in place under `export/`.
 
-use crate::build::progress::{self, Progress};
-pub use crate::build::{BuildOptions, BuildReport, Built};
+use crate::engine::progress::{self, Progress};
+pub use crate::engine::{BuildOptions, BuildReport, Built};
 use crate::error::Result;
 use std::path::Path;
 
@@ -23,5 +23,5 @@ pub fn build_with_progress(
     options: BuildOptions,
     progress: Progress,
 ) -> Result<BuildReport> {
-    crate::build::build(root, options, progress, &super::check::RecordChecks)
+    crate::engine::build(root, options, progress, &super::check::RecordChecks)
 }

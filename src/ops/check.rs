@@ -2,9 +2,9 @@
 //! read (syntax, unknown fields, types), their values checked (required metadata, dates,
 //! evidence), and every source compared with its recorded size and SHA-256.
 
-use crate::build::progress::Progress;
-use crate::build::{Built, Checks, Keep};
 use crate::diagnostic::{Code, Diagnostic, Location, codes};
+use crate::engine::progress::Progress;
+use crate::engine::{Built, Checks, Keep};
 use crate::error::Result;
 use crate::load::{self, Archive, EditionDir};
 use crate::model::record::{Bibl, BiblKind, Cert, Fact, Record};
@@ -33,13 +33,13 @@ impl Report {
 
 /// Checks the archive at `root`.
 pub fn check(root: &Path) -> Result<Report> {
-    check_with_progress(root, &crate::build::progress::none)
+    check_with_progress(root, &crate::engine::progress::none)
 }
 
 /// [`check`], telling `progress` how far it got (one step per edition): the build's engine,
 /// keeping every edition in memory and writing nothing, with the record checks.
 pub fn check_with_progress(root: &Path, progress: Progress) -> Result<Report> {
-    let run = crate::build::engine::run(root, progress, None, &RecordChecks, &Keep)?;
+    let run = crate::engine::run::run(root, progress, None, &RecordChecks, &Keep)?;
     Ok(Report {
         archive: run.archive,
         diagnostics: run.diagnostics,

@@ -105,7 +105,7 @@ pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
 /// Releases editions of the archive at `root`. The archive is built first; an archive with
 /// errors is not released.
 pub fn release(root: &Path, opts: &ReleaseOptions) -> Result<ReleaseReport> {
-    release_with_progress(root, opts, &crate::build::progress::none)
+    release_with_progress(root, opts, &crate::engine::progress::none)
 }
 
 /// [`release`], telling `progress` how far it got: the build's phases, then one step per
@@ -113,7 +113,7 @@ pub fn release(root: &Path, opts: &ReleaseOptions) -> Result<ReleaseReport> {
 pub fn release_with_progress(
     root: &Path,
     opts: &ReleaseOptions,
-    progress: crate::build::progress::Progress,
+    progress: crate::engine::progress::Progress,
 ) -> Result<ReleaseReport> {
     let options = super::build::BuildOptions {
         keep: true,
@@ -166,7 +166,7 @@ pub fn release_with_progress(
         register: &archive.register,
     };
     let mut outcomes = Vec::new();
-    progress(crate::build::progress::Event::Phase {
+    progress(crate::engine::progress::Event::Phase {
         name: "releasing",
         total: selected.len() as u64,
     });
@@ -174,7 +174,7 @@ pub fn release_with_progress(
         outcomes.push(release_edition(
             root, &store, &deposits, built, &ctx, opts, date,
         )?);
-        progress(crate::build::progress::Event::Advance(1));
+        progress(crate::engine::progress::Event::Advance(1));
     }
     let collection = if opts.collection {
         Some(collection_bag(
@@ -226,9 +226,9 @@ fn version_files(
         ),
     ];
     // Every reproducible output of the build's renderers, as the build wrote it.
-    let export = root.join(crate::build::EXPORT_DIR);
+    let export = root.join(crate::engine::EXPORT_DIR);
     for path in &built.files {
-        if let Some(name) = crate::build::cache::slash_path(path) {
+        if let Some(name) = crate::engine::cache::slash_path(path) {
             files.push((name, Content::File(export.join(path))));
         }
     }

@@ -6,7 +6,7 @@
 
 use super::util::*;
 use editio::archive::digest::sha256_bytes;
-use editio::build::Built;
+use editio::engine::Built;
 use editio::model::Inline;
 use editio::model::register::Register;
 use editio::render::RenderContext;
