@@ -71,6 +71,7 @@ pub mod codes {
         SOURCE_DECODE = "ED304", Error, "source.txt cannot be decoded with the recorded encoding";
         SOURCE_DUPLICATE = "ED305", Warning, "two editions record the same source bytes";
         STRAY_ENTRY = "ED306", Warning, "editions/ holds something that is not an edition folder";
+        SOURCE_UNRECORDED = "ED307", Error, "source.txt differs from its released version and no receipt records the change";
         CHAR_FORBIDDEN = "ED401", Error, "the source has a character XML 1.0 forbids";
         POSSIBLE_SLIP = "ED402", Warning, "a likely slip in the source (a digit inside a word); not corrected";
         CORRECTION_NOT_FOUND = "ED403", Error, "a recorded correction's text is not in the source";
