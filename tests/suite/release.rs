@@ -323,38 +323,6 @@ fn the_collection_deposit_holds_every_edition_and_the_register() {
 }
 
 #[test]
-fn the_committed_release_is_current_and_valid() {
-    // A copy of the repository's archive with its committed export/.
-    let tmp = bundled_copy();
-    copy_dir(&repo().join("export"), &tmp.path().join("export"));
-    let before = tree(&tmp.path().join("export"));
-    let out = release(tmp.path(), &["--all", "--date", "2026-12-31"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = stdout(&out);
-    assert_eq!(
-        text.matches("no change since v1; nothing written").count(),
-        3,
-        "the committed versions are not the current state: run `cargo run -- release --all` and commit export/\n{text}"
-    );
-    assert_eq!(
-        before,
-        tree(&tmp.path().join("export")),
-        "release changed the committed export/"
-    );
-    // The committed v1 is what releasing the bundled editions at its time gives, byte for byte.
-    let fresh = released_copy();
-    for dir in ["ocfl", "deposit"] {
-        assert!(
-            tree(&repo().join("export").join(dir)) == tree(&fresh.path().join("export").join(dir)),
-            "export/{dir} is not what `editio release --all --date {DATE}` writes"
-        );
-    }
-    let findings =
-        editio::archive::ocfl::validate_storage_root(&repo().join("export/ocfl")).unwrap();
-    assert!(findings.iter().all(|d| !d.is_error()), "{findings:#?}");
-}
-
-#[test]
 fn recorded_verifications_go_into_the_next_version_s_premis_log() {
     let tmp = released_copy();
     let out = editio(tmp.path())
