@@ -88,7 +88,9 @@ pub enum Error {
     Template { path: PathBuf, message: String },
 
     /// A date that would make the archive's history run backwards.
-    #[error("{what} {date} is earlier than {than}; time runs forward: give a date on or after {earliest}")]
+    #[error(
+        "{what} {date} is earlier than {than}; time runs forward: give a date on or after {earliest}"
+    )]
     Backdated {
         what: String,
         date: String,

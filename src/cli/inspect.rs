@@ -108,7 +108,10 @@ pub fn diff(global: &Global, args: &DiffArgs, out: &mut Out) -> editio::Result<u
         }
     }
     if !any && !out.json {
-        out.line(&format!("v{} and v{} hold the same files", a.number, b.number))?;
+        out.line(&format!(
+            "v{} and v{} hold the same files",
+            a.number, b.number
+        ))?;
     }
     Ok(EXIT_OK)
 }

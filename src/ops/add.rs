@@ -176,7 +176,11 @@ fn not_text(bytes: &[u8], encoding: Option<&'static encoding_rs::Encoding>) -> O
         ));
     }
     if !utf16 && (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])) {
-        let label = if bytes[0] == 0xFF { "utf-16le" } else { "utf-16be" };
+        let label = if bytes[0] == 0xFF {
+            "utf-16le"
+        } else {
+            "utf-16be"
+        };
         return Some(format!(
             "UTF-16 text (it starts with a UTF-16 byte order mark); name its encoding: \
              --encoding {label}"

@@ -156,7 +156,11 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
          route: {}. It replaces the copy received {} (SHA-256 {current}){}. Reason: {}",
         bytes.len(),
         opts.route.trim(),
-        record.received.date.known().unwrap_or("on a date not known"),
+        record
+            .received
+            .date
+            .known()
+            .unwrap_or("on a date not known"),
         match &released {
             Some(r) => format!(", which stays in version {}", r.version),
             None => String::new(),
@@ -277,7 +281,9 @@ fn edit_record(path: &Path, text: &str, new: &NewReceipt) -> Result<String> {
     match received.get_mut("earlier") {
         Some(item) => item
             .as_array_of_tables_mut()
-            .ok_or_else(|| invalid("[received] has an `earlier` that is not [[received.earlier]]".into()))?
+            .ok_or_else(|| {
+                invalid("[received] has an `earlier` that is not [[received.earlier]]".into())
+            })?
             .push(earlier),
         None => {
             let mut list = ArrayOfTables::new();

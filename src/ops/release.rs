@@ -183,7 +183,9 @@ pub fn release_with_progress(
         total: plans.len() as u64,
     });
     for plan in plans {
-        outcomes.push(release_edition(root, &store, &deposits, plan, &ctx, opts, date)?);
+        outcomes.push(release_edition(
+            root, &store, &deposits, plan, &ctx, opts, date,
+        )?);
         progress(super::progress::Event::Advance(1));
     }
     let collection = if opts.collection {
@@ -365,13 +367,11 @@ fn plan_edition<'a>(
         .and_then(|(_, file)| std::fs::read_to_string(file).ok())
         .and_then(|text| toml::from_str(&text).ok());
     let new_history = match previous {
-        Some(prev) => {
-            history
-                .into_iter()
-                .filter(|h| !prev.history.contains(h))
-                .map(|h| h.change.clone())
-                .collect()
-        }
+        Some(prev) => history
+            .into_iter()
+            .filter(|h| !prev.history.contains(h))
+            .map(|h| h.change.clone())
+            .collect(),
         // An unreadable earlier record: the entries dated after the head version.
         None => e
             .record

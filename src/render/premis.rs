@@ -87,7 +87,10 @@ pub fn record_events(edition: &Edition) -> Vec<Event> {
             .unwrap_or_default();
         let (ingestion, checksum) = match n {
             0 => ("ingestion".to_string(), "checksum".to_string()),
-            _ => (format!("ingestion-{}", n + 1), format!("checksum-{}", n + 1)),
+            _ => (
+                format!("ingestion-{}", n + 1),
+                format!("checksum-{}", n + 1),
+            ),
         };
         out.push(Event {
             id: ingestion,

@@ -264,7 +264,10 @@ fn add_refuses_a_binary_file_even_with_an_encoding_that_decodes_every_byte() {
         let mut args = vec![file.to_str().unwrap(), "--id", "picture"];
         args.extend(extra);
         let err = refused(tmp.path(), &args);
-        assert!(err.contains("a binary file, not text (a NUL byte at byte offset"), "{err}");
+        assert!(
+            err.contains("a binary file, not text (a NUL byte at byte offset"),
+            "{err}"
+        );
     }
 }
 
@@ -281,12 +284,26 @@ fn add_reads_utf16_and_utf32_by_their_marks_and_gives_the_right_advice() {
     assert!(!err.contains("windows-1252"), "{err}");
     // Following the advice records it, with its bytes as received.
     editio(tmp.path())
-        .args(["add", file.to_str().unwrap(), "--id", "le", "--encoding", "utf-16le"])
+        .args([
+            "add",
+            file.to_str().unwrap(),
+            "--id",
+            "le",
+            "--encoding",
+            "utf-16le",
+        ])
         .assert()
         .success();
-    assert_eq!(std::fs::read(tmp.path().join("editions/le/source.txt")).unwrap(), le);
+    assert_eq!(
+        std::fs::read(tmp.path().join("editions/le/source.txt")).unwrap(),
+        le
+    );
     let out = editio(tmp.path()).arg("check").output().unwrap();
-    assert!(!stdout(&out).contains("ED30") && !stdout(&out).contains("ED401"), "{}", stdout(&out));
+    assert!(
+        !stdout(&out).contains("ED30") && !stdout(&out).contains("ED401"),
+        "{}",
+        stdout(&out)
+    );
 
     let mut be = vec![0xFE, 0xFF];
     be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
@@ -307,7 +324,10 @@ fn add_reads_utf16_and_utf32_by_their_marks_and_gives_the_right_advice() {
 fn add_refuses_a_named_pipe_and_a_device_without_reading_them() {
     let tmp = empty_archive();
     let pipe = tmp.path().join("pipe");
-    let made = std::process::Command::new("mkfifo").arg(&pipe).status().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap();
     assert!(made.success());
     for path in [pipe.to_str().unwrap(), "/dev/zero"] {
         let err = refused(tmp.path(), &[path, "--id", "stream"]);
@@ -332,5 +352,8 @@ fn many_forbidden_characters_are_listed_a_few_then_grouped() {
     let text = stdout(&out);
     let found = text.lines().filter(|l| l.contains("error[ED401]")).count();
     assert_eq!(found, 6, "{text}");
-    assert!(text.contains("and 25 more characters XML 1.0 does not allow"), "{text}");
+    assert!(
+        text.contains("and 25 more characters XML 1.0 does not allow"),
+        "{text}"
+    );
 }

@@ -17,6 +17,6 @@ mod provenance;
 mod reading;
 mod release;
 mod tei;
+pub mod util;
 mod validate;
 mod verify;
-pub mod util;

@@ -62,16 +62,27 @@ fn version_file(dir: &Path, v: u32, logical: &str) -> String {
 fn a_source_swapped_by_hand_with_its_checksum_is_refused_by_check_build_and_release() {
     let tmp = released_copy();
     let new = swapped_source(tmp.path());
-    std::fs::write(tmp.path().join("editions").join(ID).join("source.txt"), &new).unwrap();
+    std::fs::write(
+        tmp.path().join("editions").join(ID).join("source.txt"),
+        &new,
+    )
+    .unwrap();
     set_checksum(tmp.path(), &new);
-    for cmd in [&["check"][..], &["build"], &["release", "--all", "--date", "2026-12-01"]] {
+    for cmd in [
+        &["check"][..],
+        &["build"],
+        &["release", "--all", "--date", "2026-12-01"],
+    ] {
         let out = run(tmp.path(), cmd);
         let text = stdout(&out) + &stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{cmd:?}: {text}");
         if cmd[0] != "release" {
             assert!(text.contains("error[ED307]"), "{cmd:?}: {text}");
             assert!(text.contains("not the source released in v1"), "{text}");
-            assert!(text.contains(&format!("editio receive {ID} FILE")), "{text}");
+            assert!(
+                text.contains(&format!("editio receive {ID} FILE")),
+                "{text}"
+            );
         }
     }
     // Nothing was released.
@@ -88,7 +99,8 @@ fn a_new_copy_received_properly_is_released_as_v2_with_its_receipt() {
     let new = swapped_source(tmp.path());
     let file = tmp.path().join("corrected.txt");
     std::fs::write(&file, &new).unwrap();
-    let old_source = std::fs::read(tmp.path().join("editions").join(ID).join("source.txt")).unwrap();
+    let old_source =
+        std::fs::read(tmp.path().join("editions").join(ID).join("source.txt")).unwrap();
     let out = run(
         tmp.path(),
         &[
@@ -104,7 +116,11 @@ fn a_new_copy_received_properly_is_released_as_v2_with_its_receipt() {
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("stays in version 1"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("stays in version 1"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(
         std::fs::read(tmp.path().join("editions").join(ID).join("source.txt")).unwrap(),
         new
@@ -120,7 +136,10 @@ fn a_new_copy_received_properly_is_released_as_v2_with_its_receipt() {
     assert!(text.contains("the translator's corrected copy"), "{text}");
 
     // v1 keeps the old bytes, v2 holds the new ones.
-    assert_eq!(version_file(tmp.path(), 1, "source.txt").into_bytes(), old_source);
+    assert_eq!(
+        version_file(tmp.path(), 1, "source.txt").into_bytes(),
+        old_source
+    );
     assert_eq!(version_file(tmp.path(), 2, "source.txt").into_bytes(), new);
     // v2's PREMIS log has both receipts, the new one replacing the old.
     let premis = version_file(tmp.path(), 2, "metadata/premis.xml");
@@ -156,15 +175,29 @@ fn receive_refuses_the_same_copy_a_backdated_one_and_a_pipe() {
             date.into(),
         ]
     };
-    let out = editio(tmp.path()).args(args(&same, "2026-12-01")).output().unwrap();
+    let out = editio(tmp.path())
+        .args(args(&same, "2026-12-01"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("already recorded"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("already recorded"),
+        "{}",
+        stderr(&out)
+    );
 
     let new = tmp.path().join("new.txt");
     std::fs::write(&new, swapped_source(tmp.path())).unwrap();
-    let out = editio(tmp.path()).args(args(&new, "2020-01-01")).output().unwrap();
+    let out = editio(tmp.path())
+        .args(args(&new, "2020-01-01"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("time runs forward"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("time runs forward"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("2026-11-21"), "{}", stderr(&out));
 }
 
@@ -182,7 +215,10 @@ fn a_change_without_a_history_entry_is_named_and_warned_about() {
         ),
     )
     .unwrap();
-    let out = run(tmp.path(), &["release", ID, "--date", "2026-12-02", "--json"]);
+    let out = run(
+        tmp.path(),
+        &["release", ID, "--date", "2026-12-02", "--json"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let line: serde_json::Value = stdout(&out)
         .lines()
@@ -196,7 +232,10 @@ fn a_change_without_a_history_entry_is_named_and_warned_about() {
         "{message}"
     );
     // The last history entry belongs to v1 and is not repeated as if it were new.
-    assert!(!message.contains("Source recorded byte for byte"), "{message}");
+    assert!(
+        !message.contains("Source recorded byte for byte"),
+        "{message}"
+    );
     assert!(
         line["warnings"][0]
             .as_str()
@@ -211,17 +250,37 @@ fn a_release_date_before_the_previous_version_or_a_receipt_is_refused() {
     let tmp = released_copy();
     let record = tmp.path().join("editions").join(ID).join("edition.toml");
     let text = std::fs::read_to_string(&record).unwrap();
-    std::fs::write(&record, text.replacen("Proofs, Comrade", "Proofs, comrade", 1)).unwrap();
-    let released = |dir: &Path| (tree(&dir.join("export/ocfl")), tree(&dir.join("export/deposit")));
+    std::fs::write(
+        &record,
+        text.replacen("Proofs, Comrade", "Proofs, comrade", 1),
+    )
+    .unwrap();
+    let released = |dir: &Path| {
+        (
+            tree(&dir.join("export/ocfl")),
+            tree(&dir.join("export/deposit")),
+        )
+    };
     let before = released(tmp.path());
     let out = run(tmp.path(), &["release", "--all", "--date", "1999-01-01"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("earlier than v1 (2026-11-22T00:00:00Z)"), "{}", stderr(&out));
-    assert!(before == released(tmp.path()), "a refused release wrote something");
+    assert!(
+        stderr(&out).contains("earlier than v1 (2026-11-22T00:00:00Z)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        before == released(tmp.path()),
+        "a refused release wrote something"
+    );
 
     // A first release before the source was received.
     let fresh = bundled_copy();
     let out = run(fresh.path(), &["release", ID, "--date", "2026-01-01"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("a receipt of its source (2026-11-21)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("a receipt of its source (2026-11-21)"),
+        "{}",
+        stderr(&out)
+    );
 }
