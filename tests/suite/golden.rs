@@ -72,7 +72,7 @@ fn the_golden_tei_covers_the_encoding_and_is_valid() {
     // What the fixture is there to cover.
     for want in [
         "<choice><sic>protoco1</sic><corr",
-        "<ref type=\"noteAnchor\" n=\"12\"",
+        "<note type=\"authorial\" place=\"foot\" n=\"12\">",
         "<note type=\"editorial\"",
         "<persName ref=\"#stalin-joseph\">Stalin</persName>",
         "<gap reason=\"omitted\" n=\"7\">",
