@@ -98,6 +98,7 @@ pub mod codes {
         DEPOSIT_MISMATCH = "ED602", Error, "a deposit's payload differs from the files of its OCFL version";
         DEPOSIT_ORPHAN = "ED603", Error, "a deposit has no OCFL version to match, or cannot be compared with one";
         DEPOSIT_MISSING = "ED604", Error, "an OCFL version has no deposit in export/deposit/";
+        VERIFY_UNREADABLE = "ED605", Error, "verify: the path does not exist or cannot be read";
     }
 }
 

@@ -5,6 +5,7 @@ mod bagit_safety;
 mod bench_smoke;
 mod build;
 mod check;
+mod faults;
 mod cli;
 mod committed;
 mod golden;
