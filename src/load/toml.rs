@@ -89,7 +89,9 @@ pub fn parse_entries<T: DeserializeOwned>(
                     at(Some(key.span())),
                     format!("unknown field `{name}`"),
                 )
-                .with_help("check the spelling, or remove the field; editio ignores nothing silently"),
+                .with_help(
+                    "check the spelling, or remove the field; editio ignores nothing silently",
+                ),
             );
             continue;
         };
@@ -143,7 +145,9 @@ pub fn parse_entries<T: DeserializeOwned>(
                         at(span),
                         format!("unknown field `{name}.{}`", segs.join(".")),
                     )
-                    .with_help("check the spelling, or remove the field; editio ignores nothing silently"),
+                    .with_help(
+                        "check the spelling, or remove the field; editio ignores nothing silently",
+                    ),
                 );
             }
         }

@@ -198,7 +198,7 @@ pub fn verify_paths(
                             e => e.to_string(),
                         },
                     )
-                        .with_help("check the path and its permissions"),
+                    .with_help("check the path and its permissions"),
                 ]
             }
         };
@@ -218,9 +218,7 @@ fn verify_one(path: &Path, kind: Kind, opts: &Options) -> Result<Vec<Diagnostic>
         Kind::Bag | Kind::BagZip => {
             let bag_opts = ValidateOptions {
                 fast: opts.fast,
-                max_uncompressed: opts
-                    .max_unzipped
-                    .unwrap_or(bagit::DEFAULT_MAX_UNCOMPRESSED),
+                max_uncompressed: opts.max_unzipped.unwrap_or(bagit::DEFAULT_MAX_UNCOMPRESSED),
                 ..ValidateOptions::default()
             };
             bagit::validate(path, &bag_opts)?
@@ -351,9 +349,7 @@ pub fn verify_archive(
     // Every deposit.
     let bag_opts = ValidateOptions {
         fast: opts.fast,
-        max_uncompressed: opts
-            .max_unzipped
-            .unwrap_or(bagit::DEFAULT_MAX_UNCOMPRESSED),
+        max_uncompressed: opts.max_unzipped.unwrap_or(bagit::DEFAULT_MAX_UNCOMPRESSED),
         ..ValidateOptions::default()
     };
     for zip in &deposits {
@@ -558,7 +554,7 @@ fn compare_exports(
     }
     for name in expected
         .keys()
-        .filter(|n| !present.contains(*n) && !(*n == "index.html" && !unbuilt.is_empty()))
+        .filter(|n| !present.contains(*n) && (*n != "index.html" || unbuilt.is_empty()))
     {
         out.push(
             Diagnostic::new(

@@ -25,11 +25,17 @@ fn every_path_given_to_verify_is_answered_and_the_exit_code_is_the_worst() {
     let bytes = std::fs::read(&zip).unwrap();
     std::fs::write(tmp.path().join("truncated.zip"), &bytes[..bytes.len() / 2]).unwrap();
 
-    let out = run(tmp.path(), &["verify", "ok.zip", "missing", "truncated.zip"]);
+    let out = run(
+        tmp.path(),
+        &["verify", "ok.zip", "missing", "truncated.zip"],
+    );
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("ok    ok.zip"), "{text}");
-    assert!(text.contains("error[ED605]: missing: cannot be read"), "{text}");
+    assert!(
+        text.contains("error[ED605]: missing: cannot be read"),
+        "{text}"
+    );
     assert!(text.contains("FAIL  truncated.zip"), "{text}");
     assert!(text.contains("3 items verified"), "{text}");
 
@@ -71,7 +77,10 @@ fn a_version_folder_is_not_an_object_and_an_id_names_its_object() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert_eq!(text.matches("error[").count(), 1, "{text}");
     assert!(text.contains("error[ED601]"), "{text}");
-    assert!(text.contains("this is a version folder of the OCFL object"), "{text}");
+    assert!(
+        text.contains("this is a version folder of the OCFL object"),
+        "{text}"
+    );
 
     for id in [
         "serge-proofs-comrade-executioner",

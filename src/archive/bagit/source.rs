@@ -586,7 +586,11 @@ fn budget(mut tree: Tree, prefix: &str, opts: &ValidateOptions, out: &mut Vec<Di
                 }
                 total -= tree.files[i].size;
                 tree.files[i].blocked = true;
-                refused.push(format!("{} ({} bytes)", shown(&tree.files[i]), tree.files[i].size));
+                refused.push(format!(
+                    "{} ({} bytes)",
+                    shown(&tree.files[i]),
+                    tree.files[i].size
+                ));
             }
             out.push(finding(
                 codes::ZIP_BOMB,
