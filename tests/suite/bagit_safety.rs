@@ -351,11 +351,7 @@ fn a_gigabyte_bomb_is_not_inflated() {
     );
     // The bag's Payload-Oxum declares a few bytes: the entry is refused from the headers.
     let findings = check_zip(&entries, &ValidateOptions::default());
-    assert_finding(
-        &findings,
-        "BAG065",
-        "more than the 28 of the bag's Payload-Oxum",
-    );
+    assert_finding(&findings, "BAG065", "far more than the bag's Payload-Oxum");
     assert_finding(&findings, "BAG065", "bag/data/zeros (1073741824 bytes)");
 
     let small = ValidateOptions {

@@ -570,8 +570,11 @@ fn budget(mut tree: Tree, prefix: &str, opts: &ValidateOptions, out: &mut Vec<Di
             tree.files[j].blocked = true;
         }
     }
-    // The payload against Payload-Oxum.
+    // The payload against Payload-Oxum. A bag whose Payload-Oxum is merely wrong is finding
+    // BAG032 (its files are still read); a zip whose payload declares more than twice the
+    // bag's Payload-Oxum and 64 MiB besides is a bomb, and is not inflated.
     if let Some(octets) = declared_octets(&tree, opts) {
+        let octets = octets.saturating_mul(2).saturating_add(64 << 20);
         let mut payload: Vec<usize> = (0..tree.files.len())
             .filter(|&i| tree.files[i].path.starts_with("data/") && !tree.files[i].blocked)
             .collect();
@@ -596,7 +599,7 @@ fn budget(mut tree: Tree, prefix: &str, opts: &ValidateOptions, out: &mut Vec<Di
                 codes::ZIP_BOMB,
                 prefix.trim_end_matches('/'),
                 format!(
-                    "the zip's payload entries declare {declared} bytes, more than the {octets} of the bag's Payload-Oxum; not decompressed: {}",
+                    "the zip's payload entries declare {declared} bytes, far more than the bag's Payload-Oxum (at most {octets} bytes read); not decompressed: {}",
                     refused.join(", ")
                 ),
             ));
