@@ -19,9 +19,7 @@ pub fn run(global: &Global, id: &str, out: &mut Out) -> editio::Result<u8> {
     let (Some(record), (Some(source), _)) = (&dir.record, editio::load::source::read(dir)?) else {
         return Err(editio::Error::Invalid {
             location: dir.dir.display().to_string(),
-            message: "the record cannot be read, or the source is not what it records; run \
-                      `editio check`"
-                .into(),
+            message: "the record or the source cannot be read; run `editio check`".into(),
         });
     };
     let shell = editio::load::source::shell(dir, record.clone(), source);

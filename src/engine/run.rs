@@ -6,8 +6,9 @@
 
 use super::cache::{Cache, Reused};
 use super::progress::{Event, Progress};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, codes};
 use crate::error::{Error, Result};
+use crate::load::source::Source;
 use crate::load::{self, Archive, EditionDir};
 use crate::model::register::Register;
 use crate::model::{Config, Edition};
@@ -61,11 +62,28 @@ impl Sink for Keep {
 /// The checks of the records' values that run beside the engine (the `check` command supplies
 /// them, so that the engine does not depend on it).
 pub trait Checks: Sync {
-    /// The findings about one edition's record.
-    fn edition(&self, edition: &EditionDir) -> Vec<Diagnostic>;
+    /// The findings about one edition's record, and about its source as read (when it was).
+    /// An error with one of the codes of [`UNSOUND`] keeps the edition from being built.
+    fn edition(
+        &self,
+        archive: &Archive,
+        edition: &EditionDir,
+        source: Option<&Source>,
+    ) -> Vec<Diagnostic>;
     /// The findings that concern several editions at once.
     fn archive(&self, archive: &Archive) -> Vec<Diagnostic>;
 }
+
+/// Errors that keep an edition from being built: its source is missing, not what its record
+/// says, undecodable, or changed since its release without a receipt. (Metadata still to be
+/// filled does not keep the text from being read.)
+pub const UNSOUND: [Code; 5] = [
+    codes::SOURCE_MISSING,
+    codes::SOURCE_SIZE,
+    codes::SOURCE_CHECKSUM,
+    codes::SOURCE_DECODE,
+    codes::SOURCE_UNRECORDED,
+];
 
 /// The outcome of a run of the engine.
 pub struct Run<K> {
@@ -193,11 +211,17 @@ impl Shared<'_> {
     /// Checks one edition, and builds it unless its source is unsound or the cache holds its
     /// outputs.
     fn edition<S: Sink>(&self, edition: &EditionDir, sink: &S) -> Result<Done<S::Kept>> {
-        let mut found = self.checks.edition(edition);
-        let (source, read) = load::source::read(edition)?;
-        found.extend(read.into_iter().map(|d| d.for_edition(&edition.id)));
-        let (Some(source), Some(record), Some(config)) =
-            (source, &edition.record, &self.archive.config)
+        let (source, mut found) = load::source::read(edition)?;
+        found = found
+            .into_iter()
+            .map(|d| d.for_edition(&edition.id))
+            .collect();
+        found.extend(self.checks.edition(self.archive, edition, source.as_ref()));
+        let sound = !found
+            .iter()
+            .any(|d| d.is_error() && UNSOUND.contains(&d.code));
+        let (Some(source), Some(record), Some(config), true) =
+            (source, &edition.record, &self.archive.config, sound)
         else {
             return Ok((found, None));
         };

@@ -8,16 +8,18 @@ use crate::error::{Error, Result};
 use crate::model::{Edition, Record};
 use std::path::Path;
 
-/// An edition's source as read, when it is there and is what its record says.
+/// An edition's source as read.
 #[derive(Debug)]
 pub struct Source {
     /// The bytes as received.
     pub raw: Vec<u8>,
+    /// Their SHA-256, in lowercase hex.
+    pub sha256: String,
 }
 
 /// Reads the source of `edition` once and compares it with its record: missing (ED301),
 /// another size (ED302) or checksum (ED303), or not decodable with the recorded encoding
-/// (ED304). The source comes back only when none of those was found.
+/// (ED304). The source comes back whenever it could be read, with those findings.
 pub fn read(edition: &EditionDir) -> Result<(Option<Source>, Vec<Diagnostic>)> {
     let path = edition.source_path();
     let raw = match std::fs::read(&path) {
@@ -33,11 +35,12 @@ pub fn read(edition: &EditionDir) -> Result<(Option<Source>, Vec<Diagnostic>)> {
         }
         Err(e) => return Err(Error::io(&path)(e)),
     };
-    let Some(record) = &edition.record else {
-        return Ok((Some(Source { raw }), Vec::new()));
+    let sha256 = crate::archive::digest::sha256_bytes(&raw);
+    let found = match &edition.record {
+        Some(record) => problems(&path, &raw, &sha256, record),
+        None => Vec::new(),
     };
-    let found = problems(&path, &raw, record);
-    Ok((found.is_empty().then_some(Source { raw }), found))
+    Ok((Some(Source { raw, sha256 }), found))
 }
 
 /// The edition shell of a source: the model before the passes.
@@ -51,7 +54,7 @@ pub fn shell(edition: &EditionDir, record: Record, source: Source) -> Edition {
 }
 
 /// The source's bytes against its record: size, SHA-256 and decodability.
-fn problems(path: &Path, raw: &[u8], record: &Record) -> Vec<Diagnostic> {
+fn problems(path: &Path, raw: &[u8], sha256: &str, record: &Record) -> Vec<Diagnostic> {
     const RESTORE: &str =
         "source.txt must never change: restore it from a backup or a released version";
     let mut out = Vec::new();
@@ -67,7 +70,6 @@ fn problems(path: &Path, raw: &[u8], record: &Record) -> Vec<Diagnostic> {
             .with_help(RESTORE),
         );
     }
-    let sha256 = crate::archive::digest::sha256_bytes(raw);
     if !sha256.eq_ignore_ascii_case(&r.sha256) {
         out.push(
             Diagnostic::new(
@@ -111,6 +113,22 @@ pub fn check_decodable(
     bytes: &[u8],
     label: Option<&str>,
 ) -> Result<Option<&'static str>> {
+    let named = match label {
+        None => None,
+        Some(label) => Some(
+            encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+                Error::UnknownEncoding {
+                    label: label.to_string(),
+                }
+            })?,
+        ),
+    };
+    if let Some(what) = not_text(bytes, named) {
+        return Err(Error::NotText {
+            path: path.to_path_buf(),
+            what,
+        });
+    }
     match label {
         None => std::str::from_utf8(bytes).map(|_| None).map_err(|e| {
             let offset = e.valid_up_to();
@@ -159,4 +177,50 @@ pub fn decode(
             }
         }
     }
+}
+
+/// Why `bytes` are not text in any encoding editio reads, if they are not: a mark of UTF-16
+/// or UTF-32 where another encoding is named (or none), or the bytes of a binary file.
+fn not_text(bytes: &[u8], encoding: Option<&'static encoding_rs::Encoding>) -> Option<String> {
+    let utf16 = encoding.is_some_and(|e| e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE);
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        let order = if bytes[0] == 0xFF { "LE" } else { "BE" };
+        return Some(format!(
+            "UTF-32{order} text (it starts with a UTF-32 byte order mark), which editio does not \
+             decode; convert it to UTF-8 first (iconv -f UTF-32{order} -t UTF-8 FILE > FILE.utf8) \
+             and record that copy, saying so in its route"
+        ));
+    }
+    if !utf16 && (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])) {
+        let label = if bytes[0] == 0xFF {
+            "utf-16le"
+        } else {
+            "utf-16be"
+        };
+        return Some(format!(
+            "UTF-16 text (it starts with a UTF-16 byte order mark); name its encoding: \
+             --encoding {label}"
+        ));
+    }
+    if utf16 {
+        return None;
+    }
+    // Text has no NUL bytes, and few other control characters (0x1A, a DOS end of file, and
+    // the odd stray one are text; a binary file has them everywhere).
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Some(format!(
+            "a binary file, not text (a NUL byte at byte offset {at}); editio records texts"
+        ));
+    }
+    let controls = bytes
+        .iter()
+        .filter(|&&b| matches!(b, 0x01..=0x08 | 0x0B | 0x0E..=0x19 | 0x1B..=0x1F))
+        .count();
+    if controls > 8 && controls * 100 > bytes.len() {
+        return Some(format!(
+            "a binary file, not text ({controls} control bytes in {} bytes); editio records texts",
+            bytes.len()
+        ));
+    }
+    None
 }

@@ -60,12 +60,7 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
         None => today(),
     };
 
-    let bytes = std::fs::read(&opts.file).map_err(Error::io(&opts.file))?;
-    if bytes.is_empty() {
-        return Err(Error::EmptySource {
-            path: opts.file.clone(),
-        });
-    }
+    let bytes = read_received(&opts.file)?;
     let encoding =
         crate::load::source::check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
     let sha256 = digest::sha256_bytes(&bytes);
@@ -125,13 +120,57 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
     })
 }
 
+/// The most editio reads of a received file: 1 GiB.
+pub const MAX_SOURCE_BYTES: u64 = 1 << 30;
+
+/// Reads a received file: a regular file (not a pipe, a device or a folder), not empty, and no
+/// larger than [`MAX_SOURCE_BYTES`] (even if it grows while being read).
+pub fn read_received(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(Error::io(path))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder, not a file"
+        } else {
+            "not a regular file (a pipe, a socket or a device)"
+        };
+        return Err(Error::NotRegularFile {
+            path: path.to_path_buf(),
+            what,
+        });
+    }
+    if meta.len() > MAX_SOURCE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_SOURCE_BYTES,
+        });
+    }
+    let file = std::fs::File::open(path).map_err(Error::io(path))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Error::io(path))?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_SOURCE_BYTES,
+        });
+    }
+    if bytes.is_empty() {
+        return Err(Error::EmptySource {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(bytes)
+}
+
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = std::fs::File::create(path).map_err(Error::io(path))?;
     f.write_all(bytes).map_err(Error::io(path))?;
     f.sync_all().map_err(Error::io(path))
 }
 
-fn today() -> String {
+pub(crate) fn today() -> String {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::OffsetDateTime::now_utc()
         .date()

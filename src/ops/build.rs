@@ -23,5 +23,6 @@ pub fn build_with_progress(
     options: BuildOptions,
     progress: Progress,
 ) -> Result<BuildReport> {
-    crate::engine::build(root, options, progress, &super::check::RecordChecks)
+    let checks = super::check::RecordChecks::new(root);
+    crate::engine::build(root, options, progress, &checks)
 }

@@ -2,10 +2,13 @@
 //! read (syntax, unknown fields, types), their values checked (required metadata, dates,
 //! evidence), and every source compared with its recorded size and SHA-256.
 
+use super::provenance::ReleasedSource;
+use crate::archive::ocfl::StorageRoot;
 use crate::diagnostic::{Code, Diagnostic, Location, codes};
 use crate::engine::progress::Progress;
 use crate::engine::{Built, Checks, Keep};
 use crate::error::Result;
+use crate::load::source::Source;
 use crate::load::{self, Archive, EditionDir};
 use crate::model::record::{Bibl, BiblKind, Cert, Fact, Record};
 use crate::model::{check_date, check_id};
@@ -39,7 +42,8 @@ pub fn check(root: &Path) -> Result<Report> {
 /// [`check`], telling `progress` how far it got (one step per edition): the build's engine,
 /// keeping every edition in memory and writing nothing, with the record checks.
 pub fn check_with_progress(root: &Path, progress: Progress) -> Result<Report> {
-    let run = crate::engine::run::run(root, progress, None, &RecordChecks, &Keep)?;
+    let checks = RecordChecks::new(root);
+    let run = crate::engine::run::run(root, progress, None, &checks, &Keep)?;
     Ok(Report {
         archive: run.archive,
         diagnostics: run.diagnostics,
@@ -47,13 +51,74 @@ pub fn check_with_progress(root: &Path, progress: Progress) -> Result<Report> {
     })
 }
 
-/// The checks of the records' values, and of sources recorded twice, that `check` and `build`
-/// run beside the engine.
-pub struct RecordChecks;
+/// The checks of the records' values, of sources recorded twice, and of released sources
+/// changed without a receipt, that `check` and `build` run beside the engine.
+pub struct RecordChecks {
+    /// The storage root of released versions, if any, or why it cannot be opened.
+    store: std::result::Result<Option<StorageRoot>, String>,
+}
+
+impl RecordChecks {
+    /// The checks for the archive at `root`.
+    pub fn new(root: &Path) -> Self {
+        RecordChecks {
+            store: super::provenance::store(root).map_err(|e| e.to_string()),
+        }
+    }
+
+    /// What was released of an edition: its head version's source, or why it cannot be read.
+    fn released(
+        &self,
+        archive: &Archive,
+        edition: &EditionDir,
+    ) -> std::result::Result<Option<ReleasedSource>, String> {
+        let (Some(config), Some(_)) = (&archive.config, &edition.record) else {
+            return Ok(None);
+        };
+        match &self.store {
+            Ok(Some(store)) => {
+                let oid = super::release::object_id(config, &edition.id);
+                super::provenance::released_source(store, &oid).map_err(|e| e.to_string())
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
 
 impl Checks for RecordChecks {
-    fn edition(&self, edition: &EditionDir) -> Vec<Diagnostic> {
-        check_edition(edition)
+    fn edition(
+        &self,
+        archive: &Archive,
+        edition: &EditionDir,
+        source: Option<&Source>,
+    ) -> Vec<Diagnostic> {
+        let mut diags = check_edition(edition);
+        if let (Some(record), Some(source)) = (&edition.record, source) {
+            let path = edition.source_path();
+            match self.released(archive, edition) {
+                Ok(Some(released)) => diags.extend(super::provenance::unrecorded_change(
+                    &edition.id,
+                    &path,
+                    record,
+                    &source.sha256,
+                    &released,
+                )),
+                Ok(None) => {}
+                Err(why) => diags.push(
+                    Diagnostic::new(
+                        codes::SOURCE_UNRECORDED,
+                        Location::file(&path),
+                        format!("source.txt cannot be compared with its released version: {why}"),
+                    )
+                    .with_help("run `editio verify` to see what is wrong with export/ocfl"),
+                ),
+            }
+        }
+        diags
+            .into_iter()
+            .map(|d| d.for_edition(&edition.id))
+            .collect()
     }
 
     fn archive(&self, archive: &Archive) -> Vec<Diagnostic> {
