@@ -109,7 +109,24 @@ pub enum Error {
 
     /// jing, the RELAX NG validator, was there but could not give a verdict.
     #[error(transparent)]
-    Jing(#[from] crate::validate::jing::JingError),
+    Jing(#[from] JingError),
+}
+
+/// What keeps jing from giving a verdict.
+#[derive(Debug, thiserror::Error)]
+pub enum JingError {
+    #[error("could not run jing ({}): {source}", program.display())]
+    Spawn {
+        program: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("jing could not use the schema {schema}: {message}")]
+    Schema { schema: String, message: String },
+    #[error("jing failed (exit code {code}) without naming a problem in any file: {output}")]
+    Failed { code: String, output: String },
+    #[error("could not write editio.rng to a temporary file: {0}")]
+    Temp(#[source] std::io::Error),
 }
 
 impl Error {

@@ -43,7 +43,7 @@ impl BuildReport {
 }
 
 /// What to build besides the TEI and the reading copies.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BuildOptions {
     /// Also print every edition to PDF (needs Chromium); `[build] pdf` in editio.toml does
     /// the same.
@@ -55,6 +55,8 @@ pub struct BuildOptions {
     /// its outputs (`release` needs them). Otherwise each edition is let go as soon as its
     /// outputs are staged, and memory does not grow with the archive.
     pub keep: bool,
+    /// The Chromium to print PDFs with (see [`render::pdf::find_chromium`]).
+    pub chromium: Option<std::ffi::OsString>,
 }
 
 /// An edition whose outputs are staged: its record and findings (without `keep`, the text
@@ -122,7 +124,7 @@ pub fn build(
     let pdf = options.pdf || config.is_some_and(|c| c.build.pdf);
     let requested = render::Requested {
         pdf,
-        ..Default::default()
+        chromium: options.chromium.clone(),
     };
     let renderers = render::renderers(Some(root), requested)?;
     // PDFs depend on the printing program, which the cache cannot see.
