@@ -626,7 +626,8 @@ fn epubcheck_finds_no_errors_and_no_warnings() {
 // PDF.
 
 fn chromium() -> Option<PathBuf> {
-    match editio::render::pdf::find_chromium() {
+    let named = std::env::var_os(editio::render::pdf::ENV_VAR);
+    match editio::render::pdf::find_chromium(named.as_deref()) {
         Some(path) => Some(path),
         None => {
             // Report it the same way as any other missing tool.
