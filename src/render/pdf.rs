@@ -8,11 +8,76 @@
 //! reproducible for a given Chromium and set of fonts; across versions of either, the bytes
 //! differ, which is why PDFs are not committed with the other outputs.
 
+use super::html::Templates;
 use crate::error::{Error, Result};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The folder of `export/` the PDFs go in.
+pub const DIR: &str = "pdf";
+
+/// The PDF renderer: prints each edition's HTML page, with its stylesheet, from a scratch
+/// folder.
+pub struct Pdf {
+    templates: Arc<Templates>,
+    chromium: PathBuf,
+}
+
+impl Pdf {
+    /// A PDF renderer printing with `chromium`, or else the first Chromium found; an error
+    /// that says what to install when there is none.
+    pub fn new(templates: Arc<Templates>, chromium: Option<PathBuf>) -> Result<Self> {
+        let chromium = chromium
+            .or_else(find_chromium)
+            .ok_or_else(|| Error::Invalid {
+                location: "editio build --pdf".into(),
+                message: INSTALL_HINT.into(),
+            })?;
+        Ok(Pdf {
+            templates,
+            chromium,
+        })
+    }
+}
+
+impl super::Renderer for Pdf {
+    fn name(&self) -> &'static str {
+        "pdf"
+    }
+
+    fn dirs(&self) -> &'static [&'static str] {
+        &[DIR]
+    }
+
+    /// Chromium stamps its own version and fonts into the file.
+    fn reproducible(&self) -> bool {
+        false
+    }
+
+    fn edition(
+        &self,
+        item: &super::Item,
+        ctx: &super::RenderContext,
+    ) -> Result<Vec<super::Output>> {
+        let (page, _) = super::reading::render_edition(&self.templates, item, ctx)?;
+        let scratch = tempfile::Builder::new()
+            .prefix("editio-page-")
+            .tempdir()
+            .map_err(Error::io(std::env::temp_dir()))?;
+        let id = &item.edition.id;
+        let html = scratch.path().join(format!("{id}.html"));
+        std::fs::write(&html, page).map_err(Error::io(&html))?;
+        let css = scratch.path().join(super::html::STYLESHEET);
+        let sheet = self.templates.asset(super::html::STYLESHEET)?;
+        std::fs::write(&css, sheet).map_err(Error::io(&css))?;
+        let date = super::html::edition_day(item.edition);
+        let bytes = print(&self.chromium, &html, date.as_deref())?;
+        Ok(vec![super::Output::new(DIR, format!("{id}.pdf"), bytes)])
+    }
+}
 
 /// The environment variable that names the Chromium to use.
 pub const ENV_VAR: &str = "EDITIO_CHROMIUM";

@@ -16,6 +16,36 @@ pub const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
 /// The published location of tei_all, for editors that read `xml-model`.
 const TEI_ALL: &str = "https://www.tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng";
 
+/// The folder of `export/` the TEI goes in.
+pub const DIR: &str = "tei";
+
+/// The TEI renderer in the build's list: `tei/<id>.xml` for each edition (the encoding made
+/// by the build, which checks it against the source), and `tei/register.xml`.
+pub struct Tei;
+
+impl super::Renderer for Tei {
+    fn name(&self) -> &'static str {
+        "tei"
+    }
+
+    fn dirs(&self) -> &'static [&'static str] {
+        &[DIR]
+    }
+
+    fn edition(&self, item: &super::Item, _: &RenderContext) -> crate::Result<Vec<super::Output>> {
+        let name = format!("{}.xml", item.edition.id);
+        Ok(vec![super::Output::new(DIR, name, item.tei)])
+    }
+
+    fn register(&self, ctx: &RenderContext) -> Vec<super::Output> {
+        if ctx.register.entries.is_empty() {
+            return Vec::new();
+        }
+        let bytes = render_register(ctx.register, ctx.config);
+        vec![super::Output::new(DIR, "register.xml", bytes)]
+    }
+}
+
 /// Renders an edition as TEI.
 pub fn render(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
     let mut x = Xml::new();
