@@ -71,6 +71,7 @@ pub mod codes {
         SOURCE_DECODE = "ED304", Error, "source.txt cannot be decoded with the recorded encoding";
         SOURCE_DUPLICATE = "ED305", Warning, "two editions record the same source bytes";
         STRAY_ENTRY = "ED306", Warning, "editions/ holds something that is not an edition folder";
+        SOURCE_UNRECORDED = "ED307", Error, "source.txt differs from its released version and no receipt records the change";
         CHAR_FORBIDDEN = "ED401", Error, "the source has a character XML 1.0 forbids";
         POSSIBLE_SLIP = "ED402", Warning, "a likely slip in the source (a digit inside a word); not corrected";
         CORRECTION_NOT_FOUND = "ED403", Error, "a recorded correction's text is not in the source";
@@ -98,6 +99,7 @@ pub mod codes {
         DEPOSIT_MISMATCH = "ED602", Error, "a deposit's payload differs from the files of its OCFL version";
         DEPOSIT_ORPHAN = "ED603", Error, "a deposit has no OCFL version to match, or cannot be compared with one";
         DEPOSIT_MISSING = "ED604", Error, "an OCFL version has no deposit in export/deposit/";
+        VERIFY_UNREADABLE = "ED605", Error, "verify: the path does not exist or cannot be read";
     }
 }
 

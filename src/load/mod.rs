@@ -236,8 +236,35 @@ pub fn register(dir: &Path) -> Result<(Register, Vec<Diagnostic>)> {
                 invalid: codes::REGISTER_INVALID,
             },
         );
+        let file = match file {
+            Some(file) => file,
+            // Readable TOML with an entry that is not: each entry on its own, so that one bad
+            // entry does not hide the others.
+            None if !found.iter().any(|d| d.code == codes::REGISTER_SYNTAX) => {
+                let (mut lists, each) = toml::parse_entries(
+                    &path,
+                    &text,
+                    &toml::Codes {
+                        syntax: codes::REGISTER_SYNTAX,
+                        unknown_field: codes::REGISTER_UNKNOWN_FIELD,
+                        invalid: codes::REGISTER_INVALID,
+                    },
+                    &["person", "place", "org", "work"],
+                );
+                found = each;
+                RegisterFile {
+                    work: lists.pop().unwrap_or_default(),
+                    org: lists.pop().unwrap_or_default(),
+                    place: lists.pop().unwrap_or_default(),
+                    person: lists.pop().unwrap_or_default(),
+                }
+            }
+            None => {
+                diags.append(&mut found);
+                continue;
+            }
+        };
         diags.append(&mut found);
-        let Some(file) = file else { continue };
         let lists = [
             ("person", &file.person),
             ("place", &file.place),

@@ -430,6 +430,38 @@ pub struct Received {
     /// The character encoding of `source.txt` (a WHATWG label); UTF-8 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
+    /// Why this copy replaced an earlier one (written by `editio receive`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The copies received before this one, oldest first (written by `editio receive`). A
+    /// released source never changes unless its receipt is recorded here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EarlierReceipt>,
+}
+
+/// A copy of the source received before the current one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct EarlierReceipt {
+    /// The file's name as received.
+    pub file_name: String,
+    /// When it was received (ISO 8601).
+    pub date: Fact,
+    /// Who received or recorded it.
+    pub by: Fact,
+    /// By what route it came.
+    pub route: Fact,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its SHA-256, lowercase hex.
+    #[schemars(regex(pattern = "^[0-9a-f]{64}$"))]
+    pub sha256: String,
+    /// Its character encoding (a WHATWG label); UTF-8 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Why it had replaced the copy before it, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// Rights in the source and in the encoding.

@@ -60,12 +60,7 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
         None => today(),
     };
 
-    let bytes = std::fs::read(&opts.file).map_err(Error::io(&opts.file))?;
-    if bytes.is_empty() {
-        return Err(Error::EmptySource {
-            path: opts.file.clone(),
-        });
-    }
+    let bytes = read_received(&opts.file)?;
     let encoding = check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
     let sha256 = digest::sha256_bytes(&bytes);
     if let Some(existing) = archive.edition_with_sha256(&sha256) {
@@ -124,6 +119,96 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
     })
 }
 
+/// The most editio reads of a received file: 1 GiB.
+pub const MAX_SOURCE_BYTES: u64 = 1 << 30;
+
+/// Reads a received file: a regular file (not a pipe, a device or a folder), not empty, and no
+/// larger than [`MAX_SOURCE_BYTES`] (even if it grows while being read).
+pub fn read_received(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(Error::io(path))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder, not a file"
+        } else {
+            "not a regular file (a pipe, a socket or a device)"
+        };
+        return Err(Error::NotRegularFile {
+            path: path.to_path_buf(),
+            what,
+        });
+    }
+    if meta.len() > MAX_SOURCE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_SOURCE_BYTES,
+        });
+    }
+    let file = std::fs::File::open(path).map_err(Error::io(path))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Error::io(path))?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_SOURCE_BYTES,
+        });
+    }
+    if bytes.is_empty() {
+        return Err(Error::EmptySource {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Why `bytes` are not text in any encoding editio reads, if they are not: a mark of UTF-16
+/// or UTF-32 where another encoding is named (or none), or the bytes of a binary file.
+fn not_text(bytes: &[u8], encoding: Option<&'static encoding_rs::Encoding>) -> Option<String> {
+    let utf16 = encoding.is_some_and(|e| e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE);
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        let order = if bytes[0] == 0xFF { "LE" } else { "BE" };
+        return Some(format!(
+            "UTF-32{order} text (it starts with a UTF-32 byte order mark), which editio does not \
+             decode; convert it to UTF-8 first (iconv -f UTF-32{order} -t UTF-8 FILE > FILE.utf8) \
+             and record that copy, saying so in its route"
+        ));
+    }
+    if !utf16 && (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])) {
+        let label = if bytes[0] == 0xFF {
+            "utf-16le"
+        } else {
+            "utf-16be"
+        };
+        return Some(format!(
+            "UTF-16 text (it starts with a UTF-16 byte order mark); name its encoding: \
+             --encoding {label}"
+        ));
+    }
+    if utf16 {
+        return None;
+    }
+    // Text has no NUL bytes, and few other control characters (0x1A, a DOS end of file, and
+    // the odd stray one are text; a binary file has them everywhere).
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Some(format!(
+            "a binary file, not text (a NUL byte at byte offset {at}); editio records texts"
+        ));
+    }
+    let controls = bytes
+        .iter()
+        .filter(|&&b| matches!(b, 0x01..=0x08 | 0x0B | 0x0E..=0x19 | 0x1B..=0x1F))
+        .count();
+    if controls > 8 && controls * 100 > bytes.len() {
+        return Some(format!(
+            "a binary file, not text ({controls} control bytes in {} bytes); editio records texts",
+            bytes.len()
+        ));
+    }
+    None
+}
+
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = std::fs::File::create(path).map_err(Error::io(path))?;
     f.write_all(bytes).map_err(Error::io(path))?;
@@ -137,6 +222,22 @@ pub fn check_decodable(
     bytes: &[u8],
     label: Option<&str>,
 ) -> Result<Option<&'static str>> {
+    let named = match label {
+        None => None,
+        Some(label) => Some(
+            encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+                Error::UnknownEncoding {
+                    label: label.to_string(),
+                }
+            })?,
+        ),
+    };
+    if let Some(what) = not_text(bytes, named) {
+        return Err(Error::NotText {
+            path: path.to_path_buf(),
+            what,
+        });
+    }
     match label {
         None => std::str::from_utf8(bytes).map(|_| None).map_err(|e| {
             let offset = e.valid_up_to();
@@ -187,7 +288,7 @@ pub fn decode(
     }
 }
 
-fn today() -> String {
+pub(crate) fn today() -> String {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::OffsetDateTime::now_utc()
         .date()

@@ -108,11 +108,27 @@ pub(crate) fn check_with_cache(
         Option<String>,
         Option<super::cache::Reused>,
     );
+    // What was released, to hold each released source to its receipts.
+    let store = super::provenance::store(root);
+    let released = |edition: &EditionDir| -> Released {
+        let (Some(config), Some(_)) = (&archive.config, &edition.record) else {
+            return Ok(None);
+        };
+        match &store {
+            Ok(Some(store)) => super::provenance::released_source(
+                store,
+                &super::release::object_id(config, &edition.id),
+            )
+            .map_err(|e| e.to_string()),
+            Ok(None) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    };
     let seen: Vec<Result<Seen>> = archive
         .editions
         .par_iter()
         .map(|edition| {
-            let found = check_edition(edition)?;
+            let found = check_edition_released(edition, released(edition))?;
             // Metadata still to be filled does not keep the text from being read; a source
             // that is missing, altered or undecodable does.
             let sound = !found.iter().any(|d| {
@@ -122,6 +138,7 @@ pub(crate) fn check_with_cache(
                         codes::SOURCE_SIZE,
                         codes::SOURCE_CHECKSUM,
                         codes::SOURCE_DECODE,
+                        codes::SOURCE_UNRECORDED,
                     ]
                     .contains(&d.code)
             });
@@ -312,8 +329,16 @@ pub(crate) fn check_with_cache(
     })
 }
 
+/// What was released of an edition: its head version's source, or why it cannot be read.
+type Released = std::result::Result<Option<super::provenance::ReleasedSource>, String>;
+
 /// Checks one edition: its record's values and its source's bytes.
 pub fn check_edition(edition: &EditionDir) -> Result<Vec<Diagnostic>> {
+    check_edition_released(edition, Ok(None))
+}
+
+/// [`check_edition`], holding the source to the released one.
+fn check_edition_released(edition: &EditionDir, released: Released) -> Result<Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let source = edition.source_path();
     let source_meta = std::fs::metadata(&source);
@@ -346,7 +371,26 @@ pub fn check_edition(edition: &EditionDir) -> Result<Vec<Diagnostic>> {
             diags.push(d);
         }
         if source_meta.is_ok_and(|m| m.is_file()) {
-            diags.extend(source_problems(&source, record)?);
+            let (found, sha256) = source_problems(&source, record)?;
+            diags.extend(found);
+            match released {
+                Ok(Some(released)) => diags.extend(super::provenance::unrecorded_change(
+                    &edition.id,
+                    &source,
+                    record,
+                    &sha256,
+                    &released,
+                )),
+                Ok(None) => {}
+                Err(why) => diags.push(
+                    Diagnostic::new(
+                        codes::SOURCE_UNRECORDED,
+                        Location::file(&source),
+                        format!("source.txt cannot be compared with its released version: {why}"),
+                    )
+                    .with_help("run `editio verify` to see what is wrong with export/ocfl"),
+                ),
+            }
         }
     }
     Ok(diags
@@ -614,7 +658,7 @@ fn is_language_tag(tag: &str) -> bool {
 }
 
 /// Compares the source with its record: size, SHA-256 and decodability.
-fn source_problems(source: &Path, record: &Record) -> Result<Vec<Diagnostic>> {
+fn source_problems(source: &Path, record: &Record) -> Result<(Vec<Diagnostic>, String)> {
     let mut out = Vec::new();
     let (size, sha256) = digest::sha256_file(source)?;
     let r = &record.received;
@@ -651,7 +695,7 @@ fn source_problems(source: &Path, record: &Record) -> Result<Vec<Diagnostic>> {
             e.to_string(),
         ));
     }
-    Ok(out)
+    Ok((out, sha256))
 }
 
 /// Reads and decodes an edition's source with the encoding its record names.
