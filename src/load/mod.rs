@@ -257,6 +257,8 @@ pub fn register(dir: &Path) -> Result<(Register, Vec<Diagnostic>)> {
                     org: lists.pop().unwrap_or_default(),
                     place: lists.pop().unwrap_or_default(),
                     person: lists.pop().unwrap_or_default(),
+                    // A file whose entries are read one by one is a list file, not the history.
+                    history: Vec::new(),
                 }
             }
             None => {
