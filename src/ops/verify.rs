@@ -313,7 +313,7 @@ pub fn verify_archive(
     // export/ against the build: the TEI and the reading copies (PDFs are not compared: they
     // depend on the Chromium that printed them).
     for (dir, expected) in expected_exports(root, &check)? {
-        let shown = Path::new(super::build::EXPORT_DIR).join(dir);
+        let shown = Path::new(crate::engine::EXPORT_DIR).join(dir);
         progress(Event::Started(&shown, Kind::Exports));
         report.targets.push(Target {
             path: shown.clone(),
@@ -475,7 +475,7 @@ fn compare_exports(
     folder: &str,
     expected: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Vec<Diagnostic>> {
-    let rel_dir = Path::new(super::build::EXPORT_DIR).join(folder);
+    let rel_dir = Path::new(crate::engine::EXPORT_DIR).join(folder);
     let dir = root.join(&rel_dir);
     let shown = |name: &str| rel_dir.join(name);
     // Files of editions that could not be built (their source is reported already).
