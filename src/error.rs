@@ -107,6 +107,10 @@ pub enum Error {
     #[error("{}: {what}", path.display())]
     NotText { path: PathBuf, what: String },
 
+    /// A program editio needs for what was asked is not installed.
+    #[error("{what}")]
+    ToolMissing { tool: &'static str, what: String },
+
     /// jing, the RELAX NG validator, was there but could not give a verdict.
     #[error(transparent)]
     Jing(#[from] JingError),

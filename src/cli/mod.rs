@@ -207,8 +207,9 @@ pub fn main() -> ExitCode {
             ExitCode::from(EXIT_OK)
         }
         Err(err) => {
-            out.fatal(&err);
-            ExitCode::from(exit_code(&err))
+            let code = exit_code(&err);
+            out.fatal(&err, code);
+            ExitCode::from(code)
         }
     }
 }
@@ -221,6 +222,7 @@ fn exit_code(err: &Error) -> u8 {
         | Error::NoArchive { .. }
         | Error::Template { .. }
         | Error::Jing(_)
+        | Error::ToolMissing { .. }
         | Error::Backdated { .. } => EXIT_USAGE,
         _ => EXIT_PROBLEMS,
     }

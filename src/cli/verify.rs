@@ -61,7 +61,7 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<
             Err(editio::Error::Io { source, path })
         }
         Err(err) => {
-            out.fatal(&err);
+            out.fatal(&err, EXIT_USAGE);
             Ok(EXIT_USAGE)
         }
     }

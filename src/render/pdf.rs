@@ -30,9 +30,9 @@ impl Pdf {
     /// A PDF renderer printing with the Chromium `named` (see [`find_chromium`]); an error
     /// that says what to install when there is none.
     pub fn new(templates: Arc<Templates>, named: Option<&OsStr>) -> Result<Self> {
-        let chromium = find_chromium(named).ok_or_else(|| Error::Invalid {
-            location: "editio build --pdf".into(),
-            message: INSTALL_HINT.into(),
+        let chromium = find_chromium(named).ok_or_else(|| Error::ToolMissing {
+            tool: "chromium",
+            what: INSTALL_HINT.into(),
         })?;
         Ok(Pdf {
             templates,

@@ -87,3 +87,26 @@ fn the_readme_s_table_of_findings_is_the_code_list() {
          not report (or with another severity)"
     );
 }
+
+#[test]
+fn with_json_an_error_that_stops_the_command_is_a_record_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = editio(tmp.path())
+        .args(["check", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let text = stdout(&out);
+    let record: serde_json::Value = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .find(|v: &serde_json::Value| v["type"] == "error")
+        .unwrap_or_else(|| panic!("no error record in {text:?}"));
+    assert_eq!(record["exit"], 2);
+    assert!(
+        record["message"].as_str().unwrap().contains("editio.toml"),
+        "{record}"
+    );
+    // People still read it on stderr.
+    assert!(stderr(&out).contains("editio: error:"));
+}
