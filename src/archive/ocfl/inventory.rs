@@ -426,28 +426,17 @@ pub fn check(json: &Json, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Inven
                     );
                 }
                 manifest_digests.insert(digest.as_str());
-                let Some(list) = paths.as_array() else {
-                    err(
-                        E092,
-                        format!(
-                            "manifest entry {digest} must be an array of content paths, not {}",
-                            paths.kind()
-                        ),
-                    );
+                let entry = Entry {
+                    what: "manifest",
+                    of: " of content paths",
+                    instead: " instead of a content path",
+                    code: E092,
+                };
+                let Some(list) = entry.paths(digest, paths, &mut err) else {
                     continue;
                 };
                 let mut good = Vec::new();
                 for p in list {
-                    let Some(p) = p.as_str() else {
-                        err(
-                            E092,
-                            format!(
-                                "manifest entry {digest} has {} instead of a content path",
-                                p.kind()
-                            ),
-                        );
-                        continue;
-                    };
                     if let Some((code, why)) = content_path_problem(p) {
                         err(code, format!("manifest content path \"{p}\" {why}"));
                         continue;
@@ -550,25 +539,18 @@ pub fn check(json: &Json, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Inven
                                 ),
                             );
                         }
-                        let Some(list) = paths.as_array() else {
-                            err(
-                                E057,
-                                format!(
-                                    "fixity {alg} entry {digest} must be an array, not {}",
-                                    paths.kind()
-                                ),
-                            );
+                        let what = format!("fixity {alg}");
+                        let entry = Entry {
+                            what: &what,
+                            of: "",
+                            instead: "",
+                            code: E057,
+                        };
+                        let Some(list) = entry.paths(digest, paths, &mut err) else {
                             continue;
                         };
                         let mut good = Vec::new();
                         for p in list {
-                            let Some(p) = p.as_str() else {
-                                err(
-                                    E057,
-                                    format!("fixity {alg} entry {digest} has {}", p.kind()),
-                                );
-                                continue;
-                            };
                             if let Some((code, why)) = content_path_problem(p) {
                                 err(code, format!("fixity {alg} content path \"{p}\" {why}"));
                                 continue;
@@ -596,6 +578,52 @@ pub fn check(json: &Json, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) -> Inven
         }
     }
     inv
+}
+
+/// How one block of digests (a manifest, a fixity block, a version's state) names its
+/// entries in findings.
+struct Entry<'a> {
+    /// The block (`manifest`, `fixity sha512`, `version v1 state`).
+    what: &'a str,
+    /// What the array must hold, after "must be an array".
+    of: &'a str,
+    /// What a member that is not a string stands instead of.
+    instead: &'a str,
+    code: Code,
+}
+
+impl Entry<'_> {
+    /// The path strings of the entry of `digest`; the entry, when not an array, and each member
+    /// that is not a string, are reported.
+    fn paths<'j>(
+        &self,
+        digest: &str,
+        paths: &'j Json,
+        err: &mut impl FnMut(Code, String),
+    ) -> Option<Vec<&'j str>> {
+        let (what, of, instead) = (self.what, self.of, self.instead);
+        let Some(list) = paths.as_array() else {
+            err(
+                self.code,
+                format!(
+                    "{what} entry {digest} must be an array{of}, not {}",
+                    paths.kind()
+                ),
+            );
+            return None;
+        };
+        let mut out = Vec::with_capacity(list.len());
+        for p in list {
+            match p.as_str() {
+                Some(p) => out.push(p),
+                None => err(
+                    self.code,
+                    format!("{what} entry {digest} has {}{instead}", p.kind()),
+                ),
+            }
+        }
+        Some(out)
+    }
 }
 
 fn duplicate_keys(
@@ -792,26 +820,18 @@ fn check_version(
             duplicate_keys(entries, &format!("version {name} state"), E033, err);
             let mut all = Vec::new();
             for (digest, paths) in entries {
-                let Some(list) = paths.as_array() else {
-                    err(
-                        E051,
-                        format!(
-                            "version {name} state entry {digest} must be an array of logical \
-                             paths, not {}",
-                            paths.kind()
-                        ),
-                    );
+                let what = format!("version {name} state");
+                let entry = Entry {
+                    what: &what,
+                    of: " of logical paths",
+                    instead: "",
+                    code: E051,
+                };
+                let Some(list) = entry.paths(digest, paths, err) else {
                     continue;
                 };
                 let mut good = Vec::new();
                 for p in list {
-                    let Some(p) = p.as_str() else {
-                        err(
-                            E051,
-                            format!("version {name} state entry {digest} has {}", p.kind()),
-                        );
-                        continue;
-                    };
                     if let Some((code, why)) = logical_path_problem(p) {
                         err(code, format!("version {name} logical path \"{p}\" {why}"));
                     }
