@@ -188,7 +188,19 @@ pub fn release_with_progress(
         )?);
         progress(super::progress::Event::Advance(1));
     }
-    let collection = if opts.collection {
+    // A new collection deposit only when there is something new to put in it.
+    let changed = outcomes
+        .iter()
+        .any(|o| matches!(o, Outcome::Released { .. }));
+    let earlier = std::fs::read_dir(&deposits)
+        .map_err(Error::io(&deposits))?
+        .flatten()
+        .any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("collection-") && name.ends_with(".zip")
+        });
+    let collection = if opts.collection && (changed || !earlier) {
         Some(collection_bag(
             &store,
             &deposits,
