@@ -2,7 +2,7 @@
 //! first written under a temporary name beside its destination (`.editio-tmp-…`, a storage
 //! root's `.<root>.editio-staging-…`, a new edition's `.editio-add-…`) and renamed into
 //! place; a command killed half-way leaves them. Commands that write hold the archive's lock
-//! (`export/.editio.lock`) while they work, so a command that holds it knows that every such
+//! (an advisory lock on `editio.toml`) while they work, so a command that holds it knows that every such
 //! file is a leftover: `build` and `release` remove them, and `verify` reports them.
 
 use crate::diagnostic::{Diagnostic, Location, codes};
@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// The lock file, under the archive root.
-pub const LOCK_FILE: &str = "export/.editio.lock";
+/// The file locked, under the archive root: the archive's settings, which every archive has.
+pub const LOCK_FILE: &str = crate::load::CONFIG_FILE;
 
 /// The archive's lock, held until dropped.
 #[derive(Debug)]
@@ -38,15 +38,7 @@ pub fn try_lock(root: &Path) -> Result<Option<Lock>> {
 
 fn open_lock(root: &Path) -> Result<File> {
     let path = root.join(LOCK_FILE);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
-    }
-    std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(Error::io(&path))
+    File::open(&path).map_err(Error::io(&path))
 }
 
 /// Whether a file name is one of editio's temporary names.
@@ -57,39 +49,33 @@ pub fn is_temporary(name: &str) -> bool {
 }
 
 /// Every temporary file or folder of editio's in the places it writes: `export/` and the
-/// folders in it (not inside the storage root, whose objects are held to their inventories),
-/// `editions/` and each edition's folder.
+/// folders below it (not inside the storage root, whose objects are held to their
+/// inventories), `editions/` and each edition's folder.
 pub fn find(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for base in [crate::ops::build::EXPORT_DIR, crate::load::EDITIONS_DIR] {
-        let dir = root.join(base);
-        scan(&dir, &mut out);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if entry.file_type().is_ok_and(|t| t.is_dir())
-                && !is_temporary(&name)
-                && path != root.join(super::release::OCFL_DIR)
-            {
-                scan(&path, &mut out);
-            }
-        }
-    }
+    let skip = root.join(super::release::OCFL_DIR);
+    scan(
+        &root.join(crate::ops::build::EXPORT_DIR),
+        &skip,
+        3,
+        &mut out,
+    );
+    scan(&root.join(crate::load::EDITIONS_DIR), &skip, 1, &mut out);
     out.sort();
     out
 }
 
-fn scan(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Temporary names in `dir`, and in its folders down to `depth` more levels.
+fn scan(dir: &Path, skip: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
+        let path = entry.path();
         if is_temporary(&entry.file_name().to_string_lossy()) {
-            out.push(entry.path());
+            out.push(path);
+        } else if depth > 0 && path != skip && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            scan(&path, skip, depth - 1, out);
         }
     }
 }

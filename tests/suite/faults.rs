@@ -173,7 +173,7 @@ fn leftovers_are_reported_by_verify_and_removed_by_the_next_build() {
 
     // While another editio holds the archive's lock, they may be its work in progress.
     {
-        let lock = std::fs::File::open(export.join(".editio.lock")).unwrap();
+        let lock = std::fs::File::open(tmp.path().join("editio.toml")).unwrap();
         lock.lock().unwrap();
         let text = stdout(&run(tmp.path(), &["verify"]));
         assert!(!text.contains("ED606"), "{text}");
