@@ -107,7 +107,7 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
             let left = editio::ops::leftovers::findings(&root)?;
             if !left.is_empty() {
                 report.targets.push(verify::Target {
-                    path: PathBuf::from(editio::ops::build::EXPORT_DIR),
+                    path: PathBuf::from(editio::engine::EXPORT_DIR),
                     kind: verify::Kind::Exports,
                     diagnostics: left,
                 });

@@ -1,6 +1,7 @@
 //! Finding an archive on disk and reading it into the model. Nothing here stops at the first
 //! problem: what cannot be read becomes a [`Diagnostic`] and loading goes on.
 
+pub mod source;
 pub mod toml;
 
 use crate::diagnostic::{Diagnostic, Location, codes};

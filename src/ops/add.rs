@@ -61,7 +61,8 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
     };
 
     let bytes = read_received(&opts.file)?;
-    let encoding = check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
+    let encoding =
+        crate::load::source::check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
     let sha256 = digest::sha256_bytes(&bytes);
     if let Some(existing) = archive.edition_with_sha256(&sha256) {
         return Err(Error::DuplicateSource {
@@ -163,129 +164,10 @@ pub fn read_received(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Why `bytes` are not text in any encoding editio reads, if they are not: a mark of UTF-16
-/// or UTF-32 where another encoding is named (or none), or the bytes of a binary file.
-fn not_text(bytes: &[u8], encoding: Option<&'static encoding_rs::Encoding>) -> Option<String> {
-    let utf16 = encoding.is_some_and(|e| e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE);
-    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
-        let order = if bytes[0] == 0xFF { "LE" } else { "BE" };
-        return Some(format!(
-            "UTF-32{order} text (it starts with a UTF-32 byte order mark), which editio does not \
-             decode; convert it to UTF-8 first (iconv -f UTF-32{order} -t UTF-8 FILE > FILE.utf8) \
-             and record that copy, saying so in its route"
-        ));
-    }
-    if !utf16 && (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])) {
-        let label = if bytes[0] == 0xFF {
-            "utf-16le"
-        } else {
-            "utf-16be"
-        };
-        return Some(format!(
-            "UTF-16 text (it starts with a UTF-16 byte order mark); name its encoding: \
-             --encoding {label}"
-        ));
-    }
-    if utf16 {
-        return None;
-    }
-    // Text has no NUL bytes, and few other control characters (0x1A, a DOS end of file, and
-    // the odd stray one are text; a binary file has them everywhere).
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        return Some(format!(
-            "a binary file, not text (a NUL byte at byte offset {at}); editio records texts"
-        ));
-    }
-    let controls = bytes
-        .iter()
-        .filter(|&&b| matches!(b, 0x01..=0x08 | 0x0B | 0x0E..=0x19 | 0x1B..=0x1F))
-        .count();
-    if controls > 8 && controls * 100 > bytes.len() {
-        return Some(format!(
-            "a binary file, not text ({controls} control bytes in {} bytes); editio records texts",
-            bytes.len()
-        ));
-    }
-    None
-}
-
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = std::fs::File::create(path).map_err(Error::io(path))?;
     f.write_all(bytes).map_err(Error::io(path))?;
     f.sync_all().map_err(Error::io(path))
-}
-
-/// Checks that `bytes` decode: as UTF-8, or from the named encoding. Returns the canonical
-/// name of a non-UTF-8 encoding, to be recorded.
-pub fn check_decodable(
-    path: &Path,
-    bytes: &[u8],
-    label: Option<&str>,
-) -> Result<Option<&'static str>> {
-    let named = match label {
-        None => None,
-        Some(label) => Some(
-            encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-                Error::UnknownEncoding {
-                    label: label.to_string(),
-                }
-            })?,
-        ),
-    };
-    if let Some(what) = not_text(bytes, named) {
-        return Err(Error::NotText {
-            path: path.to_path_buf(),
-            what,
-        });
-    }
-    match label {
-        None => std::str::from_utf8(bytes).map(|_| None).map_err(|e| {
-            let offset = e.valid_up_to();
-            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-            Error::NotUtf8 {
-                path: path.to_path_buf(),
-                offset,
-                line,
-            }
-        }),
-        Some(label) => {
-            let encoding =
-                encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-                    Error::UnknownEncoding {
-                        label: label.to_string(),
-                    }
-                })?;
-            decode(path, bytes, encoding)?;
-            Ok((encoding != encoding_rs::UTF_8).then_some(encoding.name()))
-        }
-    }
-}
-
-/// Decodes `bytes` strictly: a malformed sequence is an error naming its offset.
-pub fn decode(
-    path: &Path,
-    bytes: &[u8],
-    encoding: &'static encoding_rs::Encoding,
-) -> Result<String> {
-    let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(bytes.len());
-    let mut pos = 0;
-    loop {
-        let (result, read) =
-            decoder.decode_to_string_without_replacement(&bytes[pos..], &mut out, true);
-        pos += read;
-        match result {
-            encoding_rs::DecoderResult::InputEmpty => return Ok(out),
-            encoding_rs::DecoderResult::OutputFull => out.reserve(bytes.len() - pos + 16),
-            encoding_rs::DecoderResult::Malformed(bad, after) => {
-                return Err(Error::Undecodable {
-                    path: path.to_path_buf(),
-                    encoding: encoding.name(),
-                    offset: pos - bad as usize - after as usize,
-                });
-            }
-        }
-    }
 }
 
 pub(crate) fn today() -> String {

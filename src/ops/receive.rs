@@ -90,7 +90,8 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
     }
 
     let bytes = super::add::read_received(&opts.file)?;
-    let encoding = super::add::check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
+    let encoding =
+        crate::load::source::check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
     let sha256 = digest::sha256_bytes(&bytes);
     if sha256 == current {
         return Err(Error::Invalid {

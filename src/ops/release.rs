@@ -111,7 +111,7 @@ pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
 /// Releases editions of the archive at `root`. The archive is built first; an archive with
 /// errors is not released.
 pub fn release(root: &Path, opts: &ReleaseOptions) -> Result<ReleaseReport> {
-    release_with_progress(root, opts, &super::progress::none)
+    release_with_progress(root, opts, &crate::engine::progress::none)
 }
 
 /// [`release`], telling `progress` how far it got: the build's phases, then one step per
@@ -119,7 +119,7 @@ pub fn release(root: &Path, opts: &ReleaseOptions) -> Result<ReleaseReport> {
 pub fn release_with_progress(
     root: &Path,
     opts: &ReleaseOptions,
-    progress: super::progress::Progress,
+    progress: crate::engine::progress::Progress,
 ) -> Result<ReleaseReport> {
     let options = super::build::BuildOptions {
         keep: true,
@@ -131,22 +131,21 @@ pub fn release_with_progress(
             location: root.display().to_string(),
             message: format!(
                 "the archive has {} error(s); run `editio check` and fix them before releasing",
-                build.check.errors()
+                build.errors()
             ),
         });
     }
-    let archive = &build.check.archive;
+    let archive = &build.archive;
     let config = archive.config.clone().ok_or_else(|| Error::Invalid {
         location: root.join("editio.toml").display().to_string(),
         message: "the archive's settings cannot be read".into(),
     })?;
     let selected: Vec<&super::build::Built> = if opts.all {
-        build.check.built.iter().collect()
+        build.built.iter().collect()
     } else {
         let mut out = Vec::new();
         for id in &opts.ids {
             let b = build
-                .check
                 .built
                 .iter()
                 .find(|b| b.edition.id == *id)
@@ -178,7 +177,7 @@ pub fn release_with_progress(
         plans.push(plan_edition(root, &store, built, &ctx, date)?);
     }
     let mut outcomes = Vec::new();
-    progress(super::progress::Event::Phase {
+    progress(crate::engine::progress::Event::Phase {
         name: "releasing",
         total: plans.len() as u64,
     });
@@ -186,7 +185,7 @@ pub fn release_with_progress(
         outcomes.push(release_edition(
             root, &store, &deposits, plan, &ctx, opts, date,
         )?);
-        progress(super::progress::Event::Advance(1));
+        progress(crate::engine::progress::Event::Advance(1));
     }
     // A new collection deposit only when there is something new to put in it.
     let changed = outcomes
@@ -204,7 +203,8 @@ pub fn release_with_progress(
         Some(collection_bag(
             &store,
             &deposits,
-            &build.check,
+            &build.archive,
+            &build.built,
             &config,
             date,
         )?)
@@ -249,9 +249,9 @@ fn version_files(
         ),
     ];
     // Every reproducible output of the build's renderers, as the build wrote it.
-    let export = root.join(super::build::EXPORT_DIR);
+    let export = root.join(crate::engine::EXPORT_DIR);
     for path in &built.files {
-        if let Some(name) = super::cache::slash_path(path) {
+        if let Some(name) = crate::engine::cache::slash_path(path) {
             files.push((name, Content::File(export.join(path))));
         }
     }
@@ -621,7 +621,8 @@ fn write_deposit(
 fn collection_bag(
     store: &StorageRoot,
     deposits: &Path,
-    check: &super::check::Report,
+    archive: &crate::load::Archive,
+    built: &[super::build::Built],
     config: &Config,
     date: OffsetDateTime,
 ) -> Result<PathBuf> {
@@ -633,7 +634,7 @@ fn collection_bag(
     let dest = deposits.join(format!("collection-{stamp}.zip"));
     let mut payload = Vec::new();
     let mut versions = Vec::new();
-    for built in &check.built {
+    for built in built {
         let oid = object_id(config, &built.edition.id);
         let Some(head) = store.versions(&oid)?.last().map(|v| v.number) else {
             continue;
@@ -648,7 +649,7 @@ fn collection_bag(
     }
     payload.push(BagFile {
         path: "register.xml".into(),
-        source: Content::Bytes(tei::render_register(&check.archive.register, config)),
+        source: Content::Bytes(tei::render_register(&archive.register, config)),
     });
     let a = &config.archive;
     let info = vec![

@@ -38,15 +38,15 @@ pub fn remove(root: &Path, id: &str) -> Result<Removed> {
             .map(|v| v.number),
         _ => None,
     };
-    let export = root.join(super::build::EXPORT_DIR);
+    let export = root.join(crate::engine::EXPORT_DIR);
     let outputs = [
         export.join("tei").join(format!("{id}.xml")),
         export.join("html").join(format!("{id}.html")),
         export.join("epub").join(format!("{id}.epub")),
         export.join("pdf").join(format!("{id}.pdf")),
         export
-            .join(super::cache::CACHE_DIR)
-            .join(super::cache::EDITIONS)
+            .join(crate::engine::cache::CACHE_DIR)
+            .join(crate::engine::cache::EDITIONS)
             .join(format!("{id}.json")),
     ];
     let mut paths = Vec::new();

@@ -318,7 +318,7 @@ pub fn verify_archive(
         1 + exports.len() + usize::from(has_ocfl) + deposits.len() + 1,
     ));
     for (dir, expected) in exports {
-        let shown = Path::new(super::build::EXPORT_DIR).join(dir);
+        let shown = Path::new(crate::engine::EXPORT_DIR).join(dir);
         progress(Event::Started(&shown, Kind::Exports));
         report.targets.push(Target {
             path: shown.clone(),
@@ -480,7 +480,7 @@ fn compare_exports(
     folder: &str,
     expected: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Vec<Diagnostic>> {
-    let rel_dir = Path::new(super::build::EXPORT_DIR).join(folder);
+    let rel_dir = Path::new(crate::engine::EXPORT_DIR).join(folder);
     let dir = root.join(&rel_dir);
     let shown = |name: &str| rel_dir.join(name);
     // Files of editions that could not be built (their source is reported already).

@@ -4,6 +4,7 @@
 
 use super::Pass;
 use crate::diagnostic::{Diagnostic, Location, codes};
+use crate::load;
 use crate::model::Edition;
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 
@@ -15,11 +16,8 @@ impl Pass for Normalize {
     }
 
     fn run(&self, edition: &mut Edition) {
-        let label = edition.record.received.encoding.as_deref();
-        let encoding = label
-            .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
-            .unwrap_or(encoding_rs::UTF_8);
-        let decoded = match crate::ops::add::decode(&edition.source_path, &edition.raw, encoding) {
+        let encoding = load::source::encoding_of(edition.record.received.encoding.as_deref());
+        let decoded = match load::source::decode(&edition.source_path, &edition.raw, encoding) {
             Ok(text) => text,
             Err(e) => {
                 edition.findings.push(Diagnostic::new(

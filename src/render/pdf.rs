@@ -113,10 +113,7 @@ pub fn find_chromium() -> Option<PathBuf> {
 }
 
 fn on_path(name: &OsString) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
+    which::which(name).ok()
 }
 
 /// A `file://` URL for an absolute path, with every byte outside the safe set percent-encoded.

@@ -6,9 +6,9 @@
 
 use super::util::*;
 use editio::archive::digest::sha256_bytes;
+use editio::engine::Built;
 use editio::model::Inline;
 use editio::model::register::Register;
-use editio::ops::build::Built;
 use editio::render::RenderContext;
 use editio::render::html::{self, Extra, Templates};
 use quick_xml::Reader;
