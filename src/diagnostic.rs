@@ -94,6 +94,7 @@ pub mod codes {
         NAME_AMBIGUOUS = "ED505", Warning, "a name form fits several entries and nothing nearby decides: left unlinked";
         NAME_NEAR_MISS = "ED506", Warning, "a word is a near-miss spelling of a registered name: not linked";
         NAME_OVERRIDE_NOT_FOUND = "ED507", Error, "the record forces or suppresses a name at a place where it does not stand";
+        REGISTER_LANGUAGE_UNKNOWN = "ED508", Warning, "a register entry's original form does not say its language";
         VERIFY_UNKNOWN = "ED601", Error, "the path is not a BagIt bag, an OCFL object or storage root, or a TEI file";
         DEPOSIT_MISMATCH = "ED602", Error, "a deposit's payload differs from the files of its OCFL version";
         DEPOSIT_ORPHAN = "ED603", Error, "a deposit has no OCFL version to match, or cannot be compared with one";

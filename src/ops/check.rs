@@ -303,6 +303,9 @@ fn record_problems(record: &Record, folder: &str) -> Vec<Problem> {
         }
     }
     bibl_problems(&record.source, "source", true, &mut out);
+    if let Some(written) = &record.written {
+        fact_problems(written, &["written"], false, true, &mut out);
+    }
     if let Some(t) = &record.transcription {
         bibl_problems(t, "transcription", true, &mut out);
     }
