@@ -30,7 +30,10 @@ pub struct ReleaseArgs {
 
 pub fn run(global: &Global, args: &ReleaseArgs, out: &mut Out) -> editio::Result<u8> {
     let root = archive_root(global)?;
-    let date = args.date.as_deref().map(parse_time).transpose()?;
+    let date = match args.date.as_deref() {
+        Some(date) => Some(parse_time(date)?),
+        None => super::source_date_epoch()?,
+    };
     // One writer at a time; what an interrupted one left is removed first.
     let lock = editio::ops::leftovers::lock(&root)?;
     editio::ops::leftovers::sweep(&root, &lock)?;

@@ -54,7 +54,7 @@ pub fn is_temporary(name: &str) -> bool {
 pub fn find(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let skip = root.join(super::release::OCFL_DIR);
-    scan(&root.join(crate::engine::EXPORT_DIR), &skip, 3, &mut out);
+    scan(&root.join(crate::layout::EXPORT_DIR), &skip, 3, &mut out);
     scan(&root.join(crate::load::EDITIONS_DIR), &skip, 1, &mut out);
     out.sort();
     out

@@ -38,7 +38,7 @@ pub fn remove(root: &Path, id: &str) -> Result<Removed> {
             .map(|v| v.number),
         _ => None,
     };
-    let export = root.join(crate::engine::EXPORT_DIR);
+    let export = root.join(crate::layout::EXPORT_DIR);
     let outputs = [
         export.join("tei").join(format!("{id}.xml")),
         export.join("html").join(format!("{id}.html")),
