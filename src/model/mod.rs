@@ -7,7 +7,7 @@ pub mod record;
 pub mod register;
 
 pub use config::Config;
-pub use edition::{Block, Edition, Inline};
+pub use edition::{Block, DateValue, Edition, Inline};
 pub use record::{Cert, Fact, Record};
 
 /// The form an edition id (and a register key) must have: lowercase ASCII letters, digits and
