@@ -43,7 +43,7 @@ impl BuildReport {
 }
 
 /// What to build besides the TEI and the reading copies.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BuildOptions {
     /// Also print every edition to PDF (needs Chromium); `[build] pdf` in editio.toml does
     /// the same.
@@ -55,6 +55,8 @@ pub struct BuildOptions {
     /// its outputs (`release` needs them). Otherwise each edition is let go as soon as its
     /// outputs are staged, and memory does not grow with the archive.
     pub keep: bool,
+    /// The Chromium to print PDFs with (see [`render::pdf::find_chromium`]).
+    pub chromium: Option<std::ffi::OsString>,
 }
 
 /// An edition whose outputs are staged: its record and findings (without `keep`, the text
@@ -122,7 +124,7 @@ pub fn build(
     let pdf = options.pdf || config.is_some_and(|c| c.build.pdf);
     let requested = render::Requested {
         pdf,
-        ..Default::default()
+        chromium: options.chromium.clone(),
     };
     let renderers = render::renderers(Some(root), requested)?;
     // PDFs depend on the printing program, which the cache cannot see.
@@ -168,19 +170,7 @@ pub fn build(
         cache.as_ref(),
         written,
     )?;
-    // The editions' outputs go in place in archive order: written for the editions built,
-    // unchanged for those reused.
-    let mut staged = kept.iter_mut().peekable();
-    let mut reuse = reused.iter().peekable();
-    for edition in &report.archive.editions {
-        if let Some(s) = staged.next_if(|s| s.edition.id == edition.id) {
-            for output in &mut s.outputs {
-                written.push(commit(output)?);
-            }
-        } else if let Some((_, hit)) = reuse.next_if(|(e, _)| e.id == edition.id) {
-            written.extend(hit.outputs.iter().map(|p| (p.clone(), false)));
-        }
-    }
+    put_in_place(&report.archive, &mut kept, &reused, written)?;
     let editions: Vec<&Edition> = kept
         .iter()
         .map(|s| &s.edition)
@@ -212,6 +202,28 @@ pub fn build(
             .collect();
     }
     Ok(report)
+}
+
+/// Puts the editions' staged outputs in place, in archive order, and lists the outputs of the
+/// editions reused as unchanged.
+fn put_in_place(
+    archive: &Archive,
+    kept: &mut [Staged],
+    reused: &[(Edition, cache::Reused)],
+    written: &mut Vec<(PathBuf, bool)>,
+) -> Result<()> {
+    let mut staged = kept.iter_mut().peekable();
+    let mut reuse = reused.iter().peekable();
+    for edition in &archive.editions {
+        if let Some(s) = staged.next_if(|s| s.edition.id == edition.id) {
+            for output in &mut s.outputs {
+                written.push(commit(output)?);
+            }
+        } else if let Some((_, hit)) = reuse.next_if(|(e, _)| e.id == edition.id) {
+            written.extend(hit.outputs.iter().map(|p| (p.clone(), false)));
+        }
+    }
+    Ok(())
 }
 
 /// Writes the outputs made from the register and the settings alone, unless the cache says

@@ -29,7 +29,10 @@ pub fn renderers(root: Option<&Path>, requested: Requested) -> Result<Vec<Box<dy
         Box::new(reading::Reading::new(templates.clone())),
     ];
     if requested.pdf {
-        list.push(Box::new(pdf::Pdf::new(templates, requested.chromium)?));
+        list.push(Box::new(pdf::Pdf::new(
+            templates,
+            requested.chromium.as_deref(),
+        )?));
     }
     Ok(list)
 }
@@ -39,8 +42,9 @@ pub fn renderers(root: Option<&Path>, requested: Requested) -> Result<Vec<Box<dy
 pub struct Requested {
     /// Print every edition to PDF.
     pub pdf: bool,
-    /// The Chromium to print with; by default one found on `PATH`.
-    pub chromium: Option<PathBuf>,
+    /// The Chromium to print with, a path or a name on `PATH` (`EDITIO_CHROMIUM`); by default
+    /// the first of the usual names on `PATH`.
+    pub chromium: Option<std::ffi::OsString>,
 }
 
 /// The folders of `export/` the renderers of `list` write, in list order.

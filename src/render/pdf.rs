@@ -10,7 +10,7 @@
 
 use super::html::Templates;
 use crate::error::{Error, Result};
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -27,15 +27,13 @@ pub struct Pdf {
 }
 
 impl Pdf {
-    /// A PDF renderer printing with `chromium`, or else the first Chromium found; an error
+    /// A PDF renderer printing with the Chromium `named` (see [`find_chromium`]); an error
     /// that says what to install when there is none.
-    pub fn new(templates: Arc<Templates>, chromium: Option<PathBuf>) -> Result<Self> {
-        let chromium = chromium
-            .or_else(find_chromium)
-            .ok_or_else(|| Error::Invalid {
-                location: "editio build --pdf".into(),
-                message: INSTALL_HINT.into(),
-            })?;
+    pub fn new(templates: Arc<Templates>, named: Option<&OsStr>) -> Result<Self> {
+        let chromium = find_chromium(named).ok_or_else(|| Error::ToolMissing {
+            tool: "chromium",
+            what: INSTALL_HINT.into(),
+        })?;
         Ok(Pdf {
             templates,
             chromium,
@@ -98,21 +96,21 @@ pub const INSTALL_HINT: &str = "PDFs are printed with headless Chromium, which w
      install it (Debian/Ubuntu: apt-get install chromium; macOS: install Google Chrome) or set \
      EDITIO_CHROMIUM to its path; or build without --pdf";
 
-/// The Chromium to use: `EDITIO_CHROMIUM` when set, else the first of the usual names on
-/// `PATH`.
-pub fn find_chromium() -> Option<PathBuf> {
-    if let Some(value) = std::env::var_os(ENV_VAR).filter(|v| !v.is_empty()) {
-        let path = PathBuf::from(&value);
+/// The Chromium to use: the program `named` (the binary passes `EDITIO_CHROMIUM`: a path, or
+/// a name looked up on `PATH`), else the first of the usual names on `PATH`.
+pub fn find_chromium(named: Option<&OsStr>) -> Option<PathBuf> {
+    if let Some(value) = named.filter(|v| !v.is_empty()) {
+        let path = PathBuf::from(value);
         return if path.components().count() > 1 {
             path.is_file().then_some(path)
         } else {
-            on_path(&value)
+            on_path(value)
         };
     }
-    NAMES.iter().find_map(|n| on_path(&OsString::from(n)))
+    NAMES.iter().find_map(|n| on_path(OsStr::new(n)))
 }
 
-fn on_path(name: &OsString) -> Option<PathBuf> {
+fn on_path(name: &OsStr) -> Option<PathBuf> {
     which::which(name).ok()
 }
 

@@ -626,7 +626,8 @@ fn epubcheck_finds_no_errors_and_no_warnings() {
 // PDF.
 
 fn chromium() -> Option<PathBuf> {
-    match editio::render::pdf::find_chromium() {
+    let named = std::env::var_os(editio::render::pdf::ENV_VAR);
+    match editio::render::pdf::find_chromium(named.as_deref()) {
         Some(path) => Some(path),
         None => {
             // Report it the same way as any other missing tool.
@@ -728,7 +729,8 @@ fn asking_for_pdfs_without_chromium_says_what_to_install() {
         .env("EDITIO_CHROMIUM", "/nonexistent/chromium")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // A missing tool means the command could not run.
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("apt-get install chromium"), "{err}");
     // It says so before building anything.
