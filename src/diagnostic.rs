@@ -100,6 +100,7 @@ pub mod codes {
         DEPOSIT_ORPHAN = "ED603", Error, "a deposit has no OCFL version to match, or cannot be compared with one";
         DEPOSIT_MISSING = "ED604", Error, "an OCFL version has no deposit in export/deposit/";
         VERIFY_UNREADABLE = "ED605", Error, "verify: the path does not exist or cannot be read";
+        LEFTOVER = "ED606", Warning, "verify: a temporary file left by an interrupted command";
     }
 }
 

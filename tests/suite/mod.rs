@@ -17,6 +17,7 @@ mod ocfl_store;
 mod provenance;
 mod reading;
 mod release;
+mod smaller;
 mod stylesheets;
 mod tei;
 pub mod util;
