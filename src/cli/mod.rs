@@ -81,10 +81,10 @@ pub enum Command {
     Check,
     /// The main job: check the archive and build every edition's outputs in export/.
     Build {
-        /// Also print every edition to PDF in export/pdf/ (needs Chromium; `[build] pdf = true`
-        /// in editio.toml does the same).
+        /// Do not typeset the PDFs in export/pdf/ (`[build] pdf = false` in editio.toml does
+        /// the same).
         #[arg(long)]
-        pdf: bool,
+        no_pdf: bool,
     },
     /// Validate TEI files (by default every export/tei/*.xml).
     ///
@@ -145,11 +145,11 @@ pub fn main() -> ExitCode {
         Command::Init(args) => init::run(&cli.global, args, &mut out),
         Command::Add(args) => add::run(&cli.global, args, &mut out),
         Command::Check => check::run(&cli.global, &mut out, None),
-        Command::Build { pdf } => check::run(
+        Command::Build { no_pdf } => check::run(
             &cli.global,
             &mut out,
             Some(editio::ops::build::BuildOptions {
-                pdf: *pdf,
+                pdf: !*no_pdf,
                 incremental: true,
                 keep: false,
             }),

@@ -61,19 +61,29 @@ pub fn build_edition(
     Ok(Some(Built { edition, tei }))
 }
 
-/// What to build besides the TEI and the reading copies.
-#[derive(Clone, Copy, Debug, Default)]
+/// What to build besides the TEI, the HTML pages and the EPUB files.
+#[derive(Clone, Copy, Debug)]
 pub struct BuildOptions {
-    /// Also print every edition to PDF (needs Chromium); `[build] pdf` in editio.toml does
-    /// the same.
+    /// Typeset every edition as a PDF (the default; `--no-pdf` turns it off, and so does
+    /// `[build] pdf = false` in editio.toml).
     pub pdf: bool,
     /// Reuse the outputs of editions whose inputs did not change since the last build (see
-    /// [`super::cache`]); not with PDFs.
+    /// [`super::cache`]).
     pub incremental: bool,
     /// Keep every edition's model and TEI in [`super::check::Report::built`] after writing
     /// its outputs (`release` needs them). Otherwise each edition is let go as soon as its
     /// outputs are staged, and memory does not grow with the archive.
     pub keep: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            pdf: true,
+            incremental: false,
+            keep: false,
+        }
+    }
 }
 
 /// An edition whose outputs are staged: its record and findings (without `keep`, the text
@@ -83,7 +93,7 @@ pub struct Sunk {
     pub edition: Edition,
     /// The TEI bytes, only with [`BuildOptions::keep`].
     pub tei: Option<Vec<u8>>,
-    /// The TEI, HTML page and EPUB, in that order.
+    /// The TEI, HTML page, EPUB and PDF (when made), in that order.
     pub outputs: Vec<Output>,
     /// The build cache's record of the edition, staged.
     pub cached: Option<write::Staged>,
@@ -120,8 +130,8 @@ pub fn build_with_progress(
     options: BuildOptions,
     progress: Progress,
 ) -> Result<BuildReport> {
-    let cache = if options.incremental && !options.pdf {
-        super::cache::Cache::open(root)
+    let cache = if options.incremental {
+        super::cache::Cache::open(root, options.pdf)
     } else {
         None
     };
@@ -138,7 +148,8 @@ pub fn build_with_progress(
             config,
             register: &archive.register,
         };
-        sink(root, &templates, &ctx, built, options.keep, cache)
+        let pdf = options.pdf && config.build.pdf;
+        sink(root, &templates, &ctx, built, (options.keep, pdf), cache)
     };
     let mut check = super::check::check_with_cache(root, progress, cache.as_ref(), Some(&sink))?;
     let mut written = Vec::new();
@@ -190,8 +201,9 @@ pub fn build_with_progress(
         }
     }
     if let Some(config) = &check.archive.config {
+        let pdf = options.pdf && config.build.pdf;
         for (edition, _) in &check.reused {
-            for path in reading_copies(&edition.id) {
+            for path in reading_copies(&edition.id, pdf) {
                 written.push((path, false));
             }
         }
@@ -222,10 +234,6 @@ pub fn build_with_progress(
             register: &check.archive.register,
         };
         render::reading::write_index(root, &export, &templates, &all, &ctx, &mut written)?;
-        if options.pdf || config.build.pdf {
-            let editions: Vec<&Edition> = check.sunk.iter().map(|s| &s.edition).collect();
-            render::reading::write_pdfs(root, &export, &editions, &mut written)?;
-        }
     }
     if let Some(cache) = &cache {
         // The records of the editions built go in place after their outputs.
@@ -253,14 +261,15 @@ pub fn build_with_progress(
     Ok(BuildReport { check, written })
 }
 
-/// Renders the reading copies of an edition just built and stages its three outputs; with
-/// the cache (and the hash of the edition's inputs), makes the cache's record of it.
+/// Renders the reading copies of an edition just built (with `pdf`, its PDF too) and stages
+/// its outputs; with the cache (and the hash of the edition's inputs), makes the cache's
+/// record of it. `keep` keeps the model and the TEI for [`BuildOptions::keep`].
 fn sink(
     root: &Path,
     templates: &render::html::Templates,
     ctx: &RenderContext,
-    built: Built,
-    keep: bool,
+    mut built: Built,
+    (keep, pdf): (bool, bool),
     cache: Option<(&super::cache::Cache, &str)>,
 ) -> Result<Sunk> {
     let item = render::reading::Item {
@@ -268,16 +277,28 @@ fn sink(
         tei: &built.tei,
     };
     let (page, book) = render::reading::render_edition(templates, &item, ctx)?;
-    let id = &built.edition.id;
-    let [html, epub] = reading_copies(id);
+    let printed = if pdf {
+        let template = templates.asset(render::pdf::TEMPLATE)?;
+        let printed = render::pdf::render(&built.edition, ctx, &built.tei, &template)?;
+        built.edition.findings.extend(printed.findings);
+        Some(printed.pdf)
+    } else {
+        None
+    };
+    let id = built.edition.id.clone();
+    let copies = reading_copies(&id, pdf);
     let tei = Path::new(EXPORT_DIR).join("tei").join(format!("{id}.xml"));
-    let mut outputs = Vec::with_capacity(3);
-    let mut recorded = Vec::with_capacity(3);
-    for (path, bytes) in [
+    let mut outputs = Vec::with_capacity(4);
+    let mut recorded = Vec::with_capacity(4);
+    let mut files: Vec<(PathBuf, &[u8])> = vec![
         (tei, &built.tei[..]),
-        (html, page.as_bytes()),
-        (epub, &book),
-    ] {
+        (copies[0].clone(), page.as_bytes()),
+        (copies[1].clone(), &book),
+    ];
+    if let (Some(path), Some(bytes)) = (copies.get(2), &printed) {
+        files.push((path.clone(), bytes));
+    }
+    for (path, bytes) in files {
         let staged = write::stage_if_changed(&root.join(&path), bytes)?;
         if cache.is_some() {
             // A staged file keeps its size and time when it is put in place.
@@ -291,7 +312,7 @@ fn sink(
     }
     let cached = cache.and_then(|(cache, input)| {
         let entry = cache.entry(input, &recorded, &built.edition.findings)?;
-        cache.stage(id, &entry)
+        cache.stage(&id, &entry)
     });
     let Built { mut edition, tei } = built;
     if !keep {
@@ -330,6 +351,7 @@ impl NewDirs {
             export.join("tei"),
             export.join(render::reading::HTML_DIR),
             export.join(render::reading::EPUB_DIR),
+            export.join(render::reading::PDF_DIR),
             cache.join(super::cache::EDITIONS),
             cache,
             export.to_path_buf(),
@@ -345,15 +367,23 @@ impl NewDirs {
     }
 }
 
-/// An edition's HTML page and EPUB, relative to the archive root.
-fn reading_copies(id: &str) -> [PathBuf; 2] {
+/// An edition's HTML page, EPUB and (with `pdf`) PDF, relative to the archive root.
+fn reading_copies(id: &str, pdf: bool) -> Vec<PathBuf> {
     let export = Path::new(EXPORT_DIR);
-    [
+    let mut out = vec![
         export
             .join(render::reading::HTML_DIR)
             .join(format!("{id}.html")),
         export
             .join(render::reading::EPUB_DIR)
             .join(format!("{id}.epub")),
-    ]
+    ];
+    if pdf {
+        out.push(
+            export
+                .join(render::reading::PDF_DIR)
+                .join(format!("{id}.pdf")),
+        );
+    }
+    out
 }

@@ -233,6 +233,7 @@ fn version_files(
     for (dir, name) in [
         ("html", format!("{}.html", e.id)),
         ("epub", format!("{}.epub", e.id)),
+        ("pdf", format!("{}.pdf", e.id)),
     ] {
         let path = root.join(super::build::EXPORT_DIR).join(dir).join(&name);
         if path.is_file() {

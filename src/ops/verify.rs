@@ -265,8 +265,7 @@ pub fn verify_archive(
     });
     progress(Event::Finished(editions));
 
-    // export/ against the build: the TEI and the reading copies (PDFs are not compared: they
-    // depend on the Chromium that printed them).
+    // export/ against the build: the TEI, the reading copies and the PDFs.
     for (dir, expected) in expected_exports(root, &check)? {
         let shown = Path::new(super::build::EXPORT_DIR).join(dir);
         progress(Event::Started(&shown, Kind::Exports));
@@ -406,6 +405,22 @@ fn expected_exports(
             }
         }
         out.push((dir, files));
+    }
+    // The PDFs are typeset again: the same edition gives the same bytes on every machine.
+    if config.build.pdf {
+        use rayon::prelude::*;
+        let template =
+            crate::render::html::Templates::new(Some(root)).asset(crate::render::pdf::TEMPLATE)?;
+        let printed: Vec<Result<(String, Vec<u8>)>> = check
+            .built
+            .par_iter()
+            .map(|b| {
+                let printed = crate::render::pdf::render(&b.edition, &ctx, &b.tei, &template)?;
+                Ok((format!("{}.pdf", b.edition.id), printed.pdf))
+            })
+            .collect();
+        let files = printed.into_iter().collect::<Result<Files>>()?;
+        out.push((crate::render::reading::PDF_DIR, files));
     }
     Ok(out)
 }

@@ -13,6 +13,36 @@ pub mod xml;
 use crate::model::Config;
 use crate::model::register::Register;
 
+/// The fonts of the HTML pages and the EPUB files, shipped with editio (see
+/// `src/render/fonts/README.md`): written beside the pages and put in every EPUB, so that
+/// every reader sees the same type, whatever fonts their machine has. Name and bytes.
+pub const WEB_FONTS: &[(&str, &[u8])] = &[
+    (
+        "libertinus-serif-regular.woff2",
+        include_bytes!("fonts/libertinus-serif-regular.woff2"),
+    ),
+    (
+        "libertinus-serif-italic.woff2",
+        include_bytes!("fonts/libertinus-serif-italic.woff2"),
+    ),
+    (
+        "libertinus-serif-bold.woff2",
+        include_bytes!("fonts/libertinus-serif-bold.woff2"),
+    ),
+    (
+        "libertinus-serif-bolditalic.woff2",
+        include_bytes!("fonts/libertinus-serif-bolditalic.woff2"),
+    ),
+    (
+        "noto-serif-cjk.woff2",
+        include_bytes!("fonts/noto-serif-cjk.woff2"),
+    ),
+    (
+        "dejavu-sans-mono.woff2",
+        include_bytes!("fonts/dejavu-sans-mono.woff2"),
+    ),
+];
+
 /// What every renderer may read besides the edition itself.
 pub struct RenderContext<'a> {
     pub config: &'a Config,

@@ -1,11 +1,11 @@
 //! Writing the reading copies of a build: for every edition an HTML page and an EPUB, an index
-//! page and the stylesheet for the collection, and, when asked, a PDF of each page. Files whose
-//! bytes would not change are not rewritten.
+//! page and the stylesheet for the collection. (The PDF of each edition is typeset by
+//! [`super::pdf`].) Files whose bytes would not change are not rewritten.
 
 use super::html::{self, Extra, Templates};
-use super::{RenderContext, epub, pdf};
+use super::{RenderContext, epub};
 use crate::archive::write;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::Edition;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -23,8 +23,8 @@ pub struct Item<'a> {
 
 /// Writes the reading copies of `items` under `export`, with an index page listing them, and
 /// records each file written (relative to `root`) and whether it changed. (`build` writes its
-/// editions' copies one by one as they are built, with [`render_edition`], [`write_index`] and
-/// [`write_pdfs`]; this is for a whole set at once, as `verify` renders them to compare.)
+/// editions' copies one by one as they are built, with [`render_edition`] and [`write_index`];
+/// this is for a whole set at once, as `verify` renders them to compare.)
 pub fn write_all(
     root: &Path,
     export: &Path,
@@ -98,29 +98,9 @@ pub fn write_index(
         &html_dir.join(html::STYLESHEET),
         css.as_bytes(),
         written,
-    )
-}
-
-/// Prints the HTML page of every edition of `editions`, already written, to PDF. If no
-/// Chromium is found, that is an error which says what to install.
-pub fn write_pdfs(
-    root: &Path,
-    export: &Path,
-    editions: &[&Edition],
-    written: &mut Vec<(PathBuf, bool)>,
-) -> Result<()> {
-    let chromium = pdf::find_chromium().ok_or_else(|| Error::Invalid {
-        location: "editio build --pdf".into(),
-        message: pdf::INSTALL_HINT.into(),
-    })?;
-    let html_dir = export.join(HTML_DIR);
-    let pdf_dir = export.join(PDF_DIR);
-    for edition in editions {
-        let id = &edition.id;
-        let page = html_dir.join(format!("{id}.html"));
-        let date = html::edition_day(edition);
-        let bytes = pdf::print(&chromium, &page, date.as_deref())?;
-        put(root, &pdf_dir.join(format!("{id}.pdf")), &bytes, written)?;
+    )?;
+    for (name, bytes) in super::WEB_FONTS {
+        put(root, &html_dir.join(name), bytes, written)?;
     }
     Ok(())
 }

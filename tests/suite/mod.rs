@@ -10,6 +10,7 @@ mod init;
 mod names;
 mod ocfl_conformance;
 mod ocfl_store;
+mod pdf;
 mod reading;
 mod release;
 mod tei;
