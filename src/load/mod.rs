@@ -83,9 +83,8 @@ pub fn archive(root: &Path) -> Result<(Archive, Vec<Diagnostic>)> {
     Ok((archive, diags))
 }
 
-/// [`archive`] without reading the register (left empty): for a build whose cache says the
-/// register is not needed (see [`register`] to read it later).
-pub fn archive_without_register(root: &Path) -> Result<(Archive, Vec<Diagnostic>)> {
+/// The archive's settings (`None` when they cannot be read), with the problems found in them.
+pub fn config(root: &Path) -> Result<(Option<Config>, Vec<Diagnostic>)> {
     let mut diags = Vec::new();
     let config_path = root.join(CONFIG_FILE);
     let text = read_text(&config_path)?;
@@ -108,7 +107,13 @@ pub fn archive_without_register(root: &Path) -> Result<(Archive, Vec<Diagnostic>
             ));
         }
     }
+    Ok((config, diags))
+}
 
+/// [`archive`] without reading the register (left empty): for a build whose cache says the
+/// register is not needed (see [`register`] to read it later).
+pub fn archive_without_register(root: &Path) -> Result<(Archive, Vec<Diagnostic>)> {
+    let (config, mut diags) = config(root)?;
     let editions_dir = root.join(EDITIONS_DIR);
     let mut editions = Vec::new();
     let mut folders = Vec::new();

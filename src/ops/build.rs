@@ -9,7 +9,8 @@ use crate::model::register::Register;
 use crate::model::{Config, Edition};
 use crate::ops::progress::Progress;
 use crate::passes::Pipeline;
-use crate::render::{self, RenderContext};
+use crate::render::{self, RenderContext, Renderer};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The folder the build writes to, under the archive root.
@@ -35,6 +36,10 @@ impl BuildReport {
 pub struct Built {
     pub edition: Edition,
     pub tei: Vec<u8>,
+    /// After a build that keeps its editions ([`BuildOptions::keep`]): the reproducible
+    /// outputs written for it (see [`render::Renderer::reproducible`]), relative to
+    /// `export/`. These are the files of a released version.
+    pub files: Vec<PathBuf>,
 }
 
 /// Loads one edition and runs the passes and the TEI renderer, in memory.
@@ -58,7 +63,11 @@ pub fn build_edition(
         d.location.path = edition.source_path.clone();
         d
     }));
-    Ok(Some(Built { edition, tei }))
+    Ok(Some(Built {
+        edition,
+        tei,
+        files: Vec::new(),
+    }))
 }
 
 /// What to build besides the TEI, the HTML pages and the EPUB files.
@@ -87,14 +96,16 @@ impl Default for BuildOptions {
 }
 
 /// An edition whose outputs are staged: its record and findings (without `keep`, the text
-/// and blocks of the model are let go), and its TEI, HTML page and EPUB.
+/// and blocks of the model are let go), and the outputs of every renderer.
 #[derive(Debug)]
 pub struct Sunk {
     pub edition: Edition,
     /// The TEI bytes, only with [`BuildOptions::keep`].
     pub tei: Option<Vec<u8>>,
-    /// The TEI, HTML page, EPUB and PDF (when made), in that order.
+    /// Every renderer's outputs, in the order of the list.
     pub outputs: Vec<Output>,
+    /// With `keep`: the reproducible outputs, relative to `export/`.
+    pub files: Vec<PathBuf>,
     /// The build cache's record of the edition, staged.
     pub cached: Option<write::Staged>,
 }
@@ -130,14 +141,16 @@ pub fn build_with_progress(
     options: BuildOptions,
     progress: Progress,
 ) -> Result<BuildReport> {
+    let (config, _) = crate::load::config(root)?;
+    let pdf = options.pdf && config.is_none_or(|c| c.build.pdf);
+    let renderers = render::renderers(Some(root), render::Requested { pdf })?;
     let cache = if options.incremental {
-        super::cache::Cache::open(root, options.pdf)
+        super::cache::Cache::open(root, pdf)
     } else {
         None
     };
     let export = root.join(EXPORT_DIR);
-    let made = NewDirs::before(&export);
-    let templates = render::html::Templates::new(Some(root));
+    let made = NewDirs::before(&export, &renderers);
     let sink = |archive: &crate::load::Archive, built: Built, input: Option<&str>| {
         let config = archive.config.as_ref().ok_or_else(|| Error::Invalid {
             location: root.join("editio.toml").display().to_string(),
@@ -148,8 +161,7 @@ pub fn build_with_progress(
             config,
             register: &archive.register,
         };
-        let pdf = options.pdf && config.build.pdf;
-        sink(root, &templates, &ctx, built, (options.keep, pdf), cache)
+        sink(root, &renderers, &ctx, built, options.keep, cache)
     };
     let mut check = super::check::check_with_cache(root, progress, cache.as_ref(), Some(&sink))?;
     let mut written = Vec::new();
@@ -162,79 +174,21 @@ pub fn build_with_progress(
         made.remove_if_empty();
         return Ok(BuildReport { check, written });
     }
-    let rel = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let tei_dir = export.join("tei");
-    let mut register_sha = None;
-    if let Some(sha) = &check.register_reused {
-        register_sha = Some(sha.clone());
-        written.push((rel(&tei_dir.join("register.xml")), false));
-    } else if let Some(config) = &check.archive.config
-        && !check.archive.register.entries.is_empty()
-    {
-        let path = tei_dir.join("register.xml");
-        // The register's TEI depends on what every edition depends on: with the cache, it is
-        // written again only when that changed or the file is not what was written.
-        if let Some(sha) = cache.as_ref().and_then(|c| c.register_unchanged(&path)) {
-            register_sha = Some(sha);
-            written.push((rel(&path), false));
-        } else {
-            let bytes = render::tei::render_register(&check.archive.register, config);
-            let changed = write::if_changed(&path, &bytes)?;
-            if cache.is_some() {
-                register_sha = Some(crate::archive::digest::sha256_bytes(&bytes));
-            }
-            written.push((rel(&path), changed));
-        }
-    }
-    // The outputs go in place: the TEI files in archive order (written for the editions
-    // built, unchanged for those reused), then the reading copies.
+    let register_files = write_register(root, &renderers, &check, cache.as_ref(), &mut written)?;
+    // The editions' outputs go in place in archive order: written for the editions built,
+    // unchanged for those reused.
     let mut sunk = check.sunk.iter_mut().peekable();
     let mut reused = check.reused.iter().peekable();
     for edition in &check.archive.editions {
         if let Some(s) = sunk.next_if(|s| s.edition.id == edition.id) {
-            if let Some(tei) = s.outputs.first_mut() {
-                written.push(commit(tei)?);
-            }
-        } else if reused.next_if(|(e, _)| e.id == edition.id).is_some() {
-            let path = tei_dir.join(format!("{}.xml", edition.id));
-            written.push((rel(&path), false));
-        }
-    }
-    if let Some(config) = &check.archive.config {
-        let pdf = options.pdf && config.build.pdf;
-        for (edition, _) in &check.reused {
-            for path in reading_copies(&edition.id, pdf) {
-                written.push((path, false));
-            }
-        }
-        for s in &mut check.sunk {
-            for output in s.outputs.iter_mut().skip(1) {
+            for output in &mut s.outputs {
                 written.push(commit(output)?);
             }
+        } else if let Some((_, hit)) = reused.next_if(|(e, _)| e.id == edition.id) {
+            written.extend(hit.outputs.iter().map(|p| (p.clone(), false)));
         }
-        // The index lists every edition, built or reused, in archive order.
-        let order: std::collections::HashMap<&str, usize> = check
-            .archive
-            .editions
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.as_str(), i))
-            .collect();
-        let mut all: Vec<(usize, &Edition)> = check
-            .sunk
-            .iter()
-            .map(|s| &s.edition)
-            .chain(check.reused.iter().map(|(e, _)| e))
-            .map(|e| (order.get(e.id.as_str()).copied().unwrap_or(usize::MAX), e))
-            .collect();
-        all.sort_by_key(|(i, _)| *i);
-        let all: Vec<&Edition> = all.into_iter().map(|(_, e)| e).collect();
-        let ctx = RenderContext {
-            config,
-            register: &check.archive.register,
-        };
-        render::reading::write_index(root, &export, &templates, &all, &ctx, &mut written)?;
     }
+    write_collection(root, &renderers, &check, &mut written)?;
     if let Some(cache) = &cache {
         // The records of the editions built go in place after their outputs.
         for s in &mut check.sunk {
@@ -242,7 +196,7 @@ pub fn build_with_progress(
                 let _ = staged.commit();
             }
         }
-        cache.save(register_sha, &check.register_findings);
+        cache.save(register_files, &check.register_findings);
         if check.register_read {
             cache.save_register(&check.archive.register);
         }
@@ -254,6 +208,7 @@ pub fn build_with_progress(
                 Some(Built {
                     tei: s.tei?,
                     edition: s.edition,
+                    files: s.files,
                 })
             })
             .collect();
@@ -261,60 +216,129 @@ pub fn build_with_progress(
     Ok(BuildReport { check, written })
 }
 
-/// Renders the reading copies of an edition just built (with `pdf`, its PDF too) and stages
-/// its outputs; with the cache (and the hash of the edition's inputs), makes the cache's
-/// record of it. `keep` keeps the model and the TEI for [`BuildOptions::keep`].
+/// Writes the outputs made from the register and the settings alone, unless the cache says
+/// they are as recorded; with the cache, the files and their SHA-256 for the next build.
+fn write_register(
+    root: &Path,
+    renderers: &[Box<dyn Renderer>],
+    check: &super::check::Report,
+    cache: Option<&super::cache::Cache>,
+    written: &mut Vec<(PathBuf, bool)>,
+) -> Result<Option<BTreeMap<String, String>>> {
+    let reused = check
+        .register_reused
+        .clone()
+        .or_else(|| cache.and_then(|c| c.register_unchanged()));
+    if let Some(files) = reused {
+        written.extend(files.keys().map(|p| (PathBuf::from(p), false)));
+        return Ok(Some(files));
+    }
+    let Some(config) = &check.archive.config else {
+        return Ok(None);
+    };
+    let ctx = RenderContext {
+        config,
+        register: &check.archive.register,
+    };
+    let mut files = BTreeMap::new();
+    for output in renderers.iter().flat_map(|r| r.register(&ctx)) {
+        let path = Path::new(EXPORT_DIR).join(&output.path);
+        let changed = write::if_changed(&root.join(&path), &output.bytes)?;
+        if let Some(name) = super::cache::slash_path(&path) {
+            files.insert(name, crate::archive::digest::sha256_bytes(&output.bytes));
+        }
+        written.push((path, changed));
+    }
+    Ok(cache.map(|_| files))
+}
+
+/// Writes the outputs of the whole collection, made from every edition (built or reused) in
+/// archive order.
+fn write_collection(
+    root: &Path,
+    renderers: &[Box<dyn Renderer>],
+    check: &super::check::Report,
+    written: &mut Vec<(PathBuf, bool)>,
+) -> Result<()> {
+    let Some(config) = &check.archive.config else {
+        return Ok(());
+    };
+    let order: std::collections::HashMap<&str, usize> = check
+        .archive
+        .editions
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    let mut all: Vec<(usize, &Edition)> = check
+        .sunk
+        .iter()
+        .map(|s| &s.edition)
+        .chain(check.reused.iter().map(|(e, _)| e))
+        .map(|e| (order.get(e.id.as_str()).copied().unwrap_or(usize::MAX), e))
+        .collect();
+    all.sort_by_key(|(i, _)| *i);
+    let all: Vec<&Edition> = all.into_iter().map(|(_, e)| e).collect();
+    let ctx = RenderContext {
+        config,
+        register: &check.archive.register,
+    };
+    for renderer in renderers {
+        for output in renderer.collection(&all, &ctx)? {
+            let path = Path::new(EXPORT_DIR).join(&output.path);
+            let changed = write::if_changed(&root.join(&path), &output.bytes)?;
+            written.push((path, changed));
+        }
+    }
+    Ok(())
+}
+
+/// Renders an edition just built with every renderer and stages its outputs; with the cache
+/// (and the hash of the edition's inputs), makes the cache's record of it.
 fn sink(
     root: &Path,
-    templates: &render::html::Templates,
+    renderers: &[Box<dyn Renderer>],
     ctx: &RenderContext,
     mut built: Built,
-    (keep, pdf): (bool, bool),
+    keep: bool,
     cache: Option<(&super::cache::Cache, &str)>,
 ) -> Result<Sunk> {
-    let item = render::reading::Item {
+    let item = render::Item {
         edition: &built.edition,
         tei: &built.tei,
     };
-    let (page, book) = render::reading::render_edition(templates, &item, ctx)?;
-    let printed = if pdf {
-        let template = templates.asset(render::pdf::TEMPLATE)?;
-        let printed = render::pdf::render(&built.edition, ctx, &built.tei, &template)?;
-        built.edition.findings.extend(printed.findings);
-        Some(printed.pdf)
-    } else {
-        None
-    };
-    let id = built.edition.id.clone();
-    let copies = reading_copies(&id, pdf);
-    let tei = Path::new(EXPORT_DIR).join("tei").join(format!("{id}.xml"));
-    let mut outputs = Vec::with_capacity(4);
-    let mut recorded = Vec::with_capacity(4);
-    let mut files: Vec<(PathBuf, &[u8])> = vec![
-        (tei, &built.tei[..]),
-        (copies[0].clone(), page.as_bytes()),
-        (copies[1].clone(), &book),
-    ];
-    if let (Some(path), Some(bytes)) = (copies.get(2), &printed) {
-        files.push((path.clone(), bytes));
-    }
-    for (path, bytes) in files {
-        let staged = write::stage_if_changed(&root.join(&path), bytes)?;
-        if cache.is_some() {
-            // A staged file keeps its size and time when it is put in place.
-            let on_disk = staged
-                .as_ref()
-                .map_or(root.join(&path), |s| s.path().to_path_buf());
-            let sha = crate::archive::digest::sha256_bytes(bytes);
-            recorded.push((path.clone(), sha, super::cache::stamp(&on_disk)));
+    let mut outputs = Vec::new();
+    let mut recorded = Vec::new();
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    for renderer in renderers {
+        findings.extend(renderer.findings(&item, ctx));
+        for output in renderer.edition(&item, ctx)? {
+            let path = Path::new(EXPORT_DIR).join(&output.path);
+            let staged = write::stage_if_changed(&root.join(&path), &output.bytes)?;
+            if cache.is_some() {
+                // A staged file keeps its size and time when it is put in place.
+                let on_disk = staged
+                    .as_ref()
+                    .map_or(root.join(&path), |s| s.path().to_path_buf());
+                let sha = crate::archive::digest::sha256_bytes(&output.bytes);
+                recorded.push((path.clone(), sha, super::cache::stamp(&on_disk)));
+            }
+            if keep && renderer.reproducible() {
+                files.push(output.path);
+            }
+            outputs.push(Output { path, staged });
         }
-        outputs.push(Output { path, staged });
     }
+    built.edition.findings.extend(findings);
+    let id = &built.edition.id;
     let cached = cache.and_then(|(cache, input)| {
         let entry = cache.entry(input, &recorded, &built.edition.findings)?;
-        cache.stage(&id, &entry)
+        cache.stage(id, &entry)
     });
-    let Built { mut edition, tei } = built;
+    let Built {
+        mut edition, tei, ..
+    } = built;
     if !keep {
         edition.raw = Vec::new();
         edition.text = String::new();
@@ -324,6 +348,7 @@ fn sink(
         edition,
         tei: keep.then_some(tei),
         outputs,
+        files,
         cached,
     })
 }
@@ -345,18 +370,17 @@ fn commit(output: &mut Output) -> Result<(PathBuf, bool)> {
 struct NewDirs(Vec<PathBuf>);
 
 impl NewDirs {
-    fn before(export: &Path) -> Self {
+    fn before(export: &Path, renderers: &[Box<dyn Renderer>]) -> Self {
         let cache = export.join(super::cache::CACHE_DIR);
-        let dirs = [
-            export.join("tei"),
-            export.join(render::reading::HTML_DIR),
-            export.join(render::reading::EPUB_DIR),
-            export.join(render::reading::PDF_DIR),
-            cache.join(super::cache::EDITIONS),
-            cache,
-            export.to_path_buf(),
-        ];
-        NewDirs(dirs.into_iter().filter(|d| !d.exists()).collect())
+        let dirs = render::export_dirs(renderers)
+            .into_iter()
+            .map(|d| export.join(d))
+            .chain([
+                cache.join(super::cache::EDITIONS),
+                cache,
+                export.to_path_buf(),
+            ]);
+        NewDirs(dirs.filter(|d| !d.exists()).collect())
     }
 
     fn remove_if_empty(&self) {
@@ -365,25 +389,4 @@ impl NewDirs {
             let _ = std::fs::remove_dir(dir);
         }
     }
-}
-
-/// An edition's HTML page, EPUB and (with `pdf`) PDF, relative to the archive root.
-fn reading_copies(id: &str, pdf: bool) -> Vec<PathBuf> {
-    let export = Path::new(EXPORT_DIR);
-    let mut out = vec![
-        export
-            .join(render::reading::HTML_DIR)
-            .join(format!("{id}.html")),
-        export
-            .join(render::reading::EPUB_DIR)
-            .join(format!("{id}.epub")),
-    ];
-    if pdf {
-        out.push(
-            export
-                .join(render::reading::PDF_DIR)
-                .join(format!("{id}.pdf")),
-        );
-    }
-    out
 }

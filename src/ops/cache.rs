@@ -1,8 +1,8 @@
 //! The build cache: what `editio build` made of each edition last time, so that the next build
 //! redoes only the editions whose inputs changed. An edition is reused when the hash of
 //! everything its outputs depend on (its folder's files, the register, the settings, the
-//! templates and editio itself) is the one recorded, and its TEI, HTML and EPUB files still hold
-//! the bytes recorded; then its passes and renderers are skipped and its findings are taken from
+//! templates and editio itself) is the one recorded, and its outputs still hold the bytes
+//! recorded; then its passes and renderers are skipped and its findings are taken from
 //! the cache. The cache lives in `export/.build-cache/` (one small file per edition, so that a
 //! build rewrites only the records of the editions it built), is not committed, and is only a
 //! shortcut: a missing, unreadable or stale record means that edition is built. `check` and
@@ -33,9 +33,10 @@ struct BuildCache {
     /// Hash of what every edition depends on (settings, register, templates, editio): a cache
     /// written under another one is not used.
     common: String,
-    /// The SHA-256 of `export/tei/register.xml` as written.
+    /// The files made from the register and the settings alone (`export/tei/register.xml`),
+    /// relative to the archive root, with the SHA-256 of each as written.
     #[serde(default)]
-    register: Option<String>,
+    register: Option<BTreeMap<String, String>>,
     /// The findings of reading the register, so that a build which needs nothing else of it
     /// does not read it.
     #[serde(default)]
@@ -132,6 +133,8 @@ pub struct Cache {
 #[derive(Debug)]
 pub struct Reused {
     pub findings: Vec<Diagnostic>,
+    /// Its outputs, relative to the archive root.
+    pub outputs: Vec<PathBuf>,
 }
 
 impl Cache {
@@ -187,22 +190,29 @@ impl Cache {
             .iter()
             .map(|f| f.to_diagnostic(&self.root))
             .collect::<Option<Vec<_>>>()?;
-        Some(Reused { findings })
+        let outputs = entry.outputs.keys().map(PathBuf::from).collect();
+        Some(Reused { findings, outputs })
     }
 
-    /// The SHA-256 of the register's TEI at `path` when it is the one recorded (then it need
-    /// not be rendered again: it depends only on what the cache's common hash covers).
-    pub fn register_unchanged(&self, path: &Path) -> Option<String> {
+    /// The files made from the register, with their SHA-256, when each still holds the
+    /// bytes recorded (then they need not be rendered again: they depend only on what the
+    /// cache's common hash covers).
+    pub fn register_unchanged(&self) -> Option<BTreeMap<String, String>> {
         let recorded = self.old.register.as_ref()?;
-        let (_, found) = digest::sha256_file(path).ok()?;
-        (found == *recorded).then_some(found)
+        for (path, sha) in recorded {
+            let (_, found) = digest::sha256_file(&self.root.join(path)).ok()?;
+            if found != *sha {
+                return None;
+            }
+        }
+        Some(recorded.clone())
     }
 
-    /// The register's TEI hash and findings when neither need the register to be read again:
-    /// its TEI at `path` is the one recorded and its findings were recorded.
-    pub fn register_reuse(&self, path: &Path) -> Option<(String, Vec<Diagnostic>)> {
+    /// The files made from the register and its findings, when neither needs the register to
+    /// be read again: the files are the ones recorded and the findings were recorded.
+    pub fn register_reuse(&self) -> Option<(BTreeMap<String, String>, Vec<Diagnostic>)> {
         let findings = self.register_findings()?;
-        Some((self.register_unchanged(path)?, findings))
+        Some((self.register_unchanged()?, findings))
     }
 
     /// The register as the last build read it, with its findings, when the register files
@@ -286,7 +296,11 @@ impl Cache {
 
     /// Records what the editions share: the register's TEI hash and its findings. A cache that
     /// cannot be written is left out: the next build is then a full one.
-    pub fn save(&self, register: Option<String>, register_findings: &[Diagnostic]) {
+    pub fn save(
+        &self,
+        register: Option<BTreeMap<String, String>>,
+        register_findings: &[Diagnostic],
+    ) {
         let cache = BuildCache {
             common: self.common.clone(),
             register,
@@ -337,7 +351,7 @@ fn cache_dir(root: &Path) -> PathBuf {
     root.join(super::build::EXPORT_DIR).join(CACHE_DIR)
 }
 
-fn slash_path(path: &Path) -> Option<String> {
+pub fn slash_path(path: &Path) -> Option<String> {
     let parts: Option<Vec<&str>> = path.components().map(|c| c.as_os_str().to_str()).collect();
     Some(parts?.join("/"))
 }

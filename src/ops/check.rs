@@ -29,10 +29,10 @@ pub struct Report {
     /// Only for a build: the editions handed to its [`Sink`] as soon as they were built, in
     /// archive order.
     pub sunk: Vec<super::build::Sunk>,
-    /// Only for a build with its cache: the SHA-256 of the register's TEI when the register
-    /// was not read, because no edition was to be built and the cache held its TEI and its
-    /// findings (then [`Archive::register`] is empty).
-    pub register_reused: Option<String>,
+    /// Only for a build with its cache: the files made from the register (with their SHA-256)
+    /// when the register was not read, because no edition was to be built and the cache held
+    /// those files and the register's findings (then [`Archive::register`] is empty).
+    pub register_reused: Option<BTreeMap<String, String>>,
     /// Only for a build with its cache: the findings of reading the register, to record.
     pub register_findings: Vec<Diagnostic>,
     /// Only for a build with its cache: whether the register was read from its TOML files
@@ -147,11 +147,7 @@ pub(crate) fn check_with_cache(
                 .iter()
                 .zip(&seen)
                 .any(|(e, (_, sound, _, hit))| *sound && hit.is_none() && e.record.is_some());
-        let tei = root
-            .join(super::build::EXPORT_DIR)
-            .join("tei")
-            .join("register.xml");
-        match cache.register_reuse(&tei).filter(|_| !needed) {
+        match cache.register_reuse().filter(|_| !needed) {
             Some((sha, found)) => {
                 register_reused = Some(sha);
                 register_findings = found;

@@ -217,10 +217,6 @@ fn version_files(
             Content::File(dir.join(crate::load::RECORD_FILE)),
         ),
         (
-            format!("tei/{}.xml", e.id),
-            Content::Bytes(built.tei.clone()),
-        ),
-        (
             "tei/register.xml".to_string(),
             Content::Bytes(tei::render_register_excerpt(e, ctx.register, ctx.config)),
         ),
@@ -229,15 +225,11 @@ fn version_files(
             Content::Bytes(dc::render(e, ctx)),
         ),
     ];
-    // The reading copies, as the build wrote them.
-    for (dir, name) in [
-        ("html", format!("{}.html", e.id)),
-        ("epub", format!("{}.epub", e.id)),
-        ("pdf", format!("{}.pdf", e.id)),
-    ] {
-        let path = root.join(super::build::EXPORT_DIR).join(dir).join(&name);
-        if path.is_file() {
-            files.push((format!("{dir}/{name}"), Content::File(path)));
+    // Every reproducible output of the build's renderers, as the build wrote it.
+    let export = root.join(super::build::EXPORT_DIR);
+    for path in &built.files {
+        if let Some(name) = super::cache::slash_path(path) {
+            files.push((name, Content::File(export.join(path))));
         }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));

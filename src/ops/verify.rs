@@ -360,89 +360,67 @@ fn list_zips(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Files by name, with their bytes.
 type Files = BTreeMap<String, Vec<u8>>;
 
-/// What the build writes now into each folder of `export/` it owns, by folder and file name.
+/// What the build writes now into each folder of `export/` whose files are reproducible, by
+/// folder and file name: every renderer of the build's list, rendered in memory.
 fn expected_exports(
     root: &Path,
     check: &super::check::Report,
 ) -> Result<Vec<(&'static str, Files)>> {
-    let mut out = vec![("tei", expected_tei(check))];
+    use crate::render::{Item, Output, RenderContext, Requested};
+    use rayon::prelude::*;
+    let pdf = check.archive.config.as_ref().is_none_or(|c| c.build.pdf);
+    let renderers: Vec<_> = crate::render::renderers(Some(root), Requested { pdf })?
+        .into_iter()
+        .filter(|r| r.reproducible())
+        .collect();
+    let dirs = crate::render::export_dirs(&renderers);
+    let mut out: BTreeMap<&str, Files> = dirs.iter().map(|d| (*d, Files::new())).collect();
     let Some(config) = &check.archive.config else {
-        return Ok(out);
+        return Ok(dirs.into_iter().map(|d| (d, Files::new())).collect());
     };
-    // The reading copies are rendered into a scratch folder, exactly as the build writes them.
-    let scratch = tempfile::tempdir().map_err(Error::io(std::env::temp_dir()))?;
-    let ctx = crate::render::RenderContext {
+    let ctx = RenderContext {
         config,
         register: &check.archive.register,
     };
-    let items: Vec<crate::render::reading::Item> = check
+    let mut outputs: Vec<Output> = renderers.iter().flat_map(|r| r.register(&ctx)).collect();
+    let editions: Vec<Result<Vec<Output>>> = check
         .built
-        .iter()
-        .map(|b| crate::render::reading::Item {
-            edition: &b.edition,
-            tei: &b.tei,
+        .par_iter()
+        .map(|b| {
+            let item = Item {
+                edition: &b.edition,
+                tei: &b.tei,
+            };
+            let mut made = Vec::new();
+            for r in &renderers {
+                made.extend(r.edition(&item, &ctx)?);
+            }
+            Ok(made)
         })
         .collect();
-    let mut written = Vec::new();
-    crate::render::reading::write_all(root, scratch.path(), &items, &ctx, &mut written)?;
-    for dir in [
-        crate::render::reading::HTML_DIR,
-        crate::render::reading::EPUB_DIR,
-    ] {
-        let mut files = BTreeMap::new();
-        let folder = scratch.path().join(dir);
-        if let Ok(entries) = std::fs::read_dir(&folder) {
-            for entry in entries {
-                let path = entry.map_err(Error::io(&folder))?.path();
-                let bytes = std::fs::read(&path).map_err(Error::io(&path))?;
-                files.insert(
-                    path.file_name()
-                        .unwrap_or_default()
-                        .to_string_lossy()
-                        .into_owned(),
-                    bytes,
-                );
-            }
+    for made in editions {
+        outputs.extend(made?);
+    }
+    let all: Vec<&crate::model::Edition> = check.built.iter().map(|b| &b.edition).collect();
+    for r in &renderers {
+        outputs.extend(r.collection(&all, &ctx)?);
+    }
+    for output in outputs {
+        let mut parts = output.path.iter();
+        let dir = parts.next().and_then(|d| d.to_str()).unwrap_or_default();
+        let name = parts.as_path().to_string_lossy().into_owned();
+        if let Some(files) = out.get_mut(dir) {
+            files.insert(name, output.bytes);
         }
-        out.push((dir, files));
     }
-    // The PDFs are typeset again: the same edition gives the same bytes on every machine.
-    if config.build.pdf {
-        use rayon::prelude::*;
-        let template =
-            crate::render::html::Templates::new(Some(root)).asset(crate::render::pdf::TEMPLATE)?;
-        let printed: Vec<Result<(String, Vec<u8>)>> = check
-            .built
-            .par_iter()
-            .map(|b| {
-                let printed = crate::render::pdf::render(&b.edition, &ctx, &b.tei, &template)?;
-                Ok((format!("{}.pdf", b.edition.id), printed.pdf))
-            })
-            .collect();
-        let files = printed.into_iter().collect::<Result<Files>>()?;
-        out.push((crate::render::reading::PDF_DIR, files));
-    }
-    Ok(out)
+    // In the order of the list.
+    Ok(dirs
+        .into_iter()
+        .map(|d| (d, out.remove(d).unwrap_or_default()))
+        .collect())
 }
 
-/// What the build writes now into `export/tei/`, by file name.
-fn expected_tei(check: &super::check::Report) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    if let Some(config) = &check.archive.config
-        && !check.archive.register.entries.is_empty()
-    {
-        out.insert(
-            "register.xml".to_string(),
-            crate::render::tei::render_register(&check.archive.register, config),
-        );
-    }
-    for b in &check.built {
-        out.insert(format!("{}.xml", b.edition.id), b.tei.clone());
-    }
-    out
-}
-
-/// Every file of `export/tei/` against the build's bytes (ED415): changed, missing, or one
+/// Every file of a folder of `export/` against the build's bytes (ED415): changed, missing, or one
 /// the build does not write. Editions that could not be built (their source is reported
 /// already) are left out.
 fn compare_exports(

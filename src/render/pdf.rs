@@ -11,8 +11,8 @@
 //! The PDF is dated with the edition's date, never the clock, so the same edition gives the
 //! same bytes on every machine.
 
-use super::RenderContext;
-use super::html::{self, Extra, Flavour};
+use super::html::{self, Extra, Flavour, Templates};
+use super::{Item, Output, RenderContext, Renderer};
 use crate::diagnostic::{Diagnostic, Location, codes};
 use crate::error::{Error, Result};
 use crate::model::edition::{GapReason, NameKind};
@@ -20,7 +20,7 @@ use crate::model::record::{BlockKind, Cert, Role};
 use crate::model::{Block, Edition, Inline};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Smart};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -29,6 +29,44 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+/// The folder of `export/` the PDFs go in.
+pub const DIR: &str = "pdf";
+
+/// The PDF renderer, with the Typst template of the archive (its own in `templates/`, or the
+/// built-in one).
+pub struct Pdf {
+    template: String,
+}
+
+impl Pdf {
+    pub fn new(templates: Arc<Templates>) -> Result<Self> {
+        Ok(Pdf {
+            template: templates.asset(TEMPLATE)?,
+        })
+    }
+}
+
+impl Renderer for Pdf {
+    fn name(&self) -> &'static str {
+        "pdf"
+    }
+
+    fn dirs(&self) -> &'static [&'static str] {
+        &[DIR]
+    }
+
+    fn edition(&self, item: &Item, ctx: &RenderContext) -> Result<Vec<Output>> {
+        let printed = render(item.edition, ctx, item.tei, &self.template)?;
+        let name = format!("{}.pdf", item.edition.id);
+        Ok(vec![Output::new(DIR, name, printed.pdf)])
+    }
+
+    fn findings(&self, item: &Item, ctx: &RenderContext) -> Vec<Diagnostic> {
+        let data = data(item.edition, ctx, item.tei);
+        missing_findings(item.edition, &missing_chars(&data))
+    }
+}
 
 /// The name of the Typst template of the printed edition (built in, or the archive's own in
 /// `templates/`).
@@ -84,10 +122,7 @@ pub fn render(
     template: &str,
 ) -> Result<Printed> {
     let mut data = data(edition, ctx, tei);
-    let mut chars = BTreeSet::new();
-    strings(&data, &mut |s| {
-        chars.extend(s.chars().filter(|&c| !printable(c)))
-    });
+    let chars = missing_chars(&data);
     let findings = missing_findings(edition, &chars);
     data["missing"] = Value::from(
         chars
@@ -120,6 +155,15 @@ fn invalid(edition: &Edition, message: String) -> Error {
         location: format!("the PDF of {}", edition.id),
         message,
     }
+}
+
+/// The characters of `data` that no shipped font has.
+fn missing_chars(data: &Value) -> BTreeSet<char> {
+    let mut chars = BTreeSet::new();
+    strings(data, &mut |s| {
+        chars.extend(s.chars().filter(|&c| !printable(c)))
+    });
+    chars
 }
 
 /// One finding per character no shipped font has: where it first stands in the source (line

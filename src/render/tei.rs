@@ -16,6 +16,36 @@ pub const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
 /// The published location of tei_all, for editors that read `xml-model`.
 const TEI_ALL: &str = "https://www.tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng";
 
+/// The folder of `export/` the TEI goes in.
+pub const DIR: &str = "tei";
+
+/// The TEI renderer in the build's list: `tei/<id>.xml` for each edition (the encoding made
+/// by the build, which checks it against the source), and `tei/register.xml`.
+pub struct Tei;
+
+impl super::Renderer for Tei {
+    fn name(&self) -> &'static str {
+        "tei"
+    }
+
+    fn dirs(&self) -> &'static [&'static str] {
+        &[DIR]
+    }
+
+    fn edition(&self, item: &super::Item, _: &RenderContext) -> crate::Result<Vec<super::Output>> {
+        let name = format!("{}.xml", item.edition.id);
+        Ok(vec![super::Output::new(DIR, name, item.tei)])
+    }
+
+    fn register(&self, ctx: &RenderContext) -> Vec<super::Output> {
+        if ctx.register.entries.is_empty() {
+            return Vec::new();
+        }
+        let bytes = render_register(ctx.register, ctx.config);
+        vec![super::Output::new(DIR, "register.xml", bytes)]
+    }
+}
+
 /// Renders an edition as TEI.
 pub fn render(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
     let mut x = Xml::new();
@@ -39,7 +69,7 @@ pub fn render(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
         register_lists(&mut x, ctx.register, &keys);
         x.close("standOff");
     }
-    text(&mut x, edition);
+    text(&mut x, edition, ctx.register);
     x.close("TEI");
     x.finish()
 }
@@ -150,7 +180,10 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
         for n in works {
             let e = &n.entry;
             x.open("bibl", &[("xml:id", e.key.as_str())]);
-            x.leaf("title", &[], &e.name);
+            match title_level(e.kind.as_deref()) {
+                Some(level) => x.leaf("title", &[("level", level)], &e.name),
+                None => x.leaf("title", &[], &e.name),
+            }
             if let Some(a) = e.author.as_deref().and_then(|k| register.get(k)) {
                 x.leaf(
                     "author",
@@ -216,7 +249,16 @@ fn header(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
     x.open("fileDesc", &[]);
 
     x.open("titleStmt", &[]);
-    x.leaf("title", &[("type", "main")], &r.title);
+    // A title the editors made up (not the work's own) is marked as devised.
+    if Some(r.title.as_str()) == r.source.title.known() {
+        x.leaf("title", &[("type", "main")], &r.title);
+    } else {
+        x.leaf(
+            "title",
+            &[("type", "main"), ("subtype", "devised")],
+            &r.title,
+        );
+    }
     if let Some(sub) = &r.subtitle {
         x.leaf("title", &[("type", "sub")], sub);
     }
@@ -665,7 +707,7 @@ fn encoding_desc(x: &mut Xml, edition: &Edition) {
             "p",
             &[],
             &format!(
-                "{} editorial note{} by the editors, encoded as note type=\"editorial\" with @resp, after the words they comment on; they are not part of the source text.",
+                "{} editorial note{} by the editors, encoded as note type=\"editorial\" place=\"foot\" with @resp, lettered in @n (a, b, …) so as not to be taken for the original's numbered notes, after the words they comment on; they are not part of the source text.",
                 log.notes_placed,
                 if log.notes_placed == 1 { "" } else { "s" }
             ),
@@ -737,7 +779,7 @@ fn encoding_desc(x: &mut Xml, edition: &Edition) {
             "p",
             &[("xml:id", "note-anchors")],
             &format!(
-                "The original's note references ({} anchors, numbered {first}–{last}) are encoded as ref type=\"noteAnchor\" with the number as it stands and no target: the text of the notes is not part of the source.",
+                "The original's notes ({} references, numbered {first}–{last}) are encoded where their marks stand, as note type=\"authorial\" place=\"foot\" with the mark as printed in @n and, as content, gap reason=\"notTransmitted\": the text of the notes is not part of the source.",
                 anchors.len()
             ),
         );
@@ -861,7 +903,15 @@ fn kind_phrase(kind: BlockKind) -> &'static str {
     }
 }
 
-fn text(x: &mut Xml, edition: &Edition) {
+/// How a TEI element is written for names, titles and notes: the edition, and the register
+/// its names point at (for the level of a cited work's title).
+struct Inl<'a> {
+    edition: &'a Edition,
+    register: &'a Register,
+}
+
+fn text(x: &mut Xml, edition: &Edition, register: &Register) {
+    let c = Inl { edition, register };
     x.open("text", &[]);
     let front: Vec<&Block> = edition
         .blocks
@@ -875,38 +925,41 @@ fn text(x: &mut Xml, edition: &Edition) {
                 BlockKind::Title => {
                     x.open("titlePage", &[("n", &b.n.to_string())]);
                     x.open("docTitle", &[]);
-                    x.mixed("titlePart", &[], |m| inlines(m, edition, &b.inlines));
+                    x.mixed("titlePart", &[], |m| inlines(m, &c, &b.inlines));
                     x.close("docTitle");
                     x.close("titlePage");
                 }
-                _ => div_with_p(x, edition, b, "headnote"),
+                _ => div_with_p(x, &c, b, "headnote"),
             }
         }
         x.close("front");
     }
 
+    // Paragraphs before the first heading stand in the body itself: they have no title, and
+    // a division without a head would show as an empty numbered heading. Each heading opens a
+    // division of its own.
     x.open("body", &[]);
     let mut in_div = false;
+    let mut any = false;
     let mut last_kind = None;
     for b in &edition.blocks {
         match b.region() {
             Region::Body => {
-                if b.kind == BlockKind::Heading || !in_div {
+                if b.kind == BlockKind::Heading {
                     if in_div {
                         x.close("div");
                     }
                     x.open("div", &[("type", "section")]);
                     in_div = true;
-                }
-                if b.kind == BlockKind::Heading {
                     x.mixed("head", &[("n", &b.n.to_string())], |m| {
-                        inlines(m, edition, &b.inlines)
+                        inlines(m, &c, &b.inlines)
                     });
                 } else {
                     x.mixed("p", &[("n", &b.n.to_string())], |m| {
-                        inlines(m, edition, &b.inlines)
+                        inlines(m, &c, &b.inlines)
                     });
                 }
+                any = true;
                 last_kind = Some(b.kind);
             }
             // An omission among the paragraphs stays where it is; one after them goes to back.
@@ -926,7 +979,7 @@ fn text(x: &mut Xml, edition: &Edition) {
     }
     if in_div {
         x.close("div");
-    } else {
+    } else if !any {
         x.empty("gap", &[("reason", "no-text")]);
     }
     x.close("body");
@@ -947,9 +1000,9 @@ fn text(x: &mut Xml, edition: &Edition) {
         x.open("back", &[]);
         for b in back {
             match b.kind {
-                BlockKind::Credit => div_with_p(x, edition, b, "credit"),
-                BlockKind::SourceNote => div_with_p(x, edition, b, "source-note"),
-                BlockKind::Link => div_with_p(x, edition, b, "links"),
+                BlockKind::Credit => div_with_p(x, &c, b, "credit"),
+                BlockKind::SourceNote => div_with_p(x, &c, b, "source-note"),
+                BlockKind::Link => div_with_p(x, &c, b, "links"),
                 _ => omitted(x, b),
             }
         }
@@ -958,10 +1011,23 @@ fn text(x: &mut Xml, edition: &Edition) {
     x.close("text");
 }
 
-fn div_with_p(x: &mut Xml, edition: &Edition, b: &Block, kind: &str) {
+/// The head supplied by the editors for a division of front or back matter, which has none
+/// in the source (`type="supplied"`: not source text).
+fn supplied_head(kind: &str) -> &'static str {
+    match kind {
+        "headnote" => "Headnote of the transcription",
+        "credit" => "Credit",
+        "source-note" => "About the source",
+        "links" => "Other copies",
+        _ => "Matter outside the text",
+    }
+}
+
+fn div_with_p(x: &mut Xml, c: &Inl<'_>, b: &Block, kind: &str) {
     x.open("div", &[("type", kind)]);
+    x.leaf("head", &[("type", "supplied")], supplied_head(kind));
     x.mixed("p", &[("n", &b.n.to_string())], |m| {
-        inlines(m, edition, &b.inlines)
+        inlines(m, c, &b.inlines)
     });
     x.close("div");
 }
@@ -990,27 +1056,55 @@ fn gap_desc(reason: GapReason) -> &'static str {
     }
 }
 
-fn inlines(m: &mut Mixed<'_>, edition: &Edition, items: &[Inline]) {
+fn inlines(m: &mut Mixed<'_>, c: &Inl<'_>, items: &[Inline]) {
     for item in items {
-        inline(m, edition, item);
+        inline(m, c, item);
     }
 }
 
-fn inline(m: &mut Mixed<'_>, edition: &Edition, item: &Inline) {
+/// The `@n` of the editorial note with this index in the record: a letter (a, b, … z, aa, …),
+/// so that it cannot be taken for one of the original's note numbers.
+pub fn editorial_note_n(i: usize) -> String {
+    let mut n = i + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        n -= 1;
+        out.push(b'a' + (n % 26) as u8);
+        n /= 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The bibliographic level of a cited work's title from the register entry's kind: `a` for
+/// an article or essay, `j` for a journal or newspaper, `m` for a book.
+pub fn title_level(kind: Option<&str>) -> Option<&'static str> {
+    match kind? {
+        "article" | "essay" | "chapter" | "poem" | "story" => Some("a"),
+        "journal" | "newspaper" | "magazine" | "periodical" => Some("j"),
+        "book" | "monograph" | "pamphlet" | "collection" => Some("m"),
+        "series" => Some("s"),
+        _ => None,
+    }
+}
+
+fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline) {
+    let edition = c.edition;
     let r = &edition.record;
     match item {
         Inline::Text(t) => m.text(t),
         Inline::LineBreak => m.empty("lb", &[]),
         Inline::Url(u) => m.leaf("ref", &[("target", u)], u),
-        Inline::NoteAnchor { n, text } => m.leaf(
-            "ref",
-            &[
-                ("type", "noteAnchor"),
-                ("n", &n.to_string()),
-                ("corresp", "#note-anchors"),
-            ],
-            text,
-        ),
+        // The original's note: its mark stands in @n exactly as printed, its text is not
+        // in the source.
+        Inline::NoteAnchor { text, .. } => {
+            m.open(
+                "note",
+                &[("type", "authorial"), ("place", "foot"), ("n", text)],
+            );
+            m.empty("gap", &[("reason", "notTransmitted")]);
+            m.close("note");
+        }
         Inline::Choice {
             sic,
             corr,
@@ -1033,7 +1127,19 @@ fn inline(m: &mut Mixed<'_>, edition: &Edition, item: &Inline) {
         Inline::EditorialNote(i) => {
             if let Some(n) = r.notes.get(*i) {
                 let resp = format!("#{}", resp_id(&n.by));
-                m.leaf("note", &[("type", "editorial"), ("resp", &resp)], &n.text);
+                let mark = editorial_note_n(*i);
+                let id = format!("note-{mark}");
+                m.leaf(
+                    "note",
+                    &[
+                        ("type", "editorial"),
+                        ("place", "foot"),
+                        ("n", &mark),
+                        ("xml:id", &id),
+                        ("resp", &resp),
+                    ],
+                    &n.text,
+                );
             }
         }
         Inline::Name {
@@ -1050,6 +1156,14 @@ fn inline(m: &mut Mixed<'_>, edition: &Edition, item: &Inline) {
             };
             let reference = key.as_ref().map(|k| format!("#{k}"));
             let mut attrs: Vec<(&str, &str)> = Vec::new();
+            if *kind == NameKind::Work
+                && let Some(level) = key
+                    .as_deref()
+                    .and_then(|k| c.register.get(k))
+                    .and_then(|n| title_level(n.entry.kind.as_deref()))
+            {
+                attrs.push(("level", level));
+            }
             if let Some(reference) = &reference {
                 attrs.push(("ref", reference));
             }
@@ -1057,7 +1171,7 @@ fn inline(m: &mut Mixed<'_>, edition: &Edition, item: &Inline) {
                 attrs.push(("cert", c));
             }
             m.open(el, &attrs);
-            inlines(m, edition, content);
+            inlines(m, c, content);
             m.close(el);
         }
         Inline::Gap(reason) => {

@@ -1,6 +1,8 @@
 //! Fidelity: the text of a TEI document must reproduce its source. Every character of the
 //! (normalized) source is in the TEI text, or inside a `<sic>`, or in the description of a
-//! declared omission; nothing editorial (`<corr>`, `<note>`, excerpt gaps) counts as text.
+//! declared omission, or (the mark of one of the original's notes) in the `@n` of a
+//! `<note type="authorial">`; nothing editorial (`<corr>`, other notes, supplied heads,
+//! excerpt gaps) counts as text.
 //! Blocks are compared in order, separated by one line break; a source's blank lines are
 //! separators, not text.
 
@@ -44,7 +46,26 @@ pub fn tei_text(tei: &[u8]) -> Result<String, (usize, String)> {
             Event::Start(e) => {
                 let name = e.local_name();
                 let name = name.as_ref();
-                if skip_depth > 0 || EDITORIAL.contains(&name) {
+                let attr = |key: &str| {
+                    e.try_get_attribute(key).ok().flatten().map(|a| {
+                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .map(|v| v.into_owned())
+                            .unwrap_or_default()
+                    })
+                };
+                if skip_depth == 0
+                    && name == "note"
+                    && attr("type").as_deref() == Some("authorial")
+                    && collecting(skip_depth, gap, in_omitted_desc)
+                    && let (Some(c), Some(mark)) = (current.as_mut(), attr("n"))
+                {
+                    // The original's note: its mark is source text, its content is not there.
+                    c.push_str(&mark);
+                    skip_depth += 1;
+                } else if skip_depth > 0
+                    || EDITORIAL.contains(&name)
+                    || (name == "head" && attr("type").as_deref() == Some("supplied"))
+                {
                     skip_depth += 1;
                 } else if name == "gap" {
                     let omitted = e

@@ -6,6 +6,8 @@ mod bench_smoke;
 mod build;
 mod check;
 mod cli;
+mod committed;
+mod golden;
 mod init;
 mod names;
 mod ocfl_conformance;

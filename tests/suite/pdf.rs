@@ -333,3 +333,25 @@ fn source_text_is_printed_as_text_never_read_as_typst() {
     let (_, info) = run("pdfinfo", &[], &pdf);
     assert!(info.contains("(A4)"), "{info}");
 }
+
+#[test]
+fn a_deposit_carries_the_pdf() {
+    let tmp = bundled_copy();
+    let out = editio(tmp.path())
+        .args(["release", EDITIONS[0], "--date", "2026-11-21T12:00:00Z"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let pdf = std::fs::read(tmp.path().join(format!("export/pdf/{}.pdf", EDITIONS[0]))).unwrap();
+    let zip = tmp
+        .path()
+        .join(format!("export/deposit/{}-v1.zip", EDITIONS[0]));
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    let name = format!("{}-v1/data/pdf/{}.pdf", EDITIONS[0], EDITIONS[0]);
+    let mut entry = archive
+        .by_name(&name)
+        .unwrap_or_else(|_| panic!("{name} in the deposit"));
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+    assert!(bytes == pdf, "the deposit's PDF is the built one");
+}

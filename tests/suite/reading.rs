@@ -1,8 +1,7 @@
 //! Reading copies: the HTML pages and the EPUB files (the PDFs: `pdf.rs`). The pages are read
 //! back as XML (they are written as polyglot markup) and their structure checked: names link to
 //! the index and back, note anchors are superscripts, the colophon's checksums are the files'
-//! own. The committed `export/html` and `export/epub` are golden files; epubcheck checks the
-//! rest where it is installed.
+//! own. The golden files are in `golden.rs`; epubcheck checks the rest where it is installed.
 
 use super::util::*;
 use editio::archive::digest::sha256_bytes;
@@ -14,7 +13,6 @@ use editio::render::html::{self, Extra, Templates};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 const EDITIONS: [&str; 3] = [
     "conquest-great-terror-blyukher",
@@ -516,44 +514,6 @@ fn a_broken_template_is_reported_with_its_file() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("templates/index.html"), "{err}");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Golden files: the committed reading copies are what the build writes.
-
-fn listing_of(dir: &Path) -> Vec<String> {
-    if dir.is_dir() {
-        listing(dir)
-    } else {
-        Vec::new()
-    }
-}
-
-#[test]
-fn the_committed_reading_copies_are_what_the_build_writes() {
-    let tmp = bundled_copy();
-    editio(tmp.path()).arg("build").assert().success();
-    for sub in ["export/html", "export/epub", "export/pdf"] {
-        let built = tmp.path().join(sub);
-        let committed = repo().join(sub);
-        assert_eq!(
-            listing_of(&built),
-            listing_of(&committed),
-            "{sub}: run `cargo run -- build` and commit the result"
-        );
-        for name in listing(&built) {
-            let a = std::fs::read(built.join(&name)).unwrap();
-            let b = std::fs::read(committed.join(&name)).unwrap();
-            assert!(
-                a == b,
-                "{sub}/{name} differs from what the build writes: run `cargo run -- build`, read the difference, and commit it"
-            );
-        }
-    }
-    // A second build writes nothing new: the output is deterministic.
-    let out = editio(tmp.path()).arg("build").output().unwrap();
-    let text = stdout(&out);
-    assert!(!text.contains("wrote"), "{text}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -299,8 +299,8 @@ fn ed414_schema_errors_come_from_jing_with_their_line() {
         return;
     }
     let broken = committed(CONQUEST).replacen(
-        "<ref type=\"noteAnchor\" n=\"69\"",
-        "<ref type=\"noteAnchor\" target=\"#note-anchors\" n=\"69\"",
+        "<note type=\"authorial\" place=\"foot\" n=\"69\">",
+        "<note type=\"authorial\" place=\"foot\" target=\"#note-anchors\" n=\"69\">",
         1,
     );
     let line = broken
@@ -356,21 +356,35 @@ fn broken_documents() -> Vec<(&'static str, String, bool)> {
     let kamenev = "<choice><sic>Kamanev</sic><corr resp=\"#resp-editio-maintainers\" cert=\"high\">Kamenev</corr></choice>";
     vec![
         (
-            "note_anchor_with_target",
+            "authorial_note_with_text",
             replaced(
                 &conquest,
-                "<ref type=\"noteAnchor\" n=\"69\"",
-                "<ref type=\"noteAnchor\" n=\"69\" target=\"#note-anchors\"",
+                "<note type=\"authorial\" place=\"foot\" n=\"69\"><gap reason=\"notTransmitted\"/></note>",
+                "<note type=\"authorial\" place=\"foot\" n=\"69\">A note nobody transmitted.</note>",
             ),
             true,
         ),
         (
-            "note_anchor_without_n",
+            "authorial_note_without_n",
             replaced(
                 &conquest,
-                "<ref type=\"noteAnchor\" n=\"69\"",
-                "<ref type=\"noteAnchor\"",
+                "<note type=\"authorial\" place=\"foot\" n=\"69\">",
+                "<note type=\"authorial\" place=\"foot\">",
             ),
+            true,
+        ),
+        (
+            "section_without_head",
+            replaced(&conquest, "<head n=\"9\">", "<p n=\"9\">").replacen(
+                "</persName></head>",
+                "</persName></p>",
+                1,
+            ),
+            true,
+        ),
+        (
+            "back_division_without_supplied_head",
+            without(&serge, "<head type=\"supplied\">Credit", "</head>"),
             true,
         ),
         (
@@ -482,8 +496,8 @@ fn broken_documents() -> Vec<(&'static str, String, bool)> {
             "editorial_note_without_resp",
             replaced(
                 &serge,
-                "<note type=\"editorial\" resp=\"#resp-editio-maintainers\">",
-                "<note type=\"editorial\">",
+                "resp=\"#resp-editio-maintainers\">Adolph Joffe",
+                ">Adolph Joffe",
             ),
             true,
         ),
