@@ -548,6 +548,7 @@ impl Names {
                 key: key(&format!("{surname}-{given}-{i}")),
                 name: full,
                 sort: Some(format!("{surname}, {given}")),
+                original_lang: original.as_ref().map(|_| "ru".to_string()),
                 original,
                 forms,
                 slips: Vec::new(),
@@ -564,6 +565,7 @@ impl Names {
                 geonames: None,
                 note: None,
                 cert: None,
+                ..Entry::default()
             });
         }
         let mut places = Vec::with_capacity(opts.places);
@@ -582,6 +584,7 @@ impl Names {
                 key: key(&format!("place-{name}-{i}")),
                 name: name.clone(),
                 original: (i % 2 == 0).then(|| capital(&c)),
+                original_lang: (i % 2 == 0).then(|| "ru".to_string()),
                 forms: vec![name],
                 kind: Some("city".into()),
                 description: "A generated place of the benchmark corpus.".into(),
@@ -685,27 +688,7 @@ impl Names {
 }
 
 fn blank() -> Entry {
-    Entry {
-        key: String::new(),
-        name: String::new(),
-        sort: None,
-        original: None,
-        forms: Vec::new(),
-        slips: Vec::new(),
-        kind: None,
-        born: None,
-        died: None,
-        founded: None,
-        dissolved: None,
-        date: None,
-        author: None,
-        description: String::new(),
-        wikidata: None,
-        viaf: None,
-        geonames: None,
-        note: None,
-        cert: None,
-    }
+    Entry::default()
 }
 
 fn capital(s: &str) -> String {

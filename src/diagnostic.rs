@@ -71,6 +71,7 @@ pub mod codes {
         SOURCE_DECODE = "ED304", Error, "source.txt cannot be decoded with the recorded encoding";
         SOURCE_DUPLICATE = "ED305", Warning, "two editions record the same source bytes";
         STRAY_ENTRY = "ED306", Warning, "editions/ holds something that is not an edition folder";
+        SOURCE_UNRECORDED = "ED307", Error, "source.txt differs from its released version and no receipt records the change";
         CHAR_FORBIDDEN = "ED401", Error, "the source has a character XML 1.0 forbids";
         POSSIBLE_SLIP = "ED402", Warning, "a likely slip in the source (a digit inside a word); not corrected";
         CORRECTION_NOT_FOUND = "ED403", Error, "a recorded correction's text is not in the source";
@@ -93,11 +94,13 @@ pub mod codes {
         NAME_AMBIGUOUS = "ED505", Warning, "a name form fits several entries and nothing nearby decides: left unlinked";
         NAME_NEAR_MISS = "ED506", Warning, "a word is a near-miss spelling of a registered name: not linked";
         NAME_OVERRIDE_NOT_FOUND = "ED507", Error, "the record forces or suppresses a name at a place where it does not stand";
+        REGISTER_LANGUAGE_UNKNOWN = "ED508", Warning, "a register entry's original form does not say its language";
         VERIFY_UNKNOWN = "ED601", Error, "the path is not a BagIt bag, an OCFL object or storage root, or a TEI file";
         DEPOSIT_MISMATCH = "ED602", Error, "a deposit's payload differs from the files of its OCFL version";
         DEPOSIT_ORPHAN = "ED603", Error, "a deposit has no OCFL version to match, or cannot be compared with one";
         DEPOSIT_MISSING = "ED604", Error, "an OCFL version has no deposit in export/deposit/";
         PDF_NO_GLYPH = "ED701", Warning, "a character no font editio ships can print: the PDF shows its code point";
+        VERIFY_UNREADABLE = "ED605", Error, "verify: the path does not exist or cannot be read";
     }
 }
 

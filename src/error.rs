@@ -87,6 +87,26 @@ pub enum Error {
     #[error("{}: {message}", path.display())]
     Template { path: PathBuf, message: String },
 
+    /// A date that would make the archive's history run backwards.
+    #[error(
+        "{what} {date} is earlier than {than}; time runs forward: give a date on or after {earliest}"
+    )]
+    Backdated {
+        what: String,
+        date: String,
+        than: String,
+        earliest: String,
+    },
+
+    #[error("{}: {what}; editio records regular files only (copy it into a file first)", path.display())]
+    NotRegularFile { path: PathBuf, what: &'static str },
+
+    #[error("{}: larger than {limit} bytes, more than editio reads as a source", path.display())]
+    TooLarge { path: PathBuf, limit: u64 },
+
+    #[error("{}: {what}", path.display())]
+    NotText { path: PathBuf, what: String },
+
     /// jing, the RELAX NG validator, was there but could not give a verdict.
     #[error(transparent)]
     Jing(#[from] crate::validate::jing::JingError),

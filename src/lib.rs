@@ -12,7 +12,12 @@
 //!   (`edition.toml`), as serde types.
 //! - [`load`]: finds an archive on disk and reads it into the model, turning every problem into
 //!   a [`diagnostic::Diagnostic`] with file, line and column.
-//! - [`ops`]: what the commands do (`init`, `add`, `check`, `build`, `validate`).
+//! - [`passes`] and [`render`]: the named passes that shape an edition, and the renderers
+//!   (one list, [`render::renderers`]) that turn it into files.
+//! - [`engine`]: the build engine: load, passes and renderers for every edition in parallel,
+//!   the commit of the outputs into `export/`, and the build cache.
+//! - [`ops`]: what the commands do (`init`, `add`, `check`, `build`, `validate`, `release`,
+//!   `verify`), on top of the engine.
 //! - [`validate`]: reading back the TEI editio wrote: fidelity to the source, the built-in TEI
 //!   checks, and jing against `schemas/editio.rng` and `tei_all.rng`.
 //! - [`archive`]: digests and safe file writing.
@@ -21,6 +26,7 @@
 pub mod archive;
 pub mod bench;
 pub mod diagnostic;
+pub mod engine;
 pub mod error;
 pub mod load;
 pub mod model;

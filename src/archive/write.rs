@@ -36,6 +36,11 @@ impl Staged {
     }
 }
 
+/// Stages `bytes` for `path`: written and flushed beside it, not yet in place.
+pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged> {
+    temporary(path, bytes)
+}
+
 /// Stages `bytes` for `path` unless the file already holds exactly them (`None`).
 pub fn stage_if_changed(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
     match std::fs::read(path) {

@@ -16,18 +16,15 @@ pub fn run(global: &Global, id: &str, out: &mut Out) -> editio::Result<u8> {
             message: format!("no edition '{id}' in this archive (or its settings cannot be read)"),
         });
     };
-    let Some(built) = editio::ops::build::build_edition(
-        dir,
-        config,
-        &archive.register,
-        &editio::passes::Pipeline::new(&archive.register),
-    )?
-    else {
+    let (Some(record), (Some(source), _)) = (&dir.record, editio::load::source::read(dir)?) else {
         return Err(editio::Error::Invalid {
-            location: dir.record_path().display().to_string(),
-            message: "the record cannot be read; run `editio check`".into(),
+            location: dir.dir.display().to_string(),
+            message: "the record or the source cannot be read; run `editio check`".into(),
         });
     };
+    let shell = editio::load::source::shell(dir, record.clone(), source);
+    let pipeline = editio::passes::Pipeline::new(&archive.register);
+    let built = editio::engine::build_edition(shell, config, &archive.register, &pipeline);
     for b in &built.edition.blocks {
         let text = b.source_text().replace('\n', " ");
         let short: String = text.chars().take(70).collect();

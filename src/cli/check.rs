@@ -18,7 +18,12 @@ pub fn run(
         });
         bar.finish_and_clear();
         let b = b?;
-        (b.check, b.written)
+        let report = editio::ops::check::Report {
+            archive: b.archive,
+            diagnostics: b.diagnostics,
+            built: b.built,
+        };
+        (report, b.written)
     } else {
         (editio::ops::check::check(&root)?, Vec::new())
     };

@@ -6,8 +6,10 @@ mod bench;
 mod blocks;
 mod check;
 mod init;
+mod inspect;
 mod names;
 mod output;
+mod receive;
 mod release;
 mod validate;
 mod verify;
@@ -77,6 +79,12 @@ pub enum Command {
     Init(init::InitArgs),
     /// Record a received text as a new edition, byte for byte, with its checksum.
     Add(add::AddArgs),
+    /// Record a new or corrected copy of an edition's source.
+    ///
+    /// The copy recorded until now stays in the released versions and in the record's
+    /// [[received.earlier]]; the record gets the new receipt (date, route, reason) and a history
+    /// entry, and the next release says so.
+    Receive(receive::ReceiveArgs),
     /// Check the whole archive and report every problem found.
     Check,
     /// The main job: check the archive and build every edition's outputs in export/.
@@ -120,6 +128,15 @@ pub enum Command {
     /// PATH, the whole archive (sources, export/, export/ocfl, every deposit, and each deposit
     /// against its OCFL version). Exit 0: intact; 1: problems found; 2: could not run.
     Verify(verify::VerifyArgs),
+    /// The released versions of an edition (by edition id or OCFL object id): date, user,
+    /// message.
+    Log(inspect::LogArgs),
+    /// The files of a released version, with their sizes and digests.
+    Show(inspect::ShowArgs),
+    /// What changed between two released versions: files added, removed, changed.
+    Diff(inspect::DiffArgs),
+    /// The bytes of one file of a released version (to restore a source, for example).
+    Cat(inspect::CatArgs),
     /// Print a shell completion script for SHELL.
     Completions {
         #[arg(value_enum)]
@@ -144,6 +161,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Init(args) => init::run(&cli.global, args, &mut out),
         Command::Add(args) => add::run(&cli.global, args, &mut out),
+        Command::Receive(args) => receive::run(&cli.global, args, &mut out),
         Command::Check => check::run(&cli.global, &mut out, None),
         Command::Build { no_pdf } => check::run(
             &cli.global,
@@ -158,6 +176,10 @@ pub fn main() -> ExitCode {
         Command::Blocks { id } => blocks::run(&cli.global, id, &mut out),
         Command::Release(args) => release::run(&cli.global, args, &mut out),
         Command::Verify(args) => verify::run(&cli.global, args, &mut out),
+        Command::Log(args) => inspect::log(&cli.global, args, &mut out),
+        Command::Show(args) => inspect::show(&cli.global, args, &mut out),
+        Command::Diff(args) => inspect::diff(&cli.global, args, &mut out),
+        Command::Cat(args) => inspect::cat(&cli.global, args, &mut out),
         Command::Names { unregistered } => names::run(&cli.global, *unregistered, &mut out),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
@@ -194,9 +216,11 @@ pub fn main() -> ExitCode {
 /// running is 2.
 fn exit_code(err: &Error) -> u8 {
     match err {
-        Error::Io { .. } | Error::NoArchive { .. } | Error::Template { .. } | Error::Jing(_) => {
-            EXIT_USAGE
-        }
+        Error::Io { .. }
+        | Error::NoArchive { .. }
+        | Error::Template { .. }
+        | Error::Jing(_)
+        | Error::Backdated { .. } => EXIT_USAGE,
         _ => EXIT_PROBLEMS,
     }
 }

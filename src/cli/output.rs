@@ -153,8 +153,8 @@ pub fn progress_bar(out: &Out) -> indicatif::ProgressBar {
 }
 
 /// Moves `bar` on for one progress event of the library.
-pub fn on_progress(bar: &indicatif::ProgressBar, event: editio::ops::progress::Event) {
-    use editio::ops::progress::Event;
+pub fn on_progress(bar: &indicatif::ProgressBar, event: editio::engine::progress::Event) {
+    use editio::engine::progress::Event;
     match event {
         Event::Phase { name, total } => {
             bar.set_message(name);

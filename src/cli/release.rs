@@ -54,11 +54,18 @@ pub fn run(global: &Global, args: &ReleaseArgs, out: &mut Out) -> editio::Result
                 new_files,
                 reused,
                 deposit,
+                message,
+                changed,
+                warnings,
             } => {
                 if out.json {
-                    out.json_line(&serde_json::json!({"type": "released", "edition": id, "version": version, "new_files": new_files, "reused": reused, "deposit": rel(deposit)}))?;
+                    out.json_line(&serde_json::json!({"type": "released", "edition": id, "version": version, "new_files": new_files, "reused": reused, "deposit": rel(deposit), "message": message, "changed": changed, "warnings": warnings}))?;
                 } else {
                     out.ok(&format!("released {id} v{version}: {new_files} new files stored, {reused} unchanged; deposit {}", rel(deposit)))?;
+                    out.line(&format!("  message: {message}"))?;
+                    for w in warnings {
+                        out.note(&format!("warning: {w}"));
+                    }
                 }
             }
             Outcome::Unchanged {

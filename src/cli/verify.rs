@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Bags (folders or .zip), OCFL storage roots or objects, or TEI files; by default the
-    /// whole archive: sources, export/, export/ocfl, every deposit, and deposits against
+    /// Bags (folders or .zip), OCFL storage roots or objects (or an edition or object id: its
+    /// object in export/ocfl), or TEI files; by default the whole archive: sources, export/, export/ocfl, every deposit, and deposits against
     /// their OCFL versions.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -22,6 +22,33 @@ pub struct VerifyArgs {
     /// check that the edition's next release carries.
     #[arg(long)]
     pub record: bool,
+    /// Zips: the most one may hold uncompressed, in bytes or with a unit (500M, 64G, 2T);
+    /// 64G by default. Each entry is also held to what the zip and the bag declare for it.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_unzipped: Option<u64>,
+}
+
+/// A size in bytes, or with a unit K, M, G, T (powers of 1024).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let shift = match c.to_ascii_uppercase() {
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                'T' => 40,
+                _ => return Err(format!("'{s}': the unit is one of K, M, G, T")),
+            };
+            (&t[..i], shift)
+        }
+        _ => (t, 0),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (500M, 64G, 2T, or bytes)"))?;
+    n.checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("'{s}' is too large"))
 }
 
 pub fn run(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u8> {
@@ -74,6 +101,7 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
             fast: args.fast,
             jing: env_path("EDITIO_JING"),
             archive: Some(root.clone()),
+            max_unzipped: args.max_unzipped,
         };
         verify::verify_archive(&root, &options, &on_event)
     } else {
@@ -81,8 +109,25 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
             fast: args.fast,
             jing: env_path("EDITIO_JING"),
             archive: archive_root(global).ok(),
+            max_unzipped: args.max_unzipped,
         };
-        verify::verify_paths(&args.paths, &options, &on_event)
+        // An edition id or an OCFL object id stands for that object in the storage root.
+        let paths: Vec<PathBuf> = args
+            .paths
+            .iter()
+            .map(|p| {
+                let id = p.to_string_lossy();
+                match archive_root(global) {
+                    Ok(root) if !p.exists() && !id.contains('/') || id.contains("://") => {
+                        editio::ops::inspect::object(&root, &id)
+                            .map(|o| o.store.object_path(&o.id))
+                            .unwrap_or_else(|_| p.clone())
+                    }
+                    _ => p.clone(),
+                }
+            })
+            .collect();
+        verify::verify_paths(&paths, &options, &on_event)
     };
     bar.finish_and_clear();
     let report = report?;
@@ -97,7 +142,10 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
             ))?;
         }
     }
-    Ok(if report.intact() {
+    // The worst of the paths: one that could not be read, then one with problems.
+    Ok(if report.unreadable > 0 {
+        EXIT_USAGE
+    } else if report.intact() {
         EXIT_OK
     } else {
         EXIT_PROBLEMS
@@ -141,7 +189,8 @@ fn print(report: &Report, args: &VerifyArgs, out: &mut Out) -> editio::Result<()
         let head = format!("{} ({})", t.path.display(), t.kind.describe());
         let w = t.diagnostics.len() - t.errors();
         if t.diagnostics.is_empty() {
-            if out.verbose {
+            // Paths named one by one are each answered.
+            if out.verbose || !args.paths.is_empty() {
                 out.ok(&format!("ok    {head}"))?;
             }
             continue;

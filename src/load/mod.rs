@@ -1,6 +1,7 @@
 //! Finding an archive on disk and reading it into the model. Nothing here stops at the first
 //! problem: what cannot be read becomes a [`Diagnostic`] and loading goes on.
 
+pub mod source;
 pub mod toml;
 
 use crate::diagnostic::{Diagnostic, Location, codes};
@@ -236,8 +237,37 @@ pub fn register(dir: &Path) -> Result<(Register, Vec<Diagnostic>)> {
                 invalid: codes::REGISTER_INVALID,
             },
         );
+        let file = match file {
+            Some(file) => file,
+            // Readable TOML with an entry that is not: each entry on its own, so that one bad
+            // entry does not hide the others.
+            None if !found.iter().any(|d| d.code == codes::REGISTER_SYNTAX) => {
+                let (mut lists, each) = toml::parse_entries(
+                    &path,
+                    &text,
+                    &toml::Codes {
+                        syntax: codes::REGISTER_SYNTAX,
+                        unknown_field: codes::REGISTER_UNKNOWN_FIELD,
+                        invalid: codes::REGISTER_INVALID,
+                    },
+                    &["person", "place", "org", "work"],
+                );
+                found = each;
+                RegisterFile {
+                    work: lists.pop().unwrap_or_default(),
+                    org: lists.pop().unwrap_or_default(),
+                    place: lists.pop().unwrap_or_default(),
+                    person: lists.pop().unwrap_or_default(),
+                    // A file whose entries are read one by one is a list file, not the history.
+                    history: Vec::new(),
+                }
+            }
+            None => {
+                diags.append(&mut found);
+                continue;
+            }
+        };
         diags.append(&mut found);
-        let Some(file) = file else { continue };
         let lists = [
             ("person", &file.person),
             ("place", &file.place),
@@ -276,6 +306,32 @@ pub fn register(dir: &Path) -> Result<(Register, Vec<Diagnostic>)> {
                         bad(field, format!("entry '{}': {field} '{d}': {m}", e.key));
                     }
                 }
+                for (field, tag) in e
+                    .original_lang
+                    .iter()
+                    .map(|t| ("original_lang", t))
+                    .chain(e.form_lang.values().map(|t| ("form_lang", t)))
+                {
+                    let ok = !tag.is_empty()
+                        && tag.split('-').all(|p| {
+                            (1..=8).contains(&p.len())
+                                && p.bytes().all(|b| b.is_ascii_alphanumeric())
+                        });
+                    if !ok {
+                        bad(
+                            field,
+                            format!("entry '{}': '{tag}' is not a BCP 47 language tag", e.key),
+                        );
+                    }
+                }
+                for p in &e.pseudonyms {
+                    if !e.forms.contains(p) {
+                        bad(
+                            "pseudonyms",
+                            format!("entry '{}': pseudonym '{p}' is not one of its forms", e.key),
+                        );
+                    }
+                }
                 if let Some(c) = &e.cert
                     && !matches!(c.as_str(), "high" | "medium" | "low")
                 {
@@ -295,6 +351,24 @@ pub fn register(dir: &Path) -> Result<(Register, Vec<Diagnostic>)> {
                     bad(
                         "wikidata",
                         format!("entry '{}': '{q}' is not a Wikidata QID (Q123)", e.key),
+                    );
+                }
+                if let Some(original) = &e.original
+                    && e.original_lang.is_none()
+                {
+                    diags.push(
+                        Diagnostic::new(
+                            codes::REGISTER_LANGUAGE_UNKNOWN,
+                            at("original"),
+                            format!(
+                                "entry '{}': the language of “{original}” is not given; the TEI says only its script ({})",
+                                e.key,
+                                crate::model::register::script_tag(original)
+                            ),
+                        )
+                        .with_help(
+                            "add original_lang = \"ru\" (or uk, de, fr, ja, zh-Hans, zh-Hant: a BCP 47 tag) after original",
+                        ),
                     );
                 }
                 if let Some(first) = seen.get(&e.key) {

@@ -62,6 +62,99 @@ pub fn parse<T: DeserializeOwned>(
     (value, diags)
 }
 
+/// For a file whose typed reading failed as a whole: reads each table of the arrays `lists`
+/// (`[[person]]`…) on its own as `T`, so that a bad entry is reported at its own line and the
+/// others are kept. Returns, per list, the entries that could be read.
+pub fn parse_entries<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    codes: &Codes,
+    lists: &[&str],
+) -> (Vec<Vec<T>>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut out: Vec<Vec<T>> = lists.iter().map(|_| Vec::new()).collect();
+    let Ok(table) = DeTable::parse(text) else {
+        return (out, diags);
+    };
+    let at = |span: Option<std::ops::Range<usize>>| match span {
+        Some(span) => Location::at_offset(path, text, span.start),
+        None => Location::file(path),
+    };
+    for (key, value) in table.get_ref().iter() {
+        let name = key.get_ref().as_ref();
+        let Some(slot) = lists.iter().position(|l| *l == name) else {
+            diags.push(
+                Diagnostic::new(
+                    codes.unknown_field,
+                    at(Some(key.span())),
+                    format!("unknown field `{name}`"),
+                )
+                .with_help(
+                    "check the spelling, or remove the field; editio ignores nothing silently",
+                ),
+            );
+            continue;
+        };
+        let DeValue::Array(items) = value.get_ref() else {
+            diags.push(Diagnostic::new(
+                codes.invalid,
+                at(Some(key.span())),
+                format!("`{name}` must be a list of [[{name}]] tables"),
+            ));
+            continue;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let DeValue::Table(entry) = item.get_ref() else {
+                diags.push(Diagnostic::new(
+                    codes.invalid,
+                    at(Some(item.span())),
+                    format!("entry {} of `{name}` is not a table", i + 1),
+                ));
+                continue;
+            };
+            let spanned = toml::Spanned::new(item.span(), entry.clone());
+            let mut unknown = Vec::new();
+            let de = toml::de::Deserializer::from(spanned);
+            match serde_ignored::deserialize(de, |p| unknown.push(segments(&p))) {
+                Ok(value) => out[slot].push(value),
+                Err(err) => {
+                    let err: toml::de::Error = err;
+                    let location = match err.span() {
+                        Some(span) if span.start != item.span().start => at(Some(span)),
+                        _ => at(Some(item.span())),
+                    };
+                    diags.push(
+                        Diagnostic::new(
+                            codes.invalid,
+                            location,
+                            format!(
+                                "[[{name}]] entry {}: {}; this entry is left out, the rest of the file is read",
+                                i + 1,
+                                first_line(err.message())
+                            ),
+                        )
+                        .with_help("fix this entry; see the README's register fields"),
+                    );
+                }
+            }
+            for segs in unknown {
+                let span = find_key(entry, &segs);
+                diags.push(
+                    Diagnostic::new(
+                        codes.unknown_field,
+                        at(span),
+                        format!("unknown field `{name}.{}`", segs.join(".")),
+                    )
+                    .with_help(
+                        "check the spelling, or remove the field; editio ignores nothing silently",
+                    ),
+                );
+            }
+        }
+    }
+    (out, diags)
+}
+
 fn first_line(msg: &str) -> String {
     msg.lines().next().unwrap_or(msg).trim().to_string()
 }

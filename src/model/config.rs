@@ -27,6 +27,9 @@ pub struct ArchiveSettings {
     pub licence: String,
     /// The base URI from which edition identifiers are formed (`<base_uri><id>`).
     pub base_uri: String,
+    /// What the archive is for and how its editions are made, for the TEI's `projectDesc`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// A contact person or office.

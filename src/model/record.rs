@@ -19,6 +19,15 @@ pub struct Record {
     pub subtitle: Option<String>,
     /// The language of the text, as a BCP 47 tag (`en`, `fr`, `ru-Latn`).
     pub language: String,
+    /// The language the work was written in, when the text is a translation (BCP 47).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_language: Option<String>,
+    /// When the work was written (an ISO date or year), as far as is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written: Option<Fact>,
+    /// Subject terms for the text (`Great Purge`, `Soviet history`), for the header's `textClass`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
     /// The people and bodies responsible for the text, each with a role.
     #[serde(default)]
     pub contributors: Vec<Contributor>,
@@ -328,6 +337,14 @@ pub enum BiblKind {
 #[schemars(deny_unknown_fields)]
 pub struct Bibl {
     pub kind: BiblKind,
+    /// The key of the work's entry in the register, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = super::ID_PATTERN))]
+    pub key: Option<String>,
+    /// The key of the editor's entry in the register, when the editor has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = super::ID_PATTERN))]
+    pub editor_key: Option<String>,
     pub title: Fact,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<Fact>,
@@ -413,6 +430,38 @@ pub struct Received {
     /// The character encoding of `source.txt` (a WHATWG label); UTF-8 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
+    /// Why this copy replaced an earlier one (written by `editio receive`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The copies received before this one, oldest first (written by `editio receive`). A
+    /// released source never changes unless its receipt is recorded here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EarlierReceipt>,
+}
+
+/// A copy of the source received before the current one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct EarlierReceipt {
+    /// The file's name as received.
+    pub file_name: String,
+    /// When it was received (ISO 8601).
+    pub date: Fact,
+    /// Who received or recorded it.
+    pub by: Fact,
+    /// By what route it came.
+    pub route: Fact,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its SHA-256, lowercase hex.
+    #[schemars(regex(pattern = "^[0-9a-f]{64}$"))]
+    pub sha256: String,
+    /// Its character encoding (a WHATWG label); UTF-8 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Why it had replaced the copy before it, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// Rights in the source and in the encoding.
@@ -427,6 +476,12 @@ pub struct Rights {
     /// The licence of the encoding (SPDX id); the archive's default when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding_licence: Option<String>,
+    /// The rights in the source text as a rightsstatements.org statement
+    /// (`http://rightsstatements.org/vocab/InC/1.0/`); when absent, `UND` (copyright
+    /// undetermined) if the rights are unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = "^http://rightsstatements\\.org/vocab/[A-Za-z-]+/1\\.0/$"))]
+    pub source_statement: Option<String>,
 }
 
 /// One entry in the edition's history.
@@ -440,4 +495,37 @@ pub struct Change {
     pub by: Option<String>,
     /// What changed.
     pub change: String,
+    /// What kind of change: `recorded`, `encoded`, `corrected`, `names`, `released` or `other`.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ChangeKind>,
+}
+
+/// What kind of change an entry of the history records (`change/@type` in the TEI).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// The source received and recorded.
+    Recorded,
+    /// The text encoded (or encoded again).
+    Encoded,
+    /// Corrections recorded or changed.
+    Corrected,
+    /// Names linked to the register, or links revised.
+    Names,
+    /// A version released.
+    Released,
+    Other,
+}
+
+impl ChangeKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ChangeKind::Recorded => "recorded",
+            ChangeKind::Encoded => "encoded",
+            ChangeKind::Corrected => "corrected",
+            ChangeKind::Names => "names",
+            ChangeKind::Released => "released",
+            ChangeKind::Other => "other",
+        }
+    }
 }

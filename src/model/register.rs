@@ -18,10 +18,13 @@ pub struct RegisterFile {
     pub org: Vec<Entry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub work: Vec<Entry>,
+    /// The register's own history: what was added or revised, when and by whom.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<super::record::Change>,
 }
 
 /// A register entry.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Entry {
     /// The stable key, used as `xml:id` and in `ref="#key"`.
@@ -36,6 +39,20 @@ pub struct Entry {
     /// The name in its original script (`Николай Иванович Ежов`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
+    /// The language of `original`, as a BCP 47 tag (`ru`, `uk`, `ja`, `zh-Hans`, `zh-Hant`,
+    /// `de`). Without it the TEI says only the script (`und-Cyrl`) and `editio check` asks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_lang: Option<String>,
+    /// The language of forms (or of the name) that are not in the archive's language, as BCP 47
+    /// tags: `form_lang = { Boukharine = "fr" }`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub form_lang: std::collections::BTreeMap<String, String>,
+    /// Forms that are pseudonyms or pen names (`Galen`); each is also one of `forms`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pseudonyms: Vec<String>,
+    /// The name at birth, when the person is known by another (`Lev Davidovich Bronstein`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_name: Option<String>,
     /// Every form of the name that may stand in a text.
     #[serde(default)]
     pub forms: Vec<String>,
@@ -71,6 +88,9 @@ pub struct Entry {
     /// GeoNames ID, only where certain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geonames: Option<String>,
+    /// A place's coordinates, `latitude longitude` in decimal degrees (WGS 84): `55.75 37.62`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geo: Option<String>,
     /// Evidence for the identification and identifiers; what is uncertain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -90,6 +110,8 @@ pub struct Named {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Register {
     pub entries: Vec<Named>,
+    /// The register's history, oldest first.
+    pub history: Vec<super::record::Change>,
     /// Where each key is in `entries`: every name in every text is looked up, so by hash
     /// rather than by binary search over string keys. Made by [`Register::extend`] and
     /// [`Register::from_entries`]; a register whose entries were changed otherwise is searched.
@@ -102,6 +124,7 @@ impl Register {
         entries.sort_by(|a, b| a.entry.key.cmp(&b.entry.key));
         let mut register = Register {
             entries,
+            history: Vec::new(),
             index: Default::default(),
         };
         register.reindex();
@@ -130,6 +153,8 @@ impl Register {
 
     /// Adds the entries of one file.
     pub fn extend(&mut self, file: RegisterFile) {
+        self.history.extend(file.history);
+        self.history.sort_by(|a, b| a.date.cmp(&b.date));
         let lists = [
             (NameKind::Person, file.person),
             (NameKind::Place, file.place),
@@ -147,7 +172,10 @@ impl Register {
     /// The register as one file, each entry in its list (for the build cache, which reads
     /// that back faster than the TOML it came from).
     pub fn to_file(&self) -> RegisterFile {
-        let mut file = RegisterFile::default();
+        let mut file = RegisterFile {
+            history: self.history.clone(),
+            ..RegisterFile::default()
+        };
         for n in &self.entries {
             let list = match n.kind {
                 NameKind::Person => &mut file.person,
@@ -166,12 +194,51 @@ impl Register {
     }
 }
 
+/// The script of a text as an undetermined-language BCP 47 tag (`und-Cyrl`), for a form
+/// whose language the register does not give.
+pub fn script_tag(text: &str) -> &'static str {
+    let script = text.chars().find_map(|c| match c as u32 {
+        0x0400..=0x052F => Some("und-Cyrl"),
+        0x0370..=0x03FF => Some("und-Grek"),
+        0x0590..=0x05FF => Some("und-Hebr"),
+        0x0600..=0x06FF => Some("und-Arab"),
+        0x10A0..=0x10FF => Some("und-Geor"),
+        0x0530..=0x058F => Some("und-Armn"),
+        0x3040..=0x30FF => Some("ja"),
+        0x4E00..=0x9FFF => Some("und-Hani"),
+        _ => None,
+    });
+    script.unwrap_or("und")
+}
+
 impl Entry {
-    /// The authority URIs of the entry.
+    /// The language of the original form: the register's, or what its script tells.
+    pub fn original_language(&self) -> Option<String> {
+        let original = self.original.as_deref()?;
+        Some(
+            self.original_lang
+                .clone()
+                .unwrap_or_else(|| script_tag(original).to_string()),
+        )
+    }
+
+    /// The language of a form of the name, when it is not the archive's.
+    pub fn form_language(&self, form: &str) -> Option<&str> {
+        self.form_lang.get(form).map(String::as_str)
+    }
+
+    /// Every language the entry's forms are in (other than the archive's).
+    pub fn languages(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.original_language().into_iter().collect();
+        out.extend(self.form_lang.values().cloned());
+        out
+    }
+
+    /// The authority URIs of the entry, in their canonical form (Wikidata's concept URI).
     pub fn authority_uris(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         if let Some(q) = &self.wikidata {
-            out.push(("wikidata", format!("https://www.wikidata.org/entity/{q}")));
+            out.push(("wikidata", format!("http://www.wikidata.org/entity/{q}")));
         }
         if let Some(v) = &self.viaf {
             out.push(("viaf", format!("https://viaf.org/viaf/{v}")));

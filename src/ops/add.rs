@@ -60,13 +60,9 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
         None => today(),
     };
 
-    let bytes = std::fs::read(&opts.file).map_err(Error::io(&opts.file))?;
-    if bytes.is_empty() {
-        return Err(Error::EmptySource {
-            path: opts.file.clone(),
-        });
-    }
-    let encoding = check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
+    let bytes = read_received(&opts.file)?;
+    let encoding =
+        crate::load::source::check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
     let sha256 = digest::sha256_bytes(&bytes);
     if let Some(existing) = archive.edition_with_sha256(&sha256) {
         return Err(Error::DuplicateSource {
@@ -124,70 +120,57 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
     })
 }
 
+/// The most editio reads of a received file: 1 GiB.
+pub const MAX_SOURCE_BYTES: u64 = 1 << 30;
+
+/// Reads a received file: a regular file (not a pipe, a device or a folder), not empty, and no
+/// larger than [`MAX_SOURCE_BYTES`] (even if it grows while being read).
+pub fn read_received(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(Error::io(path))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder, not a file"
+        } else {
+            "not a regular file (a pipe, a socket or a device)"
+        };
+        return Err(Error::NotRegularFile {
+            path: path.to_path_buf(),
+            what,
+        });
+    }
+    if meta.len() > MAX_SOURCE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_SOURCE_BYTES,
+        });
+    }
+    let file = std::fs::File::open(path).map_err(Error::io(path))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Error::io(path))?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_SOURCE_BYTES,
+        });
+    }
+    if bytes.is_empty() {
+        return Err(Error::EmptySource {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(bytes)
+}
+
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = std::fs::File::create(path).map_err(Error::io(path))?;
     f.write_all(bytes).map_err(Error::io(path))?;
     f.sync_all().map_err(Error::io(path))
 }
 
-/// Checks that `bytes` decode: as UTF-8, or from the named encoding. Returns the canonical
-/// name of a non-UTF-8 encoding, to be recorded.
-pub fn check_decodable(
-    path: &Path,
-    bytes: &[u8],
-    label: Option<&str>,
-) -> Result<Option<&'static str>> {
-    match label {
-        None => std::str::from_utf8(bytes).map(|_| None).map_err(|e| {
-            let offset = e.valid_up_to();
-            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-            Error::NotUtf8 {
-                path: path.to_path_buf(),
-                offset,
-                line,
-            }
-        }),
-        Some(label) => {
-            let encoding =
-                encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-                    Error::UnknownEncoding {
-                        label: label.to_string(),
-                    }
-                })?;
-            decode(path, bytes, encoding)?;
-            Ok((encoding != encoding_rs::UTF_8).then_some(encoding.name()))
-        }
-    }
-}
-
-/// Decodes `bytes` strictly: a malformed sequence is an error naming its offset.
-pub fn decode(
-    path: &Path,
-    bytes: &[u8],
-    encoding: &'static encoding_rs::Encoding,
-) -> Result<String> {
-    let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(bytes.len());
-    let mut pos = 0;
-    loop {
-        let (result, read) =
-            decoder.decode_to_string_without_replacement(&bytes[pos..], &mut out, true);
-        pos += read;
-        match result {
-            encoding_rs::DecoderResult::InputEmpty => return Ok(out),
-            encoding_rs::DecoderResult::OutputFull => out.reserve(bytes.len() - pos + 16),
-            encoding_rs::DecoderResult::Malformed(bad, after) => {
-                return Err(Error::Undecodable {
-                    path: path.to_path_buf(),
-                    encoding: encoding.name(),
-                    offset: pos - bad as usize - after as usize,
-                });
-            }
-        }
-    }
-}
-
-fn today() -> String {
+pub(crate) fn today() -> String {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::OffsetDateTime::now_utc()
         .date()

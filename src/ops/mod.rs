@@ -3,12 +3,13 @@
 
 pub mod add;
 pub mod build;
-pub mod cache;
 pub mod check;
 pub mod events;
 pub mod init;
+pub mod inspect;
 pub mod names;
-pub mod progress;
+pub mod provenance;
+pub mod receive;
 pub mod release;
 pub mod validate;
 pub mod verify;

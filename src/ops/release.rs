@@ -47,6 +47,12 @@ pub enum Outcome {
         new_files: usize,
         reused: usize,
         deposit: PathBuf,
+        /// The version message as recorded.
+        message: String,
+        /// Paths added, removed or changed since the previous version (all, for a first one).
+        changed: Vec<String>,
+        /// What the releaser should know (a history that says nothing of a change).
+        warnings: Vec<String>,
     },
     Unchanged {
         id: String,
@@ -105,7 +111,7 @@ pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
 /// Releases editions of the archive at `root`. The archive is built first; an archive with
 /// errors is not released.
 pub fn release(root: &Path, opts: &ReleaseOptions) -> Result<ReleaseReport> {
-    release_with_progress(root, opts, &super::progress::none)
+    release_with_progress(root, opts, &crate::engine::progress::none)
 }
 
 /// [`release`], telling `progress` how far it got: the build's phases, then one step per
@@ -113,7 +119,7 @@ pub fn release(root: &Path, opts: &ReleaseOptions) -> Result<ReleaseReport> {
 pub fn release_with_progress(
     root: &Path,
     opts: &ReleaseOptions,
-    progress: super::progress::Progress,
+    progress: crate::engine::progress::Progress,
 ) -> Result<ReleaseReport> {
     let options = super::build::BuildOptions {
         keep: true,
@@ -125,22 +131,21 @@ pub fn release_with_progress(
             location: root.display().to_string(),
             message: format!(
                 "the archive has {} error(s); run `editio check` and fix them before releasing",
-                build.check.errors()
+                build.errors()
             ),
         });
     }
-    let archive = &build.check.archive;
+    let archive = &build.archive;
     let config = archive.config.clone().ok_or_else(|| Error::Invalid {
         location: root.join("editio.toml").display().to_string(),
         message: "the archive's settings cannot be read".into(),
     })?;
     let selected: Vec<&super::build::Built> = if opts.all {
-        build.check.built.iter().collect()
+        build.built.iter().collect()
     } else {
         let mut out = Vec::new();
         for id in &opts.ids {
             let b = build
-                .check
                 .built
                 .iter()
                 .find(|b| b.edition.id == *id)
@@ -166,22 +171,28 @@ pub fn release_with_progress(
         config: &config,
         register: &archive.register,
     };
-    let mut outcomes = Vec::new();
-    progress(super::progress::Event::Phase {
-        name: "releasing",
-        total: selected.len() as u64,
-    });
+    // Every edition is planned, and every date checked, before anything is written.
+    let mut plans = Vec::new();
     for built in selected {
+        plans.push(plan_edition(root, &store, built, &ctx, date)?);
+    }
+    let mut outcomes = Vec::new();
+    progress(crate::engine::progress::Event::Phase {
+        name: "releasing",
+        total: plans.len() as u64,
+    });
+    for plan in plans {
         outcomes.push(release_edition(
-            root, &store, &deposits, built, &ctx, opts, date,
+            root, &store, &deposits, plan, &ctx, opts, date,
         )?);
-        progress(super::progress::Event::Advance(1));
+        progress(crate::engine::progress::Event::Advance(1));
     }
     let collection = if opts.collection {
         Some(collection_bag(
             &store,
             &deposits,
-            &build.check,
+            &build.archive,
+            &build.built,
             &config,
             date,
         )?)
@@ -226,9 +237,9 @@ fn version_files(
         ),
     ];
     // Every reproducible output of the build's renderers, as the build wrote it.
-    let export = root.join(super::build::EXPORT_DIR);
+    let export = root.join(crate::engine::EXPORT_DIR);
     for path in &built.files {
-        if let Some(name) = super::cache::slash_path(path) {
+        if let Some(name) = crate::engine::cache::slash_path(path) {
             files.push((name, Content::File(export.join(path))));
         }
     }
@@ -246,43 +257,166 @@ fn sha512_of(content: &Content) -> Result<String> {
     }
 }
 
+/// What releasing one edition would do, worked out before anything is written.
+struct Plan<'a> {
+    built: &'a super::build::Built,
+    oid: String,
+    versions: Vec<ocfl::store::VersionInfo>,
+    files: Vec<(String, Content)>,
+    /// Paths added, removed or changed since the head version; `None` when nothing changed.
+    changed: Option<Vec<String>>,
+    /// The history entries the head version's record does not have.
+    new_history: Vec<String>,
+}
+
+fn plan_edition<'a>(
+    root: &Path,
+    store: &StorageRoot,
+    built: &'a super::build::Built,
+    ctx: &RenderContext,
+    date: OffsetDateTime,
+) -> Result<Plan<'a>> {
+    let e = &built.edition;
+    let oid = object_id(ctx.config, &e.id);
+    let versions = store.versions(&oid)?;
+    let files = version_files(root, built, ctx);
+    let mut current = std::collections::BTreeMap::new();
+    for (path, content) in &files {
+        current.insert(path.clone(), sha512_of(content)?);
+    }
+    let history: Vec<&crate::model::record::Change> = e.record.history.iter().collect();
+    // Time runs forward: not before any receipt of the source, nor before the head version.
+    let stamp = date.format(&Rfc3339).unwrap_or_default();
+    let received = &e.record.received;
+    let day = &stamp[..10.min(stamp.len())];
+    let receipts = || -> Result<()> {
+        for receipt in
+            std::iter::once(&received.date).chain(received.earlier.iter().map(|r| &r.date))
+        {
+            if let Some(when) = receipt
+                .known()
+                .filter(|w| super::receive::date_before(day, w))
+            {
+                return Err(Error::Backdated {
+                    what: format!("the release date of {} v{}", e.id, versions.len() + 1),
+                    date: stamp.clone(),
+                    than: format!("a receipt of its source ({when})"),
+                    earliest: when.to_string(),
+                });
+            }
+        }
+        Ok(())
+    };
+    let Some(head) = versions.last() else {
+        receipts()?;
+        return Ok(Plan {
+            built,
+            oid,
+            versions,
+            changed: Some(current.into_keys().collect()),
+            files,
+            new_history: history.iter().map(|h| h.change.clone()).collect(),
+        });
+    };
+    let mut stored = head.state.clone();
+    stored.remove(PREMIS_PATH);
+    let changed: Vec<String> = if head.algorithm == ocfl::digest::Algorithm::Sha512 {
+        stored
+            .keys()
+            .chain(current.keys())
+            .filter(|p| stored.get(*p) != current.get(*p))
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    } else {
+        current.keys().cloned().collect()
+    };
+    if changed.is_empty() {
+        return Ok(Plan {
+            built,
+            oid,
+            versions,
+            files,
+            changed: None,
+            new_history: Vec::new(),
+        });
+    }
+    let head_created = OffsetDateTime::parse(&head.created, &Rfc3339).ok();
+    if let Some(t) = head_created.filter(|t| date < *t) {
+        return Err(Error::Backdated {
+            what: format!("the release date of {} v{}", e.id, head.number + 1),
+            date: stamp.clone(),
+            than: format!("v{} ({})", head.number, head.created),
+            earliest: t.format(&Rfc3339).unwrap_or_default(),
+        });
+    }
+    receipts()?;
+    // The history entries the head version's record lacks.
+    let previous: Option<crate::model::record::Record> = store
+        .version_files(&oid, head.number)?
+        .into_iter()
+        .find(|(p, _)| p == crate::load::RECORD_FILE)
+        .and_then(|(_, file)| std::fs::read_to_string(file).ok())
+        .and_then(|text| toml::from_str(&text).ok());
+    let new_history = match previous {
+        Some(prev) => history
+            .into_iter()
+            .filter(|h| !prev.history.contains(h))
+            .map(|h| h.change.clone())
+            .collect(),
+        // An unreadable earlier record: the entries dated after the head version.
+        None => e
+            .record
+            .history
+            .iter()
+            .filter(|h| super::receive::date_before(&head.created, &h.date))
+            .map(|h| h.change.clone())
+            .collect(),
+    };
+    Ok(Plan {
+        built,
+        oid,
+        versions,
+        files,
+        changed: Some(changed),
+        new_history,
+    })
+}
+
 fn release_edition(
     root: &Path,
     store: &StorageRoot,
     deposits: &Path,
-    built: &super::build::Built,
+    plan: Plan,
     ctx: &RenderContext,
     opts: &ReleaseOptions,
     date: OffsetDateTime,
 ) -> Result<Outcome> {
+    let Plan {
+        built,
+        oid,
+        versions,
+        mut files,
+        changed,
+        new_history,
+    } = plan;
     let e = &built.edition;
-    let oid = object_id(ctx.config, &e.id);
-    let versions = store.versions(&oid)?;
-    let mut files = version_files(root, built, ctx);
-
-    // Unchanged since the head version (the PREMIS log aside)?
-    if let Some(head) = versions.last() {
-        let mut current = std::collections::BTreeMap::new();
-        for (path, content) in &files {
-            current.insert(path.clone(), sha512_of(content)?);
-        }
-        let mut stored = head.state.clone();
-        stored.remove(PREMIS_PATH);
-        if head.algorithm == ocfl::digest::Algorithm::Sha512 && stored == current {
-            let deposit = deposits.join(format!("{}-v{}.zip", e.id, head.number));
-            let written = if deposit.exists() {
-                None
-            } else {
-                write_deposit(store, &oid, head.number, &head.created, e, ctx, &deposit)?;
-                Some(deposit)
-            };
-            return Ok(Outcome::Unchanged {
-                id: e.id.clone(),
-                version: head.number,
-                deposit_written: written,
-            });
-        }
-    }
+    let Some(changed) = changed else {
+        let head = versions.last().expect("an unchanged edition has a version");
+        let deposit = deposits.join(format!("{}-v{}.zip", e.id, head.number));
+        let written = if deposit.exists() {
+            None
+        } else {
+            write_deposit(store, &oid, head.number, &head.created, e, ctx, &deposit)?;
+            Some(deposit)
+        };
+        return Ok(Outcome::Unchanged {
+            id: e.id.clone(),
+            version: head.number,
+            deposit_written: written,
+        });
+    };
 
     let number = versions.last().map_or(1, |v| v.number + 1);
     let deposit = deposits.join(format!("{}-v{number}.zip", e.id));
@@ -298,15 +432,31 @@ fn release_edition(
         location: "release time".into(),
         message: e.to_string(),
     })?;
-    let message = opts.message.clone().unwrap_or_else(|| {
-        let last = e
-            .record
-            .history
-            .last()
-            .map(|h| h.change.as_str())
-            .unwrap_or("first release");
-        format!("Release of {} as version {number}: {last}", e.id)
-    });
+    let mut warnings = Vec::new();
+    let summary = if new_history.is_empty() {
+        if number > 1 {
+            warnings.push(format!(
+                "the history of {} records no change since v{}; add a [[history]] entry to \
+                 its edition.toml saying what changed (changed: {})",
+                e.id,
+                number - 1,
+                changed.join(", ")
+            ));
+            format!(
+                "changed {}; the edition's history records no change since v{}",
+                changed.join(", "),
+                number - 1
+            )
+        } else {
+            "first release".to_string()
+        }
+    } else {
+        new_history.join("; ")
+    };
+    let message = opts
+        .message
+        .clone()
+        .unwrap_or_else(|| format!("Release of {} as version {number}: {summary}", e.id));
     let user = opts
         .user
         .clone()
@@ -338,7 +488,7 @@ fn release_edition(
 
     let meta = VersionMeta {
         created: date,
-        message,
+        message: message.clone(),
         user_name: user,
         // OCFL asks for a URI for the user: their e-mail, the contact's web page, or else the
         // archive's own base URI.
@@ -366,6 +516,9 @@ fn release_edition(
         new_files,
         reused,
         deposit,
+        message,
+        changed,
+        warnings,
     })
 }
 
@@ -456,7 +609,8 @@ fn write_deposit(
 fn collection_bag(
     store: &StorageRoot,
     deposits: &Path,
-    check: &super::check::Report,
+    archive: &crate::load::Archive,
+    built: &[super::build::Built],
     config: &Config,
     date: OffsetDateTime,
 ) -> Result<PathBuf> {
@@ -468,7 +622,7 @@ fn collection_bag(
     let dest = deposits.join(format!("collection-{stamp}.zip"));
     let mut payload = Vec::new();
     let mut versions = Vec::new();
-    for built in &check.built {
+    for built in built {
         let oid = object_id(config, &built.edition.id);
         let Some(head) = store.versions(&oid)?.last().map(|v| v.number) else {
             continue;
@@ -483,7 +637,7 @@ fn collection_bag(
     }
     payload.push(BagFile {
         path: "register.xml".into(),
-        source: Content::Bytes(tei::render_register(&check.archive.register, config)),
+        source: Content::Bytes(tei::render_register(&archive.register, config)),
     });
     let a = &config.archive;
     let info = vec![

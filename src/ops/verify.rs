@@ -26,6 +26,8 @@ pub struct Options {
     pub jing: Option<PathBuf>,
     /// The archive whose records a TEI file's header checksums are compared with, if any.
     pub archive: Option<PathBuf>,
+    /// The most a zip may hold uncompressed; [`bagit::DEFAULT_MAX_UNCOMPRESSED`] when absent.
+    pub max_unzipped: Option<u64>,
 }
 
 /// What a path was found to be.
@@ -84,6 +86,8 @@ impl Target {
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     pub targets: Vec<Target>,
+    /// How many of the paths given could not be read at all (finding ED605).
+    pub unreadable: usize,
 }
 
 impl Report {
@@ -129,7 +133,7 @@ pub fn detect(path: &Path) -> Result<Kind> {
             Kind::OcflStorageRoot
         } else if has(&|n| n == "bagit.txt" || n == "data" || n.starts_with("manifest-")) {
             Kind::Bag
-        } else if has(&|n| n == "inventory.json") {
+        } else if has(&|n| n == "inventory.json") && !is_version_dir(path) {
             Kind::OcflObject
         } else {
             Kind::Unknown
@@ -150,6 +154,19 @@ pub fn detect(path: &Path) -> Result<Kind> {
     })
 }
 
+/// Whether `path` is a version folder (`v1`…) of an OCFL object, not an object itself.
+fn is_version_dir(path: &Path) -> bool {
+    let named = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix('v'))
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+    named
+        && path
+            .parent()
+            .is_some_and(|p| p.join(ocfl::OBJECT_DECLARATION).exists())
+}
+
 /// Verifies each of `paths`, whatever it is. `Err` only when a path cannot be read at all
 /// (checked for every path before any work starts).
 pub fn verify_paths(
@@ -157,15 +174,34 @@ pub fn verify_paths(
     opts: &Options,
     progress: &(dyn Fn(Event<'_>) + Sync),
 ) -> Result<Report> {
-    let kinds = paths
-        .iter()
-        .map(|p| detect(p))
-        .collect::<Result<Vec<_>>>()?;
     progress(Event::Planned(paths.len()));
     let mut report = Report::default();
-    for (path, kind) in paths.iter().zip(kinds) {
-        progress(Event::Started(path, kind));
-        let diagnostics = verify_one(path, kind, opts)?;
+    for path in paths {
+        // A path that cannot be read is answered like the others, and verification goes on.
+        let (kind, found) = match detect(path) {
+            Ok(kind) => {
+                progress(Event::Started(path, kind));
+                (kind, verify_one(path, kind, opts))
+            }
+            Err(e) => (Kind::Unknown, Err(e)),
+        };
+        let diagnostics = match found {
+            Ok(d) => d,
+            Err(e) => {
+                report.unreadable += 1;
+                vec![
+                    Diagnostic::new(
+                        codes::VERIFY_UNREADABLE,
+                        Location::file(path),
+                        match e {
+                            Error::Io { source, .. } => format!("cannot be read: {source}"),
+                            e => e.to_string(),
+                        },
+                    )
+                    .with_help("check the path and its permissions"),
+                ]
+            }
+        };
         progress(Event::Finished(path));
         report.targets.push(Target {
             path: path.clone(),
@@ -182,6 +218,7 @@ fn verify_one(path: &Path, kind: Kind, opts: &Options) -> Result<Vec<Diagnostic>
         Kind::Bag | Kind::BagZip => {
             let bag_opts = ValidateOptions {
                 fast: opts.fast,
+                max_uncompressed: opts.max_unzipped.unwrap_or(bagit::DEFAULT_MAX_UNCOMPRESSED),
                 ..ValidateOptions::default()
             };
             bagit::validate(path, &bag_opts)?
@@ -210,7 +247,15 @@ fn verify_one(path: &Path, kind: Kind, opts: &Options) -> Result<Vec<Diagnostic>
                     path.display()
                 ),
             )
-            .with_help("name a bag, an OCFL object or storage root, or a TEI file"),
+            .with_help(if is_version_dir(path) {
+                format!(
+                    "this is a version folder of the OCFL object {}: verify the object, which \
+                     checks every version",
+                    path.parent().unwrap_or(path).display()
+                )
+            } else {
+                "name a bag, an OCFL object or storage root, or a TEI file".to_string()
+            }),
         ],
     })
 }
@@ -267,7 +312,7 @@ pub fn verify_archive(
 
     // export/ against the build: the TEI, the reading copies and the PDFs.
     for (dir, expected) in expected_exports(root, &check)? {
-        let shown = Path::new(super::build::EXPORT_DIR).join(dir);
+        let shown = Path::new(crate::engine::EXPORT_DIR).join(dir);
         progress(Event::Started(&shown, Kind::Exports));
         report.targets.push(Target {
             path: shown.clone(),
@@ -303,6 +348,7 @@ pub fn verify_archive(
     // Every deposit.
     let bag_opts = ValidateOptions {
         fast: opts.fast,
+        max_uncompressed: opts.max_unzipped.unwrap_or(bagit::DEFAULT_MAX_UNCOMPRESSED),
         ..ValidateOptions::default()
     };
     for zip in &deposits {
@@ -429,7 +475,7 @@ fn compare_exports(
     folder: &str,
     expected: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Vec<Diagnostic>> {
-    let rel_dir = Path::new(super::build::EXPORT_DIR).join(folder);
+    let rel_dir = Path::new(crate::engine::EXPORT_DIR).join(folder);
     let dir = root.join(&rel_dir);
     let shown = |name: &str| rel_dir.join(name);
     // Files of editions that could not be built (their source is reported already).
@@ -453,6 +499,11 @@ fn compare_exports(
             let entry = entry.map_err(Error::io(&dir))?;
             let name = entry.file_name().to_string_lossy().into_owned();
             present.insert(name.clone());
+            // The collection's index lists every edition: with one unbuilt, it differs because
+            // of a fault already reported.
+            if name == "index.html" && !unbuilt.is_empty() {
+                continue;
+            }
             let Some(want) = expected.get(&name) else {
                 if !is_unbuilt(&name) {
                     out.push(
@@ -501,7 +552,10 @@ fn compare_exports(
             }
         }
     }
-    for name in expected.keys().filter(|n| !present.contains(*n)) {
+    for name in expected
+        .keys()
+        .filter(|n| !present.contains(*n) && (*n != "index.html" || unbuilt.is_empty()))
+    {
         out.push(
             Diagnostic::new(
                 codes::EXPORT_STALE,

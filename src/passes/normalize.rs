@@ -4,6 +4,7 @@
 
 use super::Pass;
 use crate::diagnostic::{Diagnostic, Location, codes};
+use crate::load;
 use crate::model::Edition;
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 
@@ -15,11 +16,8 @@ impl Pass for Normalize {
     }
 
     fn run(&self, edition: &mut Edition) {
-        let label = edition.record.received.encoding.as_deref();
-        let encoding = label
-            .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
-            .unwrap_or(encoding_rs::UTF_8);
-        let decoded = match crate::ops::add::decode(&edition.source_path, &edition.raw, encoding) {
+        let encoding = load::source::encoding_of(edition.record.received.encoding.as_deref());
+        let decoded = match load::source::decode(&edition.source_path, &edition.raw, encoding) {
             Ok(text) => text,
             Err(e) => {
                 edition.findings.push(Diagnostic::new(
@@ -30,24 +28,50 @@ impl Pass for Normalize {
                 return;
             }
         };
-        let mut forbidden = false;
-        for (offset, c) in decoded.char_indices() {
-            if !is_xml_char(c) {
-                forbidden = true;
-                edition.findings.push(
-                    Diagnostic::new(
-                        codes::CHAR_FORBIDDEN,
-                        Location::at_offset(&edition.source_path, &decoded, offset),
-                        format!(
-                            "U+{:04X} at byte offset {offset} is not allowed in XML 1.0",
-                            c as u32
-                        ),
-                    )
-                    .with_help(
-                        "the source is kept as received; record a corrected copy as a new edition",
+        // The first few are listed one by one; the rest, often a file that is not text at
+        // all, in one finding.
+        const LISTED: usize = 5;
+        let bad: Vec<(usize, char)> = decoded
+            .char_indices()
+            .filter(|(_, c)| !is_xml_char(*c))
+            .collect();
+        let forbidden = !bad.is_empty();
+        let help = "the source is kept as received; record a corrected copy with `editio receive`";
+        for &(offset, c) in bad.iter().take(LISTED) {
+            edition.findings.push(
+                Diagnostic::new(
+                    codes::CHAR_FORBIDDEN,
+                    Location::at_offset(&edition.source_path, &decoded, offset),
+                    format!(
+                        "U+{:04X} at byte offset {offset} is not allowed in XML 1.0",
+                        c as u32
                     ),
-                );
-            }
+                )
+                .with_help(help),
+            );
+        }
+        if let Some(&(offset, _)) = bad.get(LISTED) {
+            let mut kinds: Vec<char> = bad[LISTED..].iter().map(|(_, c)| *c).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            let names: Vec<String> = kinds
+                .iter()
+                .take(8)
+                .map(|c| format!("U+{:04X}", *c as u32))
+                .collect();
+            edition.findings.push(
+                Diagnostic::new(
+                    codes::CHAR_FORBIDDEN,
+                    Location::at_offset(&edition.source_path, &decoded, offset),
+                    format!(
+                        "and {} more characters XML 1.0 does not allow, from byte offset {offset} on ({}{})",
+                        bad.len() - LISTED,
+                        names.join(", "),
+                        if kinds.len() > 8 { ", …" } else { "" }
+                    ),
+                )
+                .with_help(help),
+            );
         }
         if forbidden {
             return;

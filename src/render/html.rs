@@ -587,22 +587,6 @@ fn web_href(url: &str) -> Option<String> {
     (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_string())
 }
 
-/// The language tag of a register entry's original-script name: the script is seen, the
-/// language is not known, so only the script is claimed (`und-Cyrl`).
-fn script_tag(text: &str) -> &'static str {
-    let script = text.chars().find_map(|c| match c as u32 {
-        0x0400..=0x052F => Some("und-Cyrl"),
-        0x0370..=0x03FF => Some("und-Grek"),
-        0x0590..=0x05FF => Some("und-Hebr"),
-        0x0600..=0x06FF => Some("und-Arab"),
-        0x10A0..=0x10FF => Some("und-Geor"),
-        0x0530..=0x058F => Some("und-Armn"),
-        0x4E00..=0x9FFF => Some("und-Hani"),
-        _ => None,
-    });
-    script.unwrap_or("und")
-}
-
 /// A mention of a register entry in the text.
 struct Mention {
     id: String,
@@ -1021,7 +1005,7 @@ fn index_view(walk: &Walk) -> Vec<Value> {
                     name => e.name.clone(),
                     show_name => e.sort.as_ref().is_some_and(|s| !same_name(s, &e.name)),
                     original => e.original.clone(),
-                    original_lang => e.original.as_deref().map(script_tag),
+                    original_lang => e.original_language(),
                     kind => e.kind.clone(),
                     dates => life_dates(e),
                     author => author,
@@ -1381,7 +1365,7 @@ description = "A newspaper."
         // The register's entry: sorted heading, original script, dates, authority.
         assert!(page.contains("Ivanov, Ivan Ivanovich <span class=\"original\" lang=\"und-Cyrl\">Иван Иванович Иванов</span>"));
         assert!(page.contains("1 May 1890 – 1937"));
-        assert!(page.contains("href=\"https://www.wikidata.org/entity/Q1\""));
+        assert!(page.contains("href=\"http://www.wikidata.org/entity/Q1\""));
         // A name the register lacks, or with no key, is marked but links nowhere.
         assert!(page.contains("<span class=\"name person\">Petrov</span>"));
         assert!(page.contains("<span class=\"name person\">Sidorov</span>"));

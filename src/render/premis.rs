@@ -36,22 +36,85 @@ pub fn record_events(edition: &Edition) -> Vec<Event> {
     let r = &edition.record;
     let receiver = r.received.by.known().unwrap_or("unknown").to_string();
     let mut out = Vec::new();
-    if let Some(date) = r.received.date.known() {
+    // Earlier copies first, each replaced by the next one.
+    let n = r.received.earlier.len();
+    for (i, e) in r.received.earlier.iter().enumerate() {
+        let Some(date) = e.date.known() else { continue };
+        let replaces = match i {
+            0 => String::new(),
+            _ => format!(
+                ", replacing the copy with SHA-256 {}",
+                r.received.earlier[i - 1].sha256
+            ),
+        };
+        let reason = e
+            .reason
+            .as_deref()
+            .map(|why| format!(" Reason: {why}"))
+            .unwrap_or_default();
         out.push(Event {
-            id: "ingestion".into(),
+            id: format!("ingestion-{}", i + 1),
             kind: "ingestion".into(),
             when: date.to_string(),
             detail: format!(
-                "Received {} ({} bytes) and recorded byte for byte as source.txt. Route: {}",
+                "Received {} ({} bytes) and recorded byte for byte as source.txt{replaces}. Route: {}.{reason}",
+                e.file_name,
+                e.size,
+                e.route.known().unwrap_or("not known").trim_end_matches('.')
+            ),
+            outcome: "success".into(),
+            agent: e.by.known().unwrap_or("unknown").to_string(),
+        });
+        out.push(Event {
+            id: format!("checksum-{}", i + 1),
+            kind: "message digest calculation".into(),
+            when: date.to_string(),
+            detail: format!("SHA-256 of source.txt: {}", e.sha256),
+            outcome: "success".into(),
+            agent: software_agent(),
+        });
+    }
+    if let Some(date) = r.received.date.known() {
+        let replaces = match r.received.earlier.last() {
+            Some(e) => format!(", replacing the copy with SHA-256 {}", e.sha256),
+            None => String::new(),
+        };
+        let reason = r
+            .received
+            .reason
+            .as_deref()
+            .map(|why| format!(" Reason: {why}"))
+            .unwrap_or_default();
+        let (ingestion, checksum) = match n {
+            0 => ("ingestion".to_string(), "checksum".to_string()),
+            _ => (
+                format!("ingestion-{}", n + 1),
+                format!("checksum-{}", n + 1),
+            ),
+        };
+        out.push(Event {
+            id: ingestion,
+            kind: "ingestion".into(),
+            when: date.to_string(),
+            detail: format!(
+                "Received {} ({} bytes) and recorded byte for byte as source.txt{replaces}. Route: {}{}",
                 r.received.file_name,
                 r.received.size,
-                r.received.route.known().unwrap_or("not known")
+                r.received.route.known().unwrap_or("not known"),
+                if reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "{}{reason}",
+                        if r.received.route.known().is_some_and(|t| t.ends_with('.')) { "" } else { "." }
+                    )
+                }
             ),
             outcome: "success".into(),
             agent: receiver.clone(),
         });
         out.push(Event {
-            id: "checksum".into(),
+            id: checksum,
             kind: "message digest calculation".into(),
             when: date.to_string(),
             detail: format!("SHA-256 of source.txt: {}", r.received.sha256),

@@ -71,7 +71,290 @@ pub fn render(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
     }
     text(&mut x, edition, ctx.register);
     x.close("TEI");
-    x.finish()
+    declare_types(x.finish())
+}
+
+/// Where the declaration of `@type` values goes in the header, until the document is written
+/// and the values it uses are known.
+const TAGS_DECL: &str = "editioTagsDeclPending";
+
+/// What each `@type` (and `gap/@reason`) value editio writes means.
+const TYPE_VALUES: &[(&str, &str, &str)] = &[
+    ("TEI", "register", "the archive's register of names"),
+    (
+        "bibl",
+        "received-file",
+        "the file as received: name, size, checksum, date and route",
+    ),
+    (
+        "bibl",
+        "transcription",
+        "the copy the text was taken from (a web transcription)",
+    ),
+    (
+        "biblStruct",
+        "article",
+        "the published work is an article in a journal",
+    ),
+    ("biblStruct", "book", "the published work is a book"),
+    (
+        "biblStruct",
+        "manuscript",
+        "the published work is a manuscript",
+    ),
+    (
+        "biblStruct",
+        "other",
+        "the published work is of another kind",
+    ),
+    ("biblStruct", "web-page", "the published work is a web page"),
+    (
+        "change",
+        "corrected",
+        "corrections of the source recorded or revised",
+    ),
+    (
+        "change",
+        "encoded",
+        "the text encoded, or its encoding revised",
+    ),
+    (
+        "change",
+        "names",
+        "names linked to the register, or links revised",
+    ),
+    ("change", "other", "another change"),
+    ("change", "recorded", "the source received and recorded"),
+    ("change", "released", "a version released for deposit"),
+    ("date", "received", "when the file was received"),
+    (
+        "desc",
+        "omitted-text",
+        "the words of a block left out of the text, kept here",
+    ),
+    (
+        "div",
+        "credit",
+        "a credit line (back matter, not the author's text)",
+    ),
+    (
+        "div",
+        "headnote",
+        "a headnote by the publisher of the transcription (front matter)",
+    ),
+    ("div", "links", "links to other copies (back matter)"),
+    (
+        "div",
+        "section",
+        "a section of the text, opened by a heading of the source",
+    ),
+    (
+        "div",
+        "source-note",
+        "a note about the source by its publisher (back matter)",
+    ),
+    ("event", "dissolved", "when an organisation was dissolved"),
+    ("event", "founded", "when an organisation was founded"),
+    (
+        "gap",
+        "excerpt",
+        "(@reason) where the excerpt begins or ends part-way through the work",
+    ),
+    ("gap", "no-text", "(@reason) the source has no text"),
+    (
+        "gap",
+        "notTransmitted",
+        "(@reason) the text of one of the original's notes, not in the source",
+    ),
+    (
+        "gap",
+        "omitted",
+        "(@reason) a block of the source left out of the text; its words are in desc",
+    ),
+    (
+        "head",
+        "supplied",
+        "a heading supplied by the editors; not in the source",
+    ),
+    ("idno", "filename", "the name of the file as received"),
+    ("idno", "geonames", "the GeoNames URI of a place"),
+    (
+        "idno",
+        "sha256",
+        "the SHA-256 of the file as received, in lowercase hexadecimal",
+    ),
+    ("idno", "URI", "the identifier of this document"),
+    (
+        "idno",
+        "viaf",
+        "the VIAF URI of a person, organisation or work",
+    ),
+    ("idno", "wikidata", "the Wikidata concept URI of an entry"),
+    (
+        "note",
+        "authorial",
+        "a note of the original, where its mark stands; its text is not in the source",
+    ),
+    ("note", "description", "who or what a register entry is"),
+    (
+        "note",
+        "editorial",
+        "a note by the editors, not part of the source",
+    ),
+    (
+        "note",
+        "encoding",
+        "the character encoding of the file as received",
+    ),
+    (
+        "note",
+        "evidence",
+        "how a fact or an identification was established",
+    ),
+    ("note", "route", "how the file came into the archive"),
+    (
+        "note",
+        "unknown",
+        "what is not known, said instead of being invented",
+    ),
+    (
+        "orgName",
+        "original",
+        "the name in its original language and script",
+    ),
+    ("orgName", "preferred", "the name the register uses"),
+    ("orgName", "sort", "the name as sorted in an index"),
+    (
+        "orgName",
+        "variant",
+        "another form of the name, as it may stand in a text",
+    ),
+    ("persName", "birth", "the name at birth"),
+    (
+        "persName",
+        "original",
+        "the name in its original language and script",
+    ),
+    ("persName", "preferred", "the name the register uses"),
+    ("persName", "pseudonym", "a pseudonym or pen name"),
+    ("persName", "sort", "the name as sorted in an index"),
+    (
+        "persName",
+        "variant",
+        "another form of the name, as it may stand in a text",
+    ),
+    (
+        "placeName",
+        "original",
+        "the name in its original language and script",
+    ),
+    ("placeName", "preferred", "the name the register uses"),
+    ("placeName", "sort", "the name as sorted in an index"),
+    (
+        "placeName",
+        "variant",
+        "another form of the name, as it may stand in a text",
+    ),
+    ("title", "main", "the main title"),
+    (
+        "title",
+        "original",
+        "the title in its original language and script",
+    ),
+    ("title", "sub", "the subtitle"),
+];
+
+/// Replaces the pending `tagsDecl` with a declaration of every `@type` value the document
+/// uses (and of `gap/@reason`, `place/@type` and `title/@subtype`).
+fn declare_types(doc: Vec<u8>) -> Vec<u8> {
+    use quick_xml::events::Event;
+    use std::collections::BTreeMap;
+    let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut reader = quick_xml::Reader::from_reader(doc.as_slice());
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
+                let gi = e.local_name().as_ref().to_string();
+                let key = if gi == "gap" { "reason" } else { "type" };
+                if let Ok(Some(a)) = e.try_get_attribute(key) {
+                    let v = a.value.to_string();
+                    let list = used.entry(gi.clone()).or_default();
+                    if !list.contains(&v) {
+                        list.push(v);
+                    }
+                }
+                if gi == "title"
+                    && let Ok(Some(a)) = e.try_get_attribute("subtype")
+                {
+                    let v = format!("subtype {}", a.value);
+                    let list = used.entry(gi).or_default();
+                    if !list.contains(&v) {
+                        list.push(v);
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    let mut x = Xml::new();
+    x.open("tagsDecl", &[]);
+    x.open("namespace", &[("name", TEI_NS)]);
+    for (gi, values) in &mut used {
+        values.sort();
+        x.mixed("tagUsage", &[("gi", gi)], |m| {
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    m.text("; ");
+                }
+                if let Some(sub) = v.strip_prefix("subtype ") {
+                    m.text("@subtype ");
+                    m.leaf("val", &[], sub);
+                    m.text(": a title devised by the editors, not the work's own");
+                    continue;
+                }
+                m.leaf("val", &[], v);
+                let meaning = TYPE_VALUES
+                    .iter()
+                    .find(|(g, val, _)| g == gi && val == v)
+                    .map(|(_, _, d)| *d)
+                    .unwrap_or(match gi.as_str() {
+                        "place" => "the kind of place, as the register gives it",
+                        "title" => "a kind of title",
+                        _ => "a value given by the archive's register",
+                    });
+                m.text(&format!(": {meaning}"));
+            }
+            m.text(".");
+        });
+    }
+    x.close("namespace");
+    x.close("tagsDecl");
+    let decl = String::from_utf8(x.finish()).unwrap_or_default();
+    let text = String::from_utf8(doc).unwrap_or_default();
+    let Some(at) = text.find(&format!("<{TAGS_DECL}/>")) else {
+        return text.into_bytes();
+    };
+    let indent = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+    let decl: Vec<String> = decl
+        .trim_end()
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                l.to_string()
+            } else {
+                format!("{indent}{l}")
+            }
+        })
+        .collect();
+    let mut out = String::with_capacity(text.len() + 4096);
+    out.push_str(&text[..at]);
+    out.push_str(&decl.join("\n"));
+    out.push_str(&text[at + TAGS_DECL.len() + 3..]);
+    out.into_bytes()
 }
 
 /// The register keys an edition refers to, sorted.
@@ -84,6 +367,9 @@ fn referenced_keys(edition: &Edition, register: &Register) -> Vec<String> {
             .iter()
             .filter_map(|c| c.key.as_deref()),
     );
+    keys.extend(edition.record.source.key.as_deref());
+    keys.extend(edition.record.source.editor_key.as_deref());
+    keys.retain(|k| register.get(k).is_some());
     keys.sort_unstable();
     keys.dedup();
     // A work's author is pointed at from its entry, so the author's entry comes too.
@@ -120,27 +406,56 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
         for n in entries {
             let e = &n.entry;
             let mut attrs = vec![("xml:id", e.key.as_str())];
+            // A place's kind (city, region, prison) as its type.
+            if kind == NameKind::Place
+                && let Some(k) = e.kind.as_deref()
+            {
+                attrs.push(("type", k));
+            }
             if let Some(c) = e.cert.as_deref().filter(|c| *c != "high") {
                 attrs.push(("cert", c));
             }
             x.open(item, &attrs);
-            x.leaf(name_el, &[("type", "preferred")], &e.name);
+            let with_lang = |x: &mut Xml, kind: &str, form: &str, lang: Option<&str>| {
+                let mut attrs = vec![("type", kind)];
+                if let Some(l) = lang {
+                    attrs.push(("xml:lang", l));
+                }
+                x.leaf(name_el, &attrs, form);
+            };
+            with_lang(x, "preferred", &e.name, e.form_language(&e.name));
             if let Some(sort) = &e.sort {
                 x.leaf(name_el, &[("type", "sort")], sort);
             }
             if let Some(original) = &e.original {
-                x.leaf(name_el, &[("type", "original")], original);
+                let lang = e.original_language();
+                with_lang(x, "original", original, lang.as_deref());
+            }
+            if let Some(birth) = &e.birth_name {
+                with_lang(x, "birth", birth, e.form_language(birth));
             }
             for form in e.forms.iter().filter(|f| **f != e.name) {
-                x.leaf(name_el, &[("type", "variant")], form);
+                let kind = if e.pseudonyms.contains(form) {
+                    "pseudonym"
+                } else {
+                    "variant"
+                };
+                with_lang(x, kind, form, e.form_language(form));
             }
             if kind == NameKind::Person {
                 if let Some(b) = &e.born {
-                    x.empty("birth", &[("when", b)]);
+                    x.leaf("birth", &[("when", b)], &human_date(b));
                 }
                 if let Some(d) = &e.died {
-                    x.empty("death", &[("when", d)]);
+                    x.leaf("death", &[("when", d)], &human_date(d));
                 }
+            }
+            if kind == NameKind::Place
+                && let Some(geo) = &e.geo
+            {
+                x.open("location", &[]);
+                x.leaf("geo", &[], geo);
+                x.close("location");
             }
             if kind == NameKind::Org {
                 if let Some(f) = &e.founded {
@@ -157,14 +472,9 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
             for (kind, uri) in e.authority_uris() {
                 x.leaf("idno", &[("type", kind)], &uri);
             }
-            if kind == NameKind::Place
-                && let Some(k) = &e.kind
-            {
-                x.leaf("note", &[("type", "kind")], k);
-            }
-            x.leaf("note", &[("type", "description")], &e.description);
+            note_with_foreign(x, "description", &e.description, e);
             if let Some(note) = &e.note {
-                x.leaf("note", &[("type", "evidence")], note);
+                note_with_foreign(x, "evidence", note, e);
             }
             x.close(item);
         }
@@ -180,9 +490,20 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
         for n in works {
             let e = &n.entry;
             x.open("bibl", &[("xml:id", e.key.as_str())]);
-            match title_level(e.kind.as_deref()) {
-                Some(level) => x.leaf("title", &[("level", level)], &e.name),
-                None => x.leaf("title", &[], &e.name),
+            let mut attrs = Vec::new();
+            if let Some(level) = title_level(e.kind.as_deref()) {
+                attrs.push(("level", level));
+            }
+            if let Some(lang) = e.form_language(&e.name) {
+                attrs.push(("xml:lang", lang));
+            }
+            x.leaf("title", &attrs, &e.name);
+            if let (Some(original), Some(lang)) = (&e.original, e.original_language()) {
+                x.leaf(
+                    "title",
+                    &[("type", "original"), ("xml:lang", &lang)],
+                    original,
+                );
             }
             if let Some(a) = e.author.as_deref().and_then(|k| register.get(k)) {
                 x.leaf(
@@ -197,14 +518,156 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
             for (kind, uri) in e.authority_uris() {
                 x.leaf("idno", &[("type", kind)], &uri);
             }
-            x.leaf("note", &[("type", "description")], &e.description);
+            note_with_foreign(x, "description", &e.description, e);
             if let Some(note) = &e.note {
-                x.leaf("note", &[("type", "evidence")], note);
+                note_with_foreign(x, "evidence", note, e);
             }
             x.close("bibl");
         }
         x.close("listBibl");
     }
+}
+
+/// An ISO date (`1899-03-29`, `1940-02`, `1897`) as a reader writes it: `29 March 1899`,
+/// `February 1940`, `1897`.
+pub fn human_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<&str> = iso.split('-').collect();
+    let month = |m: &str| {
+        m.parse::<usize>()
+            .ok()
+            .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
+    };
+    match parts.as_slice() {
+        [y, m, d] => match (month(m), d.parse::<u32>()) {
+            (Some(m), Ok(d)) => format!("{d} {m} {y}"),
+            _ => iso.to_string(),
+        },
+        [y, m] => match month(m) {
+            Some(m) => format!("{m} {y}"),
+            None => iso.to_string(),
+        },
+        _ => iso.to_string(),
+    }
+}
+
+/// The languages of the forms in these register entries, sorted, without repeats.
+pub fn form_languages(register: &Register, keys: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = keys
+        .iter()
+        .filter_map(|k| register.get(k))
+        .flat_map(|n| {
+            let e = &n.entry;
+            let mut langs = e.languages();
+            for text in std::iter::once(&e.description).chain(e.note.as_ref()) {
+                for (foreign, run) in script_runs(text) {
+                    if foreign {
+                        langs.push(foreign_language(run, e));
+                    }
+                }
+            }
+            langs
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The language of a run of words in another script inside an English note: the entry's
+/// original language when the run is in the same script as its original form, else only the
+/// script (`und-Cyrl`).
+fn foreign_language(run: &str, e: &crate::model::register::Entry) -> String {
+    use crate::model::register::script_tag;
+    let script = script_tag(run);
+    match (e.original.as_deref(), e.original_lang.as_deref()) {
+        (Some(o), Some(lang)) if script_tag(o) == script => lang.to_string(),
+        _ => script.to_string(),
+    }
+}
+
+/// Whether a character is of a script other than Latin (and not punctuation or a digit).
+fn other_script(c: char) -> bool {
+    c.is_alphabetic() && !matches!(c as u32, 0..=0x024F | 0x1E00..=0x1EFF)
+}
+
+/// The runs of a text: `(false, latin)` or `(true, words in another script)`.
+fn script_runs(text: &str) -> Vec<(bool, &str)> {
+    let mut out: Vec<(bool, &str)> = Vec::new();
+    let mut start = 0;
+    let mut current: Option<bool> = None;
+    for (i, c) in text.char_indices() {
+        // Spaces and punctuation between words of another script stay with them.
+        let kind = if other_script(c) {
+            Some(true)
+        } else if c.is_alphanumeric() {
+            Some(false)
+        } else {
+            None
+        };
+        if let Some(k) = kind
+            && current != Some(k)
+        {
+            if let Some(prev) = current {
+                // Trailing spaces or punctuation go back to the Latin text.
+                let run = &text[start..i];
+                let cut = if prev {
+                    run.trim_end_matches(|c: char| !other_script(c)).len()
+                } else {
+                    run.len()
+                };
+                out.push((prev, &text[start..start + cut]));
+                if cut < run.len() {
+                    out.push((false, &text[start + cut..i]));
+                }
+            } else if i > 0 {
+                out.push((false, &text[..i]));
+            }
+            start = i;
+            current = Some(k);
+        }
+    }
+    if start < text.len() || current.is_some() {
+        let run = &text[start..];
+        match current {
+            Some(true) => {
+                let cut = run.trim_end_matches(|c: char| !other_script(c)).len();
+                out.push((true, &run[..cut]));
+                if cut < run.len() {
+                    out.push((false, &run[cut..]));
+                }
+            }
+            _ => out.push((false, run)),
+        }
+    }
+    out.retain(|(_, r)| !r.is_empty());
+    out
+}
+
+/// A register note, with words in another script marked as `foreign` with their language.
+fn note_with_foreign(x: &mut Xml, kind: &str, text: &str, e: &crate::model::register::Entry) {
+    x.mixed("note", &[("type", kind)], |m| {
+        for (foreign, run) in script_runs(text) {
+            if foreign {
+                m.leaf("foreign", &[("xml:lang", &foreign_language(run, e))], run);
+            } else {
+                m.text(run);
+            }
+        }
+    });
 }
 
 /// The `xml:id` of the responsibility statement for a person or body named in `by` fields.
@@ -263,9 +726,12 @@ fn header(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
         x.leaf("title", &[("type", "sub")], sub);
     }
     for c in r.contributors.iter().filter(|c| c.role == Role::Author) {
-        let cert = cert_attr(c.cert);
+        let reference = register_ref(ctx.register, c.key.as_deref());
         let mut attrs = vec![];
-        if let Some(cert) = cert {
+        if let Some(reference) = &reference {
+            attrs.push(("ref", reference.as_str()));
+        }
+        if let Some(cert) = cert_attr(c.cert) {
             attrs.push(("cert", cert));
         }
         x.leaf("author", &attrs, &c.name);
@@ -281,7 +747,11 @@ fn header(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
             ContributorKind::Person => "persName",
             ContributorKind::Organisation => "orgName",
         };
+        let reference = register_ref(ctx.register, c.key.as_deref());
         let mut attrs = vec![];
+        if let Some(reference) = &reference {
+            attrs.push(("ref", reference.as_str()));
+        }
         if let Some(cert) = cert_attr(c.cert) {
             attrs.push(("cert", cert));
         }
@@ -327,8 +797,58 @@ fn header(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
         &[("type", "URI")],
         &format!("{}{}", archive.base_uri, edition.id),
     );
-    x.leaf("idno", &[("type", "sha256")], &r.received.sha256);
-    let status = if r.rights.source.cert == Cert::Unknown {
+    availability(x, edition, ctx);
+    x.close("publicationStmt");
+
+    x.open("sourceDesc", &[]);
+    bibl_struct(x, edition, ctx.register);
+    if let Some(t) = &r.transcription {
+        web_bibl(x, t);
+    }
+    received_bibl(x, edition);
+    x.close("sourceDesc");
+    x.close("fileDesc");
+
+    encoding_desc(x, edition, ctx);
+    profile_desc(x, edition, ctx);
+    revision_desc(x, edition);
+    x.close("teiHeader");
+}
+
+/// `#key` when the register has an entry with this key.
+fn register_ref(register: &Register, key: Option<&str>) -> Option<String> {
+    key.filter(|k| register.get(k).is_some())
+        .map(|k| format!("#{k}"))
+}
+
+/// The rightsstatements.org statement for the source text: the record's, or "copyright
+/// undetermined" when the rights are not known.
+fn source_statement(r: &crate::model::Record) -> Option<&str> {
+    r.rights
+        .source_statement
+        .as_deref()
+        .or((r.rights.source.known().is_none())
+            .then_some("http://rightsstatements.org/vocab/UND/1.0/"))
+}
+
+/// Who may do what with this file: the licence of the encoding (markup, header, editorial
+/// notes) and, apart from it, the rights in the source text. The status is that of the file
+/// as a whole, so it follows the source text's rights: `free` only when the source text is
+/// under an open licence or in the public domain.
+fn availability(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
+    let r = &edition.record;
+    let archive = &ctx.config.archive;
+    let statement = source_statement(r);
+    let open_source = r
+        .rights
+        .source_licence
+        .as_ref()
+        .and_then(Fact::known)
+        .is_some()
+        || statement.is_some_and(|s| s.contains("/NoC-") || s.contains("/NKC/"));
+    let status = if open_source {
+        "free"
+    } else if r.rights.source.known().is_none() {
         "unknown"
     } else {
         "restricted"
@@ -341,65 +861,149 @@ fn header(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
         .unwrap_or(&archive.licence);
     x.mixed("licence", &[("target", &licence_url(licence))], |m| {
         m.text(&format!(
-            "The encoding (markup, header and editorial notes): {licence}."
+            "The encoding (markup, header and editorial notes) is licensed under {licence}. This licence does not extend to the source text, whose rights are stated apart."
         ));
     });
-    x.mixed("p", &[], |m| {
-        m.text("The source text: ");
-        match r.rights.source.known() {
-            Some(v) => m.text(v),
-            None => m.text("rights not established."),
-        }
-        if let Some(e) = &r.rights.source.evidence {
-            m.text(&format!(" ({e})"));
-        }
-    });
+    let mut source = String::from("The source text: ");
+    match r.rights.source.known() {
+        Some(v) => source.push_str(v),
+        None => source.push_str("rights not established."),
+    }
+    if let Some(e) = &r.rights.source.evidence {
+        source.push_str(&format!(" ({e})"));
+    }
+    match statement {
+        Some(uri) => x.leaf("licence", &[("target", uri)], &source),
+        None => x.leaf("p", &[], &source),
+    }
     if let Some(l) = r.rights.source_licence.as_ref().and_then(Fact::known) {
-        x.leaf("p", &[], &format!("Licence of the source text: {l}."));
+        x.leaf(
+            "licence",
+            &[("target", &licence_url(l))],
+            &format!("Licence of the source text: {l}."),
+        );
     }
     x.close("availability");
-    x.close("publicationStmt");
+}
 
-    x.open("sourceDesc", &[]);
-    bibl_struct(x, edition);
-    if let Some(t) = &r.transcription {
-        web_bibl(x, t);
-    }
-    received_bibl(x, edition);
-    x.close("sourceDesc");
-    x.close("fileDesc");
-
-    encoding_desc(x, edition);
-
+/// Languages, when the work was written, what it is about.
+fn profile_desc(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
+    let r = &edition.record;
     x.open("profileDesc", &[]);
-    x.open("langUsage", &[]);
-    x.leaf(
-        "language",
-        &[("ident", &r.language)],
-        language_name(&r.language),
-    );
-    x.close("langUsage");
-    x.close("profileDesc");
-
-    if !r.history.is_empty() {
-        x.open("revisionDesc", &[]);
-        for h in &r.history {
-            let who = h.by.as_deref().map(resp_id);
-            let mut attrs = vec![("when", h.date.as_str())];
-            if let Some(who) = &who {
-                attrs.push(("who", &format!("#{who}")));
-                x.leaf(
-                    "change",
-                    &[("when", &h.date), ("who", &format!("#{who}"))],
-                    &h.change,
-                );
-            } else {
-                x.leaf("change", &attrs, &h.change);
+    let written = r.written.as_ref().filter(|f| f.known().is_some());
+    if written.is_some() || r.original_language.is_some() {
+        x.mixed("creation", &[], |m| {
+            let authors: Vec<&str> = r
+                .contributors
+                .iter()
+                .filter(|c| c.role == Role::Author)
+                .map(|c| c.name.as_str())
+                .collect();
+            m.text("Written");
+            if !authors.is_empty() {
+                m.text(&format!(" by {}", authors.join(" and ")));
             }
-        }
-        x.close("revisionDesc");
+            if let Some(lang) = &r.original_language {
+                m.text(" in ");
+                m.leaf("lang", &[], language_name(lang));
+            }
+            if let Some(f) = written
+                && let Some(v) = f.known()
+            {
+                m.text(" in ");
+                let mut attrs = vec![("when", v)];
+                attrs.extend(fact_attrs(f));
+                m.leaf("date", &attrs, v);
+            }
+            if r.original_language.is_some() {
+                let translators: Vec<&str> = r
+                    .contributors
+                    .iter()
+                    .filter(|c| c.role == Role::Translator)
+                    .map(|c| c.name.as_str())
+                    .collect();
+                m.text(&format!(
+                    "; this text is its translation into {}",
+                    language_name(&r.language)
+                ));
+                if !translators.is_empty() {
+                    m.text(&format!(" by {}", translators.join(" and ")));
+                }
+            }
+            m.text(".");
+        });
     }
-    x.close("teiHeader");
+    x.open("langUsage", &[]);
+    for (tag, usage) in languages(edition, ctx.register) {
+        let name = language_label(&tag);
+        x.leaf("language", &[("ident", &tag)], &format!("{name}{usage}"));
+    }
+    x.close("langUsage");
+    if !r.keywords.is_empty() {
+        x.open("textClass", &[]);
+        x.open("keywords", &[]);
+        for k in &r.keywords {
+            x.leaf("term", &[], k);
+        }
+        x.close("keywords");
+        x.close("textClass");
+    }
+    x.close("profileDesc");
+}
+
+/// The languages a document uses: the text's, the original's of a translation, and those of
+/// the name forms in the register entries it carries; each with what it is used for.
+fn languages(edition: &Edition, register: &Register) -> Vec<(String, String)> {
+    let r = &edition.record;
+    let mut out: Vec<(String, String)> = vec![(r.language.clone(), ": the text".to_string())];
+    if let Some(o) = &r.original_language
+        && *o != r.language
+    {
+        out.push((
+            o.clone(),
+            ": the language of the original, of which the text is a translation".to_string(),
+        ));
+    }
+    for tag in form_languages(register, &referenced_keys(edition, register)) {
+        if !out.iter().any(|(t, _)| *t == tag) {
+            out.push((tag, ": names in the register entries".to_string()));
+        }
+    }
+    out
+}
+
+/// The history of the edition; its status is `published` when the last change is a release,
+/// `revised` when the edition changed after a release, and `draft` before any.
+fn revision_desc(x: &mut Xml, edition: &Edition) {
+    use crate::model::record::ChangeKind;
+    let r = &edition.record;
+    if r.history.is_empty() {
+        return;
+    }
+    let mut sorted: Vec<&crate::model::record::Change> = r.history.iter().collect();
+    sorted.sort_by(|a, b| a.date.cmp(&b.date));
+    let released = |c: &&crate::model::record::Change| c.kind == Some(ChangeKind::Released);
+    let status = match (
+        sorted.last().is_some_and(released),
+        sorted.iter().any(released),
+    ) {
+        (true, _) => "published",
+        (false, true) => "revised",
+        _ => "draft",
+    };
+    x.open("revisionDesc", &[("status", status)]);
+    for h in sorted.iter().rev() {
+        let who = h.by.as_deref().map(|b| format!("#{}", resp_id(b)));
+        let mut attrs = vec![("when", h.date.as_str())];
+        if let Some(who) = &who {
+            attrs.push(("who", who));
+        }
+        if let Some(k) = h.kind {
+            attrs.push(("type", k.label()));
+        }
+        x.leaf("change", &attrs, &h.change);
+    }
+    x.close("revisionDesc");
 }
 
 fn role_phrase(role: Role) -> &'static str {
@@ -462,9 +1066,10 @@ fn evidence_notes(x: &mut Xml, facts: &[(&str, &Fact)]) {
     }
 }
 
-fn bibl_struct(x: &mut Xml, edition: &Edition) {
+fn bibl_struct(x: &mut Xml, edition: &Edition, register: &Register) {
     let r = &edition.record;
     let s = &r.source;
+    let work_ref = register_ref(register, s.key.as_deref());
     let kind = match s.kind {
         BiblKind::Book => "book",
         BiblKind::Article => "article",
@@ -472,13 +1077,21 @@ fn bibl_struct(x: &mut Xml, edition: &Edition) {
         BiblKind::Manuscript => "manuscript",
         BiblKind::Other | BiblKind::Todo => "other",
     };
-    x.open("biblStruct", &[("type", kind)]);
+    let mut attrs = vec![("type", kind)];
+    if let Some(w) = &work_ref {
+        attrs.push(("corresp", w));
+    }
+    x.open("biblStruct", &attrs);
     let authors = || r.contributors.iter().filter(|c| c.role == Role::Author);
     let translators = || r.contributors.iter().filter(|c| c.role == Role::Translator);
     let title = full_title(&s.title, s.subtitle.as_ref());
     let people = |x: &mut Xml| {
         for c in authors() {
+            let reference = register_ref(register, c.key.as_deref());
             let mut attrs = vec![];
+            if let Some(reference) = &reference {
+                attrs.push(("ref", reference.as_str()));
+            }
             if let Some(cert) = cert_attr(c.cert) {
                 attrs.push(("cert", cert));
             }
@@ -487,9 +1100,13 @@ fn bibl_struct(x: &mut Xml, edition: &Edition) {
     };
     let translator = |x: &mut Xml| {
         for c in translators() {
+            let reference = register_ref(register, c.key.as_deref());
             x.open("respStmt", &[]);
             x.leaf("resp", &[], "translated by");
-            x.leaf("persName", &[], &c.name);
+            match &reference {
+                Some(reference) => x.leaf("persName", &[("ref", reference)], &c.name),
+                None => x.leaf("persName", &[], &c.name),
+            }
             x.close("respStmt");
         }
     };
@@ -530,7 +1147,12 @@ fn bibl_struct(x: &mut Xml, edition: &Edition) {
             None => x.leaf("title", &[("level", level)], "[container not known]"),
         }
         if let Some((v, f)) = s.editor.as_ref().and_then(|f| f.known().map(|v| (v, f))) {
-            x.leaf("editor", &fact_attrs(f), v);
+            let reference = register_ref(register, s.editor_key.as_deref());
+            let mut attrs = fact_attrs(f);
+            if let Some(reference) = &reference {
+                attrs.push(("ref", reference.as_str()));
+            }
+            x.leaf("editor", &attrs, v);
         }
     } else {
         match &title {
@@ -541,6 +1163,19 @@ fn bibl_struct(x: &mut Xml, edition: &Edition) {
             }
             None => x.leaf("title", &[("level", "m")], "[title not known]"),
         }
+    }
+    if let Some(o) = &r.original_language
+        && *o != r.language
+    {
+        x.leaf(
+            "textLang",
+            &[("mainLang", &r.language)],
+            &format!(
+                "{}, translated from {}",
+                language_name(&r.language),
+                language_name(o)
+            ),
+        );
     }
     x.open("imprint", &[]);
     if let Some((v, f)) = s.place.as_ref().and_then(|f| f.known().map(|v| (v, f))) {
@@ -668,7 +1303,7 @@ fn received_bibl(x: &mut Xml, edition: &Edition) {
     x.close("bibl");
 }
 
-fn encoding_desc(x: &mut Xml, edition: &Edition) {
+fn encoding_desc(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
     let r = &edition.record;
     let log = &edition.log;
     x.open("encodingDesc", &[]);
@@ -679,6 +1314,8 @@ fn encoding_desc(x: &mut Xml, edition: &Edition) {
             log.passes.join(", ")
         )),
     );
+    project_desc(x, ctx);
+    sampling_decl(x, edition);
     x.open("editorialDecl", &[]);
 
     x.open("correction", &[]);
@@ -729,7 +1366,7 @@ fn encoding_desc(x: &mut Xml, edition: &Edition) {
     if log.bom_removed {
         parts.push("; a byte-order mark was removed".into());
     }
-    parts.push(". Typographic quotation marks, apostrophes, dashes and ellipses are kept as they stand; spelling is not normalized. The source's bytes are kept unchanged beside this file, with the SHA-256 given in publicationStmt.".into());
+    parts.push(". Typographic quotation marks, apostrophes, dashes and ellipses are kept as they stand; spelling is not normalized. The source's bytes are kept unchanged beside this file, with the SHA-256 given in sourceDesc.".into());
     x.leaf(
         "p",
         &[],
@@ -784,6 +1421,30 @@ fn encoding_desc(x: &mut Xml, edition: &Edition) {
             ),
         );
     }
+    x.close("editorialDecl");
+    x.empty(TAGS_DECL, &[]);
+    x.close("encodingDesc");
+}
+
+/// What the archive is for and how its editions are made.
+fn project_desc(x: &mut Xml, ctx: &RenderContext) {
+    let archive = &ctx.config.archive;
+    x.open("projectDesc", &[]);
+    let text = archive.description.clone().unwrap_or_else(|| {
+        format!(
+            "{} is kept by {}. Each source text is recorded exactly as received, with its provenance and SHA-256, and encoded in TEI P5 by editio; the text of this file reproduces the source, and everything the editors add is marked as theirs.",
+            archive.name, archive.organisation
+        )
+    });
+    x.leaf("p", &[], &text);
+    x.close("projectDesc");
+}
+
+/// How much of the work the text is: the whole, or an excerpt; and what was left out.
+fn sampling_decl(x: &mut Xml, edition: &Edition) {
+    let r = &edition.record;
+    let log = &edition.log;
+    x.open("samplingDecl", &[]);
     let omitted: Vec<String> = edition
         .region(Region::Omitted)
         .map(|b| format!("block {} (“{}”)", b.n, b.source_text()))
@@ -818,9 +1479,14 @@ fn encoding_desc(x: &mut Xml, edition: &Edition) {
         }
         s.push_str(" Each boundary is marked with gap reason=\"excerpt\".");
         x.leaf("p", &[], &s);
+    } else {
+        x.leaf(
+            "p",
+            &[],
+            "The text is the whole of the work as the source gives it; nothing was sampled.",
+        );
     }
-    x.close("editorialDecl");
-    x.close("encodingDesc");
+    x.close("samplingDecl");
 }
 
 /// How names were marked, with the counts and the editor's decisions.
@@ -839,15 +1505,18 @@ fn interpretation(x: &mut Xml, edition: &Edition) {
         "p",
         &[],
         &format!(
-            "Names are marked and linked to the archive's register with @ref: {} mentions of persons, {} of places, {} of organisations and {} of works cited by title ({} in all, of {} entries, which are given in standOff). Forms are found in one scan on word boundaries, including renderings of Russian names in other transliterations; titles, epithets, adjectives and words built on names are not marked. A form shared by several entries takes the entry with the nearest unambiguous mention in this edition, with @cert=\"medium\"; {} link{} carry @cert.",
+            "Names are marked and linked to the archive's register with @ref: {} mentions of persons, {} of places, {} of organisations and {} of works cited by title ({} in all, of {} entries, which are given in standOff). Forms are found in one scan on word boundaries, including renderings of Russian names in other transliterations; titles, epithets, adjectives and words built on names are not marked. A form shared by several entries takes the entry with the nearest unambiguous mention in this edition, with @cert=\"medium\". {}",
             count(NameKind::Person),
             count(NameKind::Place),
             count(NameKind::Org),
             count(NameKind::Work),
             names.len(),
             keys.len(),
-            inferred,
-            if inferred == 1 { "" } else { "s" },
+            match inferred {
+                0 => "Every link is certain.".to_string(),
+                1 => "One link is less than certain, and says so in @cert.".to_string(),
+                n => format!("{n} links are less than certain, and say so in @cert."),
+            },
         ),
     );
     for o in &edition.record.names {
@@ -1170,6 +1839,17 @@ fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline) {
             if let Some(c) = cert.and_then(cert_attr) {
                 attrs.push(("cert", c));
             }
+            // A form in another language than the text's (Serge's French renderings).
+            let mut words = String::new();
+            content.iter().for_each(|i| i.push_source_text(&mut words));
+            let lang = key
+                .as_deref()
+                .and_then(|k| c.register.get(k))
+                .and_then(|n| n.entry.form_language(&words))
+                .filter(|l| *l != r.language);
+            if let Some(l) = lang {
+                attrs.push(("xml:lang", l));
+            }
             m.open(el, &attrs);
             inlines(m, c, content);
             m.close(el);
@@ -1190,7 +1870,7 @@ pub fn render_register_excerpt(
     config: &crate::model::Config,
 ) -> Vec<u8> {
     let keys = referenced_keys(edition, register);
-    let excerpt = Register::from_entries(
+    let mut excerpt = Register::from_entries(
         register
             .entries
             .iter()
@@ -1198,6 +1878,7 @@ pub fn render_register_excerpt(
             .cloned()
             .collect(),
     );
+    excerpt.history = register.history.clone();
     render_register(&excerpt, config)
 }
 
@@ -1217,14 +1898,61 @@ pub fn render_register(register: &Register, config: &crate::model::Config) -> Ve
             ("type", "register"),
         ],
     );
+    let keys: Vec<String> = register
+        .entries
+        .iter()
+        .map(|n| n.entry.key.clone())
+        .collect();
+    register_header(&mut x, register, config, &keys);
+    x.open("text", &[]);
+    x.open("body", &[]);
+    register_lists(&mut x, register, &keys);
+    x.close("body");
+    x.close("text");
+    x.close("TEI");
+    declare_types(x.finish())
+}
+
+/// The register document's header: who compiled it and when, its licence, how entries are
+/// established, the languages of its names, the types it uses, and its history.
+fn register_header(
+    x: &mut Xml,
+    register: &Register,
+    config: &crate::model::Config,
+    keys: &[String],
+) {
+    use crate::model::record::ChangeKind;
+    let archive = &config.archive;
+    let mut by: Vec<&str> = register
+        .history
+        .iter()
+        .filter_map(|h| h.by.as_deref())
+        .collect();
+    by.dedup();
+    if by.is_empty() {
+        by.push(&archive.contact.name);
+    }
+    let mut unique: Vec<&str> = Vec::new();
+    for b in by {
+        if !unique.contains(&b) {
+            unique.push(b);
+        }
+    }
+    let date = register.history.iter().map(|h| h.date.as_str()).max();
     x.open("teiHeader", &[]);
     x.open("fileDesc", &[]);
     x.open("titleStmt", &[]);
     x.leaf(
         "title",
         &[("type", "main")],
-        &format!("Register of names: {}", config.archive.name),
+        &format!("Register of names: {}", archive.name),
     );
+    for b in &unique {
+        x.open("respStmt", &[("xml:id", &resp_id(b))]);
+        x.leaf("resp", &[], "compiled and maintains the register");
+        x.leaf("name", &[], b);
+        x.close("respStmt");
+    }
     x.close("titleStmt");
     let counts: Vec<String> = [
         (NameKind::Person, "persons"),
@@ -1236,18 +1964,26 @@ pub fn render_register(register: &Register, config: &crate::model::Config) -> Ve
     .map(|(k, w)| format!("{} {w}", register.of_kind(*k).count()))
     .collect();
     x.open("publicationStmt", &[]);
-    x.leaf("publisher", &[], &config.archive.name);
-    x.leaf("distributor", &[], &config.archive.organisation);
+    x.leaf("publisher", &[], &archive.name);
+    x.leaf("distributor", &[], &archive.organisation);
+    if let Some(d) = date {
+        x.leaf("date", &[("when", d)], d);
+    }
     x.leaf(
         "idno",
         &[("type", "URI")],
-        &format!("{}register", config.archive.base_uri),
+        &format!("{}register", archive.base_uri),
     );
     x.open("availability", &[("status", "free")]);
     x.mixed(
         "licence",
-        &[("target", &licence_url(&config.archive.licence))],
-        |m| m.text(&config.archive.licence),
+        &[("target", &licence_url(&archive.licence))],
+        |m| {
+            m.text(&format!(
+                "The register (entries, descriptions and notes) is licensed under {}.",
+                archive.licence
+            ))
+        },
     );
     x.close("availability");
     x.close("publicationStmt");
@@ -1263,19 +1999,87 @@ pub fn render_register(register: &Register, config: &crate::model::Config) -> Ve
     x.close("sourceDesc");
     x.close("fileDesc");
     x.open("encodingDesc", &[]);
-    app_info(&mut x, None);
+    app_info(x, None);
+    x.open("editorialDecl", &[]);
+    x.open("interpretation", &[]);
+    x.leaf(
+        "p",
+        &[],
+        "Each entry has a stable xml:id, its preferred name, the name as sorted in an index, the name in its original language and script, and every form that may stand in a text, each with its xml:lang when it is not English. Pseudonyms and names at birth are typed as such. Dates are given only where established, in the Gregorian calendar; authority identifiers (Wikidata concept URIs, VIAF, GeoNames) only where certain, and the evidence note says how each was confirmed. Where the language of an original form is not known, only its script is given (und-Cyrl, for example).",
+    );
+    x.close("interpretation");
+    x.close("editorialDecl");
+    x.empty(TAGS_DECL, &[]);
     x.close("encodingDesc");
+    x.open("profileDesc", &[]);
+    x.open("langUsage", &[]);
+    x.leaf(
+        "language",
+        &[("ident", "en")],
+        "English: descriptions, notes and preferred names",
+    );
+    for tag in form_languages(register, keys) {
+        if tag != "en" {
+            x.leaf(
+                "language",
+                &[("ident", &tag)],
+                &format!("{}: names", language_label(&tag)),
+            );
+        }
+    }
+    x.close("langUsage");
+    x.close("profileDesc");
+    if !register.history.is_empty() {
+        let last_released = register
+            .history
+            .last()
+            .is_some_and(|h| h.kind == Some(ChangeKind::Released));
+        let status = if last_released {
+            "published"
+        } else {
+            "revised"
+        };
+        x.open("revisionDesc", &[("status", status)]);
+        for h in register.history.iter().rev() {
+            let who = h.by.as_deref().map(|b| format!("#{}", resp_id(b)));
+            let mut attrs = vec![("when", h.date.as_str())];
+            if let Some(who) = &who {
+                attrs.push(("who", who));
+            }
+            if let Some(k) = h.kind {
+                attrs.push(("type", k.label()));
+            }
+            x.leaf("change", &attrs, &h.change);
+        }
+        x.close("revisionDesc");
+    }
     x.close("teiHeader");
-    x.open("text", &[]);
-    x.open("body", &[]);
-    let keys: Vec<String> = register
-        .entries
-        .iter()
-        .map(|n| n.entry.key.clone())
-        .collect();
-    register_lists(&mut x, register, &keys);
-    x.close("body");
-    x.close("text");
-    x.close("TEI");
-    x.finish()
+}
+
+/// The name of a language for `langUsage`, with its script where the tag gives one.
+pub fn language_label(tag: &str) -> String {
+    let name = language_name(tag);
+    let script = tag.split('-').skip(1).find(|s| s.len() == 4);
+    let script_name = script.map(|s| match s {
+        "Hans" => "simplified Chinese characters",
+        "Hant" => "traditional Chinese characters",
+        "Cyrl" => "Cyrillic script",
+        "Latn" => "Latin script",
+        "Grek" => "Greek script",
+        "Hebr" => "Hebrew script",
+        "Arab" => "Arabic script",
+        "Geor" => "Georgian script",
+        "Armn" => "Armenian script",
+        "Hani" => "Chinese characters",
+        _ => "another script",
+    });
+    let name = if tag.starts_with("und") {
+        "An undetermined language"
+    } else {
+        name
+    };
+    match script_name {
+        Some(s) => format!("{name}, in {s}"),
+        None => name.to_string(),
+    }
 }

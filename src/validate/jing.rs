@@ -219,12 +219,9 @@ fn help(label: &str) -> String {
     }
 }
 
-/// The first file named `name` in a folder of PATH.
+/// The program named `name` on PATH.
 fn on_path(name: &Path) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
+    which::which(name).ok()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -253,3 +253,107 @@ fn add_refuses_a_missing_file_with_exit_2() {
     assert!(stderr(&out).contains("nope.txt"));
     assert_eq!(listing(&tmp.path().join("editions")), Vec::<String>::new());
 }
+
+#[test]
+fn add_refuses_a_binary_file_even_with_an_encoding_that_decodes_every_byte() {
+    let tmp = empty_archive();
+    let mut bytes = b"GIF89a".to_vec();
+    bytes.extend((0..2000u32).map(|i| (i * 7 % 256) as u8));
+    let file = write(tmp.path(), "picture.txt", &bytes);
+    for extra in [&[][..], &["--encoding", "windows-1252"]] {
+        let mut args = vec![file.to_str().unwrap(), "--id", "picture"];
+        args.extend(extra);
+        let err = refused(tmp.path(), &args);
+        assert!(
+            err.contains("a binary file, not text (a NUL byte at byte offset"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn add_reads_utf16_and_utf32_by_their_marks_and_gives_the_right_advice() {
+    let tmp = empty_archive();
+    let text = "Hello, Moscow.\n\nA second paragraph.\n";
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let file = write(tmp.path(), "le.txt", &le);
+    let err = refused(tmp.path(), &[file.to_str().unwrap(), "--id", "le"]);
+    assert!(err.contains("UTF-16 text"), "{err}");
+    assert!(err.contains("--encoding utf-16le"), "{err}");
+    assert!(!err.contains("windows-1252"), "{err}");
+    // Following the advice records it, with its bytes as received.
+    editio(tmp.path())
+        .args([
+            "add",
+            file.to_str().unwrap(),
+            "--id",
+            "le",
+            "--encoding",
+            "utf-16le",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(tmp.path().join("editions/le/source.txt")).unwrap(),
+        le
+    );
+    let out = editio(tmp.path()).arg("check").output().unwrap();
+    assert!(
+        !stdout(&out).contains("ED30") && !stdout(&out).contains("ED401"),
+        "{}",
+        stdout(&out)
+    );
+
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    let file = write(tmp.path(), "be.txt", &be);
+    let err = refused(tmp.path(), &[file.to_str().unwrap(), "--id", "be"]);
+    assert!(err.contains("--encoding utf-16be"), "{err}");
+
+    let mut utf32 = vec![0xFF, 0xFE, 0, 0];
+    utf32.extend(text.chars().flat_map(|c| (c as u32).to_le_bytes()));
+    let file = write(tmp.path(), "u32.txt", &utf32);
+    let err = refused(tmp.path(), &[file.to_str().unwrap(), "--id", "u32"]);
+    assert!(err.contains("UTF-32LE text"), "{err}");
+    assert!(err.contains("iconv -f UTF-32LE -t UTF-8"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn add_refuses_a_named_pipe_and_a_device_without_reading_them() {
+    let tmp = empty_archive();
+    let pipe = tmp.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for path in [pipe.to_str().unwrap(), "/dev/zero"] {
+        let err = refused(tmp.path(), &[path, "--id", "stream"]);
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+}
+
+#[test]
+fn many_forbidden_characters_are_listed_a_few_then_grouped() {
+    let tmp = empty_archive();
+    // Thirty stray control characters in 4000 bytes of text: text, but not XML.
+    let mut text = "A paragraph of text. ".repeat(200);
+    for i in 0..30 {
+        text.insert(i * 100 + 7, '\u{1}');
+    }
+    let file = write(tmp.path(), "stray.txt", text.as_bytes());
+    editio(tmp.path())
+        .args(["add", file.to_str().unwrap(), "--id", "stray"])
+        .assert()
+        .success();
+    let out = editio(tmp.path()).arg("check").output().unwrap();
+    let text = stdout(&out);
+    let found = text.lines().filter(|l| l.contains("error[ED401]")).count();
+    assert_eq!(found, 6, "{text}");
+    assert!(
+        text.contains("and 25 more characters XML 1.0 does not allow"),
+        "{text}"
+    );
+}

@@ -129,7 +129,7 @@ fn every_unknown_field_is_reported_with_its_line() {
         "{out}"
     );
     assert!(
-        out.contains("edition.toml:19:1: unknown field `source.publsher`"),
+        out.contains("edition.toml:23:1: unknown field `source.publsher`"),
         "{out}"
     );
 }
@@ -141,19 +141,23 @@ fn wrong_values_are_reported_where_they_stand() {
         .path()
         .join("editions/conquest-great-terror-blyukher/edition.toml");
     let text = std::fs::read_to_string(&record).unwrap();
-    let text = text.replacen("value = \"1990\"", "value = \"c. 1990\"", 1);
+    let text = text.replacen(
+        "date = { value = \"1990\"",
+        "date = { value = \"c. 1990\"",
+        1,
+    );
     let text = text.replacen("kind = \"book\"", "kind = \"novel\"", 1);
     std::fs::write(&record, &text).unwrap();
     let out = editio(tmp.path()).arg("check").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let out = stdout(&out);
-    assert!(out.contains("ED204]: editions/conquest-great-terror-blyukher/edition.toml:17:8: unknown variant `novel`"), "{out}");
+    assert!(out.contains("ED204]: editions/conquest-great-terror-blyukher/edition.toml:21:8: unknown variant `novel`"), "{out}");
 
     let text = text.replacen("kind = \"novel\"", "kind = \"book\"", 1);
     std::fs::write(&record, &text).unwrap();
     let out = stdout(&editio(tmp.path()).arg("check").output().unwrap());
     assert!(
-        out.contains("edition.toml:22:1: source.date 'c. 1990': expected an ISO 8601 date"),
+        out.contains("edition.toml:26:1: source.date 'c. 1990': expected an ISO 8601 date"),
         "{out}"
     );
 }

@@ -5,9 +5,9 @@
 
 use super::util::*;
 use editio::archive::digest::sha256_bytes;
+use editio::engine::Built;
 use editio::model::Inline;
 use editio::model::register::Register;
-use editio::ops::build::Built;
 use editio::render::RenderContext;
 use editio::render::html::{self, Extra, Templates};
 use quick_xml::Reader;
@@ -557,7 +557,7 @@ fn epubs_start_with_a_stored_mimetype_and_hold_well_formed_documents() {
             let t = f.last_modified().unwrap();
             assert_eq!(
                 (t.year(), t.month(), t.day()),
-                (2026, 11, 21),
+                (2026, 12, 6),
                 "{:?}",
                 f.name()
             );
@@ -575,7 +575,7 @@ fn epubs_start_with_a_stored_mimetype_and_hold_well_formed_documents() {
         assert!(opf.contains(&format!(
             "<dc:identifier id=\"pub-id\">urn:editio:bundled:{id}</dc:identifier>"
         )));
-        assert!(opf.contains("<meta property=\"dcterms:modified\">2026-11-21T00:00:00Z</meta>"));
+        assert!(opf.contains("<meta property=\"dcterms:modified\">2026-12-06T00:00:00Z</meta>"));
         assert!(opf.contains("scheme=\"marc:relators\">aut</meta>"));
     }
     let serge =

@@ -63,15 +63,15 @@ fn the_header_and_text_say_what_an_editor_needs() {
         std::fs::read_to_string(repo().join("export/tei/serge-proofs-comrade-executioner.xml"))
             .unwrap();
     for expected in [
-        "<author>Victor Serge</author>",
+        "<author ref=\"#serge-victor\">Victor Serge</author>",
         "<resp>translated by</resp>",
-        "<editor cert=\"low\">Herman Gerson (pen name Integer)</editor>",
+        "<editor cert=\"low\" ref=\"#gerson-herman\">Herman Gerson (pen name Integer)</editor>",
         "<title level=\"j\">International Review</title>",
         "<biblScope unit=\"issue\">8</biblScope>",
         "<date when=\"1936-11\">1936-11</date>",
         "<bibl type=\"transcription\">",
         "<ref target=\"https://revolutionsnewsstand.com/",
-        "<language ident=\"en\">English</language>",
+        "<language ident=\"en\">English: the text</language>",
         "<application ident=\"editio\"",
         // Front and back matter kept apart from Serge's text.
         "<div type=\"headnote\">",
@@ -84,7 +84,7 @@ fn the_header_and_text_say_what_an_editor_needs() {
         // Divisions of front and back matter have a head, supplied by the editors.
         "<head type=\"supplied\">Credit</head>",
         // Works' titles have their bibliographic level.
-        "<title level=\"m\" ref=\"#souvarine-staline\">Staline</title>",
+        "<title level=\"m\" ref=\"#souvarine-staline\" xml:lang=\"fr\">Staline</title>",
         "<title level=\"j\" ref=\"#international-review\">International Review</title>",
         "<title level=\"a\" ref=\"#proofs-comrade-executioner\">Proofs, Comrade Executioner!</title>",
         // The work's own title, not devised.
@@ -272,7 +272,7 @@ fn a_new_text_gets_valid_tei_once_its_record_is_filled_in() {
         tei.contains("<pubPlace cert=\"medium\">Moscow</pubPlace>"),
         "inferred place"
     );
-    assert!(tei.contains("<persName ref=\"#yezhov-nikolai\">Ejov</persName> &amp; <persName ref=\"#bukharin-nikolai\">Boukharine</persName>"));
+    assert!(tei.contains("<persName ref=\"#yezhov-nikolai\" xml:lang=\"fr\">Ejov</persName> &amp; <persName ref=\"#bukharin-nikolai\" xml:lang=\"fr\">Boukharine</persName>"));
     // Both schemas accept it.
     if !external("jing") {
         return;
@@ -297,4 +297,233 @@ fn a_new_text_gets_valid_tei_once_its_record_is_filled_in() {
         "{}",
         stdout(&out)
     );
+}
+
+/// The committed TEI files (editions and register), by name.
+fn committed_tei() -> Vec<(String, String)> {
+    let dir = repo().join("export/tei");
+    files(&dir)
+        .into_iter()
+        .filter(|n| n.ends_with(".xml"))
+        .map(|n| {
+            let text = std::fs::read_to_string(dir.join(&n)).unwrap();
+            (n, text)
+        })
+        .collect()
+}
+
+/// Every text node of a document with the `xml:lang` in force there.
+fn texts_with_language(xml: &str) -> Vec<(String, String)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut stack: Vec<String> = vec![String::new()];
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) => {
+                let lang = e
+                    .try_get_attribute("xml:lang")
+                    .unwrap()
+                    .map(|a| a.value.to_string())
+                    .unwrap_or_else(|| stack.last().cloned().unwrap_or_default());
+                stack.push(lang);
+            }
+            Event::End(_) => {
+                stack.pop();
+            }
+            Event::Text(t) => {
+                let text = t.xml10_content().into_owned();
+                out.push((stack.last().cloned().unwrap_or_default(), text));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn every_form_in_another_script_says_its_language() {
+    let non_latin =
+        |c: char| matches!(c as u32, 0x0400..=0x052F | 0x3040..=0x30FF | 0x4E00..=0x9FFF);
+    for (name, xml) in committed_tei() {
+        let mut langs = std::collections::BTreeSet::new();
+        for (lang, text) in texts_with_language(&xml) {
+            if text.chars().any(non_latin) {
+                assert!(
+                    !lang.is_empty() && lang != "en",
+                    "{name}: “{text}” is in another script but its language is {lang:?}"
+                );
+                langs.insert(lang);
+            }
+        }
+        // Every language used is listed in langUsage.
+        for lang in &langs {
+            assert!(
+                xml.contains(&format!("<language ident=\"{lang}\">")),
+                "{name}: {lang} is used but not in langUsage"
+            );
+        }
+    }
+    let register = std::fs::read_to_string(repo().join("export/tei/register.xml")).unwrap();
+    for want in [
+        "<persName type=\"original\" xml:lang=\"ru\">Николай Иванович Ежов</persName>",
+        "<persName type=\"original\" xml:lang=\"uk\">Юрій Михайлович Коцюбинський</persName>",
+        "<persName type=\"original\" xml:lang=\"zh-Hant\">蔣介石</persName>",
+        "<persName type=\"original\" xml:lang=\"zh-Hans\">毛泽东</persName>",
+        "<placeName type=\"original\" xml:lang=\"ja\">東京</placeName>",
+        "<orgName type=\"original\" xml:lang=\"de\">Geheime Staatspolizei</orgName>",
+        "<persName type=\"variant\" xml:lang=\"fr\">Boukharine</persName>",
+        "<language ident=\"zh-Hant\">Chinese, in traditional Chinese characters: names</language>",
+    ] {
+        assert!(register.contains(want), "register.xml lacks {want}");
+    }
+    // In the text, a French rendering of a name says so.
+    let serge =
+        std::fs::read_to_string(repo().join("export/tei/serge-proofs-comrade-executioner.xml"))
+            .unwrap();
+    assert!(
+        serge.contains("<persName ref=\"#bukharin-nikolai\" xml:lang=\"fr\">Boukharine</persName>")
+    );
+}
+
+#[test]
+fn a_register_form_of_unknown_language_says_so_and_check_asks() {
+    let tmp = bundled_copy();
+    let path = tmp.path().join("editions/register/places.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replacen("original_lang = \"ru\"\n", "", 1);
+    std::fs::write(&path, text).unwrap();
+    let out = editio(tmp.path()).arg("check").output().unwrap();
+    let report = stdout(&out);
+    assert!(
+        report.contains("warning[ED508]: editions/register/places.toml:")
+            && report.contains("the language of “Сочи” is not given"),
+        "{report}"
+    );
+    editio(tmp.path()).arg("build").assert().success();
+    let tei = std::fs::read_to_string(tmp.path().join("export/tei/register.xml")).unwrap();
+    assert!(tei.contains("<placeName type=\"original\" xml:lang=\"und-Cyrl\">Сочи</placeName>"));
+    assert!(tei.contains(
+        "<language ident=\"und-Cyrl\">An undetermined language, in Cyrillic script: names</language>"
+    ));
+}
+
+#[test]
+fn the_published_tei_has_no_working_notes() {
+    // Words of how the archive was made or tested, which have no place in a deposit.
+    const WORKING: &[&str] = &[
+        "gold file",
+        "gold list",
+        "seed set",
+        "seed text",
+        "is needed.",
+        "TO FILL",
+        "TODO",
+        "fixture",
+        "test suite",
+        "benchmark",
+        "link carry",
+        "links carry",
+        "placeholder",
+    ];
+    for (name, xml) in committed_tei() {
+        for word in WORKING {
+            // Compared without case, except for the markers written in capitals.
+            let found = if word.chars().all(|c| !c.is_lowercase()) {
+                xml.contains(word)
+            } else {
+                xml.to_lowercase().contains(word)
+            };
+            assert!(!found, "{name} speaks of “{word}”");
+        }
+    }
+}
+
+#[test]
+fn the_header_links_declares_and_states_rights_apart() {
+    let conquest =
+        std::fs::read_to_string(repo().join("export/tei/conquest-great-terror-blyukher.xml"))
+            .unwrap();
+    let serge =
+        std::fs::read_to_string(repo().join("export/tei/serge-proofs-comrade-executioner.xml"))
+            .unwrap();
+    for want in [
+        "<author ref=\"#conquest-robert\">Robert Conquest</author>",
+        "<biblStruct type=\"book\" corresp=\"#conquest-great-terror\">",
+        "<projectDesc>",
+        "<samplingDecl>\n        <p>The text is an excerpt:",
+        "<tagsDecl>",
+        "<creation>Written by Robert Conquest in <date when=\"1990\" cert=\"medium\">1990</date>.</creation>",
+        "<textClass>",
+        "<revisionDesc status=\"revised\">",
+        "type=\"released\">Released as version 1",
+        // The licence of the encoding and the rights in the source, each with its own statement.
+        "<availability status=\"restricted\">",
+        "<licence target=\"http://rightsstatements.org/vocab/InC/1.0/\">The source text: In copyright.",
+    ] {
+        assert!(conquest.contains(want), "Conquest lacks {want}");
+    }
+    for want in [
+        "<persName ref=\"#haddon-john\">John Haddon</persName>",
+        "<editor cert=\"low\" ref=\"#gerson-herman\">",
+        "<textLang mainLang=\"en\">English, translated from French</textLang>",
+        "<language ident=\"fr\">French: the language of the original",
+        "<availability status=\"unknown\">",
+        "<licence target=\"http://rightsstatements.org/vocab/UND/1.0/\">",
+    ] {
+        assert!(serge.contains(want), "Serge lacks {want}");
+    }
+    // The source's checksum stands with the received file, not as this publication's identifier.
+    for xml in [&conquest, &serge] {
+        let publication =
+            &xml[xml.find("<publicationStmt>").unwrap()..xml.find("</publicationStmt>").unwrap()];
+        assert!(!publication.contains("sha256"), "{publication}");
+    }
+    // Every @type value used is declared in tagsDecl.
+    for (name, xml) in committed_tei() {
+        let decl = &xml[xml.find("<tagsDecl>").unwrap()..xml.find("</tagsDecl>").unwrap()];
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        loop {
+            match reader.read_event().unwrap() {
+                quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                    let gi = e.local_name().as_ref().to_string();
+                    if let Some(t) = e.try_get_attribute("type").unwrap() {
+                        let usage = decl
+                            .find(&format!("<tagUsage gi=\"{gi}\">"))
+                            .map(|i| &decl[i..i + decl[i..].find("</tagUsage>").unwrap()]);
+                        assert!(
+                            usage.is_some_and(|u| u.contains(&format!("<val>{}</val>", t.value))),
+                            "{name}: {gi}/@type={} is not declared",
+                            t.value
+                        );
+                    }
+                }
+                quick_xml::events::Event::Eof => break,
+                _ => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn register_entries_type_places_names_and_give_dates_as_text() {
+    let register = std::fs::read_to_string(repo().join("export/tei/register.xml")).unwrap();
+    for want in [
+        "<place xml:id=\"moscow\" type=\"city\">",
+        "<location>\n            <geo>55.76 37.62</geo>",
+        "<persName type=\"pseudonym\">Galen</persName>",
+        "<persName type=\"birth\">Lev Davidovich Bronstein</persName>",
+        "<birth when=\"1899-03-29\">29 March 1899</birth>",
+        "<death when=\"1940-02\">February 1940</death>",
+        "<idno type=\"wikidata\">http://www.wikidata.org/entity/Q649</idno>",
+        "<title level=\"m\" xml:lang=\"fr\">Staline: Aperçu historique du bolchévisme</title>",
+        "<title type=\"original\" xml:lang=\"ru\">Известия</title>",
+        "<revisionDesc status=\"revised\">",
+        "<respStmt xml:id=\"resp-editio-maintainers\">",
+    ] {
+        assert!(register.contains(want), "register.xml lacks {want}");
+    }
+    assert!(!register.contains("<note type=\"kind\">"));
+    assert!(!register.contains("https://www.wikidata.org/"));
 }

@@ -155,8 +155,5 @@ pub fn external(tool: &str) -> bool {
 
 /// The path of a program on `PATH`.
 pub fn which(tool: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(tool))
-        .find(|p| p.is_file())
+    which::which(tool).ok()
 }

@@ -389,7 +389,11 @@ fn usage_and_unknown_paths() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(super::util::stderr(&out).contains("no-such-thing"));
+    let text = super::util::stdout(&out);
+    assert!(
+        text.contains("error[ED605]: no-such-thing: cannot be read"),
+        "{text}"
+    );
     std::fs::write(tmp.path().join("notes.txt"), "hello").unwrap();
     let (code, text) = verify(tmp.path(), &[Path::new("notes.txt")]);
     assert_eq!(code, 1);

@@ -71,7 +71,7 @@
 //! | BAG062 | error | a zip entry is a symbolic link | §5 |
 //! | BAG063 | error | a zip holds the same entry name twice | — |
 //! | BAG064 | error | zip entry names differ only by Unicode normalization or case | §6 |
-//! | BAG065 | error | a zip exceeds the uncompressed-size or compression-ratio limit (zip bomb) | §5 |
+//! | BAG065 | error | a zip declares more than the bag can hold or the limit allows, or its entries overlap (zip bomb) | §5 |
 //! | BAG066 | error | the zip does not unpack to exactly one top-level directory | — |
 //! | BAG067 | error | a zip entry is encrypted or uses an unsupported compression method | — |
 //!
@@ -113,14 +113,11 @@ use crate::diagnostic::{Code, Severity};
 pub struct ValidateOptions {
     /// Check completeness, sizes and `Payload-Oxum` only; skip the checksums.
     pub fast: bool,
-    /// The most a zip may hold once uncompressed, in bytes (sum of its entries).
+    /// The most a zip may hold once uncompressed, in bytes (the sum of the sizes its entries
+    /// declare). Within it, each entry is streamed with the budget the zip and the bag declare
+    /// for it (its header's size; `Payload-Oxum` for the payload; the files a manifest can
+    /// list for a manifest), and stopped the moment it yields more.
     pub max_uncompressed: u64,
-    /// The highest compression ratio (uncompressed / compressed) allowed for an entry larger
-    /// than [`ValidateOptions::ratio_floor`].
-    pub max_ratio: u64,
-    /// Entries smaller than this (uncompressed) are not held to [`ValidateOptions::max_ratio`]:
-    /// tiny files compress absurdly well without being bombs.
-    pub ratio_floor: u64,
     /// The most entries a zip, or lines a manifest or `fetch.txt`, may have.
     pub max_entries: usize,
     /// The longest line allowed in a tag file, in bytes once decoded to UTF-8.
@@ -129,13 +126,14 @@ pub struct ValidateOptions {
     pub max_tag_file: u64,
 }
 
+/// The default of [`ValidateOptions::max_uncompressed`]: 64 GiB.
+pub const DEFAULT_MAX_UNCOMPRESSED: u64 = 64 << 30;
+
 impl Default for ValidateOptions {
     fn default() -> Self {
         ValidateOptions {
             fast: false,
-            max_uncompressed: 1 << 40,
-            max_ratio: 200,
-            ratio_floor: 1 << 20,
+            max_uncompressed: DEFAULT_MAX_UNCOMPRESSED,
             max_entries: 10_000_000,
             max_line: 64 * 1024,
             max_tag_file: 16 << 20,
@@ -209,7 +207,7 @@ pub mod codes {
         ZIP_SYMLINK = "BAG062", Error, "a zip entry is a symbolic link";
         ZIP_DUPLICATE = "BAG063", Error, "a zip holds the same entry name twice";
         ZIP_NAME_COLLISION = "BAG064", Error, "zip entry names differ only by Unicode normalization or case";
-        ZIP_BOMB = "BAG065", Error, "a zip exceeds the uncompressed-size or compression-ratio limit";
+        ZIP_BOMB = "BAG065", Error, "a zip declares more than the bag can hold or the limit allows, or its entries overlap";
         ZIP_LAYOUT = "BAG066", Error, "the zip does not unpack to exactly one top-level directory";
         ZIP_UNSUPPORTED = "BAG067", Error, "a zip entry is encrypted or uses an unsupported compression method";
     }

@@ -22,8 +22,11 @@ pub(crate) struct Node {
     pub size: u64,
     /// The zip entry index (unused for folders).
     pub index: usize,
-    /// Present but never read: an entry over the compression-ratio limit or encrypted.
+    /// Present but never read: an entry over its budget, overlapping another, or encrypted.
     pub blocked: bool,
+    /// For a zip entry: where its local header starts, and its compressed size.
+    pub header: u64,
+    pub compressed: u64,
 }
 
 /// The bag's files and how to read them.
@@ -48,6 +51,11 @@ impl Tree {
         node: &Node,
         f: impl FnOnce(&mut dyn Read) -> io::Result<T>,
     ) -> io::Result<T> {
+        if node.blocked {
+            return Err(io::Error::other(
+                "not decompressed: it is over what the zip and the bag declare (BAG065)",
+            ));
+        }
         match &self.kind {
             Kind::Dir(root) => {
                 let mut file = File::open(root.join(&node.path))?;
@@ -221,6 +229,8 @@ pub(crate) fn open_dir(root: &Path, out: &mut Vec<Diagnostic>) -> Result<Tree> {
                         size: m.len(),
                         index: 0,
                         blocked: false,
+                        header: 0,
+                        compressed: 0,
                     }),
                     Err(e) => out.push(finding(
                         codes::READ_FAILED,
@@ -381,6 +391,8 @@ pub(crate) fn open_zip(
                     size: 0,
                     index,
                     blocked: false,
+                    header: 0,
+                    compressed: 0,
                 },
                 true,
             ));
@@ -418,22 +430,11 @@ pub(crate) fn open_zip(
                 codes::ZIP_BOMB,
                 &shown,
                 format!(
-                    "the zip's entries add up to more than {} bytes uncompressed (the limit); nothing is decompressed",
+                    "the zip's entries add up to more than {} bytes uncompressed (the limit, which verify --max-unzipped raises); nothing is decompressed",
                     opts.max_uncompressed
                 ),
             ));
             return Ok(None);
-        }
-        if size >= opts.ratio_floor && size / compressed.max(1) > opts.max_ratio {
-            out.push(finding(
-                codes::ZIP_BOMB,
-                &name,
-                format!(
-                    "zip entry {name:?} would inflate {compressed} bytes to {size} (ratio over {}:1); it is not decompressed",
-                    opts.max_ratio
-                ),
-            ));
-            blocked = true;
         }
         entries.push((
             name.clone(),
@@ -442,6 +443,8 @@ pub(crate) fn open_zip(
                 size,
                 index,
                 blocked,
+                header: entry.header_start(),
+                compressed,
             },
             false,
         ));
@@ -526,11 +529,141 @@ pub(crate) fn open_zip(
     }
 
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Some(Tree {
+    let tree = Tree {
         kind: Kind::Zip(archive),
         files,
         dirs,
-    }))
+    };
+    Ok(Some(budget(tree, &prefix, opts, out)))
+}
+
+/// Holds every zip entry to what the zip and the bag declare, before anything is inflated:
+/// entries whose data overlap (one stream read as many files), payload entries that declare
+/// more than `Payload-Oxum`, and manifests larger than a listing of the zip's files can be
+/// are not decompressed. Every entry read is also stopped the moment it yields more than its
+/// header declares (see [`Tree::read_with`]).
+fn budget(mut tree: Tree, prefix: &str, opts: &ValidateOptions, out: &mut Vec<Diagnostic>) -> Tree {
+    let shown = |n: &Node| format!("{prefix}{}", n.path);
+    // Overlapping entries: sorted by where their local header starts, each must end (at
+    // least its fixed header, name and compressed data) before the next begins.
+    let mut order: Vec<usize> = (0..tree.files.len()).collect();
+    order.sort_by_key(|&i| tree.files[i].header);
+    for pair in order.windows(2) {
+        let (a, b) = (&tree.files[pair[0]], &tree.files[pair[1]]);
+        let a_end = a
+            .header
+            .saturating_add(30)
+            .saturating_add(shown(a).len() as u64)
+            .saturating_add(a.compressed);
+        if b.header < a_end {
+            out.push(finding(
+                codes::ZIP_BOMB,
+                &shown(b),
+                format!(
+                    "zip entry {:?} starts inside the data of {:?}: overlapping entries (a zip bomb); neither is decompressed",
+                    shown(b),
+                    shown(a)
+                ),
+            ));
+            let (i, j) = (pair[0], pair[1]);
+            tree.files[i].blocked = true;
+            tree.files[j].blocked = true;
+        }
+    }
+    // The payload against Payload-Oxum. A bag whose Payload-Oxum is merely wrong is finding
+    // BAG032 (its files are still read); a zip whose payload declares more than twice the
+    // bag's Payload-Oxum and 64 MiB besides is a bomb, and is not inflated.
+    if let Some(octets) = declared_octets(&tree, opts) {
+        let octets = octets.saturating_mul(2).saturating_add(64 << 20);
+        let mut payload: Vec<usize> = (0..tree.files.len())
+            .filter(|&i| tree.files[i].path.starts_with("data/") && !tree.files[i].blocked)
+            .collect();
+        let mut total: u64 = payload.iter().map(|&i| tree.files[i].size).sum();
+        if total > octets {
+            payload.sort_by_key(|&i| std::cmp::Reverse(tree.files[i].size));
+            let declared = total;
+            let mut refused = Vec::new();
+            for i in payload {
+                if total <= octets {
+                    break;
+                }
+                total -= tree.files[i].size;
+                tree.files[i].blocked = true;
+                refused.push(format!(
+                    "{} ({} bytes)",
+                    shown(&tree.files[i]),
+                    tree.files[i].size
+                ));
+            }
+            out.push(finding(
+                codes::ZIP_BOMB,
+                prefix.trim_end_matches('/'),
+                format!(
+                    "the zip's payload entries declare {declared} bytes, far more than the bag's Payload-Oxum (at most {octets} bytes read); not decompressed: {}",
+                    refused.join(", ")
+                ),
+            ));
+        }
+    }
+    // Manifests: a line per file listed, each a digest, two spaces and a path (percent-encoded
+    // at worst three bytes a byte).
+    let line = |n: &Node| 128 + 3 + 3 * n.path.len() as u64;
+    let payload_room: u64 = tree
+        .files
+        .iter()
+        .filter(|n| n.path.starts_with("data/"))
+        .map(line)
+        .sum();
+    let tag_room: u64 = tree
+        .files
+        .iter()
+        .filter(|n| !n.path.starts_with("data/"))
+        .map(line)
+        .sum();
+    for n in tree.files.iter_mut() {
+        let room = if n.path.starts_with("manifest-") {
+            payload_room
+        } else if n.path.starts_with("tagmanifest-") {
+            tag_room
+        } else {
+            continue;
+        };
+        let room = room.saturating_add(4096);
+        if !n.path.contains('/') && n.size > room {
+            out.push(finding(
+                codes::ZIP_BOMB,
+                &format!("{prefix}{}", n.path),
+                format!(
+                    "{} declares {} bytes uncompressed; a manifest of the files in this zip holds at most {room}; not decompressed",
+                    n.path, n.size
+                ),
+            ));
+            n.blocked = true;
+        }
+    }
+    tree
+}
+
+/// The octet count of `Payload-Oxum` in the zip's `bag-info.txt`, if it has a readable one.
+fn declared_octets(tree: &Tree, opts: &ValidateOptions) -> Option<u64> {
+    let info = tree.files.iter().find(|n| n.path == "bag-info.txt")?;
+    if info.blocked || info.size > opts.max_tag_file {
+        return None;
+    }
+    let bytes = tree
+        .read_with(info, |r| {
+            let mut v = Vec::new();
+            r.read_to_end(&mut v).map(|_| v)
+        })
+        .ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    text.lines().find_map(|l| {
+        let (label, value) = l.split_once(':')?;
+        if !label.trim().eq_ignore_ascii_case("Payload-Oxum") {
+            return None;
+        }
+        value.trim().split_once('.')?.0.parse().ok()
+    })
 }
 
 /// Names that occur more than once in the central directory. The zip crate keeps only one

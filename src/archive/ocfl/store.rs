@@ -142,6 +142,15 @@ impl StorageRoot {
         })
     }
 
+    /// Opens the storage root at `path` if there is one (it has `0=ocfl_1.1`); creates nothing.
+    pub fn open_existing(path: &Path) -> Result<Option<StorageRoot>> {
+        if path.join(ROOT_DECLARATION).is_file() {
+            StorageRoot::open(path).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     fn open(path: &Path) -> Result<StorageRoot> {
         let layout_path = path.join("ocfl_layout.json");
         let layout_json = read_json(&layout_path)?;

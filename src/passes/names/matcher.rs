@@ -10,48 +10,11 @@ use crate::model::register::Register;
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::RwLock;
 
-/// A table of strings with a fast hash (the register's forms are the editor's own, not input
-/// to defend against): hashing is most of the cost of looking forms up.
-type Table<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
-
-/// The hash of rustc (`FxHasher`): a multiply and a rotate per eight bytes.
-#[derive(Clone, Copy, Default)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(b));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// A table of strings with a fast hash (rustc's; the register's forms are the editor's own,
+/// not input to defend against): hashing is most of the cost of looking forms up.
+type Table<V> = rustc_hash::FxHashMap<String, V>;
 
 /// A near-miss: (entry, form, is a recorded slip).
 type NearMiss = Option<(usize, String, bool)>;

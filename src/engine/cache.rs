@@ -10,7 +10,7 @@
 
 use crate::archive::digest::{self, Algorithm, MultiHasher};
 use crate::diagnostic::{Diagnostic, Location, Severity, codes};
-use crate::load::{EditionDir, REGISTER_DIR};
+use crate::load::{EditionDir, REGISTER_DIR, SOURCE_FILE};
 use crate::model::register::{Register, RegisterFile};
 use crate::render::html::TEMPLATE_DIR;
 use serde::{Deserialize, Serialize};
@@ -154,12 +154,13 @@ impl Cache {
         })
     }
 
-    /// The hash of everything `edition`'s outputs depend on; `None` if a file cannot be read.
-    pub fn input_hash(&self, edition: &EditionDir) -> Option<String> {
+    /// The hash of everything `edition`'s outputs depend on, given its source's bytes as read
+    /// (the source is not read again); `None` if a file cannot be read.
+    pub fn input_hash(&self, edition: &EditionDir, source: &[u8]) -> Option<String> {
         let mut h = Hasher::new();
         feed(&mut h, self.common.as_bytes());
         feed(&mut h, edition.id.as_bytes());
-        hash_folder(&mut h, &edition.dir)?;
+        hash_folder(&mut h, &edition.dir, Some((SOURCE_FILE, source)))?;
         Some(h.finish())
     }
 
@@ -348,7 +349,7 @@ struct CachedRegister {
 }
 
 fn cache_dir(root: &Path) -> PathBuf {
-    root.join(super::build::EXPORT_DIR).join(CACHE_DIR)
+    root.join(super::EXPORT_DIR).join(CACHE_DIR)
 }
 
 pub fn slash_path(path: &Path) -> Option<String> {
@@ -378,7 +379,8 @@ fn feed(h: &mut Hasher, bytes: &[u8]) {
 }
 
 /// Every file directly in `dir` (names and bytes, in name order); nothing for a missing folder.
-fn hash_folder(h: &mut Hasher, dir: &Path) -> Option<()> {
+/// `known` gives the bytes of one file already read.
+fn hash_folder(h: &mut Hasher, dir: &Path, known: Option<(&str, &[u8])>) -> Option<()> {
     let Ok(read) = std::fs::read_dir(dir) else {
         // A folder that is not there is an input too (none); one that cannot be read is not
         // known.
@@ -395,8 +397,12 @@ fn hash_folder(h: &mut Hasher, dir: &Path) -> Option<()> {
     files.sort();
     feed(h, &(files.len() as u64).to_le_bytes());
     for path in files {
-        feed(h, path.file_name()?.as_encoded_bytes());
-        feed(h, &std::fs::read(&path).ok()?);
+        let name = path.file_name()?;
+        feed(h, name.as_encoded_bytes());
+        match known.filter(|(k, _)| name == *k) {
+            Some((_, bytes)) => feed(h, bytes),
+            None => feed(h, &std::fs::read(&path).ok()?),
+        }
     }
     Some(())
 }
@@ -415,7 +421,8 @@ fn common_hash(root: &Path, pdf: bool) -> Option<String> {
     hash_folder(
         &mut h,
         &root.join(crate::load::EDITIONS_DIR).join(REGISTER_DIR),
+        None,
     )?;
-    hash_folder(&mut h, &root.join(TEMPLATE_DIR))?;
+    hash_folder(&mut h, &root.join(TEMPLATE_DIR), None)?;
     Some(h.finish())
 }

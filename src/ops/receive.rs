@@ -1,0 +1,313 @@
+//! `editio receive ID FILE`: records a new or corrected copy of an edition's source. The copy
+//! recorded until now moves to `[[received.earlier]]` (its bytes stay in the released versions
+//! that hold them), the new bytes become `source.txt` with their size, SHA-256, date, route
+//! and the reason, and a `[[history]]` entry says what happened. The next release carries
+//! the receipt into its PREMIS log and its version message.
+
+use crate::archive::digest;
+use crate::error::{Error, Result};
+use crate::load;
+use crate::model::{self, record::Record};
+use std::path::{Path, PathBuf};
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, value};
+
+/// What the user told `editio receive`.
+#[derive(Clone, Debug, Default)]
+pub struct ReceiveOptions {
+    pub id: String,
+    pub file: PathBuf,
+    /// The date of receipt (ISO 8601); today (UTC) when absent.
+    pub date: Option<String>,
+    /// By what route the copy came.
+    pub route: String,
+    /// Why it replaces the copy recorded until now.
+    pub reason: String,
+    /// Who received it; the earlier receipt's receiver when absent.
+    pub by: Option<String>,
+    /// Its encoding when it is not UTF-8 (a WHATWG label).
+    pub encoding: Option<String>,
+}
+
+/// What `editio receive` recorded.
+#[derive(Clone, Debug)]
+pub struct Receipt {
+    pub id: String,
+    pub size: u64,
+    pub sha256: String,
+    /// The SHA-256 of the copy it replaces.
+    pub replaces: String,
+    /// The version whose source the replaced copy is, if it was released.
+    pub released_in: Option<u32>,
+}
+
+/// Records `opts.file` as the new source of edition `opts.id` in the archive at `root`.
+pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
+    let (archive, _) = load::archive_without_register(root)?;
+    let edition = archive
+        .editions
+        .iter()
+        .find(|e| e.id == opts.id)
+        .ok_or_else(|| Error::Invalid {
+            location: opts.id.clone(),
+            message: "no such edition in this archive (`editio add` records a new one)".into(),
+        })?;
+    let record_path = edition.record_path();
+    let record = edition.record.as_ref().ok_or_else(|| Error::Invalid {
+        location: record_path.display().to_string(),
+        message: "the record cannot be read; run `editio check` and fix it first".into(),
+    })?;
+    let source = edition.source_path();
+    let (_, current) = digest::sha256_file(&source)?;
+    if !current.eq_ignore_ascii_case(&record.received.sha256) {
+        return Err(Error::Invalid {
+            location: source.display().to_string(),
+            message: format!(
+                "has SHA-256 {current} but the record says {}; put the recorded source back \
+                 before receiving a new copy (`editio check` says more)",
+                record.received.sha256
+            ),
+        });
+    }
+    let released = match (&archive.config, super::provenance::store(root)?) {
+        (Some(config), Some(store)) => super::provenance::released_source(
+            &store,
+            &super::release::object_id(config, &opts.id),
+        )?,
+        _ => None,
+    };
+    if let Some(r) = &released
+        && super::provenance::unrecorded_change(&opts.id, &source, record, &current, r).is_some()
+    {
+        return Err(Error::Invalid {
+            location: source.display().to_string(),
+            message: format!(
+                "is not the source released in v{} and no receipt records the change; put the \
+                 released source back first (`editio cat {} source.txt`), with its size and \
+                 SHA-256 in the record",
+                r.version, opts.id
+            ),
+        });
+    }
+
+    let bytes = super::add::read_received(&opts.file)?;
+    let encoding =
+        crate::load::source::check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
+    let sha256 = digest::sha256_bytes(&bytes);
+    if sha256 == current {
+        return Err(Error::Invalid {
+            location: opts.file.display().to_string(),
+            message: format!(
+                "is the copy already recorded as edition '{}' (same SHA-256 {sha256}); nothing \
+                 to receive",
+                opts.id
+            ),
+        });
+    }
+    if let Some(other) = archive.edition_with_sha256(&sha256) {
+        return Err(Error::DuplicateSource {
+            path: opts.file.clone(),
+            existing: other.id.clone(),
+            sha256,
+        });
+    }
+    for (what, text) in [("--route", &opts.route), ("--reason", &opts.reason)] {
+        if text.trim().is_empty() {
+            return Err(Error::Invalid {
+                location: what.into(),
+                message: "say it in words: a receipt records how the copy came and why".into(),
+            });
+        }
+    }
+    let date = match &opts.date {
+        Some(date) => {
+            model::check_date(date).map_err(|m| Error::Invalid {
+                location: "--date".into(),
+                message: format!("'{date}': {m}"),
+            })?;
+            date.clone()
+        }
+        None => super::add::today(),
+    };
+    let latest = std::iter::once(&record.received.date)
+        .chain(record.received.earlier.iter().map(|e| &e.date))
+        .filter_map(|f| f.known())
+        .max()
+        .map(str::to_string);
+    if let Some(latest) = latest.filter(|l| date_before(&date, l)) {
+        return Err(Error::Backdated {
+            what: "the receipt date".into(),
+            date,
+            than: format!("the receipt of the copy recorded until now ({latest})"),
+            earliest: latest,
+        });
+    }
+
+    let file_name = opts
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let by = opts
+        .by
+        .clone()
+        .or_else(|| record.received.by.known().map(str::to_string));
+    let text = std::fs::read_to_string(&record_path).map_err(Error::io(&record_path))?;
+    let change = format!(
+        "New copy of the source received ({file_name}, {} bytes, SHA-256 {sha256}) by this \
+         route: {}. It replaces the copy received {} (SHA-256 {current}){}. Reason: {}",
+        bytes.len(),
+        opts.route.trim(),
+        record
+            .received
+            .date
+            .known()
+            .unwrap_or("on a date not known"),
+        match &released {
+            Some(r) => format!(", which stays in version {}", r.version),
+            None => String::new(),
+        },
+        opts.reason.trim()
+    );
+    let edited = edit_record(
+        &record_path,
+        &text,
+        &NewReceipt {
+            file_name: &file_name,
+            date: &date,
+            by: by.as_deref(),
+            route: opts.route.trim(),
+            reason: opts.reason.trim(),
+            size: bytes.len() as u64,
+            sha256: &sha256,
+            encoding,
+            change: &change,
+        },
+    )?;
+    // The edited record must read back as a sound record of the new bytes.
+    let reread: Record = toml::from_str(&edited).map_err(|e| Error::Invalid {
+        location: record_path.display().to_string(),
+        message: format!("the edited record does not read back ({e}); nothing was changed"),
+    })?;
+    debug_assert_eq!(reread.received.sha256, sha256);
+
+    // Both files are staged beside their destination, then renamed: the source first.
+    let staged_source = crate::archive::write::stage(&source, &bytes)?;
+    let staged_record = crate::archive::write::stage(&record_path, edited.as_bytes())?;
+    staged_source.commit()?;
+    staged_record.commit()?;
+    Ok(Receipt {
+        id: opts.id.clone(),
+        size: bytes.len() as u64,
+        sha256,
+        replaces: current,
+        released_in: released.map(|r| r.version),
+    })
+}
+
+/// Whether ISO 8601 date `a` is before `b`, compared to the precision of `b` (`2026-11` is not
+/// before `2026-11-21`, nor `2026-11-21` before `2026-11`).
+pub fn date_before(a: &str, b: &str) -> bool {
+    let n = a.len().min(b.len()).min(10);
+    a[..n] < b[..n]
+}
+
+struct NewReceipt<'a> {
+    file_name: &'a str,
+    date: &'a str,
+    by: Option<&'a str>,
+    route: &'a str,
+    reason: &'a str,
+    size: u64,
+    sha256: &'a str,
+    encoding: Option<&'static str>,
+    change: &'a str,
+}
+
+/// The record with the new receipt, keeping the editor's layout and comments.
+fn edit_record(path: &Path, text: &str, new: &NewReceipt) -> Result<String> {
+    let invalid = |message: String| Error::Invalid {
+        location: path.display().to_string(),
+        message,
+    };
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| invalid(format!("is not valid TOML: {e}")))?;
+    let received = doc
+        .get_mut("received")
+        .and_then(Item::as_table_mut)
+        .ok_or_else(|| invalid("has no [received] table".into()))?;
+    // The receipt until now, as it stands, becomes the last earlier one.
+    let mut earlier = Table::new();
+    for key in [
+        "file_name",
+        "date",
+        "by",
+        "route",
+        "size",
+        "sha256",
+        "encoding",
+        "reason",
+    ] {
+        if let Some(item) = received.get(key) {
+            let mut item = item.clone();
+            if let Some(v) = item.as_value_mut() {
+                v.decor_mut().clear();
+            }
+            earlier.insert(key, item);
+        }
+    }
+    let fact = |v: &str| {
+        let mut t = InlineTable::new();
+        t.insert("value", v.into());
+        t.insert("cert", "confirmed".into());
+        value(t)
+    };
+    received.insert("file_name", value(new.file_name));
+    received.insert("date", fact(new.date));
+    if let Some(by) = new.by {
+        received.insert("by", fact(by));
+    }
+    received.insert("route", fact(new.route));
+    received.insert("size", value(new.size as i64));
+    received.insert("sha256", value(new.sha256));
+    match new.encoding {
+        Some(e) => {
+            received.insert("encoding", value(e));
+        }
+        None => {
+            received.remove("encoding");
+        }
+    }
+    received.insert("reason", value(new.reason));
+    match received.get_mut("earlier") {
+        Some(item) => item
+            .as_array_of_tables_mut()
+            .ok_or_else(|| {
+                invalid("[received] has an `earlier` that is not [[received.earlier]]".into())
+            })?
+            .push(earlier),
+        None => {
+            let mut list = ArrayOfTables::new();
+            list.push(earlier);
+            received.insert("earlier", Item::ArrayOfTables(list));
+        }
+    }
+    let mut entry = Table::new();
+    entry.insert("date", value(new.date));
+    if let Some(by) = new.by {
+        entry.insert("by", value(by));
+    }
+    entry.insert("change", value(new.change));
+    match doc.get_mut("history") {
+        Some(item) => item
+            .as_array_of_tables_mut()
+            .ok_or_else(|| invalid("`history` is not a list of [[history]] tables".into()))?
+            .push(entry),
+        None => {
+            let mut list = ArrayOfTables::new();
+            list.push(entry);
+            doc.insert("history", Item::ArrayOfTables(list));
+        }
+    }
+    Ok(doc.to_string())
+}
