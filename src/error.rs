@@ -107,9 +107,30 @@ pub enum Error {
     #[error("{}: {what}", path.display())]
     NotText { path: PathBuf, what: String },
 
+    /// A program editio needs for what was asked is not installed.
+    #[error("{what}")]
+    ToolMissing { tool: &'static str, what: String },
+
     /// jing, the RELAX NG validator, was there but could not give a verdict.
     #[error(transparent)]
-    Jing(#[from] crate::validate::jing::JingError),
+    Jing(#[from] JingError),
+}
+
+/// What keeps jing from giving a verdict.
+#[derive(Debug, thiserror::Error)]
+pub enum JingError {
+    #[error("could not run jing ({}): {source}", program.display())]
+    Spawn {
+        program: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("jing could not use the schema {schema}: {message}")]
+    Schema { schema: String, message: String },
+    #[error("jing failed (exit code {code}) without naming a problem in any file: {output}")]
+    Failed { code: String, output: String },
+    #[error("could not write editio.rng to a temporary file: {0}")]
+    Temp(#[source] std::io::Error),
 }
 
 impl Error {

@@ -28,6 +28,7 @@ pub mod bench;
 pub mod diagnostic;
 pub mod engine;
 pub mod error;
+pub mod layout;
 pub mod load;
 pub mod model;
 pub mod ops;

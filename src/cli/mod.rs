@@ -206,8 +206,9 @@ pub fn main() -> ExitCode {
             ExitCode::from(EXIT_OK)
         }
         Err(err) => {
-            out.fatal(&err);
-            ExitCode::from(exit_code(&err))
+            let code = exit_code(&err);
+            out.fatal(&err, code);
+            ExitCode::from(code)
         }
     }
 }
@@ -220,6 +221,7 @@ fn exit_code(err: &Error) -> u8 {
         | Error::NoArchive { .. }
         | Error::Template { .. }
         | Error::Jing(_)
+        | Error::ToolMissing { .. }
         | Error::Backdated { .. } => EXIT_USAGE,
         _ => EXIT_PROBLEMS,
     }
@@ -236,6 +238,14 @@ fn archive_root(global: &Global) -> editio::Result<PathBuf> {
             let cwd = std::env::current_dir().map_err(Error::io("."))?;
             editio::load::find_root(&cwd)
         }
+    }
+}
+
+/// The time `SOURCE_DATE_EPOCH` gives, when set (for reproducible releases and records).
+pub(crate) fn source_date_epoch() -> editio::Result<Option<time::OffsetDateTime>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => editio::ops::release::parse_epoch("SOURCE_DATE_EPOCH", &v).map(Some),
+        Err(_) => Ok(None),
     }
 }
 

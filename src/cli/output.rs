@@ -118,14 +118,26 @@ impl Out {
     }
 
     /// A fatal error with its causes, on stderr.
-    pub fn fatal(&mut self, err: &Error) {
+    /// Prints the error that stopped the command, with its causes, on stderr; with `--json`
+    /// also as a record on stdout (`{"type": "error", "message", "causes", "exit"}`).
+    pub fn fatal(&mut self, err: &Error, exit: u8) {
         let mut text = format!("{RED}editio: error:{RED:#} {err}");
+        let mut causes = Vec::new();
         let mut source = std::error::Error::source(err);
         while let Some(cause) = source {
             text.push_str(&format!("\n  caused by: {cause}"));
+            causes.push(cause.to_string());
             source = cause.source();
         }
         let _ = writeln!(self.stderr, "{text}");
+        if self.json {
+            let _ = self.json_line(&serde_json::json!({
+                "type": "error",
+                "message": err.to_string(),
+                "causes": causes,
+                "exit": exit,
+            }));
+        }
     }
 }
 

@@ -29,7 +29,10 @@ pub struct ReleaseArgs {
 
 pub fn run(global: &Global, args: &ReleaseArgs, out: &mut Out) -> editio::Result<u8> {
     let root = archive_root(global)?;
-    let date = args.date.as_deref().map(parse_time).transpose()?;
+    let date = match args.date.as_deref() {
+        Some(date) => Some(parse_time(date)?),
+        None => super::source_date_epoch()?,
+    };
     let bar = super::output::progress_bar(out);
     let report = release_with_progress(
         &root,

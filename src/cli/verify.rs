@@ -61,7 +61,7 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<
             Err(editio::Error::Io { source, path })
         }
         Err(err) => {
-            out.fatal(&err);
+            out.fatal(&err, EXIT_USAGE);
             Ok(EXIT_USAGE)
         }
     }
@@ -134,7 +134,7 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
     print(&report, args, out)?;
     if args.record {
         let root = archive_root(global)?;
-        let when = editio::ops::release::release_time(None)?;
+        let when = editio::ops::release::release_time(super::source_date_epoch()?)?;
         for (id, ok) in verify::record(&root, &report, when)? {
             let outcome = if ok { "success" } else { "failure" };
             out.line(&format!(

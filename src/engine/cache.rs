@@ -17,8 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The cache's folder, under the export folder.
-pub const CACHE_DIR: &str = ".build-cache";
+pub use crate::layout::CACHE_DIR;
 
 /// The file of what the editions share, in the cache's folder.
 const COMMON_FILE: &str = "build.json";

@@ -173,19 +173,7 @@ pub fn build(
         cache.as_ref(),
         written,
     )?;
-    // The editions' outputs go in place in archive order: written for the editions built,
-    // unchanged for those reused.
-    let mut staged = kept.iter_mut().peekable();
-    let mut reuse = reused.iter().peekable();
-    for edition in &report.archive.editions {
-        if let Some(s) = staged.next_if(|s| s.edition.id == edition.id) {
-            for output in &mut s.outputs {
-                written.push(commit(output)?);
-            }
-        } else if let Some((_, hit)) = reuse.next_if(|(e, _)| e.id == edition.id) {
-            written.extend(hit.outputs.iter().map(|p| (p.clone(), false)));
-        }
-    }
+    put_in_place(&report.archive, &mut kept, &reused, written)?;
     let editions: Vec<&Edition> = kept
         .iter()
         .map(|s| &s.edition)
@@ -217,6 +205,28 @@ pub fn build(
             .collect();
     }
     Ok(report)
+}
+
+/// Puts the editions' staged outputs in place, in archive order, and lists the outputs of the
+/// editions reused as unchanged.
+fn put_in_place(
+    archive: &Archive,
+    kept: &mut [Staged],
+    reused: &[(Edition, cache::Reused)],
+    written: &mut Vec<(PathBuf, bool)>,
+) -> Result<()> {
+    let mut staged = kept.iter_mut().peekable();
+    let mut reuse = reused.iter().peekable();
+    for edition in &archive.editions {
+        if let Some(s) = staged.next_if(|s| s.edition.id == edition.id) {
+            for output in &mut s.outputs {
+                written.push(commit(output)?);
+            }
+        } else if let Some((_, hit)) = reuse.next_if(|(e, _)| e.id == edition.id) {
+            written.extend(hit.outputs.iter().map(|p| (p.clone(), false)));
+        }
+    }
+    Ok(())
 }
 
 /// Writes the outputs made from the register and the settings alone, unless the cache says

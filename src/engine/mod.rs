@@ -20,5 +20,4 @@ pub mod run;
 pub use commit::{BuildOptions, BuildReport, build};
 pub use run::{Built, Checks, Keep, Run, Sink, build_edition};
 
-/// The folder the build writes to, under the archive root.
-pub const EXPORT_DIR: &str = "export";
+pub use crate::layout::EXPORT_DIR;

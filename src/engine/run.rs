@@ -237,12 +237,7 @@ impl Shared<'_> {
             return Ok((found, Some(Outcome::Reused(Box::new((shell, hit))))));
         }
         let register = self.register()?;
-        let pipeline = self.pipeline.get_or_init(|| {
-            // Name forms are looked up word by word: with the table of forms built once, that
-            // is faster than building and running one automaton over all of them, at any size
-            // (BENCHMARKS.md).
-            Pipeline::with_search(register, crate::passes::names::matcher::Search::Words)
-        });
+        let pipeline = self.pipeline.get_or_init(|| Pipeline::new(register));
         let shell = load::source::shell(edition, record.clone(), source);
         let built = build_edition(shell, config, register, pipeline);
         let ctx = RenderContext { config, register };

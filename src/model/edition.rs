@@ -144,6 +144,19 @@ pub enum NameKind {
     Work,
 }
 
+impl NameKind {
+    /// The kind as one lowercase word (`person`, `place`, `org`, `work`), as the reading
+    /// copies' classes and the names report spell it.
+    pub fn word(self) -> &'static str {
+        match self {
+            NameKind::Person => "person",
+            NameKind::Place => "place",
+            NameKind::Org => "org",
+            NameKind::Work => "work",
+        }
+    }
+}
+
 /// A piece of a block.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Inline {

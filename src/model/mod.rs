@@ -10,6 +10,9 @@ pub use config::Config;
 pub use edition::{Block, Edition, Inline};
 pub use record::{Cert, Fact, Record};
 
+/// The TEI namespace, which the TEI renderer writes and the TEI checks read.
+pub const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
+
 /// The form an edition id (and a register key) must have: lowercase ASCII letters, digits and
 /// single hyphens, starting with a letter. Such an id is safe as a folder name on every system,
 /// in a URI and as an XML `xml:id`.

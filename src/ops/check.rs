@@ -77,7 +77,7 @@ impl RecordChecks {
         };
         match &self.store {
             Ok(Some(store)) => {
-                let oid = super::release::object_id(config, &edition.id);
+                let oid = crate::layout::object_id(config, &edition.id);
                 super::provenance::released_source(store, &oid).map_err(|e| e.to_string())
             }
             Ok(None) => Ok(None),

@@ -41,7 +41,7 @@ pub struct Diff {
 /// Finds `id` (an edition id or an object id) in the storage root of the archive at `root`.
 pub fn object(root: &Path, id: &str) -> Result<Object> {
     let store = super::provenance::store(root)?.ok_or_else(|| Error::Invalid {
-        location: root.join(super::release::OCFL_DIR).display().to_string(),
+        location: root.join(crate::layout::OCFL_DIR).display().to_string(),
         message: "there is no storage root: nothing was released yet (`editio release`)".into(),
     })?;
     let (archive, _) = crate::load::archive_without_register(root)?;
@@ -59,7 +59,7 @@ pub fn object(root: &Path, id: &str) -> Result<Object> {
             location: id.to_string(),
             message: format!(
                 "no released object {oid} in {}; `editio release {}` makes its first version",
-                super::release::OCFL_DIR,
+                crate::layout::OCFL_DIR,
                 edition.as_deref().unwrap_or("ID")
             ),
         });

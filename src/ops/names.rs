@@ -3,7 +3,7 @@
 //! they stand, so that an editor can extend the register quickly.
 
 use super::check::Report;
-use crate::model::edition::{NameKind, Region};
+use crate::model::edition::Region;
 use crate::model::record::BlockKind;
 use crate::model::{Edition, Inline};
 use serde::Serialize;
@@ -39,7 +39,7 @@ pub fn counts(report: &Report) -> Vec<EntryCount> {
         .filter_map(|(key, editions)| {
             let named = report.archive.register.get(&key)?;
             Some(EntryCount {
-                kind: kind_word(named.kind),
+                kind: named.kind.word(),
                 name: named.entry.name.clone(),
                 total: editions.values().sum(),
                 key,
@@ -47,15 +47,6 @@ pub fn counts(report: &Report) -> Vec<EntryCount> {
             })
         })
         .collect()
-}
-
-pub fn kind_word(kind: NameKind) -> &'static str {
-    match kind {
-        NameKind::Person => "person",
-        NameKind::Place => "place",
-        NameKind::Org => "org",
-        NameKind::Work => "work",
-    }
 }
 
 /// A capitalised name the register lacks, and where it stands.

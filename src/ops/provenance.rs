@@ -23,7 +23,7 @@ pub struct ReleasedSource {
 
 /// The storage root of the archive at `root`, if anything was ever released.
 pub fn store(root: &Path) -> Result<Option<StorageRoot>> {
-    StorageRoot::open_existing(&root.join(super::release::OCFL_DIR))
+    StorageRoot::open_existing(&root.join(crate::layout::OCFL_DIR))
 }
 
 /// The source of the head version of object `oid`, if the object exists.

@@ -69,10 +69,9 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
         });
     }
     let released = match (&archive.config, super::provenance::store(root)?) {
-        (Some(config), Some(store)) => super::provenance::released_source(
-            &store,
-            &super::release::object_id(config, &opts.id),
-        )?,
+        (Some(config), Some(store)) => {
+            super::provenance::released_source(&store, &crate::layout::object_id(config, &opts.id))?
+        }
         _ => None,
     };
     if let Some(r) = &released

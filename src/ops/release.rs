@@ -14,10 +14,7 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-/// The storage root, under the archive root.
-pub const OCFL_DIR: &str = "export/ocfl";
-/// The deposit packages, under the archive root.
-pub const DEPOSIT_DIR: &str = "export/deposit";
+pub use crate::layout::{DEPOSIT_DIR, OCFL_DIR, object_id};
 /// The PREMIS log's path in a version; it records the release itself, so it is left out when
 /// deciding whether anything changed.
 const PREMIS_PATH: &str = "metadata/premis.xml";
@@ -32,7 +29,7 @@ pub struct ReleaseOptions {
     pub message: Option<String>,
     /// Who releases; the archive's contact by default.
     pub user: Option<String>,
-    /// The release time; `SOURCE_DATE_EPOCH` or now when absent.
+    /// The release time; now when absent.
     pub date: Option<OffsetDateTime>,
     /// Also write one bag holding every edition's current version and the register.
     pub collection: bool,
@@ -69,27 +66,26 @@ pub struct ReleaseReport {
     pub collection: Option<PathBuf>,
 }
 
-/// The release time: the option, else `SOURCE_DATE_EPOCH`, else now; whole seconds, UTC.
+/// The release time: the one given (the binary gives `--date`, else `SOURCE_DATE_EPOCH`), else
+/// now; whole seconds, UTC.
 pub fn release_time(given: Option<OffsetDateTime>) -> Result<OffsetDateTime> {
-    let t = match given {
-        Some(t) => t,
-        None => match std::env::var("SOURCE_DATE_EPOCH") {
-            Ok(v) => {
-                let secs: i64 = v.trim().parse().map_err(|_| Error::Invalid {
-                    location: "SOURCE_DATE_EPOCH".into(),
-                    message: format!("'{v}' is not a number of seconds"),
-                })?;
-                OffsetDateTime::from_unix_timestamp(secs).map_err(|e| Error::Invalid {
-                    location: "SOURCE_DATE_EPOCH".into(),
-                    message: e.to_string(),
-                })?
-            }
-            Err(_) => OffsetDateTime::now_utc(),
-        },
-    };
+    let t = given.unwrap_or_else(OffsetDateTime::now_utc);
     Ok(t.to_offset(time::UtcOffset::UTC)
         .replace_nanosecond(0)
         .unwrap_or(t))
+}
+
+/// Parses a time given as seconds since 1970 (the value of `SOURCE_DATE_EPOCH`, named by
+/// `name` in an error).
+pub fn parse_epoch(name: &str, value: &str) -> Result<OffsetDateTime> {
+    let secs: i64 = value.trim().parse().map_err(|_| Error::Invalid {
+        location: name.into(),
+        message: format!("'{value}' is not a number of seconds"),
+    })?;
+    OffsetDateTime::from_unix_timestamp(secs).map_err(|e| Error::Invalid {
+        location: name.into(),
+        message: e.to_string(),
+    })
 }
 
 /// Parses an RFC 3339 time (`2026-11-21T12:00:00Z`) or a date (`2026-11-21`, midnight UTC).
@@ -203,11 +199,6 @@ pub fn release_with_progress(
         outcomes,
         collection,
     })
-}
-
-/// The OCFL object id of an edition.
-pub fn object_id(config: &Config, id: &str) -> String {
-    format!("{}{}", config.archive.base_uri, id)
 }
 
 /// The files of an edition's next version, by logical path, without the PREMIS log.

@@ -279,8 +279,8 @@ pub fn verify_archive(
     opts: &Options,
     progress: &(dyn Fn(Event<'_>) + Sync),
 ) -> Result<Report> {
-    let ocfl_dir = root.join(super::release::OCFL_DIR);
-    let deposit_dir = root.join(super::release::DEPOSIT_DIR);
+    let ocfl_dir = root.join(crate::layout::OCFL_DIR);
+    let deposit_dir = root.join(crate::layout::DEPOSIT_DIR);
     let deposits = list_zips(&deposit_dir)?;
     let has_ocfl = ocfl_dir.exists();
     let planned = 2 + usize::from(has_ocfl) + deposits.len() + 1;
@@ -312,7 +312,7 @@ pub fn verify_archive(
 
     // export/ against the build: the TEI, the reading copies and the PDFs.
     for (dir, expected) in expected_exports(root, &check)? {
-        let shown = Path::new(crate::engine::EXPORT_DIR).join(dir);
+        let shown = Path::new(crate::layout::EXPORT_DIR).join(dir);
         progress(Event::Started(&shown, Kind::Exports));
         report.targets.push(Target {
             path: shown.clone(),
@@ -475,7 +475,7 @@ fn compare_exports(
     folder: &str,
     expected: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Vec<Diagnostic>> {
-    let rel_dir = Path::new(crate::engine::EXPORT_DIR).join(folder);
+    let rel_dir = Path::new(crate::layout::EXPORT_DIR).join(folder);
     let dir = root.join(&rel_dir);
     let shown = |name: &str| rel_dir.join(name);
     // Files of editions that could not be built (their source is reported already).
@@ -594,7 +594,7 @@ fn consistency(
         }
         let v = store
             .as_ref()?
-            .versions(&super::release::object_id(config, id))
+            .versions(&crate::layout::object_id(config, id))
             .ok()?;
         versions.insert(id.to_string(), v.clone());
         Some(v)
@@ -705,7 +705,7 @@ fn consistency(
                     out.push(
                         Diagnostic::new(
                             codes::DEPOSIT_MISSING,
-                            Location::file(Path::new(super::release::DEPOSIT_DIR).join(&name)),
+                            Location::file(Path::new(crate::layout::DEPOSIT_DIR).join(&name)),
                             format!("version {} of {} has no deposit {name}", v.number, e.id),
                         )
                         .with_help("`editio release` rewrites the deposit of a head version"),

@@ -728,7 +728,7 @@ impl Walk<'_> {
                 }
                 let uncertain = matches!(cert, Some(Cert::Inferred | Cert::Uncertain));
                 let entry = key.as_deref().and_then(|k| self.ctx.register.get(k));
-                let kind = kind_word(*kind);
+                let kind = kind.word();
                 let link = match (key, entry) {
                     (Some(key), Some(named)) => {
                         let list = self.mentions.entry(key.clone()).or_default();
@@ -790,15 +790,6 @@ impl Walk<'_> {
 /// The id of a register entry in the index of names.
 pub fn index_id(key: &str) -> String {
     format!("ix-{key}")
-}
-
-fn kind_word(kind: NameKind) -> &'static str {
-    match kind {
-        NameKind::Person => "person",
-        NameKind::Place => "place",
-        NameKind::Org => "org",
-        NameKind::Work => "work",
-    }
 }
 
 /// What a reader is told at an excerpt's boundary.
@@ -1022,7 +1013,7 @@ fn index_view(walk: &Walk) -> Vec<Value> {
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         out.push(context! {
             label => label,
-            id => format!("index-{}", kind_word(kind)),
+            id => format!("index-{}", kind.word()),
             entries => entries.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
         });
     }

@@ -10,8 +10,7 @@ use crate::model::record::{Bibl, BiblKind, BlockKind, Cert, ContributorKind, Fac
 use crate::model::register::{Named, Register};
 use crate::model::{Block, Edition, Inline};
 
-/// The TEI namespace.
-pub const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
+pub use crate::model::TEI_NS;
 
 /// The published location of tei_all, for editors that read `xml-model`.
 const TEI_ALL: &str = "https://www.tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng";

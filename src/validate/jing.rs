@@ -19,22 +19,7 @@ pub const EDITIO_RNG_NAME: &str = "editio.rng";
 /// The program's name on PATH.
 const PROGRAM: &str = "jing";
 
-/// What keeps jing from giving a verdict.
-#[derive(Debug, thiserror::Error)]
-pub enum JingError {
-    #[error("could not run jing ({}): {source}", program.display())]
-    Spawn {
-        program: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("jing could not use the schema {schema}: {message}")]
-    Schema { schema: String, message: String },
-    #[error("jing failed (exit code {code}) without naming a problem in any file: {output}")]
-    Failed { code: String, output: String },
-    #[error("could not write {EDITIO_RNG_NAME} to a temporary file: {0}")]
-    Temp(#[source] std::io::Error),
-}
+pub use crate::error::JingError;
 
 /// Why jing is not there to run.
 #[derive(Clone, Debug, PartialEq, Eq)]

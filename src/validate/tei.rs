@@ -7,7 +7,7 @@
 use crate::archive::digest;
 use crate::diagnostic::{Diagnostic, Location, codes};
 use crate::load::Archive;
-use crate::render::tei::TEI_NS;
+use crate::model::TEI_NS;
 use quick_xml::NsReader;
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};

@@ -58,15 +58,55 @@ fn build_checks_and_lists_the_bundled_editions() {
 }
 
 #[test]
-fn the_readme_documents_every_finding_code() {
+fn the_readme_s_table_of_findings_is_the_code_list() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    let missing: Vec<&str> = editio::diagnostic::codes::ALL
-        .iter()
-        .map(|c| c.id)
-        .filter(|id| !readme.contains(&format!("| {id} |")))
+    // The rows `| ED301 | error | ... |` of the table, in order.
+    let rows: Vec<(String, String)> = readme
+        .lines()
+        .filter_map(|l| {
+            let mut cells = l.strip_prefix("| ED")?.split('|').map(str::trim);
+            let id = format!("ED{}", cells.next()?);
+            Some((id, cells.next()?.to_string()))
+        })
         .collect();
+    let codes: Vec<(String, String)> = editio::diagnostic::codes::ALL
+        .iter()
+        .map(|c| {
+            let severity = match c.severity {
+                editio::Severity::Error => "error",
+                editio::Severity::Warning => "warning",
+            };
+            (c.id.to_string(), severity.to_string())
+        })
+        .collect();
+    let missing: Vec<_> = codes.iter().filter(|c| !rows.contains(c)).collect();
+    let unknown: Vec<_> = rows.iter().filter(|r| !codes.contains(r)).collect();
     assert!(
-        missing.is_empty(),
-        "README's table of findings lacks {missing:?}"
+        missing.is_empty() && unknown.is_empty(),
+        "README's table of findings lacks {missing:?} and lists {unknown:?}, which editio does \
+         not report (or with another severity)"
     );
+}
+
+#[test]
+fn with_json_an_error_that_stops_the_command_is_a_record_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = editio(tmp.path())
+        .args(["check", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let text = stdout(&out);
+    let record: serde_json::Value = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .find(|v: &serde_json::Value| v["type"] == "error")
+        .unwrap_or_else(|| panic!("no error record in {text:?}"));
+    assert_eq!(record["exit"], 2);
+    assert!(
+        record["message"].as_str().unwrap().contains("editio.toml"),
+        "{record}"
+    );
+    // People still read it on stderr.
+    assert!(stderr(&out).contains("editio: error:"));
 }

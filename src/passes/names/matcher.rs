@@ -97,8 +97,10 @@ pub enum Search {
 }
 
 impl Matcher {
+    /// The matcher the build uses: forms looked up word by word ([`Search::Words`]; the
+    /// automaton is the reference it is tested against).
     pub fn new(register: &Register) -> Self {
-        Self::with_search(register, Search::Automaton)
+        Self::with_search(register, Search::Words)
     }
 
     pub fn with_search(register: &Register, search: Search) -> Self {

@@ -23,8 +23,9 @@ pub struct Names {
 }
 
 impl Names {
+    /// The names pass as the build runs it (forms looked up word by word).
     pub fn new(register: &Register) -> Self {
-        Self::with_search(register, matcher::Search::Automaton)
+        Self::with_search(register, matcher::Search::Words)
     }
 
     pub fn with_search(register: &Register, search: matcher::Search) -> Self {
