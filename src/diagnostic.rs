@@ -101,6 +101,7 @@ pub mod codes {
         DEPOSIT_MISSING = "ED604", Error, "an OCFL version has no deposit in export/deposit/";
         PDF_NO_GLYPH = "ED701", Warning, "a character no font editio ships can print: the PDF shows its code point";
         VERIFY_UNREADABLE = "ED605", Error, "verify: the path does not exist or cannot be read";
+        LEFTOVER = "ED606", Warning, "verify: a temporary file left by an interrupted command";
     }
 }
 

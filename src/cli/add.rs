@@ -35,6 +35,7 @@ pub struct AddArgs {
 
 pub fn run(global: &Global, args: &AddArgs, out: &mut Out) -> editio::Result<u8> {
     let root = archive_root(global)?;
+    let _lock = editio::ops::leftovers::lock(&root)?;
     let (archive, _) = editio::load::archive(&root)?;
     let added = add(
         &archive,

@@ -12,6 +12,16 @@ pub fn run(
     let root = archive_root(global)?;
     let build = options.is_some();
     let (report, written) = if let Some(options) = options {
+        // One writer at a time; what an interrupted one left is removed first.
+        let lock = editio::ops::leftovers::lock(&root)?;
+        for p in editio::ops::leftovers::sweep(&root, &lock)? {
+            if out.verbose {
+                out.note(&format!(
+                    "removed {}, left by an interrupted command",
+                    p.strip_prefix(&root).unwrap_or(&p).display()
+                ));
+            }
+        }
         let bar = super::output::progress_bar(out);
         let b = editio::ops::build::build_with_progress(&root, options, &|e| {
             super::output::on_progress(&bar, e)

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The folder to create the archive in (created if needed); the current folder by default.
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    /// The folder to create the archive in (created if needed); --archive DIR names it too;
+    /// the current folder by default.
+    pub dir: Option<PathBuf>,
     /// The archive's name (default: the folder's name).
     #[arg(long)]
     pub name: Option<String>,
@@ -27,7 +27,21 @@ pub struct InitArgs {
     pub base_uri: Option<String>,
 }
 
-pub fn run(_global: &Global, args: &InitArgs, out: &mut Out) -> editio::Result<u8> {
+pub fn run(global: &Global, args: &InitArgs, out: &mut Out) -> editio::Result<u8> {
+    let dir = match (&args.dir, &global.archive) {
+        (Some(dir), Some(archive)) if dir != archive => {
+            return Err(editio::Error::Invalid {
+                location: "init".into(),
+                message: format!(
+                    "two folders named: {} and --archive {}; name one",
+                    dir.display(),
+                    archive.display()
+                ),
+            });
+        }
+        (Some(dir), _) | (None, Some(dir)) => dir.clone(),
+        (None, None) => PathBuf::from("."),
+    };
     let opts = InitOptions {
         name: args.name.clone(),
         organisation: args.organisation.clone(),
@@ -35,17 +49,14 @@ pub fn run(_global: &Global, args: &InitArgs, out: &mut Out) -> editio::Result<u
         licence: Some(args.licence.clone()),
         base_uri: args.base_uri.clone(),
     };
-    init(&args.dir, &opts)?;
+    init(&dir, &opts)?;
     if out.json {
         out.json_line(&serde_json::json!({
             "type": "init",
-            "archive": args.dir,
+            "archive": dir,
         }))?;
     } else {
-        out.ok(&format!(
-            "created an empty archive in {}",
-            args.dir.display()
-        ))?;
+        out.ok(&format!("created an empty archive in {}", dir.display()))?;
         out.line("next: fill in editio.toml, then record a text with `editio add FILE --id ID`")?;
     }
     Ok(EXIT_OK)

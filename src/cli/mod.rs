@@ -11,6 +11,7 @@ mod names;
 mod output;
 mod receive;
 mod release;
+mod remove;
 mod validate;
 mod verify;
 
@@ -85,6 +86,12 @@ pub enum Command {
     /// [[received.earlier]]; the record gets the new receipt (date, route, reason) and a history
     /// entry, and the next release says so.
     Receive(receive::ReceiveArgs),
+    /// Take an edition out of the archive: its folder and what the build made of it. Its
+    /// released versions and deposits stay.
+    Remove {
+        /// The edition's id.
+        id: String,
+    },
     /// Check the whole archive and report every problem found.
     Check,
     /// The main job: check the archive and build every edition's outputs in export/.
@@ -162,6 +169,7 @@ pub fn main() -> ExitCode {
         Command::Init(args) => init::run(&cli.global, args, &mut out),
         Command::Add(args) => add::run(&cli.global, args, &mut out),
         Command::Receive(args) => receive::run(&cli.global, args, &mut out),
+        Command::Remove { id } => remove::run(&cli.global, id, &mut out),
         Command::Check => check::run(&cli.global, &mut out, None),
         Command::Build { no_pdf } => check::run(
             &cli.global,

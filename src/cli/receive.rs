@@ -30,6 +30,7 @@ pub struct ReceiveArgs {
 
 pub fn run(global: &Global, args: &ReceiveArgs, out: &mut Out) -> editio::Result<u8> {
     let root = archive_root(global)?;
+    let _lock = editio::ops::leftovers::lock(&root)?;
     let receipt = receive(
         &root,
         &ReceiveOptions {

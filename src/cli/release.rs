@@ -22,7 +22,8 @@ pub struct ReleaseArgs {
     /// state and the same time give byte-identical packages.
     #[arg(long)]
     pub date: Option<String>,
-    /// With --all: also write one bag with every edition's current version and the register.
+    /// With --all: also write one bag with every edition's current version and the register
+    /// (when an edition changed, or there is none yet).
     #[arg(long, requires = "all")]
     pub collection: bool,
 }
@@ -33,6 +34,9 @@ pub fn run(global: &Global, args: &ReleaseArgs, out: &mut Out) -> editio::Result
         Some(date) => Some(parse_time(date)?),
         None => super::source_date_epoch()?,
     };
+    // One writer at a time; what an interrupted one left is removed first.
+    let lock = editio::ops::leftovers::lock(&root)?;
+    editio::ops::leftovers::sweep(&root, &lock)?;
     let bar = super::output::progress_bar(out);
     let report = release_with_progress(
         &root,
@@ -91,6 +95,9 @@ pub fn run(global: &Global, args: &ReleaseArgs, out: &mut Out) -> editio::Result
                 }
             }
         }
+    }
+    if args.collection && report.collection.is_none() && !out.json {
+        out.line("collection: no edition changed; no new collection deposit written")?;
     }
     if let Some(c) = &report.collection {
         if out.json {

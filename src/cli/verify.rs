@@ -103,7 +103,17 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
             archive: Some(root.clone()),
             max_unzipped: args.max_unzipped,
         };
-        verify::verify_archive(&root, &options, &on_event)
+        verify::verify_archive(&root, &options, &on_event).and_then(|mut report| {
+            let left = editio::ops::leftovers::findings(&root)?;
+            if !left.is_empty() {
+                report.targets.push(verify::Target {
+                    path: PathBuf::from(editio::layout::EXPORT_DIR),
+                    kind: verify::Kind::Exports,
+                    diagnostics: left,
+                });
+            }
+            Ok(report)
+        })
     } else {
         let options = Options {
             fast: args.fast,

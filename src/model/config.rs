@@ -78,6 +78,11 @@ impl Config {
                 out.push((field, format!("{field} is empty: fill it in")));
             }
         }
+        if !a.licence.trim().is_empty()
+            && let Err(why) = super::check_licence(&a.licence)
+        {
+            out.push(("archive.licence", why));
+        }
         if !a.base_uri.is_empty() && !a.base_uri.contains(':') {
             out.push((
                 "archive.base_uri",

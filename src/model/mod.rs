@@ -91,6 +91,21 @@ pub fn check_date(date: &str) -> Result<(), &'static str> {
     }
 }
 
+/// Checks that `id` is an SPDX licence identifier on the SPDX License List (the list the
+/// `spdx` crate carries), so that the link to its text resolves.
+pub fn check_licence(id: &str) -> Result<(), String> {
+    if spdx::license_id(id).is_some() {
+        return Ok(());
+    }
+    let hint = spdx::imprecise_license_id(id)
+        .filter(|(_, len)| *len == id.len())
+        .map(|(l, _)| format!(" (did you mean {}?)", l.name))
+        .unwrap_or_default();
+    Err(format!(
+        "'{id}' is not an SPDX licence identifier{hint}; see https://spdx.org/licenses/"
+    ))
+}
+
 fn month(m: &str) -> Option<()> {
     let m: u8 = m.parse().ok()?;
     (1..=12).contains(&m).then_some(())

@@ -243,6 +243,14 @@ fn record_problems(record: &Record, folder: &str) -> Vec<Problem> {
             "the edition has no title",
         ));
     }
+    if let Some(licence) = &record.rights.encoding_licence
+        && let Err(why) = crate::model::check_licence(licence)
+    {
+        out.push(
+            problem(codes::RECORD_INVALID, &["rights", "encoding_licence"], why)
+                .help("give an SPDX licence identifier: https://spdx.org/licenses/"),
+        );
+    }
     if record.language.trim().is_empty() {
         out.push(
             problem(

@@ -7,10 +7,12 @@ pub mod check;
 pub mod events;
 pub mod init;
 pub mod inspect;
+pub mod leftovers;
 pub mod names;
 pub mod provenance;
 pub mod receive;
 pub mod release;
+pub mod remove;
 pub mod validate;
 pub mod verify;
 

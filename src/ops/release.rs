@@ -183,7 +183,19 @@ pub fn release_with_progress(
         )?);
         progress(crate::engine::progress::Event::Advance(1));
     }
-    let collection = if opts.collection {
+    // A new collection deposit only when there is something new to put in it.
+    let changed = outcomes
+        .iter()
+        .any(|o| matches!(o, Outcome::Released { .. }));
+    let earlier = std::fs::read_dir(&deposits)
+        .map_err(Error::io(&deposits))?
+        .flatten()
+        .any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("collection-") && name.ends_with(".zip")
+        });
+    let collection = if opts.collection && (changed || !earlier) {
         Some(collection_bag(
             &store,
             &deposits,
@@ -228,7 +240,7 @@ fn version_files(
         ),
     ];
     // Every reproducible output of the build's renderers, as the build wrote it.
-    let export = root.join(crate::engine::EXPORT_DIR);
+    let export = root.join(crate::layout::EXPORT_DIR);
     for path in &built.files {
         if let Some(name) = crate::engine::cache::slash_path(path) {
             files.push((name, Content::File(export.join(path))));

@@ -226,8 +226,8 @@ fn verify_one(path: &Path, kind: Kind, opts: &Options) -> Result<Vec<Diagnostic>
                 .map(|d| inside(d, path))
                 .collect()
         }
-        Kind::OcflObject => ocfl::validate_object(path)?,
-        Kind::OcflStorageRoot => ocfl::validate_storage_root(path)?,
+        Kind::OcflObject => ocfl::validate_object_with(path, opts.fast)?,
+        Kind::OcflStorageRoot => ocfl::validate_storage_root_with(path, opts.fast)?,
         Kind::Tei => {
             let vopts = super::validate::Options {
                 jing: opts.jing.clone(),
@@ -311,7 +311,12 @@ pub fn verify_archive(
     progress(Event::Finished(editions));
 
     // export/ against the build: the TEI, the reading copies and the PDFs.
-    for (dir, expected) in expected_exports(root, &check)? {
+    let exports = expected_exports(root, &check)?;
+    // Now that the folders to compare are known, the count is exact.
+    progress(Event::Planned(
+        1 + exports.len() + usize::from(has_ocfl) + deposits.len() + 1,
+    ));
+    for (dir, expected) in exports {
         let shown = Path::new(crate::layout::EXPORT_DIR).join(dir);
         progress(Event::Started(&shown, Kind::Exports));
         report.targets.push(Target {
@@ -327,7 +332,7 @@ pub fn verify_archive(
         let shown = rel(&ocfl_dir);
         progress(Event::Started(&shown, Kind::OcflStorageRoot));
         let diagnostics = match detect(&ocfl_dir)? {
-            Kind::OcflStorageRoot => ocfl::validate_storage_root(&ocfl_dir)?
+            Kind::OcflStorageRoot => ocfl::validate_storage_root_with(&ocfl_dir, opts.fast)?
                 .into_iter()
                 .map(|d| relative(d, root))
                 .collect(),
@@ -498,6 +503,10 @@ fn compare_exports(
         for entry in std::fs::read_dir(&dir).map_err(Error::io(&dir))? {
             let entry = entry.map_err(Error::io(&dir))?;
             let name = entry.file_name().to_string_lossy().into_owned();
+            // editio's own temporary files are leftovers (ED606), not outputs.
+            if super::leftovers::is_temporary(&name) {
+                continue;
+            }
             present.insert(name.clone());
             // The collection's index lists every edition: with one unbuilt, it differs because
             // of a fault already reported.

@@ -136,3 +136,95 @@ fn a_register_entry_missing_a_field_is_reported_at_its_line_and_the_rest_is_kept
     // The other entries are still read: no false warnings about names the register lacks.
     assert!(!text.contains("ED506"), "{text}");
 }
+
+/// Every temporary name of editio's under `dir`.
+fn temporaries(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with(".editio-tmp-") || name.contains(".editio-staging-") {
+            out.push(p.clone());
+        }
+        if p.is_dir() {
+            out.extend(temporaries(&p));
+        }
+    }
+    out
+}
+
+#[test]
+fn leftovers_are_reported_by_verify_and_removed_by_the_next_build() {
+    let tmp = released_copy();
+    let export = tmp.path().join("export");
+    std::fs::write(export.join("tei/.editio-tmp-AbC123"), b"half a file").unwrap();
+    std::fs::create_dir_all(export.join(".ocfl.editio-staging-XyZ/v2")).unwrap();
+    std::fs::write(export.join("deposit/.editio-tmp-QrS"), b"half a zip").unwrap();
+    std::fs::write(export.join("keep.tmp"), b"not editio's").unwrap();
+
+    let out = run(tmp.path(), &["verify"]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "leftovers are warnings: {text}");
+    assert_eq!(text.matches("warning[ED606]").count(), 3, "{text}");
+    assert!(text.contains("export/tei/.editio-tmp-AbC123"), "{text}");
+
+    // While another editio holds the archive's lock, they may be its work in progress.
+    {
+        let lock = std::fs::File::open(tmp.path().join("editio.toml")).unwrap();
+        lock.lock().unwrap();
+        let text = stdout(&run(tmp.path(), &["verify"]));
+        assert!(!text.contains("ED606"), "{text}");
+    }
+
+    let out = run(tmp.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        temporaries(&export).is_empty(),
+        "{:?}",
+        temporaries(&export)
+    );
+    assert!(
+        export.join("keep.tmp").exists(),
+        "only editio's own are removed"
+    );
+    let text = stdout(&run(tmp.path(), &["verify"]));
+    assert!(!text.contains("ED606"), "{text}");
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_nothing_after_the_next_one() {
+    for delay_ms in (0u64..=600).step_by(60) {
+        let tmp = bundled_copy();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("editio"))
+            .current_dir(tmp.path())
+            .arg("build")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let out = run(tmp.path(), &["build"]);
+        assert!(
+            out.status.success(),
+            "after a kill at {delay_ms} ms: {}",
+            stderr(&out)
+        );
+        let export = tmp.path().join("export");
+        assert!(
+            temporaries(&export).is_empty(),
+            "after a kill at {delay_ms} ms: {:?}",
+            temporaries(&export)
+        );
+        let verify = run(tmp.path(), &["verify"]);
+        assert!(
+            verify.status.success(),
+            "after a kill at {delay_ms} ms: {}",
+            stdout(&verify)
+        );
+    }
+}

@@ -18,6 +18,7 @@ mod pdf;
 mod provenance;
 mod reading;
 mod release;
+mod smaller;
 mod stylesheets;
 mod tei;
 pub mod util;

@@ -230,10 +230,14 @@ fn a_release_killed_at_any_moment_leaves_old_or_complete_versions() {
             "after a kill at {delay_ms} ms: {}",
             stderr(&out)
         );
-        let got: BTreeMap<_, _> = tree(&tmp.path().join("export"))
-            .into_iter()
-            .filter(|(k, _)| !k.to_string_lossy().contains(".editio-tmp-"))
-            .collect();
+        // Nothing of the interrupted release is left: its temporary files were removed.
+        let got: BTreeMap<_, _> = tree(&tmp.path().join("export"));
+        let verify = editio(tmp.path()).arg("verify").output().unwrap();
+        assert!(
+            verify.status.success() && !stdout(&verify).contains("ED606"),
+            "after a kill at {delay_ms} ms: {}",
+            stdout(&verify)
+        );
         assert_eq!(
             got.keys().collect::<Vec<_>>(),
             want.keys().collect::<Vec<_>>(),

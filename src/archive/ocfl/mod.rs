@@ -32,7 +32,9 @@ pub mod store;
 pub mod validate;
 
 pub use store::{Commit, Content, Recovery, StorageRoot, VersionInfo, VersionMeta};
-pub use validate::{validate_object, validate_storage_root};
+pub use validate::{
+    validate_object, validate_object_with, validate_storage_root, validate_storage_root_with,
+};
 
 use crate::diagnostic::{Code, Diagnostic, Location};
 use std::path::Path;

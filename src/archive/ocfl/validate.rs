@@ -23,8 +23,15 @@ const SMALL_FILE_LIMIT: u64 = 64 * 1024;
 /// Validates the OCFL object whose root is `path`. `Err` only when `path` is not a readable
 /// directory; everything found inside is returned as findings (empty: valid, no warnings).
 pub fn validate_object(path: &Path) -> Result<Vec<Diagnostic>> {
+    validate_object_with(path, false)
+}
+
+/// [`validate_object`]; with `fast`, content files are checked for presence but their
+/// digests are not computed.
+pub fn validate_object_with(path: &Path, fast: bool) -> Result<Vec<Diagnostic>> {
     require_dir(path)?;
     let mut check = ObjectCheck::new(path);
+    check.fast = fast;
     check.run();
     Ok(check.out)
 }
@@ -32,6 +39,12 @@ pub fn validate_object(path: &Path) -> Result<Vec<Diagnostic>> {
 /// Validates a storage root: its declaration, `ocfl_layout.json`, extensions, the directory
 /// hierarchy (found by walking it, not by trusting the layout) and every object in it.
 pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
+    validate_storage_root_with(path, false)
+}
+
+/// [`validate_storage_root`]; with `fast`, content files are checked for presence but their
+/// digests are not computed.
+pub fn validate_storage_root_with(path: &Path, fast: bool) -> Result<Vec<Diagnostic>> {
     require_dir(path)?;
     let mut out = Vec::new();
     let entries = list_dir(path, &mut out);
@@ -136,6 +149,7 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
     // that both cores stay busy from the first directory on; findings keep the order of a
     // sequential walk: the hierarchy's own, then each object's in the order found.
     let walk = Walk {
+        fast,
         root: path,
         root_spec,
         layout: layout.as_ref(),
@@ -202,6 +216,7 @@ impl Walked {
 /// What checking an object needs to know about its storage root.
 struct Walk<'a> {
     root: &'a Path,
+    fast: bool,
     root_spec: SpecVersion,
     layout: Option<&'a Layout>,
 }
@@ -254,6 +269,7 @@ impl Walk<'_> {
     /// listing found), against the storage root.
     fn object(&self, obj: &Path, entries: Vec<Entry>, listing: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let mut check = ObjectCheck::new(obj);
+        check.fast = self.fast;
         if let Some(spec) = object_declared_version(&entries)
             && spec > self.root_spec
         {
@@ -408,6 +424,8 @@ struct ObjectCheck {
     /// The last inventory digest computed for a sidecar check (algorithm, bytes, digest): a
     /// version's inventory is mostly a copy of the root inventory.
     inventory_digest: Option<(Algorithm, Vec<u8>, String)>,
+    /// Content files are checked for presence only, not digested.
+    fast: bool,
 }
 
 impl ObjectCheck {
@@ -418,6 +436,7 @@ impl ObjectCheck {
             id: None,
             root_inventory_clean: false,
             inventory_digest: None,
+            fast: false,
         }
     }
 
@@ -1091,6 +1110,9 @@ impl ObjectCheck {
             );
         }
 
+        if self.fast {
+            return;
+        }
         let work: Vec<(&str, &ContentFile, Vec<Expectation>)> = expectations
             .into_iter()
             .filter_map(|(cp, ex)| files.get(cp).map(|f| (cp, f, ex)))
