@@ -68,6 +68,9 @@ pub struct PassLog {
     pub corrections_applied: Vec<(usize, usize)>,
     /// Editorial notes placed.
     pub notes_placed: usize,
+    /// Dates marked in the text, and how many of them had their year supplied.
+    pub dates_marked: usize,
+    pub dates_year_supplied: usize,
     /// Where the text's boundaries are mid-way through the work.
     pub excerpt: Excerpt,
 }
@@ -191,6 +194,37 @@ pub enum Inline {
     },
     /// Material not in the source at this point (an excerpt's boundary).
     Gap(GapReason),
+    /// A date in the text, with its normalised form.
+    Date {
+        /// The words as they stand in the source.
+        text: String,
+        value: DateValue,
+        /// The text gives day and month only; the year comes from the nearest dated mention.
+        year_supplied: bool,
+    },
+}
+
+/// A date's normalised form (ISO 8601: `1938`, `1938-10`, `1938-10-28`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateValue {
+    /// One day, month or year (`@when`).
+    When(String),
+    /// A stated span, from one to the other (`@from`, `@to`).
+    Range(String, String),
+    /// Some time in between, the text does not say when (`@notBefore`, `@notAfter`).
+    Between(String, String),
+}
+
+impl DateValue {
+    /// The normalised form as a reader reads it: `1938-10-28`, `1937-05 to 1937-06`,
+    /// `between 1938-06 and 1938-08`.
+    pub fn label(&self) -> String {
+        match self {
+            DateValue::When(w) => w.clone(),
+            DateValue::Range(a, b) => format!("{a} to {b}"),
+            DateValue::Between(a, b) => format!("between {a} and {b}"),
+        }
+    }
 }
 
 /// Why material is missing.
@@ -206,7 +240,7 @@ impl Inline {
         match self {
             Inline::Text(t) | Inline::Url(t) => out.push_str(t),
             Inline::LineBreak => out.push('\n'),
-            Inline::NoteAnchor { text, .. } => out.push_str(text),
+            Inline::NoteAnchor { text, .. } | Inline::Date { text, .. } => out.push_str(text),
             Inline::Choice { sic, .. } => out.push_str(sic),
             Inline::Name { content, .. } => content.iter().for_each(|i| i.push_source_text(out)),
             Inline::EditorialNote(_) | Inline::Gap(_) => {}

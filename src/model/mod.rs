@@ -7,7 +7,7 @@ pub mod record;
 pub mod register;
 
 pub use config::Config;
-pub use edition::{Block, Edition, Inline};
+pub use edition::{Block, DateValue, Edition, Inline};
 pub use record::{Cert, Fact, Record};
 
 /// The TEI namespace, which the TEI renderer writes and the TEI checks read.

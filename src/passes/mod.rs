@@ -1,8 +1,9 @@
 //! The named passes that shape an [`Edition`] between loading and rendering, in order:
-//! normalize → structure → notes → corrections → excerpt → names. Each pass is one file, reads the
+//! normalize → structure → notes → corrections → excerpt → names → dates. Each pass is one file, reads the
 //! edition and the record, and only refines what earlier passes made.
 
 pub mod corrections;
+pub mod dates;
 pub mod excerpt;
 pub mod names;
 pub mod normalize;
@@ -43,6 +44,7 @@ impl Pipeline {
                 Box::new(corrections::Corrections),
                 Box::new(excerpt::Excerpt),
                 Box::new(names::Names::with_search(register, search)),
+                Box::new(dates::Dates),
             ],
         }
     }

@@ -540,7 +540,7 @@ pub fn reading_text(items: &[Inline]) -> String {
     let mut out = String::new();
     for item in items {
         match item {
-            Inline::Text(t) | Inline::Url(t) => out.push_str(t),
+            Inline::Text(t) | Inline::Url(t) | Inline::Date { text: t, .. } => out.push_str(t),
             Inline::LineBreak => out.push(' '),
             Inline::Choice { corr, .. } => out.push_str(corr),
             Inline::Name { content, .. } => out.push_str(&reading_text(content)),
@@ -774,6 +774,35 @@ impl Walk<'_> {
                         out.text(kind);
                         out.raw("\">");
                         out.append(&inner);
+                        out.raw("</span>");
+                    }
+                }
+            }
+            // A date shows its normalised form on hover, as a correction shows the source.
+            Inline::Date {
+                text,
+                value,
+                year_supplied,
+            } => {
+                let mut title = value.label();
+                if *year_supplied {
+                    title.push_str(" (the year from the context)");
+                }
+                match value {
+                    crate::model::DateValue::When(w) => {
+                        out.raw("<time class=\"date\" datetime=\"");
+                        out.text(w);
+                        out.raw("\" title=\"");
+                        out.text(&title);
+                        out.raw("\">");
+                        out.text(text);
+                        out.raw("</time>");
+                    }
+                    _ => {
+                        out.raw("<span class=\"date\" title=\"");
+                        out.text(&title);
+                        out.raw("\">");
+                        out.text(text);
                         out.raw("</span>");
                     }
                 }

@@ -316,7 +316,8 @@ impl Walk<'_> {
     fn inline(&mut self, item: &Inline, nested: bool) -> Value {
         let r = &self.edition.record;
         match item {
-            Inline::Text(t) => json!({ "t": "text", "s": t }),
+            // A date prints as the source has it (its normal form is in the TEI).
+            Inline::Text(t) | Inline::Date { text: t, .. } => json!({ "t": "text", "s": t }),
             Inline::LineBreak => json!({ "t": "br" }),
             Inline::Url(u) => json!({
                 "t": "url",

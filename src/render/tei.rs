@@ -1491,7 +1491,7 @@ fn sampling_decl(x: &mut Xml, edition: &Edition) {
 /// How names were marked, with the counts and the editor's decisions.
 fn interpretation(x: &mut Xml, edition: &Edition) {
     let names = edition.names();
-    if names.is_empty() && edition.record.names.is_empty() {
+    if names.is_empty() && edition.record.names.is_empty() && edition.log.dates_marked == 0 {
         return;
     }
     let count = |k: NameKind| names.iter().filter(|n| n.kind == k).count();
@@ -1535,6 +1535,22 @@ fn interpretation(x: &mut Xml, edition: &Edition) {
                 "The editor's decision: “{}”{which} is {what}: {}.",
                 o.form,
                 o.reason.trim_end_matches('.')
+            ),
+        );
+    }
+    let log = &edition.log;
+    if log.dates_marked > 0 {
+        x.leaf(
+            "p",
+            &[],
+            &format!(
+                "Dates in the text are marked as date with their normalised form (ISO 8601): @when for a day, month or year, @from and @to for a stated span, @notBefore and @notAfter for a season: {} in all. Where the text gives a day and month only, the year is supplied from the nearest dated mention and the date carries @cert=\"medium\" ({} here). Numbers that are not dates (note marks, counts, issue numbers, decades) are not marked.",
+                log.dates_marked,
+                match log.dates_year_supplied {
+                    0 => "none".to_string(),
+                    1 => "one".to_string(),
+                    n => n.to_string(),
+                }
             ),
         );
     }
@@ -1852,6 +1868,23 @@ fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline) {
             m.open(el, &attrs);
             inlines(m, c, content);
             m.close(el);
+        }
+        Inline::Date {
+            text,
+            value,
+            year_supplied,
+        } => {
+            use crate::model::DateValue;
+            let attrs: Vec<(&str, &str)> = match value {
+                DateValue::When(w) => vec![("when", w)],
+                DateValue::Range(a, b) => vec![("from", a), ("to", b)],
+                DateValue::Between(a, b) => vec![("notBefore", a), ("notAfter", b)],
+            };
+            let mut attrs = attrs;
+            if *year_supplied {
+                attrs.push(("cert", "medium"));
+            }
+            m.leaf("date", &attrs, text);
         }
         Inline::Gap(reason) => {
             m.open("gap", &[("reason", "excerpt"), ("extent", "unknown")]);

@@ -527,3 +527,62 @@ fn register_entries_type_places_names_and_give_dates_as_text() {
     assert!(!register.contains("<note type=\"kind\">"));
     assert!(!register.contains("https://www.wikidata.org/"));
 }
+
+#[test]
+fn dates_in_the_text_are_marked_with_their_normalised_form() {
+    let read =
+        |id: &str| std::fs::read_to_string(repo().join(format!("export/tei/{id}.xml"))).unwrap();
+    let conquest = read("conquest-great-terror-blyukher");
+    let kotkin = read("kotkin-stalin-waiting-for-hitler-khasan");
+    let serge = read("serge-proofs-comrade-executioner");
+    for (tei, want) in [
+        // The year supplied from the context, and said to be less than certain.
+        (
+            &conquest,
+            "On <date when=\"1938-10-22\" cert=\"medium\">22 October</date>, on",
+        ),
+        (
+            &conquest,
+            "<date when=\"1938-10-28\">28 October 1938</date>",
+        ),
+        (
+            &conquest,
+            "<date from=\"1937-05\" to=\"1937-06\">May—June 1937</date>",
+        ),
+        (&conquest, "<date when=\"1938-07\">July 1938</date>"),
+        (
+            &kotkin,
+            "<date notBefore=\"1938-06\" notAfter=\"1938-08\">summer 1938</date>",
+        ),
+        (&serge, "<date when=\"1936-08-25\">August 25, 1936</date>"),
+        (
+            &serge,
+            "the <date when=\"1917-11-07\">7th of November 1917</date>",
+        ),
+        (
+            &serge,
+            "the <date when=\"1936-08-25\" cert=\"medium\">25th of August</date>",
+        ),
+        (&serge, "<date when=\"1927\">1927</date>"),
+        (
+            &serge,
+            "Vol. 1 No. 8. <date when=\"1936-11\">November, 1936</date>",
+        ),
+    ] {
+        assert!(tei.contains(want), "missing {want}");
+    }
+    // Numbers that are not dates stay text: counts, and the original's note marks.
+    assert!(kotkin.contains("100,000 Japanese casualties.<note"));
+    assert!(kotkin.contains("wounded—2,600 fewer.<note"));
+    assert!(!kotkin.contains("<date when=\"2600\"") && !conquest.contains("<date when=\"69\""));
+    // The reading copy shows the normalised form on hover.
+    let page =
+        std::fs::read_to_string(repo().join("export/html/conquest-great-terror-blyukher.html"))
+            .unwrap();
+    assert!(page.contains(
+        "<time class=\"date\" datetime=\"1938-10-22\" title=\"1938-10-22 (the year from the context)\">22 October</time>"
+    ));
+    assert!(
+        page.contains("<span class=\"date\" title=\"1937-05 to 1937-06\">May—June 1937</span>")
+    );
+}
