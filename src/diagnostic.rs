@@ -50,7 +50,7 @@ macro_rules! codes {
 
 /// The stable codes. `ED1xx`: archive settings; `ED2xx`: edition records; `ED3xx`: sources;
 /// `ED4xx`: encoding (passes, TEI); `ED5xx`: names and the register; `ED6xx`: `editio verify`
-/// (what a path is, and whether releases agree with each other).
+/// (what a path is, and whether releases agree with each other); `ED7xx`: the printed copy.
 pub mod codes {
     use super::{Code, Severity};
     codes! {
@@ -99,6 +99,7 @@ pub mod codes {
         DEPOSIT_MISMATCH = "ED602", Error, "a deposit's payload differs from the files of its OCFL version";
         DEPOSIT_ORPHAN = "ED603", Error, "a deposit has no OCFL version to match, or cannot be compared with one";
         DEPOSIT_MISSING = "ED604", Error, "an OCFL version has no deposit in export/deposit/";
+        PDF_NO_GLYPH = "ED701", Warning, "a character no font editio ships can print: the PDF shows its code point";
         VERIFY_UNREADABLE = "ED605", Error, "verify: the path does not exist or cannot be read";
         LEFTOVER = "ED606", Warning, "verify: a temporary file left by an interrupted command";
     }

@@ -96,10 +96,10 @@ pub enum Command {
     Check,
     /// The main job: check the archive and build every edition's outputs in export/.
     Build {
-        /// Also print every edition to PDF in export/pdf/ (needs Chromium; `[build] pdf = true`
-        /// in editio.toml does the same).
+        /// Do not typeset the PDFs in export/pdf/ (`[build] pdf = false` in editio.toml does
+        /// the same).
         #[arg(long)]
-        pdf: bool,
+        no_pdf: bool,
     },
     /// Validate TEI files (by default every export/tei/*.xml).
     ///
@@ -171,14 +171,13 @@ pub fn main() -> ExitCode {
         Command::Receive(args) => receive::run(&cli.global, args, &mut out),
         Command::Remove { id } => remove::run(&cli.global, id, &mut out),
         Command::Check => check::run(&cli.global, &mut out, None),
-        Command::Build { pdf } => check::run(
+        Command::Build { no_pdf } => check::run(
             &cli.global,
             &mut out,
             Some(editio::ops::build::BuildOptions {
-                pdf: *pdf,
+                pdf: !*no_pdf,
                 incremental: true,
                 keep: false,
-                chromium: std::env::var_os(editio::render::pdf::ENV_VAR),
             }),
         ),
         Command::Validate(args) => validate::run(&cli.global, args, &mut out),

@@ -139,8 +139,8 @@ pub struct Reused {
 impl Cache {
     /// Reads the cache of the archive at `root`; `None` when editio cannot tell what the
     /// editions depend on (then every edition is built).
-    pub fn open(root: &Path) -> Option<Cache> {
-        let common = common_hash(root)?;
+    pub fn open(root: &Path, pdf: bool) -> Option<Cache> {
+        let common = common_hash(root, pdf)?;
         let old = std::fs::read(cache_dir(root).join(COMMON_FILE))
             .ok()
             .and_then(|bytes| serde_json::from_slice::<BuildCache>(&bytes).ok())
@@ -409,9 +409,11 @@ fn hash_folder(h: &mut Hasher, dir: &Path, known: Option<(&str, &[u8])>) -> Opti
 /// What every edition depends on: editio itself (its version and the bytes of the running
 /// program, so that a rebuilt editio never reuses another's outputs), the settings, the
 /// register and the templates.
-fn common_hash(root: &Path) -> Option<String> {
+fn common_hash(root: &Path, pdf: bool) -> Option<String> {
     let mut h = Hasher::new();
     feed(&mut h, env!("CARGO_PKG_VERSION").as_bytes());
+    // A build without PDFs must not stand in for one with them, nor the other way round.
+    feed(&mut h, if pdf { b"pdf" } else { b"no pdf" });
     let exe = std::env::current_exe().ok()?;
     feed(&mut h, &std::fs::read(exe).ok()?);
     feed(&mut h, &std::fs::read(root.join("editio.toml")).ok()?);

@@ -42,21 +42,29 @@ impl BuildReport {
     }
 }
 
-/// What to build besides the TEI and the reading copies.
-#[derive(Clone, Debug, Default)]
+/// What to build besides the TEI, the HTML pages and the EPUB files.
+#[derive(Clone, Copy, Debug)]
 pub struct BuildOptions {
-    /// Also print every edition to PDF (needs Chromium); `[build] pdf` in editio.toml does
-    /// the same.
+    /// Typeset every edition as a PDF (the default; `--no-pdf` turns it off, and so does
+    /// `[build] pdf = false` in editio.toml).
     pub pdf: bool,
     /// Reuse the outputs of editions whose inputs did not change since the last build (see
-    /// [`super::cache`]); not with PDFs.
+    /// [`super::cache`]).
     pub incremental: bool,
     /// Keep every edition's model and TEI in [`BuildReport::built`] after writing
     /// its outputs (`release` needs them). Otherwise each edition is let go as soon as its
     /// outputs are staged, and memory does not grow with the archive.
     pub keep: bool,
-    /// The Chromium to print PDFs with (see [`render::pdf::find_chromium`]).
-    pub chromium: Option<std::ffi::OsString>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            pdf: true,
+            incremental: false,
+            keep: false,
+        }
+    }
 }
 
 /// An edition whose outputs are staged: its record and findings (without `keep`, the text
@@ -121,15 +129,10 @@ pub fn build(
     checks: &dyn Checks,
 ) -> Result<BuildReport> {
     let (config, _) = crate::load::config(root)?;
-    let pdf = options.pdf || config.is_some_and(|c| c.build.pdf);
-    let requested = render::Requested {
-        pdf,
-        chromium: options.chromium.clone(),
-    };
-    let renderers = render::renderers(Some(root), requested)?;
-    // PDFs depend on the printing program, which the cache cannot see.
-    let cache = if options.incremental && !pdf {
-        Cache::open(root)
+    let pdf = options.pdf && config.is_none_or(|c| c.build.pdf);
+    let renderers = render::renderers(Some(root), render::Requested { pdf })?;
+    let cache = if options.incremental {
+        Cache::open(root, pdf)
     } else {
         None
     };
@@ -305,7 +308,7 @@ fn stage(
     root: &Path,
     renderers: &[Box<dyn Renderer>],
     ctx: &RenderContext,
-    built: Built,
+    mut built: Built,
     keep: bool,
     cache: Option<(&Cache, &str)>,
 ) -> Result<Staged> {
@@ -316,7 +319,9 @@ fn stage(
     let mut outputs = Vec::new();
     let mut recorded = Vec::new();
     let mut files = Vec::new();
+    let mut findings = Vec::new();
     for renderer in renderers {
+        findings.extend(renderer.findings(&item, ctx));
         for output in renderer.edition(&item, ctx)? {
             let path = Path::new(EXPORT_DIR).join(&output.path);
             let staged = write::stage_if_changed(&root.join(&path), &output.bytes)?;
@@ -334,6 +339,7 @@ fn stage(
             outputs.push(Output { path, staged });
         }
     }
+    built.edition.findings.extend(findings);
     let id = &built.edition.id;
     let cached = cache.and_then(|(cache, input)| {
         let entry = cache.entry(input, &recorded, &built.edition.findings)?;

@@ -44,12 +44,22 @@ pub struct Contact {
 }
 
 /// Settings for `editio build`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct BuildSettings {
-    /// Also print each edition to PDF (needs Chromium).
-    #[serde(default)]
+    /// Typeset each edition as a PDF/A file in export/pdf/ (the default).
+    #[serde(default = "yes")]
     pub pdf: bool,
+}
+
+impl Default for BuildSettings {
+    fn default() -> Self {
+        BuildSettings { pdf: true }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Config {

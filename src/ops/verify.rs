@@ -310,8 +310,7 @@ pub fn verify_archive(
     });
     progress(Event::Finished(editions));
 
-    // export/ against the build: the TEI and the reading copies (PDFs are not compared: they
-    // depend on the Chromium that printed them).
+    // export/ against the build: the TEI, the reading copies and the PDFs.
     let exports = expected_exports(root, &check)?;
     // Now that the folders to compare are known, the count is exact.
     progress(Event::Planned(
@@ -420,7 +419,8 @@ fn expected_exports(
 ) -> Result<Vec<(&'static str, Files)>> {
     use crate::render::{Item, Output, RenderContext, Requested};
     use rayon::prelude::*;
-    let renderers: Vec<_> = crate::render::renderers(Some(root), Requested::default())?
+    let pdf = check.archive.config.as_ref().is_none_or(|c| c.build.pdf);
+    let renderers: Vec<_> = crate::render::renderers(Some(root), Requested { pdf })?
         .into_iter()
         .filter(|r| r.reproducible())
         .collect();

@@ -58,13 +58,19 @@ pub fn render_view(
     let css = templates.asset("epub.css")?;
     let opf = package(edition, ctx);
     let date = modified(edition);
-    let files: [(&str, &[u8]); 5] = [
-        (CONTAINER, &container()),
+    let container = container();
+    let fonts: Vec<(String, &[u8])> = super::WEB_FONTS
+        .iter()
+        .map(|(name, bytes)| (format!("EPUB/fonts/{name}"), *bytes))
+        .collect();
+    let mut files: Vec<(&str, &[u8])> = vec![
+        (CONTAINER, &container),
         (PACKAGE, &opf),
         ("EPUB/nav.xhtml", nav.as_bytes()),
         ("EPUB/text.xhtml", text.as_bytes()),
         ("EPUB/editio.css", css.as_bytes()),
     ];
+    files.extend(fonts.iter().map(|(name, bytes)| (name.as_str(), *bytes)));
     zip(&files, &date).map_err(|e| Error::Template {
         path: format!("<epub of {}>", edition.id).into(),
         message: format!("cannot write the EPUB: {e}"),
@@ -311,6 +317,18 @@ fn package(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
             ("media-type", "text/css"),
         ],
     );
+    for (i, (name, _)) in super::WEB_FONTS.iter().enumerate() {
+        let id = format!("font-{}", i + 1);
+        let href = format!("fonts/{name}");
+        x.empty(
+            "item",
+            &[
+                ("id", id.as_str()),
+                ("href", href.as_str()),
+                ("media-type", "font/woff2"),
+            ],
+        );
+    }
     x.close("manifest");
     x.open("spine", &[]);
     x.empty("itemref", &[("idref", "text")]);

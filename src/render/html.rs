@@ -37,6 +37,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("nav.xhtml", include_str!("templates/nav.xhtml")),
     (STYLESHEET, include_str!("templates/editio.css")),
     ("epub.css", include_str!("templates/epub.css")),
+    (super::pdf::TEMPLATE, include_str!("templates/edition.typ")),
 ];
 
 /// The names of the embedded templates and stylesheets, for documentation and tests.
@@ -265,6 +266,7 @@ pub fn render_index(
                 date => edition_date(e).map(human_date),
                 href => format!("{}.html", e.id),
                 epub_href => format!("../epub/{}.epub", e.id),
+                pdf_href => ctx.config.build.pdf.then(|| format!("../pdf/{}.pdf", e.id)),
                 tei_href => format!("../tei/{}.xml", e.id),
             }
         })
@@ -820,7 +822,7 @@ pub fn index_id(key: &str) -> String {
 }
 
 /// What a reader is told at an excerpt's boundary.
-fn gap_text(reason: GapReason, edition: &Edition) -> &'static str {
+pub(crate) fn gap_text(reason: GapReason, edition: &Edition) -> &'static str {
     match reason {
         GapReason::ExcerptBegins => "[The excerpt begins part-way through the work.]",
         GapReason::ExcerptEnds if edition.log.excerpt.ends_mid_sentence => {
@@ -963,6 +965,7 @@ pub fn edition_view(
         index_href => "index.html",
         tei_href => format!("../tei/{}.xml", edition.id),
         epub_href => format!("../epub/{}.epub", edition.id),
+        pdf_href => ctx.config.build.pdf.then(|| format!("../pdf/{}.pdf", edition.id)),
         archive => archive.name.clone(),
         generator => crate::AGENT,
     }

@@ -19,8 +19,8 @@ use crate::model::{Config, Edition};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Every renderer, in the order they run. `requested` turns on the renderers that only run
-/// when asked for (`editio build --pdf`); `root` is the archive's folder, whose `templates/`
+/// Every renderer, in the order they run. `requested` turns off the renderers that may be
+/// skipped (`editio build --no-pdf`); `root` is the archive's folder, whose `templates/`
 /// replace the built-in templates.
 pub fn renderers(root: Option<&Path>, requested: Requested) -> Result<Vec<Box<dyn Renderer>>> {
     let templates = Arc::new(html::Templates::new(root));
@@ -29,22 +29,22 @@ pub fn renderers(root: Option<&Path>, requested: Requested) -> Result<Vec<Box<dy
         Box::new(reading::Reading::new(templates.clone())),
     ];
     if requested.pdf {
-        list.push(Box::new(pdf::Pdf::new(
-            templates,
-            requested.chromium.as_deref(),
-        )?));
+        list.push(Box::new(pdf::Pdf::new(templates)?));
     }
     Ok(list)
 }
 
-/// The renderers that run only when asked for.
-#[derive(Clone, Debug, Default)]
+/// The renderers that may be skipped.
+#[derive(Clone, Debug)]
 pub struct Requested {
-    /// Print every edition to PDF.
+    /// Typeset every edition as a PDF (the default).
     pub pdf: bool,
-    /// The Chromium to print with, a path or a name on `PATH` (`EDITIO_CHROMIUM`); by default
-    /// the first of the usual names on `PATH`.
-    pub chromium: Option<std::ffi::OsString>,
+}
+
+impl Default for Requested {
+    fn default() -> Self {
+        Requested { pdf: true }
+    }
 }
 
 /// The folders of `export/` the renderers of `list` write, in list order.
@@ -94,6 +94,12 @@ pub trait Renderer: Send + Sync {
     /// The outputs of one edition.
     fn edition(&self, item: &Item, ctx: &RenderContext) -> Result<Vec<Output>>;
 
+    /// What rendering one edition finds worth the editor's attention (the PDF: characters
+    /// no shipped font has); the build reports these with the edition's other findings.
+    fn findings(&self, _item: &Item, _ctx: &RenderContext) -> Vec<crate::diagnostic::Diagnostic> {
+        Vec::new()
+    }
+
     /// Outputs that depend only on the register and the settings (the build reuses them as
     /// long as those do not change).
     fn register(&self, _ctx: &RenderContext) -> Vec<Output> {
@@ -106,6 +112,36 @@ pub trait Renderer: Send + Sync {
         Ok(Vec::new())
     }
 }
+
+/// The fonts of the HTML pages and the EPUB files, shipped with editio (see
+/// `src/render/fonts/README.md`): written beside the pages and put in every EPUB, so that
+/// every reader sees the same type, whatever fonts their machine has. Name and bytes.
+pub const WEB_FONTS: &[(&str, &[u8])] = &[
+    (
+        "libertinus-serif-regular.woff2",
+        include_bytes!("fonts/libertinus-serif-regular.woff2"),
+    ),
+    (
+        "libertinus-serif-italic.woff2",
+        include_bytes!("fonts/libertinus-serif-italic.woff2"),
+    ),
+    (
+        "libertinus-serif-bold.woff2",
+        include_bytes!("fonts/libertinus-serif-bold.woff2"),
+    ),
+    (
+        "libertinus-serif-bolditalic.woff2",
+        include_bytes!("fonts/libertinus-serif-bolditalic.woff2"),
+    ),
+    (
+        "noto-serif-cjk.woff2",
+        include_bytes!("fonts/noto-serif-cjk.woff2"),
+    ),
+    (
+        "dejavu-sans-mono.woff2",
+        include_bytes!("fonts/dejavu-sans-mono.woff2"),
+    ),
+];
 
 /// What every renderer may read besides the edition itself.
 pub struct RenderContext<'a> {

@@ -1,47 +1,53 @@
-//! The PDF renderer: prints the HTML reading copy with headless Chromium, whose print engine
-//! follows the page's print stylesheet (page size, margins, running title, page numbers).
-//! editio does not lay out pages itself; without Chromium there is no PDF, and the error says
-//! what to install.
+//! The PDF renderer: the printed edition, typeset by Typst inside editio (no browser, no
+//! network, no fonts of the host), written as PDF/A-3a with the edition's TEI attached as its
+//! source. It takes the edition model and the TEI bytes and returns the PDF's bytes.
 //!
-//! Chromium stamps each PDF with the time it was made. Those two dates are rewritten with the
-//! edition's date (same length, so the file's offsets stay valid), which makes the PDF
-//! reproducible for a given Chromium and set of fonts; across versions of either, the bytes
-//! differ, which is why PDFs are not committed with the other outputs.
+//! The page is the Typst template `templates/edition.typ` (an archive may replace it, as it
+//! may the HTML templates); the edition reaches it only as
+//! JSON (`data.json`, the same view the HTML page is made from, with the blocks as structured
+//! pieces), so no text of a source, a record or the register is ever read as Typst markup.
+//! The fonts are those editio ships: Libertinus Serif and DejaVu Sans Mono from the
+//! `typst-assets` crate, and a subset of Noto Serif CJK kept in `fonts/` (see its README).
+//! The PDF is dated with the edition's date, never the clock, so the same edition gives the
+//! same bytes on every machine.
 
-use super::html::Templates;
+use super::html::{self, Extra, Flavour, Templates};
+use super::{Item, Output, RenderContext, Renderer};
+use crate::diagnostic::{Diagnostic, Location, codes};
 use crate::error::{Error, Result};
-use std::ffi::{OsStr, OsString};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use crate::model::edition::{GapReason, NameKind};
+use crate::model::record::{BlockKind, Cert, Role};
+use crate::model::{Block, Edition, Inline};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::sync::{Arc, LazyLock};
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 /// The folder of `export/` the PDFs go in.
 pub const DIR: &str = "pdf";
 
-/// The PDF renderer: prints each edition's HTML page, with its stylesheet, from a scratch
-/// folder.
+/// The PDF renderer, with the Typst template of the archive (its own in `templates/`, or the
+/// built-in one).
 pub struct Pdf {
-    templates: Arc<Templates>,
-    chromium: PathBuf,
+    template: String,
 }
 
 impl Pdf {
-    /// A PDF renderer printing with the Chromium `named` (see [`find_chromium`]); an error
-    /// that says what to install when there is none.
-    pub fn new(templates: Arc<Templates>, named: Option<&OsStr>) -> Result<Self> {
-        let chromium = find_chromium(named).ok_or_else(|| Error::ToolMissing {
-            tool: "chromium",
-            what: INSTALL_HINT.into(),
-        })?;
+    pub fn new(templates: Arc<Templates>) -> Result<Self> {
         Ok(Pdf {
-            templates,
-            chromium,
+            template: templates.asset(TEMPLATE)?,
         })
     }
 }
 
-impl super::Renderer for Pdf {
+impl Renderer for Pdf {
     fn name(&self) -> &'static str {
         "pdf"
     }
@@ -50,190 +56,422 @@ impl super::Renderer for Pdf {
         &[DIR]
     }
 
-    /// Chromium stamps its own version and fonts into the file.
-    fn reproducible(&self) -> bool {
-        false
+    fn edition(&self, item: &Item, ctx: &RenderContext) -> Result<Vec<Output>> {
+        let printed = render(item.edition, ctx, item.tei, &self.template)?;
+        let name = format!("{}.pdf", item.edition.id);
+        Ok(vec![Output::new(DIR, name, printed.pdf)])
     }
 
-    fn edition(
-        &self,
-        item: &super::Item,
-        ctx: &super::RenderContext,
-    ) -> Result<Vec<super::Output>> {
-        let (page, _) = super::reading::render_edition(&self.templates, item, ctx)?;
-        let scratch = tempfile::Builder::new()
-            .prefix("editio-page-")
-            .tempdir()
-            .map_err(Error::io(std::env::temp_dir()))?;
-        let id = &item.edition.id;
-        let html = scratch.path().join(format!("{id}.html"));
-        std::fs::write(&html, page).map_err(Error::io(&html))?;
-        let css = scratch.path().join(super::html::STYLESHEET);
-        let sheet = self.templates.asset(super::html::STYLESHEET)?;
-        std::fs::write(&css, sheet).map_err(Error::io(&css))?;
-        let date = super::html::edition_day(item.edition);
-        let bytes = print(&self.chromium, &html, date.as_deref())?;
-        Ok(vec![super::Output::new(DIR, format!("{id}.pdf"), bytes)])
+    fn findings(&self, item: &Item, ctx: &RenderContext) -> Vec<Diagnostic> {
+        let data = data(item.edition, ctx, item.tei);
+        missing_findings(item.edition, &missing_chars(&data))
     }
 }
 
-/// The environment variable that names the Chromium to use.
-pub const ENV_VAR: &str = "EDITIO_CHROMIUM";
+/// The name of the Typst template of the printed edition (built in, or the archive's own in
+/// `templates/`).
+pub const TEMPLATE: &str = "edition.typ";
 
-/// Program names looked for on `PATH`, in order.
-const NAMES: &[&str] = &[
-    "chromium",
-    "chromium-browser",
-    "google-chrome",
-    "google-chrome-stable",
-];
+/// The CJK face: Noto Serif CJK SC cut down to the characters the bundled texts and register
+/// use, with the kana and CJK punctuation (`fonts/make-subsets.py` makes it again).
+const CJK_FONT: &[u8] = include_bytes!("fonts/NotoSerifCJK-editio.otf");
 
-/// How long one page may take to print before Chromium is stopped.
-pub const TIMEOUT: Duration = Duration::from_secs(120);
+/// The fonts editio typesets with, parsed once: every font of `typst-assets` (Libertinus
+/// Serif, New Computer Modern, DejaVu Sans Mono) and the CJK subset.
+static FONTS: LazyLock<(LazyHash<FontBook>, Vec<Font>)> = LazyLock::new(|| {
+    let fonts: Vec<Font> = typst_assets::fonts()
+        .chain([CJK_FONT])
+        .flat_map(|data| Font::iter(Bytes::new(data)))
+        .collect();
+    (LazyHash::new(FontBook::from_fonts(&fonts)), fonts)
+});
 
-/// What to tell someone who asked for PDFs without Chromium.
-pub const INSTALL_HINT: &str = "PDFs are printed with headless Chromium, which was not found: \
-     install it (Debian/Ubuntu: apt-get install chromium; macOS: install Google Chrome) or set \
-     EDITIO_CHROMIUM to its path; or build without --pdf";
+/// Typst's standard library, made once.
+static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
 
-/// The Chromium to use: the program `named` (the binary passes `EDITIO_CHROMIUM`: a path, or
-/// a name looked up on `PATH`), else the first of the usual names on `PATH`.
-pub fn find_chromium(named: Option<&OsStr>) -> Option<PathBuf> {
-    if let Some(value) = named.filter(|v| !v.is_empty()) {
-        let path = PathBuf::from(value);
-        return if path.components().count() > 1 {
-            path.is_file().then_some(path)
-        } else {
-            on_path(value)
-        };
-    }
-    NAMES.iter().find_map(|n| on_path(OsStr::new(n)))
+/// Whether a font editio ships can show `c`.
+pub fn printable(c: char) -> bool {
+    ignorable(c)
+        || FONTS
+            .1
+            .iter()
+            .any(|f| f.info().coverage.contains(u32::from(c)))
 }
 
-fn on_path(name: &OsStr) -> Option<PathBuf> {
-    which::which(name).ok()
+/// Characters that print as nothing (spaces, controls, joiners, variation selectors), which no
+/// font needs to have.
+fn ignorable(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}')
 }
 
-/// A `file://` URL for an absolute path, with every byte outside the safe set percent-encoded.
-pub fn file_url(path: &Path) -> String {
-    let mut out = String::from("file://");
-    for b in path.to_string_lossy().bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+/// A printed edition: the PDF's bytes, and the findings of typesetting it (ED701: characters
+/// no shipped font has, printed as their code point).
+pub struct Printed {
+    pub pdf: Vec<u8>,
+    pub findings: Vec<Diagnostic>,
 }
 
-/// Prints the HTML file `html` (with its stylesheet beside it) to PDF with `chromium`, and
-/// returns the PDF's bytes, dated `date` (`YYYY-MM-DD`) when given.
-pub fn print(chromium: &Path, html: &Path, date: Option<&str>) -> Result<Vec<u8>> {
-    let html = std::path::absolute(html).map_err(Error::io(html))?;
-    // A fresh profile each time: nothing from an earlier run (or the user's own browser) can
-    // change the output or hold a lock.
-    let tmp = tempfile::Builder::new()
-        .prefix("editio-chromium-")
-        .tempdir()
-        .map_err(Error::io(std::env::temp_dir()))?;
-    let profile = tmp.path().join("profile");
-    let out = tmp.path().join("out.pdf");
-    let log_path = tmp.path().join("chromium.log");
-    let log = std::fs::File::create(&log_path).map_err(Error::io(&log_path))?;
-    let log_err = log.try_clone().map_err(Error::io(&log_path))?;
-    let mut print_to = OsString::from("--print-to-pdf=");
-    print_to.push(&out);
-    let mut user_data = OsString::from("--user-data-dir=");
-    user_data.push(&profile);
-    // The network is not needed and may be closed: these flags keep Chromium from waiting on
-    // it (updates, sync, QUIC) and from showing first-run screens.
-    let mut child = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-pdf-header-footer",
-        ])
-        .arg(user_data)
-        .arg(print_to)
-        .arg(file_url(&html))
-        .stdin(Stdio::null())
-        .stdout(Stdio::from(log))
-        .stderr(Stdio::from(log_err))
-        .spawn()
-        .map_err(|e| Error::Invalid {
-            location: chromium.display().to_string(),
-            message: format!("cannot start Chromium: {e}"),
-        })?;
-    let deadline = Instant::now() + TIMEOUT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(Error::Invalid {
-                    location: html.display().to_string(),
-                    message: format!(
-                        "Chromium did not finish printing within {} s and was stopped",
-                        TIMEOUT.as_secs()
-                    ),
-                });
-            }
-            Err(e) => return Err(Error::io(chromium)(e)),
-        }
+/// Typesets `edition` as a PDF/A-3a file with `tei` (the bytes of `export/tei/<id>.xml`)
+/// attached, with the Typst `template` (the text of [`TEMPLATE`]).
+pub fn render(
+    edition: &Edition,
+    ctx: &RenderContext,
+    tei: &[u8],
+    template: &str,
+) -> Result<Printed> {
+    let mut data = data(edition, ctx, tei);
+    let chars = missing_chars(&data);
+    let findings = missing_findings(edition, &chars);
+    data["missing"] = Value::from(
+        chars
+            .iter()
+            .map(|c| format!("\\x{{{:X}}}", u32::from(*c)))
+            .collect::<Vec<_>>()
+            .join("|"),
+    );
+    let json = serde_json::to_vec(&data).map_err(|e| invalid(edition, e.to_string()))?;
+    let world = Print::new(edition, template, json, tei.to_vec());
+    let document: PagedDocument = typst::compile(&world)
+        .output
+        .map_err(|errors| invalid(edition, world.describe(&errors)))?;
+    let standards = PdfStandards::new(&[PdfStandard::A_3a])
+        .map_err(|e| invalid(edition, e.message().to_string()))?;
+    let options = PdfOptions {
+        ident: Smart::Custom(format!("{}{}", ctx.config.archive.base_uri, edition.id)),
+        creator: Smart::Custom(Some(crate::AGENT.to_string())),
+        timestamp: world.date.map(Timestamp::new_utc),
+        standards,
+        ..PdfOptions::default()
     };
-    let bytes = std::fs::read(&out).unwrap_or_default();
-    if !status.success() || !bytes.starts_with(b"%PDF-") {
-        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-        let tail: Vec<&str> = log.lines().rev().take(5).collect();
-        return Err(Error::Invalid {
-            location: html.display().to_string(),
-            message: format!(
-                "Chromium could not print the page ({status}); its last lines: {}",
-                tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
-            ),
-        });
-    }
-    Ok(match date {
-        Some(d) => set_dates(bytes, d),
-        None => bytes,
-    })
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| invalid(edition, world.describe(&errors)))?;
+    Ok(Printed { pdf, findings })
 }
 
-/// Rewrites the PDF's `/CreationDate` and `/ModDate` with `date` (`YYYY-MM-DD`), where the
-/// new value has the same length as the old, so that no offset in the file moves.
-pub fn set_dates(mut pdf: Vec<u8>, date: &str) -> Vec<u8> {
-    let digits: String = date.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() != 8 {
-        return pdf;
+fn invalid(edition: &Edition, message: String) -> Error {
+    Error::Invalid {
+        location: format!("the PDF of {}", edition.id),
+        message,
     }
-    let value = format!("D:{digits}000000+00'00'");
-    for key in [&b"/CreationDate ("[..], &b"/ModDate ("[..]] {
-        let mut from = 0;
-        while let Some(pos) = find(&pdf[from..], key).map(|p| p + from) {
-            let start = pos + key.len();
-            let Some(len) = pdf[start..].iter().position(|&b| b == b')') else {
-                break;
+}
+
+/// The characters of `data` that no shipped font has.
+fn missing_chars(data: &Value) -> BTreeSet<char> {
+    let mut chars = BTreeSet::new();
+    strings(data, &mut |s| {
+        chars.extend(s.chars().filter(|&c| !printable(c)))
+    });
+    chars
+}
+
+/// One finding per character no shipped font has: where it first stands in the source (line
+/// and column), else in the record or the register.
+fn missing_findings(edition: &Edition, chars: &BTreeSet<char>) -> Vec<Diagnostic> {
+    chars
+        .iter()
+        .map(|&c| {
+            let location = match edition.text.find(c) {
+                Some(offset) => {
+                    Location::at_offset(edition.source_path.clone(), &edition.text, offset)
+                }
+                None => Location::file(edition.source_path.with_file_name("edition.toml")),
             };
-            if len == value.len() {
-                pdf[start..start + len].copy_from_slice(value.as_bytes());
+            let where_ = if edition.text.contains(c) {
+                "the text"
+            } else {
+                "the record or the register entries it names"
+            };
+            Diagnostic::new(
+                codes::PDF_NO_GLYPH,
+                location,
+                format!(
+                    "no font editio ships has the character U+{:04X} ‘{c}’ ({where_}): the PDF prints it as [U+{:04X}]",
+                    u32::from(c),
+                    u32::from(c)
+                ),
+            )
+            .with_help(
+                "for a CJK character, make the font subset again (src/render/fonts/make-subsets.py); otherwise the character needs a font added to editio",
+            )
+            .for_edition(edition.id.clone())
+        })
+        .collect()
+}
+
+/// Calls `f` on every string of `value`.
+fn strings(value: &Value, f: &mut impl FnMut(&str)) {
+    match value {
+        Value::String(s) => f(s),
+        Value::Array(items) => items.iter().for_each(|v| strings(v, f)),
+        Value::Object(map) => map.values().for_each(|v| strings(v, f)),
+        _ => {}
+    }
+}
+
+/// What the template prints: the HTML page's view of the edition (title page, citations,
+/// index of names, colophon), with the blocks as structured pieces instead of markup, and the
+/// document's metadata.
+fn data(edition: &Edition, ctx: &RenderContext, tei: &[u8]) -> Value {
+    let view = html::edition_view(edition, ctx, &Extra { tei }, Flavour::Html);
+    let mut data = serde_json::to_value(&view).unwrap_or_else(|_| json!({}));
+    let r = &edition.record;
+    let mut walk = Walk { edition, ctx };
+    let region = |walk: &mut Walk, region| -> Value {
+        edition
+            .region(region)
+            .map(|b| walk.block(b))
+            .collect::<Vec<_>>()
+            .into()
+    };
+    use crate::model::edition::Region;
+    data["front"] = region(&mut walk, Region::Front);
+    data["body"] = region(&mut walk, Region::Body);
+    data["back"] = region(&mut walk, Region::Back);
+    let authors: Vec<&str> = r
+        .contributors
+        .iter()
+        .filter(|c| c.role == Role::Author)
+        .map(|c| c.name.as_str())
+        .collect();
+    let day = html::edition_day(edition);
+    let date: Option<Vec<u32>> = day
+        .as_deref()
+        .map(|d| d.split('-').filter_map(|p| p.parse().ok()).collect());
+    let sha = &r.received.sha256;
+    let identifier = format!("{}{}", ctx.config.archive.base_uri, edition.id);
+    data["running"] = json!({
+        "author": authors.join(" and "),
+        "title": short_title(&r.title),
+    });
+    data["keywords"] = json!([
+        format!("sha256:{sha}"),
+        identifier,
+        format!("edition of {}", day.as_deref().unwrap_or("no date")),
+    ]);
+    data["description"] = Value::from(format!(
+        "A printed copy of the edition {identifier} ({}), typeset from its TEI encoding. Source file {}, SHA-256 {sha}.",
+        match &day {
+            Some(d) => format!("edition of {d}"),
+            None => "no edition date recorded".into(),
+        },
+        r.received.file_name
+    ));
+    data["date"] = json!(date);
+    data["date_words"] = json!(html::edition_date(edition).map(html::human_date));
+    data["corrections"] = Value::from(!edition.log.corrections_applied.is_empty());
+    data["tei_name"] = Value::from(format!("{}.xml", edition.id));
+    data["lang"] = Value::from(typst_lang(&r.language));
+    data
+}
+
+/// The part of a title before its subtitle, for the running head.
+fn short_title(title: &str) -> &str {
+    title
+        .split([':', '—'])
+        .next()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or(title)
+}
+
+/// The language Typst hyphenates and sets quotes by: the tag's primary subtag when it is an
+/// ISO 639 code Typst accepts (two or three lowercase letters), else English.
+fn typst_lang(tag: &str) -> String {
+    let primary = tag.split('-').next().unwrap_or_default();
+    if (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase()) {
+        primary.to_string()
+    } else {
+        "en".into()
+    }
+}
+
+/// The blocks as the template reads them. Editorial notes are numbered by Typst's footnotes;
+/// names are marked for the index with the same ids as the HTML page's index.
+struct Walk<'a> {
+    edition: &'a Edition,
+    ctx: &'a RenderContext<'a>,
+}
+
+impl Walk<'_> {
+    fn block(&mut self, b: &Block) -> Value {
+        let kind = match b.kind {
+            BlockKind::Paragraph => "p",
+            BlockKind::Heading => "heading",
+            BlockKind::Title => "title",
+            BlockKind::Headnote => "headnote",
+            BlockKind::Credit => "credit",
+            BlockKind::SourceNote => "source-note",
+            BlockKind::Link => "link",
+            BlockKind::Omit => "omit",
+        };
+        json!({
+            "n": b.n,
+            "kind": kind,
+            "inlines": b.inlines.iter().map(|i| self.inline(i, false)).collect::<Vec<_>>(),
+        })
+    }
+
+    fn inline(&mut self, item: &Inline, nested: bool) -> Value {
+        let r = &self.edition.record;
+        match item {
+            // A date prints as the source has it (its normal form is in the TEI).
+            Inline::Text(t) | Inline::Date { text: t, .. } => json!({ "t": "text", "s": t }),
+            Inline::LineBreak => json!({ "t": "br" }),
+            Inline::Url(u) => json!({
+                "t": "url",
+                "s": u,
+                "href": (u.starts_with("https://") || u.starts_with("http://")).then_some(u),
+            }),
+            Inline::NoteAnchor { n, .. } => json!({ "t": "anchor", "s": n.to_string() }),
+            Inline::Choice {
+                sic,
+                corr,
+                correction,
+            } => json!({
+                "t": "corr",
+                "sic": sic,
+                "corr": corr,
+                "by": r.corrections.get(*correction).map(|c| c.by.as_str()).unwrap_or("the editor"),
+            }),
+            Inline::EditorialNote(i) => match r.notes.get(*i) {
+                Some(note) => json!({ "t": "enote", "s": note.text, "by": note.by }),
+                None => json!({ "t": "text", "s": "" }),
+            },
+            Inline::Name {
+                kind,
+                key,
+                cert,
+                content,
+            } => {
+                let content: Vec<Value> = content.iter().map(|i| self.inline(i, true)).collect();
+                let registered = key
+                    .as_deref()
+                    .filter(|k| self.ctx.register.get(k).is_some());
+                json!({
+                    "t": "name",
+                    "kind": match kind {
+                        NameKind::Person => "person",
+                        NameKind::Place => "place",
+                        NameKind::Org => "org",
+                        NameKind::Work => "work",
+                    },
+                    "id": registered.filter(|_| !nested).map(html::index_id),
+                    "uncertain": matches!(cert, Some(Cert::Inferred | Cert::Uncertain)),
+                    "content": content,
+                })
             }
-            from = start + len;
+            Inline::Gap(reason) => json!({
+                "t": "gap",
+                "s": html::gap_text(*reason, self.edition),
+                "begins": *reason == GapReason::ExcerptBegins,
+            }),
         }
     }
-    pdf
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+/// The world Typst sees while typesetting one edition: the template, `data.json`, the TEI file
+/// to attach, and editio's fonts; nothing from the disk, the network or the clock.
+struct Print {
+    main: Source,
+    data: Bytes,
+    tei: Bytes,
+    data_id: FileId,
+    tei_id: FileId,
+    date: Option<Datetime>,
+}
+
+fn project_file(path: &str) -> FileId {
+    let vpath =
+        VirtualPath::new(path).unwrap_or_else(|_| VirtualPath::new("/x").expect("a plain path"));
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+impl Print {
+    fn new(edition: &Edition, template: &str, data: Vec<u8>, tei: Vec<u8>) -> Self {
+        let main = Source::new(project_file("/edition.typ"), template.to_string());
+        let date = html::edition_day(edition).and_then(|d| {
+            let mut p = d.split('-').filter_map(|p| p.parse::<u32>().ok());
+            let (y, m, d) = (p.next()?, p.next()?, p.next()?);
+            Datetime::from_ymd_hms(
+                i32::try_from(y).ok()?,
+                u8::try_from(m).ok()?,
+                u8::try_from(d).ok()?,
+                0,
+                0,
+                0,
+            )
+        });
+        Print {
+            main,
+            data: Bytes::new(data),
+            tei: Bytes::new(tei),
+            data_id: project_file("/data.json"),
+            tei_id: project_file(&format!("/{}.xml", edition.id)),
+            date,
+        }
+    }
+
+    /// Typst's errors in words, with the template's line where there is one.
+    fn describe(&self, errors: &[typst::diag::SourceDiagnostic]) -> String {
+        use typst::WorldExt;
+        errors
+            .iter()
+            .map(|e| {
+                let line = self
+                    .range(e.span)
+                    .and_then(|r| self.main.lines().byte_to_line(r.start))
+                    .map(|l| format!("edition.typ:{}: ", l + 1))
+                    .unwrap_or_default();
+                let hints: String = e.hints.iter().map(|h| format!(" ({})", h.v)).collect();
+                format!("{line}{}{hints}", e.message)
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+impl World for Print {
+    fn library(&self) -> &LazyHash<Library> {
+        &LIBRARY
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &FONTS.0
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::NotSource)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data_id {
+            Ok(self.data.clone())
+        } else if id == self.tei_id {
+            Ok(self.tei.clone())
+        } else if id == self.main.id() {
+            Ok(Bytes::from_string(self.main.text().to_string()))
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        FONTS.1.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.date
+    }
 }
 
 #[cfg(test)]
@@ -241,26 +479,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_are_rewritten_in_place() {
-        let pdf = b"%PDF-1.4\n<</CreationDate (D:20261121063948+00'00')\n/ModDate (D:20261121063949+00'00')>>".to_vec();
-        let out = set_dates(pdf.clone(), "2026-11-01");
-        assert_eq!(out.len(), pdf.len());
-        let text = String::from_utf8(out).unwrap();
-        assert!(text.contains("/CreationDate (D:20261101000000+00'00')"));
-        assert!(text.contains("/ModDate (D:20261101000000+00'00')"));
+    fn the_shipped_fonts_cover_the_register_scripts() {
+        for c in ['a', 'ё', 'Ж', 'λ', 'Ω', '蔣', '毛', '國', 'の', '“', '—'] {
+            assert!(printable(c), "{c}");
+        }
+        assert!(!printable('\u{1F600}'));
+        assert!(!printable('\u{10A0}'));
     }
 
     #[test]
-    fn a_date_of_another_length_is_left_alone() {
-        let pdf = b"<</CreationDate (D:2026)>>".to_vec();
-        assert_eq!(set_dates(pdf.clone(), "2026-11-01"), pdf);
+    fn titles_are_shortened_at_the_subtitle() {
+        assert_eq!(short_title("Proofs: Comrade Executioner"), "Proofs");
+        assert_eq!(short_title("The Arrest"), "The Arrest");
     }
 
     #[test]
-    fn file_urls_are_encoded() {
-        assert_eq!(
-            file_url(Path::new("/tmp/a b/é.html")),
-            "file:///tmp/a%20b/%C3%A9.html"
-        );
+    fn languages_for_typst() {
+        assert_eq!(typst_lang("ru-Latn"), "ru");
+        assert_eq!(typst_lang("en"), "en");
+        assert_eq!(typst_lang("und-Cyrl"), "und");
+        assert_eq!(typst_lang("X"), "en");
     }
 }

@@ -1,5 +1,5 @@
 //! The reading copies: for every edition an HTML page and an EPUB, made from one view of the
-//! edition, and for the collection an index page and the stylesheet.
+//! edition, and for the collection an index page, the stylesheet and the fonts editio ships.
 
 use super::html::{self, Extra, Templates};
 use super::{Item, Output, RenderContext, Renderer, epub};
@@ -43,10 +43,16 @@ impl Renderer for Reading {
     fn collection(&self, editions: &[&Edition], ctx: &RenderContext) -> Result<Vec<Output>> {
         let index = html::render_index(&self.templates, editions, ctx)?;
         let css = self.templates.asset(html::STYLESHEET)?;
-        Ok(vec![
+        let mut out = vec![
             Output::new(HTML_DIR, "index.html", index),
             Output::new(HTML_DIR, html::STYLESHEET, css),
-        ])
+        ];
+        out.extend(
+            super::WEB_FONTS
+                .iter()
+                .map(|(name, bytes)| Output::new(HTML_DIR, name, *bytes)),
+        );
+        Ok(out)
     }
 }
 

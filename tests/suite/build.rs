@@ -102,6 +102,7 @@ fn a_changed_record_rebuilds_that_edition_only_and_equals_a_clean_build() {
             format!("export/epub/{KOTKIN}.epub"),
             "export/html/index.html".to_string(),
             format!("export/html/{KOTKIN}.html"),
+            format!("export/pdf/{KOTKIN}.pdf"),
             format!("export/tei/{KOTKIN}.xml"),
         ]
     );

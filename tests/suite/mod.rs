@@ -14,6 +14,7 @@ mod inspect;
 mod names;
 mod ocfl_conformance;
 mod ocfl_store;
+mod pdf;
 mod provenance;
 mod reading;
 mod release;

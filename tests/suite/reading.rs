@@ -1,8 +1,7 @@
-//! Reading copies: the HTML pages, the EPUB files and the PDFs. The pages are read back as XML
-//! (they are written as polyglot markup) and their structure checked: names link to the index
-//! and back, note anchors are superscripts, the colophon's checksums are the files' own. The
-//! golden files are in `golden.rs`; the field's validators (epubcheck, Chromium, pdftotext)
-//! check the rest where they are installed.
+//! Reading copies: the HTML pages and the EPUB files (the PDFs: `pdf.rs`). The pages are read
+//! back as XML (they are written as polyglot markup) and their structure checked: names link to
+//! the index and back, note anchors are superscripts, the colophon's checksums are the files'
+//! own. The golden files are in `golden.rs`; epubcheck checks the rest where it is installed.
 
 use super::util::*;
 use editio::archive::digest::sha256_bytes;
@@ -14,7 +13,6 @@ use editio::render::html::{self, Extra, Templates};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 
 const EDITIONS: [&str; 3] = [
     "conquest-great-terror-blyukher",
@@ -620,119 +618,4 @@ fn epubcheck_finds_no_errors_and_no_warnings() {
             || text.contains("No errors or warnings detected");
         assert!(clean, "{id}: {text}");
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// PDF.
-
-fn chromium() -> Option<PathBuf> {
-    let named = std::env::var_os(editio::render::pdf::ENV_VAR);
-    match editio::render::pdf::find_chromium(named.as_deref()) {
-        Some(path) => Some(path),
-        None => {
-            // Report it the same way as any other missing tool.
-            external("chromium");
-            None
-        }
-    }
-}
-
-#[test]
-fn pdfs_hold_the_text_and_the_checksum_and_are_reproducible() {
-    if chromium().is_none() || !external("pdftotext") || !external("pdfinfo") {
-        return;
-    }
-    // Chromium sees only the fonts that .ci/run installs (fonts-dejavu-core), never the
-    // host's others, so the layout and the page count are the same on every machine.
-    let dejavu = Path::new("/usr/share/fonts/truetype/dejavu");
-    if !dejavu.is_dir() {
-        skip("fonts-dejavu-core is not installed (apt-get install fonts-dejavu-core)");
-        return;
-    }
-    let tmp = bundled_copy();
-    let fonts_conf = tmp.path().join("fonts.conf");
-    std::fs::write(
-        &fonts_conf,
-        format!(
-            "<?xml version=\"1.0\"?>\n<fontconfig><dir>{}</dir><cachedir>{}</cachedir></fontconfig>\n",
-            dejavu.display(),
-            tmp.path().join("fontcache").display()
-        ),
-    )
-    .unwrap();
-    let build_pdf = || {
-        editio(tmp.path())
-            .args(["build", "--pdf"])
-            .env("FONTCONFIG_FILE", &fonts_conf)
-            .output()
-            .unwrap()
-    };
-    let out = build_pdf();
-    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-    for (id, phrase, name) in [
-        (
-            EDITIONS[0],
-            "He was not yet, however, under arrest.",
-            "Blyukher",
-        ),
-        (
-            EDITIONS[2],
-            "Proofs, comrade executioner, we want proofs!",
-            "Boukharine",
-        ),
-    ] {
-        let pdf = tmp.path().join(format!("export/pdf/{id}.pdf"));
-        let text = std::process::Command::new("pdftotext")
-            .args(["-layout"])
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&text.stdout);
-        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(flat.contains(phrase), "{id}: {flat}");
-        assert!(flat.contains(name));
-        let source = std::fs::read(tmp.path().join(format!("editions/{id}/source.txt"))).unwrap();
-        assert!(
-            text.contains(&sha256_bytes(&source)),
-            "{id}: the checksum on one line"
-        );
-        let info = std::process::Command::new("pdfinfo")
-            .arg(&pdf)
-            .output()
-            .unwrap();
-        let info = String::from_utf8_lossy(&info.stdout);
-        let pages: usize = info
-            .lines()
-            .find_map(|l| l.strip_prefix("Pages:"))
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap();
-        // In DejaVu Serif: Conquest 6 pages, Serge 14 (text, index of names, colophon).
-        assert!((2..=16).contains(&pages), "{id}: {pages} pages");
-        assert!(info.contains("A4"), "{info}");
-        assert!(info.contains("2026"), "dated from the record: {info}");
-    }
-    // Printed again with the same Chromium, every PDF has the same bytes.
-    let out = build_pdf();
-    let text = stdout(&out);
-    assert!(out.status.success());
-    assert!(!text.contains("wrote export/pdf"), "{text}");
-}
-
-#[test]
-fn asking_for_pdfs_without_chromium_says_what_to_install() {
-    let tmp = bundled_copy();
-    let out = editio(tmp.path())
-        .args(["build", "--pdf"])
-        .env("EDITIO_CHROMIUM", "/nonexistent/chromium")
-        .output()
-        .unwrap();
-    // A missing tool means the command could not run.
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(err.contains("apt-get install chromium"), "{err}");
-    // It says so before building anything.
-    assert!(!tmp.path().join("export").exists());
 }

@@ -11,8 +11,20 @@ fn release(dir: &Path, args: &[&str]) -> std::process::Output {
     editio(dir).arg("release").args(args).output().unwrap()
 }
 
-fn released_copy() -> tempfile::TempDir {
+/// The bundled archive with `[build] pdf = false`: what these tests check does not depend on
+/// the PDFs, and typesetting them would make every release take seconds instead of a fraction
+/// of one (a release with PDFs: `pdf.rs`).
+fn unprinted_copy() -> tempfile::TempDir {
     let tmp = bundled_copy();
+    let config = tmp.path().join("editio.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("pdf = true"));
+    std::fs::write(&config, text.replace("pdf = true", "pdf = false")).unwrap();
+    tmp
+}
+
+fn released_copy() -> tempfile::TempDir {
+    let tmp = unprinted_copy();
     let out = release(tmp.path(), &["--all", "--date", DATE]);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     tmp
@@ -20,7 +32,7 @@ fn released_copy() -> tempfile::TempDir {
 
 #[test]
 fn releasing_twice_with_the_same_time_gives_the_same_bytes() {
-    let (a, b) = (released_copy(), bundled_copy());
+    let (a, b) = (released_copy(), unprinted_copy());
     // The second one takes its time from SOURCE_DATE_EPOCH (2026-11-21T12:00:00Z).
     let out = editio(b.path())
         .args(["release", "--all"])
@@ -158,7 +170,7 @@ fn a_released_version_is_never_rewritten() {
 
 #[test]
 fn a_failed_deposit_is_completed_by_the_next_release() {
-    let tmp = bundled_copy();
+    let tmp = unprinted_copy();
     // The deposit folder cannot be created: the OCFL version is written, the zip is not.
     std::fs::create_dir_all(tmp.path().join("export")).unwrap();
     std::fs::write(tmp.path().join("export/deposit"), b"a file in the way").unwrap();
@@ -187,7 +199,7 @@ fn a_release_killed_at_any_moment_leaves_old_or_complete_versions() {
     let want = tree(&fresh.path().join("export"));
     // Kill points spread over a whole release (a release takes a few hundred milliseconds).
     for delay_ms in (0u64..=360).step_by(15) {
-        let tmp = bundled_copy();
+        let tmp = unprinted_copy();
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("editio"))
             .current_dir(tmp.path())
             .args(["release", "--all", "--date", DATE])
@@ -306,7 +318,7 @@ fn the_field_s_validators_accept_the_storage_root_and_every_deposit() {
 
 #[test]
 fn the_collection_deposit_holds_every_edition_and_the_register() {
-    let tmp = bundled_copy();
+    let tmp = unprinted_copy();
     let out = release(tmp.path(), &["--all", "--collection", "--date", DATE]);
     assert!(out.status.success(), "{}", stderr(&out));
     let zip = tmp

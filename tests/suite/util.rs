@@ -139,10 +139,9 @@ pub fn external(tool: &str) -> bool {
         return true;
     }
     let package = match tool {
-        "pdftotext" | "pdfinfo" | "pdftoppm" => "poppler-utils",
+        "pdftotext" | "pdfinfo" | "pdftoppm" | "pdffonts" | "pdfdetach" => "poppler-utils",
         "jing" => "jing",
         "epubcheck" => "epubcheck",
-        "chromium" => "chromium",
         "java" => "default-jre-headless",
         other => other,
     };

@@ -114,9 +114,9 @@ fn a_fresh_release_is_intact() {
     assert_eq!(summary["type"], "summary");
     assert_eq!(summary["intact"], true);
     assert_eq!(summary["errors"], 0);
-    // Sources, export/tei, export/html, export/epub, the storage root, 3 deposits and the
-    // consistency check.
-    assert_eq!(summary["targets"].as_array().unwrap().len(), 9);
+    // Sources, export/tei, export/html, export/epub, export/pdf, the storage root, 3 deposits
+    // and the consistency check.
+    assert_eq!(summary["targets"].as_array().unwrap().len(), 10);
     // Each part on its own too.
     for p in ["export/ocfl", "export/tei/register.xml"] {
         let (code, text) = verify(tmp.path(), &[Path::new(p)]);
