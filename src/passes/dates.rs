@@ -7,26 +7,11 @@
 //! (`Vol. 1 No. 8`) are not years, and a decade (`1930s`) is not a date.
 
 use super::{Pass, map_text, push_text};
-use crate::model::{DateValue, Edition, Inline};
+use crate::model::{DateValue, Edition, Inline, MONTHS};
 use regex::Regex;
 use std::sync::LazyLock;
 
 pub struct Dates;
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// One pattern of the dates the pass knows, tried in this order at each place (longest forms
 /// first).

@@ -530,20 +530,7 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
 /// An ISO date (`1899-03-29`, `1940-02`, `1897`) as a reader writes it: `29 March 1899`,
 /// `February 1940`, `1897`.
 pub fn human_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
+    use crate::model::MONTHS;
     let parts: Vec<&str> = iso.split('-').collect();
     let month = |m: &str| {
         m.parse::<usize>()
