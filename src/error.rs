@@ -24,9 +24,6 @@ pub enum Error {
     )]
     NoArchive { start: PathBuf },
 
-    #[error("{}: {message}", location)]
-    Invalid { location: String, message: String },
-
     #[error("{} already holds an editio archive (editio.toml exists); nothing was changed", path.display())]
     ArchiveExists { path: PathBuf },
 
@@ -114,6 +111,145 @@ pub enum Error {
     /// jing, the RELAX NG validator, was there but could not give a verdict.
     #[error(transparent)]
     Jing(#[from] JingError),
+
+    // What was asked cannot be done as asked: an argument names nothing that exists, or a value
+    // is not one editio can use. The command could not run.
+    #[error("no edition '{id}' in this archive{hint}")]
+    UnknownEdition { id: String, hint: &'static str },
+
+    #[error("{flag} '{value}': {reason}")]
+    BadDate {
+        flag: String,
+        value: String,
+        reason: String,
+    },
+
+    #[error("{flag}: {message}")]
+    BadArguments { flag: &'static str, message: String },
+
+    #[error("{}: there is no storage root: nothing was released yet (`editio release`)", path.display())]
+    NothingReleased { path: PathBuf },
+
+    #[error(
+        "{id}: no released object {oid} in {dir}; `editio release {edition}` makes its first version"
+    )]
+    UnknownObject {
+        id: String,
+        oid: String,
+        dir: &'static str,
+        edition: String,
+    },
+
+    #[error("{name}: {object} has no such version; it has v1 to v{head}")]
+    UnknownVersion {
+        name: String,
+        object: String,
+        head: usize,
+    },
+
+    #[error(
+        "{path}: v{version} of {object} has no such file (`editio show {shown} v{version}` lists them)"
+    )]
+    UnknownFile {
+        path: String,
+        object: String,
+        shown: String,
+        version: u32,
+    },
+
+    #[error("{path}: is not UTF-8 text, which --json cannot carry; run without --json")]
+    NotUtf8ForJson { path: String },
+
+    #[error("{}: exists and is not empty: give a new folder", path.display())]
+    NotEmpty { path: PathBuf },
+
+    #[error("{}: not a directory (an OCFL object or storage root is a directory)", path.display())]
+    NotADirectory { path: PathBuf },
+
+    /// A time editio cannot write in the form a file needs (RFC 3339, a zip's 1980-2107).
+    #[error("{what} cannot be written: {reason}")]
+    Time { what: String, reason: String },
+
+    #[error("{}: cannot be written as TOML: {source}", path.display())]
+    Serialize {
+        path: PathBuf,
+        #[source]
+        source: toml::ser::Error,
+    },
+
+    #[error("the PDF of {edition} could not be typeset: {message}")]
+    Pdf { edition: String, message: String },
+
+    // The archive is not in a state the command can work on: it has errors, or a file is damaged
+    // or not what editio wrote. `editio check` or `editio verify` says more.
+    #[error(
+        "{}: the archive has {errors} error(s); run `editio check` and fix them before releasing",
+        root.display()
+    )]
+    ArchiveHasErrors { root: PathBuf, errors: usize },
+
+    #[error("{}: {what} cannot be read; run `editio check` and fix it first", path.display())]
+    NeedsCheck { path: PathBuf, what: &'static str },
+
+    #[error("{}: not valid UTF-8 at byte offset {offset}; TOML files must be UTF-8", path.display())]
+    TomlNotUtf8 { path: PathBuf, offset: usize },
+
+    /// A file editio reads back (a record being edited, the events log) is not what it wrote.
+    #[error("{location}: {problem}")]
+    Damaged { location: String, problem: String },
+
+    /// A released package or storage root that is not what editio wrote, or that a new version
+    /// would contradict; it is left as it is.
+    #[error("{}: {problem}", path.display())]
+    Store { path: PathBuf, problem: String },
+
+    #[error("{}: already exists; a released package is never overwritten (choose a new name or remove it)", path.display())]
+    PackageExists { path: PathBuf },
+
+    /// A package's contents that BagIt or OCFL cannot hold; nothing was released.
+    #[error("{what}: {problem}")]
+    Package { what: String, problem: String },
+
+    #[error(
+        "{}: has SHA-256 {current} but the record says {recorded}; put the recorded source back \
+         before receiving a new copy (`editio check` says more)",
+        path.display()
+    )]
+    SourceChanged {
+        path: PathBuf,
+        current: String,
+        recorded: String,
+    },
+
+    #[error(
+        "{}: is not the source released in v{version} and no receipt records the change; put the \
+         released source back first (`editio cat {id} source.txt`), with its size and \
+         checksum in the record, then receive the new copy",
+        path.display()
+    )]
+    UnrecordedChange {
+        path: PathBuf,
+        id: String,
+        version: u32,
+    },
+
+    #[error(
+        "{}: is the copy already recorded as edition '{id}' (same SHA-256 {sha256}); nothing to receive",
+        path.display()
+    )]
+    SameCopy {
+        path: PathBuf,
+        id: String,
+        sha256: String,
+    },
+
+    /// A fault injected by a test, which leaves what a crash at that point would leave.
+    #[error("{}: injected fault at point {point}", path.display())]
+    InjectedFault { path: PathBuf, point: u32 },
+
+    /// An error met once and shared by every edition that needed the same file.
+    #[error(transparent)]
+    Shared(std::sync::Arc<Error>),
 }
 
 /// What keeps jing from giving a verdict.
@@ -134,6 +270,56 @@ pub enum JingError {
 }
 
 impl Error {
+    /// Whether the error kept the command from running at all (exit code 2): a tool, a file or
+    /// a folder that cannot be used, or an argument naming nothing that exists. Otherwise the
+    /// input was refused or the archive is damaged (exit code 1).
+    pub fn could_not_run(&self) -> bool {
+        match self {
+            Error::Io { .. }
+            | Error::NoArchive { .. }
+            | Error::Template { .. }
+            | Error::Jing(_)
+            | Error::ToolMissing { .. }
+            | Error::Backdated { .. }
+            | Error::UnknownEncoding { .. }
+            | Error::UnknownEdition { .. }
+            | Error::BadDate { .. }
+            | Error::BadArguments { .. }
+            | Error::NothingReleased { .. }
+            | Error::UnknownObject { .. }
+            | Error::UnknownVersion { .. }
+            | Error::UnknownFile { .. }
+            | Error::NotUtf8ForJson { .. }
+            | Error::NotEmpty { .. }
+            | Error::NotADirectory { .. }
+            | Error::Time { .. }
+            | Error::Serialize { .. }
+            | Error::Pdf { .. } => true,
+            Error::ArchiveExists { .. }
+            | Error::BadId { .. }
+            | Error::EditionExists { .. }
+            | Error::DuplicateSource { .. }
+            | Error::EmptySource { .. }
+            | Error::NotUtf8 { .. }
+            | Error::Undecodable { .. }
+            | Error::NotRegularFile { .. }
+            | Error::TooLarge { .. }
+            | Error::NotText { .. }
+            | Error::ArchiveHasErrors { .. }
+            | Error::NeedsCheck { .. }
+            | Error::TomlNotUtf8 { .. }
+            | Error::Damaged { .. }
+            | Error::Store { .. }
+            | Error::PackageExists { .. }
+            | Error::Package { .. }
+            | Error::SourceChanged { .. }
+            | Error::UnrecordedChange { .. }
+            | Error::SameCopy { .. }
+            | Error::InjectedFault { .. } => false,
+            Error::Shared(inner) => inner.could_not_run(),
+        }
+    }
+
     /// Wraps an I/O error with the path it happened on.
     pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();

@@ -7,19 +7,25 @@ use super::{EXIT_OK, Global, archive_root};
 pub fn run(global: &Global, id: &str, out: &mut Out) -> editio::Result<u8> {
     let root = archive_root(global)?;
     let (archive, _) = editio::load::archive(&root)?;
-    let (Some(dir), Some(config)) = (
-        archive.editions.iter().find(|e| e.id == id),
-        &archive.config,
-    ) else {
-        return Err(editio::Error::Invalid {
-            location: root.display().to_string(),
-            message: format!("no edition '{id}' in this archive (or its settings cannot be read)"),
-        });
-    };
+    let dir = archive
+        .editions
+        .iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| editio::Error::UnknownEdition {
+            id: id.to_string(),
+            hint: "",
+        })?;
+    let config = archive
+        .config
+        .as_ref()
+        .ok_or_else(|| editio::Error::NeedsCheck {
+            path: root.join(editio::load::CONFIG_FILE),
+            what: "the archive's settings",
+        })?;
     let (Some(record), (Some(source), _)) = (&dir.record, editio::load::source::read(dir)?) else {
-        return Err(editio::Error::Invalid {
-            location: dir.dir.display().to_string(),
-            message: "the record or the source cannot be read; run `editio check`".into(),
+        return Err(editio::Error::NeedsCheck {
+            path: dir.dir.clone(),
+            what: "the record or the source",
         });
     };
     let shell = editio::load::source::shell(dir, record.clone(), source);

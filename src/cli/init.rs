@@ -30,8 +30,8 @@ pub struct InitArgs {
 pub fn run(global: &Global, args: &InitArgs, out: &mut Out) -> editio::Result<u8> {
     let dir = match (&args.dir, &global.archive) {
         (Some(dir), Some(archive)) if dir != archive => {
-            return Err(editio::Error::Invalid {
-                location: "init".into(),
+            return Err(editio::Error::BadArguments {
+                flag: "init",
                 message: format!(
                     "two folders named: {} and --archive {}; name one",
                     dir.display(),

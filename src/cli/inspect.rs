@@ -122,9 +122,8 @@ pub fn cat(global: &Global, args: &CatArgs, out: &mut Out) -> editio::Result<u8>
     let f = obj.file(v, &args.path)?;
     let bytes = std::fs::read(&f.content).map_err(editio::Error::io(&f.content))?;
     if out.json {
-        let text = String::from_utf8(bytes).map_err(|_| editio::Error::Invalid {
-            location: args.path.clone(),
-            message: "is not UTF-8 text, which --json cannot carry; run without --json".into(),
+        let text = String::from_utf8(bytes).map_err(|_| editio::Error::NotUtf8ForJson {
+            path: args.path.clone(),
         })?;
         out.json_line(&serde_json::json!({"type": "file", "object": obj.id, "version": format!("v{}", v.number), "path": f.path, "size": f.size, f.algorithm: f.digest, "text": text}))?;
     } else {

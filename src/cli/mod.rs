@@ -31,9 +31,10 @@ pub const EXIT_USAGE: u8 = 2;
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success: the command did its work and found no problems
-  1  problems found (check, validate; verify: something is lost, altered or invalid), or
-     the input was refused (add)
-  2  the command could not run: a usage error, no archive, an unreadable file";
+  1  problems found (check, validate; verify: something is lost, altered or invalid),
+     the input was refused (add, receive), or the archive is damaged
+  2  the command could not run: a usage error, no archive, an unreadable file, a missing
+     tool, an edition, version or file that does not exist, a bad date or flag value";
 
 /// editio: record received texts verbatim with their provenance, encode them as TEI P5, render
 /// reading copies, and release verifiable archival packages.
@@ -221,17 +222,13 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The exit code for an error: refusals of input are 1; anything that kept the command from
-/// running is 2.
+/// The exit code for an error: anything that kept the command from running is 2; refused
+/// input and a damaged archive are 1.
 fn exit_code(err: &Error) -> u8 {
-    match err {
-        Error::Io { .. }
-        | Error::NoArchive { .. }
-        | Error::Template { .. }
-        | Error::Jing(_)
-        | Error::ToolMissing { .. }
-        | Error::Backdated { .. } => EXIT_USAGE,
-        _ => EXIT_PROBLEMS,
+    if err.could_not_run() {
+        EXIT_USAGE
+    } else {
+        EXIT_PROBLEMS
     }
 }
 

@@ -82,8 +82,8 @@ fn progress_bar(quiet: bool) -> ProgressBar {
 
 fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u8> {
     if args.record && !args.paths.is_empty() {
-        return Err(editio::Error::Invalid {
-            location: "--record".into(),
+        return Err(editio::Error::BadArguments {
+            flag: "--record",
             message: "records a verification of the whole archive: give no PATH".into(),
         });
     }

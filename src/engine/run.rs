@@ -17,7 +17,7 @@ use crate::render::RenderContext;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// An edition after the passes, with its TEI.
 #[derive(Debug)]
@@ -128,7 +128,7 @@ struct Shared<'a> {
     cache: Option<&'a Cache>,
     checks: &'a dyn Checks,
     /// Read by the first edition that needs it (with the cache, perhaps none does).
-    register: OnceLock<std::result::Result<LoadedRegister, String>>,
+    register: OnceLock<std::result::Result<LoadedRegister, Arc<Error>>>,
     pipeline: OnceLock<Pipeline>,
 }
 
@@ -192,7 +192,7 @@ pub fn run<S: Sink>(
             None => {}
         }
     }
-    let (archive, register) = register_use(root, archive, register.into_inner(), cache)?;
+    let (archive, register) = register_use(archive, register.into_inner(), cache)?;
     diags.extend(register.findings.iter().cloned());
     diags.extend(checks.archive(&archive));
     Ok(Run {
@@ -254,14 +254,11 @@ impl Shared<'_> {
             let dir = self.archive.editions_dir().join(load::REGISTER_DIR);
             load::register(&dir)
                 .map(|(register, found)| (register, found, true))
-                .map_err(|e| e.to_string())
+                .map_err(Arc::new)
         });
         match loaded {
             Ok((register, _, _)) => Ok(register),
-            Err(message) => Err(Error::Invalid {
-                location: self.archive.editions_dir().display().to_string(),
-                message: message.clone(),
-            }),
+            Err(err) => Err(Error::Shared(err.clone())),
         }
     }
 }
@@ -269,20 +266,14 @@ impl Shared<'_> {
 /// Puts the register in the archive, reading it now if no edition needed it and the cache
 /// cannot stand in for it.
 fn register_use(
-    root: &Path,
     mut archive: Archive,
-    loaded: Option<std::result::Result<LoadedRegister, String>>,
+    loaded: Option<std::result::Result<LoadedRegister, Arc<Error>>>,
     cache: Option<&Cache>,
 ) -> Result<(Archive, RegisterUse)> {
     let mut used = RegisterUse::default();
     let loaded = match loaded {
         Some(Ok(loaded)) => loaded,
-        Some(Err(message)) => {
-            return Err(Error::Invalid {
-                location: root.display().to_string(),
-                message,
-            });
-        }
+        Some(Err(err)) => return Err(Arc::try_unwrap(err).unwrap_or_else(Error::Shared)),
         None => match cache.and_then(Cache::register_reuse) {
             Some((files, findings)) => {
                 used.reused = Some(files);

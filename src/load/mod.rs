@@ -202,12 +202,9 @@ fn edition(dir: &Path, id: &str) -> Result<(EditionDir, Vec<Diagnostic>)> {
 /// Reads a settings or record file, which must be UTF-8.
 fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(Error::io(path))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        Error::Invalid {
-            location: format!("{} (byte {offset})", path.display()),
-            message: "not valid UTF-8; TOML files must be UTF-8".into(),
-        }
+    String::from_utf8(bytes).map_err(|e| Error::TomlNotUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
     })
 }
 

@@ -51,9 +51,10 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
     }
     let received = match &opts.received {
         Some(date) => {
-            model::check_date(date).map_err(|m| Error::Invalid {
-                location: "--received".into(),
-                message: format!("'{date}': {m}"),
+            model::check_date(date).map_err(|reason| Error::BadDate {
+                flag: "--received".into(),
+                value: date.clone(),
+                reason: reason.to_string(),
             })?;
             date.clone()
         }

@@ -47,9 +47,9 @@ pub fn read(dir: &Path) -> Result<EventLog> {
             .span()
             .map(|s| crate::diagnostic::Location::at_offset(&path, &text, s.start).to_string())
             .unwrap_or_else(|| path.display().to_string());
-        Error::Invalid {
+        Error::Damaged {
             location: at,
-            message: format!(
+            problem: format!(
                 "{}; this log is written by `editio verify --record`",
                 e.message()
             ),
@@ -65,9 +65,9 @@ pub fn append(dir: &Path, event: LoggedEvent) -> Result<()> {
         "# Events of this edition recorded by `editio verify --record`; the next release\n\
          # carries them into its PREMIS log. Written by editio: do not edit.\n\n",
     );
-    text.push_str(&toml::to_string(&log).map_err(|e| Error::Invalid {
-        location: dir.join(EVENTS_FILE).display().to_string(),
-        message: e.to_string(),
+    text.push_str(&toml::to_string(&log).map_err(|source| Error::Serialize {
+        path: dir.join(EVENTS_FILE),
+        source,
     })?);
     write::atomic(&dir.join(EVENTS_FILE), text.as_bytes())
 }

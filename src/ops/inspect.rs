@@ -40,9 +40,8 @@ pub struct Diff {
 
 /// Finds `id` (an edition id or an object id) in the storage root of the archive at `root`.
 pub fn object(root: &Path, id: &str) -> Result<Object> {
-    let store = super::provenance::store(root)?.ok_or_else(|| Error::Invalid {
-        location: root.join(crate::layout::OCFL_DIR).display().to_string(),
-        message: "there is no storage root: nothing was released yet (`editio release`)".into(),
+    let store = super::provenance::store(root)?.ok_or_else(|| Error::NothingReleased {
+        path: root.join(crate::layout::OCFL_DIR),
     })?;
     let (archive, _) = crate::load::archive_without_register(root)?;
     let base = archive.config.as_ref().map(|c| c.archive.base_uri.clone());
@@ -55,13 +54,11 @@ pub fn object(root: &Path, id: &str) -> Result<Object> {
     };
     let versions = store.versions(&oid)?;
     if versions.is_empty() {
-        return Err(Error::Invalid {
-            location: id.to_string(),
-            message: format!(
-                "no released object {oid} in {}; `editio release {}` makes its first version",
-                crate::layout::OCFL_DIR,
-                edition.as_deref().unwrap_or("ID")
-            ),
+        return Err(Error::UnknownObject {
+            id: id.to_string(),
+            dir: crate::layout::OCFL_DIR,
+            edition: edition.as_deref().unwrap_or("ID").to_string(),
+            oid,
         });
     }
     Ok(Object {
@@ -81,13 +78,10 @@ impl Object {
         let number: Option<u32> = name.strip_prefix('v').unwrap_or(name).parse().ok();
         number
             .and_then(|n| self.versions.iter().find(|v| v.number == n))
-            .ok_or_else(|| Error::Invalid {
-                location: name.to_string(),
-                message: format!(
-                    "{} has no such version; it has v1 to v{}",
-                    self.id,
-                    self.versions.len()
-                ),
+            .ok_or_else(|| Error::UnknownVersion {
+                name: name.to_string(),
+                object: self.id.clone(),
+                head: self.versions.len(),
             })
     }
 
@@ -134,15 +128,11 @@ impl Object {
         self.files(version)?
             .into_iter()
             .find(|f| f.path == path)
-            .ok_or_else(|| Error::Invalid {
-                location: path.to_string(),
-                message: format!(
-                    "v{} of {} has no such file (`editio show {} v{}` lists them)",
-                    version.number,
-                    self.id,
-                    self.edition.as_deref().unwrap_or(&self.id),
-                    version.number
-                ),
+            .ok_or_else(|| Error::UnknownFile {
+                path: path.to_string(),
+                object: self.id.clone(),
+                shown: self.edition.clone().unwrap_or_else(|| self.id.clone()),
+                version: version.number,
             })
     }
 }

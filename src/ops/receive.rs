@@ -47,25 +47,22 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
         .editions
         .iter()
         .find(|e| e.id == opts.id)
-        .ok_or_else(|| Error::Invalid {
-            location: opts.id.clone(),
-            message: "no such edition in this archive (`editio add` records a new one)".into(),
+        .ok_or_else(|| Error::UnknownEdition {
+            id: opts.id.clone(),
+            hint: " (`editio add` records a new one)",
         })?;
     let record_path = edition.record_path();
-    let record = edition.record.as_ref().ok_or_else(|| Error::Invalid {
-        location: record_path.display().to_string(),
-        message: "the record cannot be read; run `editio check` and fix it first".into(),
+    let record = edition.record.as_ref().ok_or_else(|| Error::NeedsCheck {
+        path: record_path.clone(),
+        what: "the record",
     })?;
     let source = edition.source_path();
     let (_, current) = digest::sha256_file(&source)?;
     if !current.eq_ignore_ascii_case(&record.received.sha256) {
-        return Err(Error::Invalid {
-            location: source.display().to_string(),
-            message: format!(
-                "has SHA-256 {current} but the record says {}; put the recorded source back \
-                 before receiving a new copy (`editio check` says more)",
-                record.received.sha256
-            ),
+        return Err(Error::SourceChanged {
+            path: source,
+            current,
+            recorded: record.received.sha256.clone(),
         });
     }
     let released = match (&archive.config, super::provenance::store(root)?) {
@@ -77,14 +74,10 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
     if let Some(r) = &released
         && super::provenance::unrecorded_change(&opts.id, &source, record, &current, r).is_some()
     {
-        return Err(Error::Invalid {
-            location: source.display().to_string(),
-            message: format!(
-                "is not the source released in v{} and no receipt records the change; put the \
-                 released source back first (`editio cat {} source.txt`), with its size and \
-                 SHA-256 in the record",
-                r.version, opts.id
-            ),
+        return Err(Error::UnrecordedChange {
+            path: source,
+            id: opts.id.clone(),
+            version: r.version,
         });
     }
 
@@ -93,13 +86,10 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
         crate::load::source::check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
     let sha256 = digest::sha256_bytes(&bytes);
     if sha256 == current {
-        return Err(Error::Invalid {
-            location: opts.file.display().to_string(),
-            message: format!(
-                "is the copy already recorded as edition '{}' (same SHA-256 {sha256}); nothing \
-                 to receive",
-                opts.id
-            ),
+        return Err(Error::SameCopy {
+            path: opts.file.clone(),
+            id: opts.id.clone(),
+            sha256,
         });
     }
     if let Some(other) = archive.edition_with_sha256(&sha256) {
@@ -111,17 +101,18 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
     }
     for (what, text) in [("--route", &opts.route), ("--reason", &opts.reason)] {
         if text.trim().is_empty() {
-            return Err(Error::Invalid {
-                location: what.into(),
+            return Err(Error::BadArguments {
+                flag: what,
                 message: "say it in words: a receipt records how the copy came and why".into(),
             });
         }
     }
     let date = match &opts.date {
         Some(date) => {
-            model::check_date(date).map_err(|m| Error::Invalid {
-                location: "--date".into(),
-                message: format!("'{date}': {m}"),
+            model::check_date(date).map_err(|reason| Error::BadDate {
+                flag: "--date".into(),
+                value: date.clone(),
+                reason: reason.to_string(),
             })?;
             date.clone()
         }
@@ -183,9 +174,9 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
         },
     )?;
     // The edited record must read back as a sound record of the new bytes.
-    let reread: Record = toml::from_str(&edited).map_err(|e| Error::Invalid {
+    let reread: Record = toml::from_str(&edited).map_err(|e| Error::Damaged {
         location: record_path.display().to_string(),
-        message: format!("the edited record does not read back ({e}); nothing was changed"),
+        problem: format!("the edited record does not read back ({e}); nothing was changed"),
     })?;
     debug_assert_eq!(reread.received.sha256, sha256);
 
@@ -224,9 +215,9 @@ struct NewReceipt<'a> {
 
 /// The record with the new receipt, keeping the editor's layout and comments.
 fn edit_record(path: &Path, text: &str, new: &NewReceipt) -> Result<String> {
-    let invalid = |message: String| Error::Invalid {
+    let invalid = |problem: String| Error::Damaged {
         location: path.display().to_string(),
-        message,
+        problem,
     };
     let mut doc: DocumentMut = text
         .parse()

@@ -78,13 +78,15 @@ pub fn release_time(given: Option<OffsetDateTime>) -> Result<OffsetDateTime> {
 /// Parses a time given as seconds since 1970 (the value of `SOURCE_DATE_EPOCH`, named by
 /// `name` in an error).
 pub fn parse_epoch(name: &str, value: &str) -> Result<OffsetDateTime> {
-    let secs: i64 = value.trim().parse().map_err(|_| Error::Invalid {
-        location: name.into(),
-        message: format!("'{value}' is not a number of seconds"),
+    let secs: i64 = value.trim().parse().map_err(|_| Error::BadDate {
+        flag: name.into(),
+        value: value.into(),
+        reason: "not a number of seconds".into(),
     })?;
-    OffsetDateTime::from_unix_timestamp(secs).map_err(|e| Error::Invalid {
-        location: name.into(),
-        message: e.to_string(),
+    OffsetDateTime::from_unix_timestamp(secs).map_err(|e| Error::BadDate {
+        flag: name.into(),
+        value: value.into(),
+        reason: e.to_string(),
     })
 }
 
@@ -96,11 +98,11 @@ pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(s, &fmt)
         .map(|d| d.midnight().assume_utc())
-        .map_err(|_| Error::Invalid {
-            location: "--date".into(),
-            message: format!(
-                "'{s}' is neither an RFC 3339 time (2026-11-21T12:00:00Z) nor a date (2026-11-21)"
-            ),
+        .map_err(|_| Error::BadDate {
+            flag: "--date".into(),
+            value: s.into(),
+            reason: "neither an RFC 3339 time (2026-11-21T12:00:00Z) nor a date (2026-11-21)"
+                .into(),
         })
 }
 
@@ -123,18 +125,15 @@ pub fn release_with_progress(
     };
     let build = super::build::build_with_progress(root, options, progress)?;
     if build.failed() {
-        return Err(Error::Invalid {
-            location: root.display().to_string(),
-            message: format!(
-                "the archive has {} error(s); run `editio check` and fix them before releasing",
-                build.errors()
-            ),
+        return Err(Error::ArchiveHasErrors {
+            root: root.to_path_buf(),
+            errors: build.errors(),
         });
     }
     let archive = &build.archive;
-    let config = archive.config.clone().ok_or_else(|| Error::Invalid {
-        location: root.join("editio.toml").display().to_string(),
-        message: "the archive's settings cannot be read".into(),
+    let config = archive.config.clone().ok_or_else(|| Error::NeedsCheck {
+        path: root.join("editio.toml"),
+        what: "the archive's settings",
     })?;
     let selected: Vec<&super::build::Built> = if opts.all {
         build.built.iter().collect()
@@ -145,17 +144,17 @@ pub fn release_with_progress(
                 .built
                 .iter()
                 .find(|b| b.edition.id == *id)
-                .ok_or_else(|| Error::Invalid {
-                    location: id.clone(),
-                    message: "no such edition in this archive".into(),
+                .ok_or_else(|| Error::UnknownEdition {
+                    id: id.clone(),
+                    hint: "",
                 })?;
             out.push(b);
         }
         out
     };
     if selected.is_empty() {
-        return Err(Error::Invalid {
-            location: "release".into(),
+        return Err(Error::BadArguments {
+            flag: "release",
             message: "name the editions to release, or --all".into(),
         });
     }
@@ -424,16 +423,17 @@ fn release_edition(
     let number = versions.last().map_or(1, |v| v.number + 1);
     let deposit = deposits.join(format!("{}-v{number}.zip", e.id));
     if deposit.exists() {
-        return Err(Error::Invalid {
-            location: deposit.display().to_string(),
-            message: format!(
-                "a deposit of version {number} exists but the storage root has no such version; released packages are never rewritten: move it aside and release again"
+        return Err(Error::Store {
+            problem: format!(
+                "a deposit of version {number} exists but the storage root has no such version; \
+                 released packages are never rewritten: move it aside and release again"
             ),
+            path: deposit,
         });
     }
-    let created = date.format(&Rfc3339).map_err(|e| Error::Invalid {
-        location: "release time".into(),
-        message: e.to_string(),
+    let created = date.format(&Rfc3339).map_err(|e| Error::Time {
+        what: "the release time".into(),
+        reason: e.to_string(),
     })?;
     let mut warnings = Vec::new();
     let summary = if new_history.is_empty() {
@@ -567,9 +567,9 @@ fn write_deposit(
     ctx: &RenderContext,
     dest: &Path,
 ) -> Result<()> {
-    let date = OffsetDateTime::parse(created, &Rfc3339).map_err(|err| Error::Invalid {
+    let date = OffsetDateTime::parse(created, &Rfc3339).map_err(|err| Error::Damaged {
         location: format!("{oid} v{number}"),
-        message: format!("creation time '{created}': {err}"),
+        problem: format!("creation time '{created}': {err}; run `editio verify`"),
     })?;
     let payload = store
         .version_files(oid, number)?

@@ -25,9 +25,9 @@ pub fn remove(root: &Path, id: &str) -> Result<Removed> {
     if !folder.join(crate::load::RECORD_FILE).is_file()
         && !folder.join(crate::load::SOURCE_FILE).is_file()
     {
-        return Err(Error::Invalid {
-            location: id.to_string(),
-            message: "no such edition in this archive".into(),
+        return Err(Error::UnknownEdition {
+            id: id.to_string(),
+            hint: "",
         });
     }
     let (archive, _) = crate::load::archive_without_register(root)?;

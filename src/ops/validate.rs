@@ -83,8 +83,8 @@ pub fn validate(root: Option<&Path>, files: &[PathBuf], options: &Options) -> Re
         (false, _) => (files.to_vec(), None),
         (true, Some(root)) => (archive_files(root)?, Some(root)),
         (true, None) => {
-            return Err(Error::Invalid {
-                location: ".".into(),
+            return Err(Error::BadArguments {
+                flag: "validate",
                 message: "name the TEI files to validate, or run inside an archive".into(),
             });
         }

@@ -808,9 +808,9 @@ pub fn record(
 ) -> Result<Vec<(String, bool)>> {
     use time::format_description::well_known::Rfc3339;
     let (archive, _) = crate::load::archive(root)?;
-    let date = when.format(&Rfc3339).map_err(|e| Error::Invalid {
-        location: "verification time".into(),
-        message: e.to_string(),
+    let date = when.format(&Rfc3339).map_err(|e| Error::Time {
+        what: "the verification time".into(),
+        reason: e.to_string(),
     })?;
     let mut out = Vec::new();
     for e in archive.editions.iter().filter(|e| e.record.is_some()) {

@@ -151,8 +151,8 @@ pub fn render(
 }
 
 fn invalid(edition: &Edition, message: String) -> Error {
-    Error::Invalid {
-        location: format!("the PDF of {}", edition.id),
+    Error::Pdf {
+        edition: edition.id.clone(),
         message,
     }
 }

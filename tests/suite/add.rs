@@ -222,11 +222,28 @@ fn add_with_encoding_keeps_the_original_bytes_and_records_the_encoding() {
 fn add_refuses_an_unknown_encoding_and_bytes_the_encoding_cannot_decode() {
     let tmp = empty_archive();
     let file = write(tmp.path(), "t.txt", b"abc\xff\xfe");
-    let err = refused(
-        tmp.path(),
-        &[file.to_str().unwrap(), "--id", "t", "--encoding", "klingon"],
+    let out = editio(tmp.path())
+        .args([
+            "add",
+            file.to_str().unwrap(),
+            "--id",
+            "t",
+            "--encoding",
+            "klingon",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a bad flag value: the command could not run"
     );
-    assert!(err.contains("unknown encoding 'klingon'"), "{err}");
+    assert!(
+        stderr(&out).contains("unknown encoding 'klingon'"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(listing(&tmp.path().join("editions")), Vec::<String>::new());
     let err = refused(
         tmp.path(),
         &[file.to_str().unwrap(), "--id", "t", "--encoding", "utf-8"],

@@ -22,6 +22,71 @@ fn usage_errors_exit_2() {
     assert!(stderr(&out).contains("--id"));
 }
 
+/// Exit code 2 when the command could not run as asked (an unknown edition, a bad date, a bad
+/// flag value, an unreadable path); 1 when the input is refused or the archive is damaged.
+#[test]
+fn errors_exit_2_when_the_command_could_not_run_and_1_when_the_archive_is_damaged() {
+    let tmp = bundled_copy();
+    let code = |args: &[&str]| {
+        let out = editio(tmp.path()).args(args).output().unwrap();
+        (out.status.code(), stderr(&out))
+    };
+    for (args, says) in [
+        (
+            &["remove", "no-such-edition"][..],
+            "no edition 'no-such-edition'",
+        ),
+        (
+            &["blocks", "no-such-edition"],
+            "no edition 'no-such-edition'",
+        ),
+        (
+            &["release", "--all", "--date", "21 Nov 2026"],
+            "--date '21 Nov 2026': neither an RFC 3339 time",
+        ),
+        (
+            &["verify", "--record", "export"],
+            "--record: records a verification of the whole archive",
+        ),
+        (&["add", "nope.txt", "--id", "nope"], "nope.txt"),
+        (
+            &["log", "serge-proofs-comrade-executioner"],
+            "nothing was released yet",
+        ),
+    ] {
+        let (status, err) = code(args);
+        assert_eq!(status, Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let file = tmp.path().join("new.txt");
+    std::fs::write(&file, "A text.\n").unwrap();
+    let (status, err) = code(&[
+        "add",
+        file.to_str().unwrap(),
+        "--id",
+        "new-text",
+        "--received",
+        "2026-13",
+    ]);
+    assert_eq!(status, Some(2), "{err}");
+    assert!(
+        err.contains("--received '2026-13': expected an ISO 8601 date"),
+        "{err}"
+    );
+
+    // A damaged settings file: the archive, not the command line, is at fault.
+    let settings = tmp.path().join("editio.toml");
+    let mut bytes = std::fs::read(&settings).unwrap();
+    bytes.extend_from_slice(b"# \xff\n");
+    std::fs::write(&settings, bytes).unwrap();
+    let (status, err) = code(&["check"]);
+    assert_eq!(status, Some(1), "{err}");
+    assert!(
+        err.contains("editio.toml: not valid UTF-8 at byte offset"),
+        "{err}"
+    );
+}
+
 #[test]
 fn completions_and_man_page_come_from_the_cli_definition() {
     let out = editio(&repo())

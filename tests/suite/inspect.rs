@@ -89,7 +89,7 @@ fn show_lists_a_version_s_files_with_digests_that_match_their_bytes() {
     let text = stdout(&run(tmp.path(), &["show", ID]));
     assert!(text.contains(&format!("object {OID} v2")), "{text}");
     let out = run(tmp.path(), &["show", ID, "v7"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("has no such version; it has v1 to v2"),
         "{}",
@@ -133,7 +133,7 @@ fn cat_gives_back_the_bytes_of_one_file_of_any_version() {
     let json = json_lines(&run(tmp.path(), &["cat", ID, "edition.toml", "--json"]));
     assert_eq!(json[0]["text"].as_str().unwrap().as_bytes(), &record[..]);
     let missing = run(tmp.path(), &["cat", ID, "nothing.txt"]);
-    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(missing.status.code(), Some(2));
     assert!(
         stderr(&missing).contains("has no such file"),
         "{}",
@@ -145,7 +145,7 @@ fn cat_gives_back_the_bytes_of_one_file_of_any_version() {
 fn reading_back_an_archive_with_nothing_released_says_so() {
     let tmp = bundled_copy();
     let out = run(tmp.path(), &["log", ID]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("nothing was released yet"),
         "{}",

@@ -227,7 +227,7 @@ fn every_fault_point_is_recoverable() {
             let err = root
                 .commit_with_fault(ID, &files, &meta("Next"), Some(point))
                 .unwrap_err();
-            assert!(matches!(err, Error::Invalid { .. }));
+            assert!(matches!(err, Error::InjectedFault { point: p, .. } if p == point));
 
             // Right after the crash the root inventory names the old or the new head.
             let head = root.head(ID).unwrap();

@@ -152,7 +152,7 @@ fn remove_takes_an_edition_and_its_outputs_away_and_keeps_its_versions() {
     let verify = run(tmp.path(), &["verify"]);
     assert!(verify.status.success(), "{}", stdout(&verify));
     let out = run(tmp.path(), &["remove", id]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

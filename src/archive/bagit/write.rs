@@ -157,9 +157,8 @@ fn parent(dest: &Path) -> &Path {
 }
 
 fn exists(dest: &Path) -> Error {
-    Error::Invalid {
-        location: dest.display().to_string(),
-        message: "already exists; a released package is never overwritten (choose a new name or remove it)".into(),
+    Error::PackageExists {
+        path: dest.to_path_buf(),
     }
 }
 
@@ -178,10 +177,11 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-fn invalid(location: impl Into<String>, message: impl Into<String>) -> Error {
-    Error::Invalid {
-        location: location.into(),
-        message: message.into(),
+/// What a package cannot hold: `what` names the part, `problem` says why.
+fn invalid(what: impl Into<String>, problem: impl Into<String>) -> Error {
+    Error::Package {
+        what: what.into(),
+        problem: problem.into(),
     }
 }
 

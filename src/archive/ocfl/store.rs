@@ -743,22 +743,22 @@ fn check_logical_paths(files: &[(String, Content)]) -> Result<()> {
     let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
     for p in &paths {
         if let Some((code, why)) = inventory::logical_path_problem(p) {
-            return Err(Error::Invalid {
-                location: p.clone(),
-                message: format!("not a valid OCFL logical path: it {why} ({})", code.id),
+            return Err(Error::Package {
+                what: p.clone(),
+                problem: format!("not a valid OCFL logical path: it {why} ({})", code.id),
             });
         }
         if p.contains('\0') {
-            return Err(Error::Invalid {
-                location: p.clone(),
-                message: "a logical path must not contain a NUL character".into(),
+            return Err(Error::Package {
+                what: p.clone(),
+                problem: "a logical path must not contain a NUL character".into(),
             });
         }
     }
     if let Some((p, why)) = inventory::path_conflicts(&paths).into_iter().next() {
-        return Err(Error::Invalid {
-            location: p,
-            message: format!("logical path {why}"),
+        return Err(Error::Package {
+            what: p,
+            problem: format!("logical path {why}"),
         });
     }
     Ok(())
@@ -956,9 +956,9 @@ fn replace_file(stage: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
 /// Simulates a crash: the staging directory stays behind, as it would.
 fn crash(mut staging: tempfile::TempDir, point: u32) -> Result<Commit> {
     staging.disable_cleanup(true);
-    Err(Error::Invalid {
-        location: staging.path().display().to_string(),
-        message: format!("injected fault at point {point}"),
+    Err(Error::InjectedFault {
+        path: staging.path().to_path_buf(),
+        point,
     })
 }
 
@@ -970,9 +970,11 @@ fn stray(vdir: &Path) -> Error {
     )
 }
 
-fn invalid(path: &Path, message: &str) -> Error {
-    Error::Invalid {
-        location: path.display().to_string(),
-        message: message.to_owned(),
+/// A storage root or object that is not what editio wrote, or that the new version would
+/// contradict: `path` names the file or folder, `problem` says what is wrong and what to do.
+fn invalid(path: &Path, problem: &str) -> Error {
+    Error::Store {
+        path: path.to_path_buf(),
+        problem: problem.to_owned(),
     }
 }

@@ -309,9 +309,8 @@ fn require_dir(path: &Path) -> Result<()> {
     if meta.is_dir() {
         Ok(())
     } else {
-        Err(Error::Invalid {
-            location: path.display().to_string(),
-            message: "not a directory (an OCFL object or storage root is a directory)".into(),
+        Err(Error::NotADirectory {
+            path: path.to_path_buf(),
         })
     }
 }
