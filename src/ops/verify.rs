@@ -14,9 +14,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// The largest `manifest-sha512.txt` read from a deposit when comparing it with its version.
-const MAX_MANIFEST_BYTES: u64 = 64 << 20;
-
 /// How to verify.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -356,13 +353,14 @@ pub fn verify_archive(
         max_uncompressed: opts.max_unzipped.unwrap_or(bagit::DEFAULT_MAX_UNCOMPRESSED),
         ..ValidateOptions::default()
     };
+    let mut manifests = Vec::with_capacity(deposits.len());
     for zip in &deposits {
         let shown = rel(zip);
         progress(Event::Started(&shown, Kind::BagZip));
-        let diagnostics = bagit::validate(zip, &bag_opts)?
-            .into_iter()
-            .map(|d| inside(d, &shown))
-            .collect();
+        let (findings, manifest) =
+            bagit::validate_with_manifest(zip, &bag_opts, bagit::Algorithm::Sha512)?;
+        manifests.push((zip.as_path(), manifest));
+        let diagnostics = findings.into_iter().map(|d| inside(d, &shown)).collect();
         report.targets.push(Target {
             path: shown.clone(),
             kind: Kind::BagZip,
@@ -374,7 +372,7 @@ pub fn verify_archive(
     // Deposits against versions.
     let shown = rel(&deposit_dir);
     progress(Event::Started(&shown, Kind::Consistency));
-    let diagnostics = consistency(root, &check, &ocfl_dir, &deposits);
+    let diagnostics = consistency(root, &check, &ocfl_dir, manifests);
     report.targets.push(Target {
         path: shown.clone(),
         kind: Kind::Consistency,
@@ -578,12 +576,13 @@ fn compare_exports(
 }
 
 /// Each deposit's payload against its OCFL version (ED602, ED603), and each version's
-/// deposit (ED604).
+/// deposit (ED604). `deposits` pairs each deposit with its SHA-512 payload manifest as the
+/// bag validator read it.
 fn consistency(
     root: &Path,
     check: &super::check::Report,
     ocfl_dir: &Path,
-    deposits: &[PathBuf],
+    deposits: Vec<(&Path, Option<bagit::PayloadManifest>)>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
@@ -609,22 +608,19 @@ fn consistency(
         Some(v)
     };
     let mut seen: BTreeSet<(String, u32)> = BTreeSet::new();
-    for zip in deposits {
+    for (zip, manifest) in deposits {
         let shown = rel(zip);
         let stem = zip
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let manifest = match read_manifest(zip) {
-            Ok(m) => m,
-            Err(why) => {
-                out.push(Diagnostic::new(
-                    codes::DEPOSIT_ORPHAN,
-                    Location::file(&shown),
-                    format!("cannot be compared with its OCFL version: {why}"),
-                ));
-                continue;
-            }
+        let Some(manifest) = manifest else {
+            out.push(Diagnostic::new(
+                codes::DEPOSIT_ORPHAN,
+                Location::file(&shown),
+                "cannot be compared with its OCFL version: it has no readable manifest-sha512.txt",
+            ));
+            continue;
         };
         // (edition id, version, payload prefix) groups this deposit holds.
         let groups: Vec<(String, u32, String)> = if stem.starts_with("collection-") {
@@ -726,58 +722,6 @@ fn consistency(
     out
 }
 
-/// The payload entries of a zipped bag's `manifest-sha512.txt` (path -> lowercase digest),
-/// read with a size limit. The bag validator checks the manifest against the files; this only
-/// needs what it claims.
-fn read_manifest(zip_path: &Path) -> std::result::Result<BTreeMap<String, String>, String> {
-    let file = std::fs::File::open(zip_path).map_err(|e| e.to_string())?;
-    let mut archive = zip::ZipArchive::new(file).map_err(|e| e.to_string())?;
-    let index = (0..archive.len())
-        .find(|&i| {
-            archive.name_for_index(i).is_some_and(|n| {
-                n.is_ok_and(|n| {
-                    let mut parts = n.split('/');
-                    matches!(
-                        (parts.next(), parts.next(), parts.next()),
-                        (Some(top), Some("manifest-sha512.txt"), None) if !top.is_empty()
-                    )
-                })
-            })
-        })
-        .ok_or("it has no manifest-sha512.txt")?;
-    let entry = archive.by_index(index).map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    entry
-        .take(MAX_MANIFEST_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
-        return Err("its manifest-sha512.txt is over 64 MiB".into());
-    }
-    Ok(parse_sha512_manifest(&bytes))
-}
-
-/// `checksum path` lines; malformed lines are skipped (the bag validator reports them).
-fn parse_sha512_manifest(bytes: &[u8]) -> BTreeMap<String, String> {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = BTreeMap::new();
-    for line in text.lines() {
-        let Some((sum, path)) = line.split_once([' ', '\t']) else {
-            continue;
-        };
-        let path = crate::archive::bagit::decode_path(path.trim_start_matches([' ', '\t']));
-        let path = path.strip_prefix("./").unwrap_or(&path).to_string();
-        out.insert(path, sum.to_ascii_lowercase());
-    }
-    out
-}
-
-#[doc(hidden)]
-/// Fuzzing entry point: the deposit manifest reader on arbitrary bytes.
-pub fn fuzz_sha512_manifest(bytes: &[u8]) -> usize {
-    parse_sha512_manifest(bytes).len()
-}
-
 /// Whether a finding in `target` concerns edition `id`: it names the edition, or a path of it
 /// (its folder, its export files, its OCFL object, its deposits).
 fn concerns(d: &Diagnostic, target: &Target, id: &str) -> bool {
@@ -858,16 +802,6 @@ pub fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn manifest_lines_are_decoded() {
-        let m = parse_sha512_manifest(b"ABC  data/a%250A.txt\nbad\ndef\t./data/x\n");
-        assert_eq!(m.get("data/a%0A.txt").map(String::as_str), Some("abc"));
-        let m = parse_sha512_manifest(b"ABC  data/a%25b.txt\nbad\ndef\t./data/x\n");
-        assert_eq!(m.get("data/a%b.txt").map(String::as_str), Some("abc"));
-        assert_eq!(m.get("data/x").map(String::as_str), Some("def"));
-        assert_eq!(m.len(), 2);
-    }
 
     #[test]
     fn unknown_things_are_findings() {

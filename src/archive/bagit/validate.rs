@@ -30,6 +30,21 @@ use std::path::Path;
 /// # Ok::<(), editio::Error>(())
 /// ```
 pub fn validate(path: &Path, opts: &ValidateOptions) -> Result<Vec<Diagnostic>> {
+    validate_with_manifest(path, opts, Algorithm::Sha512).map(|(findings, _)| findings)
+}
+
+/// A payload manifest as the validator read it: each path it lists (decoded, `./` removed)
+/// with its checksum in lowercase (empty when the line's checksum is malformed).
+pub type PayloadManifest = BTreeMap<String, String>;
+
+/// [`validate`], also giving the bag's payload manifest for `algorithm` as the validator read
+/// it, through the same hardened zip opener and manifest parser; `None` when the bag has no
+/// such manifest or could not be opened (both are findings).
+pub fn validate_with_manifest(
+    path: &Path,
+    opts: &ValidateOptions,
+    algorithm: Algorithm,
+) -> Result<(Vec<Diagnostic>, Option<PayloadManifest>)> {
     let meta = std::fs::metadata(path).map_err(Error::io(path))?;
     let mut out = Vec::new();
     let tree = if meta.is_dir() {
@@ -37,9 +52,19 @@ pub fn validate(path: &Path, opts: &ValidateOptions) -> Result<Vec<Diagnostic>> 
     } else {
         source::open_zip(path, opts, &mut out)?
     };
+    let mut payload = None;
     if let Some(tree) = tree {
         let zipped = !meta.is_dir();
-        Checker::new(&tree, opts, zipped, &mut out).run();
+        let manifests = Checker::new(&tree, opts, zipped, &mut out).run();
+        payload = manifests
+            .into_iter()
+            .find(|m| !m.tag && m.algorithm == Some(algorithm))
+            .map(|m| {
+                m.entries
+                    .into_iter()
+                    .map(|e| (e.path, e.checksum.unwrap_or_default()))
+                    .collect()
+            });
     }
     out.sort_by(|a, b| {
         (&a.location.path, a.location.line, a.code.id).cmp(&(
@@ -49,7 +74,7 @@ pub fn validate(path: &Path, opts: &ValidateOptions) -> Result<Vec<Diagnostic>> 
         ))
     });
     out.dedup();
-    Ok(out)
+    Ok((out, payload))
 }
 
 /// A parsed manifest.
@@ -218,7 +243,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn run(mut self) {
+    /// Every check; returns the manifests read.
+    fn run(mut self) -> Vec<Manifest> {
         self.declaration();
         if !self.tree.dirs.contains("data") {
             self.push(
@@ -237,6 +263,7 @@ impl<'a> Checker<'a> {
         if !self.opts.fast {
             self.checksums(&manifests, &resolved);
         }
+        manifests
     }
 
     /// `bagit.txt` (RFC 8493 §2.1.1).
