@@ -37,14 +37,36 @@ impl Serialize for Code {
     }
 }
 
+/// Declares a family of codes, each with its severity and one-line meaning: a constant per
+/// code and `ALL`, the family in order. Every family (ED, BAG, OCFL) is declared with it.
+/// `NAME = "ED101", Error, "meaning";` names a code; `E001, Error, "meaning";` is a code that
+/// is its own name (the OCFL specification's).
+#[macro_export]
+#[doc(hidden)]
 macro_rules! codes {
-    ($($name:ident = $id:literal, $sev:ident, $summary:literal;)*) => {
+    ($($name:ident $(= $id:literal)?, $sev:ident, $summary:literal;)*) => {
         $(
             #[doc = $summary]
-            pub const $name: Code = Code { id: $id, severity: Severity::$sev, summary: $summary };
+            pub const $name: $crate::diagnostic::Code = $crate::diagnostic::Code {
+                id: $crate::code_id!($name $(, $id)?),
+                severity: $crate::diagnostic::Severity::$sev,
+                summary: $summary,
+            };
         )*
-        /// Every code editio reports, in order.
-        pub const ALL: &[Code] = &[$($name),*];
+        /// Every code of the family, in order.
+        pub const ALL: &[$crate::diagnostic::Code] = &[$($name),*];
+    };
+}
+
+/// A code's id: the literal given, or the constant's own name.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! code_id {
+    ($name:ident) => {
+        stringify!($name)
+    };
+    ($name:ident, $id:literal) => {
+        $id
     };
 }
 
@@ -52,8 +74,7 @@ macro_rules! codes {
 /// `ED4xx`: encoding (passes, TEI); `ED5xx`: names and the register; `ED6xx`: `editio verify`
 /// (what a path is, and whether releases agree with each other); `ED7xx`: the printed copy.
 pub mod codes {
-    use super::{Code, Severity};
-    codes! {
+    crate::codes! {
         CONFIG_SYNTAX = "ED101", Error, "editio.toml is not valid TOML";
         CONFIG_UNKNOWN_FIELD = "ED102", Error, "editio.toml has a field editio does not know";
         CONFIG_INVALID = "ED103", Error, "editio.toml has a missing or invalid value";

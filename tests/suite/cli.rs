@@ -154,6 +154,23 @@ fn the_readme_s_table_of_findings_is_the_code_list() {
 }
 
 #[test]
+fn every_code_family_is_declared_once_with_unique_codes_and_meanings() {
+    let mut seen = std::collections::BTreeSet::new();
+    for (family, codes) in editio::code_families() {
+        assert!(!codes.is_empty(), "{family}");
+        for code in codes {
+            let prefixed = match family {
+                "OCFL" => code.id.starts_with('E') || code.id.starts_with('W'),
+                _ => code.id.starts_with(family),
+            };
+            assert!(prefixed, "{family}: {}", code.id);
+            assert!(!code.summary.is_empty(), "{}", code.id);
+            assert!(seen.insert(code.id), "{} is declared twice", code.id);
+        }
+    }
+}
+
+#[test]
 fn with_json_an_error_that_stops_the_command_is_a_record_too() {
     let tmp = tempfile::tempdir().unwrap();
     let out = editio(tmp.path())

@@ -103,10 +103,8 @@ mod validate;
 mod write;
 
 pub use hash::Algorithm;
-pub use validate::validate;
+pub use validate::{PayloadManifest, validate, validate_with_manifest};
 pub use write::{BagFile, BagSpec, BagSummary, Content, SummaryFile, write_dir, write_zip};
-
-use crate::diagnostic::{Code, Severity};
 
 /// Limits and switches for [`validate`].
 #[derive(Clone, Debug)]
@@ -141,22 +139,10 @@ impl Default for ValidateOptions {
     }
 }
 
-macro_rules! bag_codes {
-    ($($name:ident = $id:literal, $sev:ident, $summary:literal;)*) => {
-        $(
-            #[doc = $summary]
-            pub const $name: Code = Code { id: $id, severity: Severity::$sev, summary: $summary };
-        )*
-        /// Every BagIt code, in order.
-        pub const ALL: &[Code] = &[$($name),*];
-    };
-}
-
 /// The stable BagIt codes (`BAGnnn`); the table in the [module documentation](self) gives the
 /// RFC 8493 section each enforces.
 pub mod codes {
-    use super::{Code, Severity};
-    bag_codes! {
+    crate::codes! {
         DECLARATION_MISSING = "BAG001", Error, "bagit.txt (the bag declaration) is missing";
         DECLARATION_SYNTAX = "BAG002", Error, "bagit.txt is not exactly `BagIt-Version: M.N` and `Tag-File-Character-Encoding: ENC`";
         DECLARATION_BOM = "BAG003", Error, "bagit.txt starts with a byte-order mark";

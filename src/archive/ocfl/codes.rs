@@ -3,24 +3,8 @@
 //! description, so a finding can be looked up in the specification without a translation table.
 //! Text: OCFL 1.1 specification, by the OCFL editors, CC BY 4.0.
 
-use crate::diagnostic::{Code, Severity};
-
-macro_rules! ocfl_codes {
-    ($($name:ident, $sev:ident, $summary:literal;)*) => {
-        $(
-            #[doc = $summary]
-            pub const $name: Code = Code {
-                id: stringify!($name),
-                severity: Severity::$sev,
-                summary: $summary,
-            };
-        )*
-        /// Every OCFL 1.1 validation code, errors first, in the spec's order.
-        pub const ALL: &[Code] = &[$($name),*];
-    };
-}
-
-ocfl_codes! {
+// Every OCFL 1.1 validation code, errors first, in the spec's order.
+crate::codes! {
     E001, Error, "The OCFL Object Root must not contain files or directories other than those specified in the following sections.";
     E002, Error, "The version declaration must be formatted according to the NAMASTE specification.";
     E003, Error, "There must be exactly one version declaration file in the base directory of the OCFL Object Root giving the OCFL version in the filename.";
@@ -148,6 +132,7 @@ ocfl_codes! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Severity;
 
     #[test]
     fn ids_match_names_and_are_unique() {
