@@ -21,10 +21,11 @@
 //! - [`validate`]: reading back the TEI editio wrote: fidelity to the source, the built-in TEI
 //!   checks, and jing against `schemas/editio.rng` and `tei_all.rng`.
 //! - [`archive`]: digests and safe file writing.
-//! - [`bench`]: a seeded generator of synthetic archives of any size, for benchmarks.
+//!
+//! The benchmark corpus generator (`editio bench-corpus`) is part of the binary, not of this
+//! library.
 
 pub mod archive;
-pub mod bench;
 pub mod diagnostic;
 pub mod engine;
 pub mod error;

@@ -3,7 +3,9 @@
 
 use super::{EXIT_OK, Global, archive_root, output::Out};
 use clap::Args;
-use editio::bench::{CorpusOptions, generate, names_pass, parse_size};
+mod corpus;
+
+use corpus::{CorpusOptions, generate, names_pass, parse_size};
 use editio::passes::names::matcher::Search;
 use std::path::PathBuf;
 

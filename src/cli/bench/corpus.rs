@@ -10,10 +10,10 @@
 //! every name mention (the gold list for accuracy figures, `benches/names_accuracy.py`); the
 //! archive itself is the same with or without it.
 
-use crate::archive::digest::sha256_bytes;
-use crate::diagnostic::codes;
-use crate::error::{Error, Result};
-use crate::model::register::{Entry, RegisterFile};
+use editio::archive::digest::sha256_bytes;
+use editio::diagnostic::codes;
+use editio::error::{Error, Result};
+use editio::model::register::{Entry, RegisterFile};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -198,14 +198,14 @@ fn cpu_seconds() -> Option<f64> {
 /// [`NAMES_HEADER`]), in edition and text order.
 pub fn names_pass(
     root: &Path,
-    search: crate::passes::names::matcher::Search,
+    search: editio::passes::names::matcher::Search,
     mentions: Option<&mut dyn std::io::Write>,
 ) -> Result<NamesTiming> {
-    use crate::passes::{Pass, corrections, excerpt, names, normalize, notes, structure};
+    use editio::passes::{Pass, corrections, excerpt, names, normalize, notes, structure};
     use rayon::prelude::*;
     use std::time::Instant;
     let t = Instant::now();
-    let (archive, _) = crate::load::archive(root)?;
+    let (archive, _) = editio::load::archive(root)?;
     let mut editions = Vec::new();
     for dir in &archive.editions {
         let Some(record) = dir.record.clone() else {
@@ -213,7 +213,7 @@ pub fn names_pass(
         };
         let source = dir.source_path();
         let raw = std::fs::read(&source).map_err(Error::io(&source))?;
-        editions.push(crate::model::Edition::new(
+        editions.push(editio::model::Edition::new(
             dir.id.clone(),
             record,
             source,
@@ -236,7 +236,7 @@ pub fn names_pass(
     ];
     // As the pipeline does: a source that cannot be read as text leaves the later passes
     // nothing to do.
-    let readable = |e: &crate::model::Edition| !e.text.is_empty() || e.raw.is_empty();
+    let readable = |e: &editio::model::Edition| !e.text.is_empty() || e.raw.is_empty();
     let t = Instant::now();
     editions.par_iter_mut().for_each(|e| {
         for pass in before {
@@ -1088,7 +1088,8 @@ mod tests {
             gold,
             std::fs::read_to_string(b.path().join(MENTIONS_FILE)).unwrap()
         );
-        let (register, diags) = crate::load::register(&a.path().join("editions/register")).unwrap();
+        let (register, diags) =
+            editio::load::register(&a.path().join("editions/register")).unwrap();
         assert!(diags.is_empty(), "{diags:?}");
         let mut lines = gold.lines();
         assert_eq!(lines.next(), Some(MENTIONS_HEADER));
@@ -1130,7 +1131,7 @@ mod tests {
         let mut list = Vec::new();
         let timing = names_pass(
             a.path(),
-            crate::passes::names::matcher::Search::Automaton,
+            editio::passes::names::matcher::Search::Automaton,
             Some(&mut list),
         )
         .unwrap();
