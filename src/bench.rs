@@ -1603,9 +1603,9 @@ mod tests {
         );
         assert!(gold.windows(2).any(|w| w[0][0] == w[1][0]
             && w[0][2].parse::<usize>().unwrap() + 1 == w[1][1].parse::<usize>().unwrap()));
-        // Most surnames are shared by several entries.
+        // Many mentions are of forms that several entries share.
         let shared = gold.iter().filter(|f| f[5].contains(',')).count();
-        assert!(shared * 3 > gold.len(), "{shared} of {}", gold.len());
+        assert!(shared * 5 > gold.len(), "{shared} of {}", gold.len());
         assert!(register.entries.iter().any(|e| !e.entry.slips.is_empty()));
 
         let mut list = Vec::new();
@@ -1622,16 +1622,19 @@ mod tests {
             .map(|l| l.split('\t').collect::<Vec<_>>())
             .map(|f| ((f[0].to_string(), f[1].to_string()), f[4].to_string()))
             .collect();
-        // A shared form may be given the key of another entry that has it, inferred from a
-        // mention nearby: seldom.
-        let (mut right, mut wrong) = (0, 0);
+        // Nearly every placed mention is found; a shared form is often left unlinked (a
+        // small register shares even full names), seldom given another entry's key (inferred
+        // from a mention nearby).
+        let (mut seen, mut right, mut wrong) = (0, 0, 0);
         for f in &gold {
             if let Some(key) = found.get(&(f[0].to_string(), f[1].to_string())) {
+                seen += 1;
                 right += usize::from(key == f[4]);
                 wrong += usize::from(!key.is_empty() && key != f[4]);
             }
         }
-        assert!(right * 2 > gold.len(), "{right} of {}", gold.len());
+        assert!(seen * 10 >= gold.len() * 9, "{seen} of {}", gold.len());
+        assert!(right * 5 > gold.len(), "{right} of {}", gold.len());
         assert!(wrong * 20 < gold.len(), "{wrong} of {}", gold.len());
         assert!(timing.linked > 0 && timing.ambiguous > 0);
     }

@@ -402,25 +402,23 @@ impl NearForms {
         let mut best: Option<(usize, &NearForm)> = None;
         let mut tried: Vec<u32> = Vec::new();
         deletions(first, &chars, max, |key| {
-            let from = index.keys.partition_point(|&(k, _)| k < key);
-            for &(k, id) in &index.keys[from..] {
-                if k != key {
-                    break;
-                }
-                tried.push(id);
+            if let Some(ids) = index.get(key) {
+                tried.extend_from_slice(ids);
             }
         });
         tried.sort_unstable();
         tried.dedup();
+        let (mut row, mut form) = (Vec::new(), Vec::new());
         for id in tried {
             let f = &self.forms[id as usize];
             if f.first != first || f.len.abs_diff(chars.len()) > max || f.form == word {
                 continue;
             }
-            let d = distance(word, &f.form);
-            if d > max {
+            form.clear();
+            form.extend(f.form.chars());
+            let Some(d) = distance_within(&chars, &form, max, &mut row) else {
                 continue;
-            }
+            };
             let better = best.is_none_or(|(bd, bf)| {
                 (d, f.form.as_str(), f.entry) < (bd, bf.form.as_str(), bf.entry)
             });
@@ -435,11 +433,14 @@ impl NearForms {
 /// A deletion index (as in SymSpell): every string made by deleting up to one character from a
 /// form (two from a form of [`NEAR_TWO_EDITS_LEN`] − 2 characters or more, which a word two
 /// edits away may have), under its form's first letter, as a hash with the form's place,
-/// sorted. A word within k edits of a form shares with it a string made by deleting at most k
+/// grouped by hash. A word within k edits of a form shares with it a string made by deleting at most k
 /// characters from each (a substitution is a deletion from both), so the word's own deletions
 /// find every form near it, and a few others that the distance then rules out.
 struct Deletions {
-    keys: Vec<(u64, u32)>,
+    /// Where each hash's forms are in `ids` (start, count).
+    groups: rustc_hash::FxHashMap<u64, (u32, u32)>,
+    /// Places in the forms, by hash.
+    ids: Vec<u32>,
 }
 
 impl Deletions {
@@ -462,7 +463,25 @@ impl Deletions {
             .collect();
         keys.par_sort_unstable();
         keys.dedup();
-        Deletions { keys }
+        let mut groups = rustc_hash::FxHashMap::default();
+        let mut ids = Vec::with_capacity(keys.len());
+        for (i, &(key, id)) in keys.iter().enumerate() {
+            let at = ids.len() as u32;
+            if i == 0 || keys[i - 1].0 != key {
+                groups.insert(key, (at, 0));
+            }
+            if let Some((_, count)) = groups.get_mut(&key) {
+                *count += 1;
+            }
+            ids.push(id);
+        }
+        Deletions { groups, ids }
+    }
+
+    /// The places of the forms under `key`.
+    fn get(&self, key: u64) -> Option<&[u32]> {
+        let &(start, count) = self.groups.get(&key)?;
+        self.ids.get(start as usize..(start + count) as usize)
     }
 }
 
@@ -596,6 +615,37 @@ fn after_prefix(text: &str, start: usize) -> bool {
         .map_or(0, |(i, c)| i + c.len_utf8());
     let prefix = before[word_start..].to_lowercase();
     PREFIXES.contains(&prefix.as_str())
+}
+
+/// The Levenshtein distance of `a` and `b` if it is `max` or less (stopping as soon as it
+/// cannot be), with `row` as the work space.
+fn distance_within(a: &[char], b: &[char], max: usize, row: &mut Vec<usize>) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    row.clear();
+    row.extend(0..=b.len());
+    for (i, &ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        let mut least = row[0];
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+            least = least.min(row[j + 1]);
+        }
+        // Every later row's least value is at least this one's.
+        if least > max {
+            return None;
+        }
+    }
+    let d = row[b.len()];
+    (d <= max).then_some(d)
 }
 
 /// Levenshtein distance in characters.
@@ -888,6 +938,15 @@ description = "d"
 
     #[test]
     fn edit_distance() {
+        let within = |a: &str, b: &str, max| {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            distance_within(&a, &b, max, &mut Vec::new())
+        };
+        assert_eq!(within("Kamanev", "Kamenev", 1), Some(1));
+        assert_eq!(within("Stalinist", "Stalin", 2), None);
+        assert_eq!(within("Stalinist", "Stalin", 3), Some(3));
+        assert_eq!(within("Жуков", "Жукова", 1), Some(1));
+        assert_eq!(within("abcdef", "badcfe", 2), None);
         assert_eq!(distance("Kamanev", "Kamenev"), 1);
         assert_eq!(distance("Antonoy-Ovseenko", "Antonov-Ovseenko"), 1);
         assert_eq!(distance("Stalinist", "Stalin"), 3);
