@@ -194,6 +194,18 @@ const TYPE_VALUES: &[(&str, &str, &str)] = &[
         "authorial",
         "a note of the original, where its mark stands; its text is not in the source",
     ),
+    (
+        "eventName",
+        "original",
+        "the name in its original language and script",
+    ),
+    ("eventName", "preferred", "the name the register uses"),
+    ("eventName", "sort", "the name as sorted in an index"),
+    (
+        "eventName",
+        "variant",
+        "another form of the name, as it may stand in a text",
+    ),
     ("note", "description", "who or what a register entry is"),
     (
         "note",
@@ -321,6 +333,7 @@ fn declare_types(doc: Vec<u8>) -> Vec<u8> {
                     .map(|(_, _, d)| *d)
                     .unwrap_or(match gi.as_str() {
                         "place" => "the kind of place, as the register gives it",
+                        "event" => "the kind of event, as the register gives it",
                         "title" => "a kind of title",
                         _ => "a value given by the archive's register",
                     });
@@ -358,7 +371,7 @@ fn declare_types(doc: Vec<u8>) -> Vec<u8> {
 
 /// The register keys an edition refers to, sorted.
 fn referenced_keys(edition: &Edition, register: &Register) -> Vec<String> {
-    let mut keys: Vec<&str> = edition.name_keys().collect();
+    let mut keys: Vec<&str> = edition.name_keys();
     keys.extend(
         edition
             .record
@@ -395,6 +408,7 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
         (NameKind::Person, "listPerson", "person", "persName"),
         (NameKind::Place, "listPlace", "place", "placeName"),
         (NameKind::Org, "listOrg", "org", "orgName"),
+        (NameKind::Event, "listEvent", "event", "eventName"),
     ];
     for (kind, list, item, name_el) in lists {
         let entries: Vec<&Named> = named.iter().copied().filter(|n| n.kind == kind).collect();
@@ -405,11 +419,20 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
         for n in entries {
             let e = &n.entry;
             let mut attrs = vec![("xml:id", e.key.as_str())];
-            // A place's kind (city, region, prison) as its type.
-            if kind == NameKind::Place
+            // A place's kind (city, region, prison), an event's (trial, battle, treaty) as its
+            // type; an event's date or span on the event.
+            if matches!(kind, NameKind::Place | NameKind::Event)
                 && let Some(k) = e.kind.as_deref()
             {
                 attrs.push(("type", k));
+            }
+            if kind == NameKind::Event
+                && let Some(d) = e.date.as_deref()
+            {
+                match d.split_once('/') {
+                    Some((from, to)) => attrs.extend([("from", from), ("to", to)]),
+                    None => attrs.push(("when", d)),
+                }
             }
             if let Some(c) = e.cert.as_deref().filter(|c| *c != "high") {
                 attrs.push(("cert", c));
@@ -1491,11 +1514,12 @@ fn interpretation(x: &mut Xml, edition: &Edition) {
         "p",
         &[],
         &format!(
-            "Names are marked and linked to the archive's register with @ref: {} mentions of persons, {} of places, {} of organisations and {} of works cited by title ({} in all, of {} entries, which are given in standOff). Forms are found in one scan on word boundaries, including renderings of Russian names in other transliterations; titles, epithets, adjectives and words built on names are not marked. A form shared by several entries takes the entry with the nearest unambiguous mention in this edition, with @cert=\"medium\". {}",
+            "Names are marked and linked to the archive's register with @ref: {} mentions of persons, {} of places, {} of organisations, {} of works cited by title and {} of events and treaties ({} in all, of {} entries, which are given in standOff). Forms are found in one scan on word boundaries, including renderings of Russian names in other transliterations; titles, epithets, adjectives and words built on names are not marked. An event's name (eventName) holds the names inside it (Wuhan in Battle of Wuhan). A form shared by several entries takes the entry with the nearest unambiguous mention in this edition, with @cert=\"medium\". {}",
             count(NameKind::Person),
             count(NameKind::Place),
             count(NameKind::Org),
             count(NameKind::Work),
+            count(NameKind::Event),
             names.len(),
             keys.len(),
             match inferred {
@@ -1824,6 +1848,7 @@ fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline) {
                 NameKind::Place => "placeName",
                 NameKind::Org => "orgName",
                 NameKind::Work => "title",
+                NameKind::Event => "eventName",
             };
             let reference = key.as_ref().map(|k| format!("#{k}"));
             let mut attrs: Vec<(&str, &str)> = Vec::new();
@@ -1978,6 +2003,7 @@ fn register_header(
         (NameKind::Place, "places"),
         (NameKind::Org, "organisations"),
         (NameKind::Work, "works"),
+        (NameKind::Event, "events"),
     ]
     .iter()
     .map(|(k, w)| format!("{} {w}", register.of_kind(*k).count()))

@@ -5,12 +5,7 @@ use super::util::*;
 use editio::model::edition::NameKind;
 
 fn kind_word(kind: NameKind) -> &'static str {
-    match kind {
-        NameKind::Person => "person",
-        NameKind::Place => "place",
-        NameKind::Org => "org",
-        NameKind::Work => "work",
-    }
+    kind.word()
 }
 
 /// (line, surface, key, type) rows.

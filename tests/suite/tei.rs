@@ -177,7 +177,7 @@ fn a_new_text_in_other_spellings_is_linked_without_touching_the_register() {
         .unwrap();
     let text = stdout(&out);
     assert!(
-        text.contains("Professor Wolkenstein") && text.contains("bericht-1938:1:"),
+        text.contains("Wolkenstein") && text.contains("editions/bericht-1938/source.txt:1:"),
         "{text}"
     );
     assert!(text.contains("Kasan"), "{text}");
