@@ -1603,10 +1603,38 @@ fn kind_phrase(kind: BlockKind) -> &'static str {
 struct Inl<'a> {
     edition: &'a Edition,
     register: &'a Register,
+    /// Each editorial note's place among the editorial notes of the text, by its index in the
+    /// record: notes are lettered in the order a reader meets them.
+    note_order: std::collections::HashMap<usize, usize>,
+}
+
+/// The record's editorial notes in the order they stand in the text.
+fn note_order(edition: &Edition) -> std::collections::HashMap<usize, usize> {
+    fn walk(items: &[Inline], out: &mut std::collections::HashMap<usize, usize>) {
+        for item in items {
+            match item {
+                Inline::EditorialNote(i) => {
+                    let next = out.len();
+                    out.entry(*i).or_insert(next);
+                }
+                Inline::Name { content, .. } => walk(content, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = std::collections::HashMap::new();
+    for b in &edition.blocks {
+        walk(&b.inlines, &mut out);
+    }
+    out
 }
 
 fn text(x: &mut Xml, edition: &Edition, register: &Register) {
-    let c = Inl { edition, register };
+    let c = Inl {
+        edition,
+        register,
+        note_order: note_order(edition),
+    };
     x.open("text", &[]);
     let front: Vec<&Block> = edition
         .blocks
@@ -1752,8 +1780,14 @@ fn gap_desc(reason: GapReason) -> &'static str {
 }
 
 fn inlines(m: &mut Mixed<'_>, c: &Inl<'_>, items: &[Inline]) {
-    for item in items {
-        inline(m, c, item);
+    const OPEN: &[char] = &['‘', '“', '"', '\'', '«'];
+    const CLOSE: &[char] = &['’', '”', '"', '\'', '»'];
+    for (i, item) in items.iter().enumerate() {
+        // A title the source already sets between quotation marks (`‘Proofs, Comrade
+        // Executioner!’`).
+        let quoted = matches!(i.checked_sub(1).and_then(|p| items.get(p)), Some(Inline::Text(t)) if t.ends_with(OPEN))
+            && matches!(items.get(i + 1), Some(Inline::Text(t)) if t.starts_with(CLOSE));
+        inline(m, c, item, quoted);
     }
 }
 
@@ -1783,7 +1817,8 @@ pub fn title_level(kind: Option<&str>) -> Option<&'static str> {
     }
 }
 
-fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline) {
+/// One inline; `quoted`: it stands between the source's own quotation marks.
+fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline, quoted: bool) {
     let edition = c.edition;
     let r = &edition.record;
     match item {
@@ -1822,7 +1857,7 @@ fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline) {
         Inline::EditorialNote(i) => {
             if let Some(n) = r.notes.get(*i) {
                 let resp = format!("#{}", resp_id(&n.by));
-                let mark = editorial_note_n(*i);
+                let mark = editorial_note_n(c.note_order.get(i).copied().unwrap_or(*i));
                 let id = format!("note-{mark}");
                 m.leaf(
                     "note",
@@ -1859,6 +1894,12 @@ fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline) {
                     .and_then(|n| title_level(n.entry.kind.as_deref()))
             {
                 attrs.push(("level", level));
+                // An article's title is quoted by readers' stylesheets; where the source's
+                // own quotation marks stand around it, it is rendered plain, so that the
+                // marks are not doubled.
+                if level == "a" && quoted {
+                    attrs.push(("rend", "plain"));
+                }
             }
             if let Some(reference) = &reference {
                 attrs.push(("ref", reference));
