@@ -760,6 +760,17 @@ impl Walk<'_> {
                     _ => None,
                 };
                 match link {
+                    Some((id, _, title)) if holds_names => {
+                        out.raw("<span class=\"name ");
+                        out.text(kind);
+                        out.raw("\" id=\"");
+                        out.text(&id);
+                        out.raw("\" title=\"");
+                        out.text(&title);
+                        out.raw("\">");
+                        out.append(&inner);
+                        out.raw("</span>");
+                    }
                     Some((id, href, title)) if !nested => {
                         out.raw("<a class=\"name ");
                         out.text(kind);
@@ -775,17 +786,6 @@ impl Walk<'_> {
                         out.raw("\">");
                         out.append(&inner);
                         out.raw("</a>");
-                    }
-                    Some((id, _, title)) if holds_names => {
-                        out.raw("<span class=\"name ");
-                        out.text(kind);
-                        out.raw("\" id=\"");
-                        out.text(&id);
-                        out.raw("\" title=\"");
-                        out.text(&title);
-                        out.raw("\">");
-                        out.append(&inner);
-                        out.raw("</span>");
                     }
                     _ => {
                         out.raw("<span class=\"name ");
