@@ -1514,7 +1514,7 @@ fn interpretation(x: &mut Xml, edition: &Edition) {
         "p",
         &[],
         &format!(
-            "Names are marked and linked to the archive's register with @ref: {} mentions of persons, {} of places, {} of organisations, {} of works cited by title and {} of events and treaties ({} in all, of {} entries, which are given in standOff). Forms are found in one scan on word boundaries, including renderings of Russian names in other transliterations; titles, epithets, adjectives and words built on names are not marked. An event's name (eventName) holds the names inside it (Wuhan in Battle of Wuhan). A form shared by several entries takes the entry with the nearest unambiguous mention in this edition, with @cert=\"medium\". {}",
+            "Names are marked and linked to the archive's register with @ref: {} mentions of persons, {} of places, {} of organisations, {} of works cited by title and {} of events and treaties ({} in all, of {} entries, which are given in standOff). Forms are found in one scan on word boundaries, including renderings of Russian names in other transliterations; titles, epithets, adjectives and words built on names are not marked. The name of an event (eventName) holds the names inside it. A form shared by several entries takes the entry with the nearest unambiguous mention in this edition, with @cert=\"medium\". {}",
             count(NameKind::Person),
             count(NameKind::Place),
             count(NameKind::Org),
