@@ -21,6 +21,7 @@ mod release;
 mod smaller;
 mod stylesheets;
 mod tei;
+mod unregistered;
 pub mod util;
 mod validate;
 mod verify;
