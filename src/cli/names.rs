@@ -106,9 +106,9 @@ fn write_stubs(
         }
     };
     let existing: editio::model::register::RegisterFile =
-        toml::from_str(&old).map_err(|e| editio::Error::Invalid {
+        toml::from_str(&old).map_err(|e| editio::Error::Damaged {
             location: path.display().to_string(),
-            message: format!(
+            problem: format!(
                 "not a register file ({}); fix it, or give --stubs another file",
                 e.message()
             ),
