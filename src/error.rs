@@ -107,6 +107,16 @@ pub enum Error {
     #[error("{}: {what}", path.display())]
     NotText { path: PathBuf, what: String },
 
+    /// Object storage could not be reached or refused a request (credentials, a stopped
+    /// server, a missing bucket): the command could not run, nothing is known of the archive.
+    #[error("{location}: {message}")]
+    Storage { location: String, message: String },
+
+    /// Another release is writing the same object now (or one was interrupted and its claim
+    /// is still there).
+    #[error("{location}: {message}")]
+    Busy { location: String, message: String },
+
     /// A program editio needs for what was asked is not installed.
     #[error("{what}")]
     ToolMissing { tool: &'static str, what: String },

@@ -230,6 +230,8 @@ fn exit_code(err: &Error) -> u8 {
         | Error::Template { .. }
         | Error::Jing(_)
         | Error::ToolMissing { .. }
+        | Error::Storage { .. }
+        | Error::Busy { .. }
         | Error::Backdated { .. } => EXIT_USAGE,
         _ => EXIT_PROBLEMS,
     }

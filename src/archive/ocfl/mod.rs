@@ -28,9 +28,11 @@ pub mod fuzz;
 pub mod inventory;
 pub mod json;
 pub mod layout;
+pub mod remote;
 pub mod store;
 pub mod validate;
 
+pub use remote::RemoteRoot;
 pub use store::{Commit, Content, Recovery, StorageRoot, VersionInfo, VersionMeta};
 pub use validate::{
     validate_object, validate_object_with, validate_storage_root, validate_storage_root_with,
