@@ -2,7 +2,7 @@
 //! (`editio log`), the files of one (`editio show`), what changed between two (`editio
 //! diff`), and the bytes of one file (`editio cat`).
 
-use crate::archive::ocfl::StorageRoot;
+use crate::archive::ocfl::Root;
 use crate::archive::ocfl::store::VersionInfo;
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// An object of the storage root, found by edition id or object id.
 #[derive(Debug)]
 pub struct Object {
-    pub store: StorageRoot,
+    pub store: Root,
     /// The OCFL object id.
     pub id: String,
     /// The edition id, when the object id is this archive's `<base_uri><edition id>`.
@@ -40,8 +40,28 @@ pub struct Diff {
 
 /// Finds `id` (an edition id or an object id) in the storage root of the archive at `root`.
 pub fn object(root: &Path, id: &str) -> Result<Object> {
-    let store = super::provenance::store(root)?.ok_or_else(|| Error::Invalid {
-        location: root.join(crate::layout::OCFL_DIR).display().to_string(),
+    object_in(root, id, None)
+}
+
+/// [`object`] in the storage root `choice` names (export/ocfl when `None`).
+pub fn object_in(
+    root: &Path,
+    id: &str,
+    choice: Option<&super::storage::StorageChoice>,
+) -> Result<Object> {
+    let found = match choice {
+        Some(c) => super::storage::open(c, false)?,
+        None => super::provenance::store(root)?.map(Root::Disk),
+    };
+    let place = match choice {
+        Some(c) => c.url.to_string(),
+        None => crate::layout::OCFL_DIR.to_string(),
+    };
+    let store = found.ok_or_else(|| Error::Invalid {
+        location: match choice {
+            Some(c) => c.url.to_string(),
+            None => root.join(crate::layout::OCFL_DIR).display().to_string(),
+        },
         message: "there is no storage root: nothing was released yet (`editio release`)".into(),
     })?;
     let (archive, _) = crate::load::archive_without_register(root)?;
@@ -58,8 +78,7 @@ pub fn object(root: &Path, id: &str) -> Result<Object> {
         return Err(Error::Invalid {
             location: id.to_string(),
             message: format!(
-                "no released object {oid} in {}; `editio release {}` makes its first version",
-                crate::layout::OCFL_DIR,
+                "no released object {oid} in {place}; `editio release {}` makes its first version",
                 edition.as_deref().unwrap_or("ID")
             ),
         });

@@ -855,6 +855,31 @@ pub fn record(
     Ok(out)
 }
 
+/// Verifies a storage root in object storage, or one object of it (`object`), with the codes
+/// of a storage root or object on disk: every stored object is read (several at once,
+/// streamed), every digest checked. An unreachable store is an error, not a finding: the
+/// verdict would be unfounded.
+pub fn verify_remote(
+    root: &ocfl::RemoteRoot,
+    object: Option<&str>,
+    fast: bool,
+    progress: &(dyn Fn(ocfl::remote::Transfer) + Sync),
+) -> Result<Target> {
+    let diagnostics = root.validate(object, fast, progress)?;
+    Ok(Target {
+        path: PathBuf::from(match object {
+            Some(id) => root.storage().location(&root.object_key(id)),
+            None => root.location(),
+        }),
+        kind: if object.is_some() {
+            Kind::OcflObject
+        } else {
+            Kind::OcflStorageRoot
+        },
+        diagnostics,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

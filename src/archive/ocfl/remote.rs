@@ -26,8 +26,8 @@ use super::store::{
     Existing, Planned, check_commit, existing_from_bytes, layout_extension, layout_of,
     plan_version, root_files, version_content, version_infos,
 };
-use super::{MAX_INVENTORY_BYTES, OBJECT_DECLARATION, ROOT_DECLARATION};
 use super::{Commit, Content, Recovery, VersionInfo, VersionMeta};
+use super::{MAX_INVENTORY_BYTES, OBJECT_DECLARATION, ROOT_DECLARATION};
 use crate::archive::storage::{Created, Storage};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
@@ -100,12 +100,10 @@ impl RemoteRoot {
     ) -> Result<RemoteRoot> {
         let read = |key: &str| -> Result<Option<Json>> {
             match storage.get_bytes(key, MAX_INVENTORY_BYTES)? {
-                Some(bytes) => json::parse(&bytes)
-                    .map(Some)
-                    .map_err(|e| Error::Invalid {
-                        location: storage.location(key),
-                        message: e.to_string(),
-                    }),
+                Some(bytes) => json::parse(&bytes).map(Some).map_err(|e| Error::Invalid {
+                    location: storage.location(key),
+                    message: e.to_string(),
+                }),
                 None => Ok(None),
             }
         };
@@ -113,7 +111,9 @@ impl RemoteRoot {
             location: storage.location("ocfl_layout.json"),
             message: "is missing; editio writes only to roots that name their layout".into(),
         })?;
-        let ext = layout_extension(&layout_json).unwrap_or_default().to_owned();
+        let ext = layout_extension(&layout_json)
+            .unwrap_or_default()
+            .to_owned();
         let config_key = format!("extensions/{ext}/config.json");
         let config = if ext.is_empty() {
             None
@@ -276,10 +276,8 @@ impl RemoteRoot {
             })
         })?;
         // 2. The version's own inventory and sidecar.
-        self.storage.put_bytes(
-            &format!("{obj}/{version_name}/inventory.json"),
-            &inv_bytes,
-        )?;
+        self.storage
+            .put_bytes(&format!("{obj}/{version_name}/inventory.json"), &inv_bytes)?;
         self.storage.put_bytes(
             &format!("{obj}/{version_name}/{sidecar_name}"),
             sidecar.as_bytes(),
@@ -348,9 +346,7 @@ impl RemoteRoot {
                     &format!("{obj}/{sidecar_name}"),
                     &super::store::vbytes_sidecar(alg, &done),
                 )?;
-                return Ok(Recovery::Completed {
-                    version: head + 1,
-                });
+                return Ok(Recovery::Completed { version: head + 1 });
             }
             let later: Vec<String> = later.into_iter().cloned().collect();
             self.delete_all(&later)?;
@@ -368,9 +364,10 @@ impl RemoteRoot {
             .unwrap_or_default();
         if !super::store::sidecar_text_matches(&sidecar, alg, &bytes) {
             let head_name = existing.head.with_number(head).unwrap_or_default();
-            let vinv = self
-                .storage
-                .get_bytes(&format!("{obj}/{head_name}/inventory.json"), MAX_INVENTORY_BYTES)?;
+            let vinv = self.storage.get_bytes(
+                &format!("{obj}/{head_name}/inventory.json"),
+                MAX_INVENTORY_BYTES,
+            )?;
             if vinv.as_deref() != Some(bytes.as_slice()) {
                 return Err(Error::Invalid {
                     location: self.storage.location(&format!("{obj}/{sidecar_name}")),

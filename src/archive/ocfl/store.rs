@@ -189,10 +189,12 @@ impl StorageRoot {
     pub fn version_files(&self, id: &str, number: u32) -> Result<Vec<(String, PathBuf)>> {
         let obj = self.object_path(id);
         let existing = read_object(&obj, id)?;
-        Ok(version_content(&existing, number, &obj.display().to_string())?
-            .into_iter()
-            .map(|(p, c)| (p, obj.join(c)))
-            .collect())
+        Ok(
+            version_content(&existing, number, &obj.display().to_string())?
+                .into_iter()
+                .map(|(p, c)| (p, obj.join(c)))
+                .collect(),
+        )
     }
 
     /// Records `files` (logical path, content) as the object's next version, creating the
@@ -484,7 +486,6 @@ impl StorageRoot {
         Ok(file)
     }
 }
-
 
 /// The next version of an object, worked out from its files' digests: which files are new
 /// content, and the new inventory. The same for every storage; only how the bytes are put in

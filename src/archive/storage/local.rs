@@ -27,7 +27,11 @@ impl LocalStorage {
     }
 
     fn path(&self, key: &str) -> Result<PathBuf> {
-        if key.is_empty() || key.split('/').any(|p| p.is_empty() || p == "." || p == "..") {
+        if key.is_empty()
+            || key
+                .split('/')
+                .any(|p| p.is_empty() || p == "." || p == "..")
+        {
             return Err(Error::Invalid {
                 location: self.root.join(key).display().to_string(),
                 message: "is not a usable object key (an empty, `.` or `..` part)".into(),

@@ -187,7 +187,10 @@ impl std::fmt::Debug for S3Settings {
             .field("endpoint", &self.endpoint)
             .field("region", &self.region)
             .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &self.secret_access_key.as_ref().map(|_| "***"))
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "***"),
+            )
             .finish()
     }
 }
@@ -196,9 +199,7 @@ impl std::fmt::Debug for S3Settings {
 pub fn open(url: &StorageUrl, s3: &S3Settings) -> Result<Arc<dyn Storage>> {
     match url {
         StorageUrl::Local(p) => Ok(Arc::new(local::LocalStorage::new(p))),
-        StorageUrl::S3 { bucket, prefix } => {
-            Ok(Arc::new(s3::S3Storage::new(bucket, prefix, s3)?))
-        }
+        StorageUrl::S3 { bucket, prefix } => Ok(Arc::new(s3::S3Storage::new(bucket, prefix, s3)?)),
     }
 }
 

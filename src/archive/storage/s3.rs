@@ -243,8 +243,8 @@ impl Storage for S3Storage {
                     .block_on(writer.wait_for_capacity(PARTS_AT_ONCE))
                     .map_err(|e| self.failed(key, e))?;
                 let mut chunk = vec![0u8; PART_SIZE];
-                let n =
-                    super::read_full(from, &mut chunk).map_err(|e| self.error(key, e.to_string()))?;
+                let n = super::read_full(from, &mut chunk)
+                    .map_err(|e| self.error(key, e.to_string()))?;
                 if n == 0 {
                     return Ok(());
                 }
