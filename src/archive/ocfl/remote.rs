@@ -11,13 +11,17 @@
 //! removes them (or, when the version's inventory and every content file are there, completes
 //! the commit). One killed between the root inventory and its sidecar is completed the same way.
 //!
-//! Two commits of one object at once are kept apart by a claim: a small object written with a
-//! create-only request (`If-None-Match: *`) under the lock prefix beside the storage root. The
-//! first writer gets it; the second gets [`Error::Busy`]. A claim left by a killed release on
-//! the same machine (its process is gone) or older than [`CLAIM_LEASE`] is broken by the next
-//! release. On a server that ignores `If-None-Match`, both create requests succeed; each writer
-//! reads its claim back and the one that finds the other's stops, which leaves a window of one
-//! request's time in which both can proceed.
+//! Two releases at once are kept apart by a claim on the storage root, as the disk writer's
+//! lock does on disk: a small object under the prefix `<root>.claims` beside the root, taken
+//! by a process's first commit and removed when it is done. The first writer gets it; the
+//! second gets [`Error::Busy`] and writes nothing. The claim is looked for, written with a
+//! create-only request (`If-None-Match: *`), left to settle for half a second and read back.
+//! Where the server honours `If-None-Match` (Amazon S3, MinIO, Ceph), the create-only request
+//! alone decides. Where it does not (Garage 2.5 ignores it and replaces the object, see the
+//! tests), the look and the read back decide: two releases both proceed only if one's claim
+//! lands between the other's look and its write, and the other's read back comes before
+//! it, a window of one request's time. A claim left by a killed release on the same machine
+//! (its process is gone) or older than [`CLAIM_LEASE`] is broken by the next release.
 
 use super::digest::Algorithm;
 use super::json::{self, Json};
@@ -36,7 +40,12 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// How long a claim on an object is honoured when its process cannot be checked (another
+/// The claim's key under the claims prefix.
+const CLAIM_KEY: &str = "storage-root.claim";
+/// How long a new claim is left to settle before it is read back.
+const CLAIM_SETTLE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// How long a claim on the storage root is honoured when its process cannot be checked (another
 /// machine): an hour, far longer than any one commit takes.
 pub const CLAIM_LEASE: u64 = 3600;
 
@@ -50,6 +59,9 @@ pub struct RemoteRoot {
     cache: tempfile::TempDir,
     /// Requests at once for transfers.
     pool: Arc<rayon::ThreadPool>,
+    /// The claim on the storage root, taken by the first commit and held until this root is
+    /// dropped.
+    claim: std::sync::Mutex<Option<Claim>>,
 }
 
 impl RemoteRoot {
@@ -144,6 +156,7 @@ impl RemoteRoot {
             layout,
             cache,
             pool: Arc::new(pool),
+            claim: std::sync::Mutex::new(None),
         })
     }
 
@@ -225,7 +238,7 @@ impl RemoteRoot {
     ) -> Result<Commit> {
         let obj = self.object_key(id);
         let created = check_commit(Path::new(&self.storage.location(&obj)), id, files, meta)?;
-        let _claim = self.claim(id)?;
+        self.hold_claim()?;
         self.recover_claimed(id)?;
         let existing = self.read_existing(id)?;
 
@@ -301,8 +314,17 @@ impl RemoteRoot {
 
     /// Completes or cleans up a commit that was interrupted (see the module's notes).
     pub fn recover(&self, id: &str) -> Result<Recovery> {
-        let _claim = self.claim(id)?;
+        self.hold_claim()?;
         self.recover_claimed(id)
+    }
+
+    /// Takes the claim on the storage root unless this root holds it already.
+    fn hold_claim(&self) -> Result<()> {
+        let mut held = self.claim.lock().unwrap_or_else(|e| e.into_inner());
+        if held.is_none() {
+            *held = Some(self.claim()?);
+        }
+        Ok(())
     }
 
     fn recover_claimed(&self, id: &str) -> Result<Recovery> {
@@ -432,14 +454,25 @@ impl RemoteRoot {
             .install(|| keys.par_iter().try_for_each(|k| self.storage.delete(k)))
     }
 
-    /// Claims the object for one commit (see the module's notes).
-    fn claim(&self, id: &str) -> Result<Claim> {
-        let key = format!("{}.claim", self.object_key(id));
+    /// Claims the storage root for this process's commits (see the module's notes).
+    fn claim(&self) -> Result<Claim> {
+        let key = CLAIM_KEY.to_owned();
         let me = ClaimText::mine();
         for _ in 0..2 {
+            // Look first: on a server that ignores If-None-Match, the put below would replace
+            // another writer's claim.
+            if let Some(held) = self.claims.get_bytes(&key, 4096)? {
+                if ClaimText::parse(&held).is_some_and(|c| c.is_stale()) {
+                    self.claims.delete(&key)?;
+                    continue;
+                }
+                return Err(self.busy(&key, &held));
+            }
             match self.claims.put_new(&key, me.text().as_bytes())? {
                 Created::Written => {
-                    // A server that ignores If-None-Match lets the last writer win: read back.
+                    // Where the put was not conditional, the last writer wins: wait longer
+                    // than a request takes, then read back whose claim stands.
+                    std::thread::sleep(CLAIM_SETTLE);
                     let back = self.claims.get_bytes(&key, 4096)?.unwrap_or_default();
                     if back != me.text().as_bytes() {
                         return Err(self.busy(&key, &back));
@@ -451,10 +484,6 @@ impl RemoteRoot {
                 }
                 Created::Exists => {
                     let held = self.claims.get_bytes(&key, 4096)?.unwrap_or_default();
-                    if ClaimText::parse(&held).is_some_and(|c| c.is_stale()) {
-                        self.claims.delete(&key)?;
-                        continue;
-                    }
                     return Err(self.busy(&key, &held));
                 }
             }
@@ -481,9 +510,10 @@ impl RemoteRoot {
         Error::Busy {
             location: self.claims.location(key),
             message: format!(
-                "another release is writing this object now{who}; nothing was written. Run the \
-                 release again when it has finished. A claim left by a release that was \
-                 stopped on another machine lapses after {} minutes, or remove it by hand",
+                "another release is writing to this storage root now{who}; this one wrote \
+                 nothing more. Run the release again when it has finished. A claim left by a \
+                 release that was stopped on another machine lapses after {} minutes, or \
+                 remove it by hand",
                 CLAIM_LEASE / 60
             ),
         }
@@ -588,6 +618,7 @@ fn slash(p: &Path) -> String {
 }
 
 /// A held claim; dropping it removes it.
+#[derive(Debug)]
 struct Claim {
     storage: Arc<dyn Storage>,
     key: String,
