@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Bags (folders or .zip), OCFL storage roots or objects (or an edition or object id: its
-    /// object in export/ocfl), or TEI files; by default the whole archive: sources, export/, export/ocfl, every deposit, and deposits against
+    /// Bags (folders or .zip), OCFL storage roots or objects (a folder, or s3://bucket/prefix;
+    /// or an edition or object id: its object in the archive's storage root), or TEI files; by default the whole archive: sources, export/, export/ocfl, every deposit, and deposits against
     /// their OCFL versions.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
