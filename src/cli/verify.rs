@@ -97,11 +97,13 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
     };
     let report = if args.paths.is_empty() {
         let root = archive_root(global)?;
+        let choice = super::storage::choice(global, &root)?;
         let options = Options {
             fast: args.fast,
             jing: env_path("EDITIO_JING"),
             archive: Some(root.clone()),
             max_unzipped: args.max_unzipped,
+            storage: (!choice.is_default(&root)).then_some(choice),
         };
         verify::verify_archive(&root, &options, &on_event).and_then(|mut report| {
             let left = editio::ops::leftovers::findings(&root)?;
@@ -120,6 +122,7 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
             jing: env_path("EDITIO_JING"),
             archive: archive_root(global).ok(),
             max_unzipped: args.max_unzipped,
+            storage: None,
         };
         // Storage roots in object storage, and (when the archive's storage root is there)
         // edition or object ids, are verified by reading the store.

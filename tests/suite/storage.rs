@@ -273,6 +273,10 @@ fn a_release_to_garage_verifies_and_reads_back_and_a_second_version_follows() {
     let (code, text) = run(g.editio(tmp.path()).args(["verify", "s3://editio/ocfl"]));
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("intact"), "{text}");
+    // The whole archive: its deposits are compared with the versions in object storage.
+    let (code, text) = run(g.editio(tmp.path()).arg("verify"));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!tmp.path().join("export/ocfl").exists());
 
     change(tmp.path(), SERGE, "A note on the proofs.");
     let (code, text) =
