@@ -257,6 +257,24 @@ fn garage_ignores_if_none_match_so_the_last_writer_wins() {
     assert_eq!(s.get_bytes("claim", 100).unwrap().unwrap(), b"second");
 }
 
+/// A large object goes up in parts (8 MiB each) and comes back whole, streamed.
+#[test]
+fn a_large_object_is_uploaded_in_parts_and_read_back_whole() {
+    let Some(g) = Garage::start() else { return };
+    let s = g.storage("large");
+    let size = 2 * editio::archive::storage::s3::PART_SIZE + 12_345;
+    let bytes: Vec<u8> = (0..size).map(|i| (i * 7 % 251) as u8).collect();
+    assert_eq!(s.put("big.bin", &mut &bytes[..]).unwrap(), size as u64);
+    assert_eq!(s.list("").unwrap()[0].size, size as u64);
+    let mut back = Vec::new();
+    s.get("big.bin")
+        .unwrap()
+        .unwrap()
+        .read_to_end(&mut back)
+        .unwrap();
+    assert!(back == bytes, "the object read back differs");
+}
+
 #[test]
 fn a_release_to_garage_verifies_and_reads_back_and_a_second_version_follows() {
     let Some(g) = Garage::start() else { return };

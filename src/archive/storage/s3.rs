@@ -234,6 +234,8 @@ impl Storage for S3Storage {
             .runtime
             .block_on(async move { store.put_multipart(&k).await })
             .map_err(|e| self.failed(key, e))?;
+        // The parts are spawned as tasks of the runtime, from this thread.
+        let _context = self.runtime.enter();
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
         writer.put(Bytes::from(first));
         let mut total = n as u64;
