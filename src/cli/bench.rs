@@ -3,7 +3,7 @@
 
 use super::{EXIT_OK, Global, archive_root, output::Out};
 use clap::Args;
-use editio::bench::{CorpusOptions, generate, names_pass, parse_size};
+use editio::bench::{CorpusOptions, Profile, generate, names_pass, parse_size};
 use editio::passes::names::matcher::Search;
 use std::path::PathBuf;
 
@@ -29,6 +29,11 @@ pub struct BenchCorpusArgs {
     /// Organisations in the register.
     #[arg(long, default_value_t = 500)]
     pub orgs: usize,
+    /// What the register and texts are like: `plain`, or `hard` (surnames shared by many
+    /// entries, patronymics, slips and names in no register, names in capitals headings,
+    /// hyphenated pairs, transliterations, letters addressed "Dear Given Patronymic").
+    #[arg(long, default_value = "plain")]
+    pub profile: Profile,
 }
 
 fn parse_size_arg(s: &str) -> Result<u64, String> {
@@ -43,6 +48,7 @@ pub fn run(_global: &Global, args: &BenchCorpusArgs, out: &mut Out) -> editio::R
         persons: args.persons,
         places: args.places,
         orgs: args.orgs,
+        profile: args.profile,
     };
     let s = generate(&args.out, &opts)?;
     if out.json {

@@ -10,7 +10,8 @@ use crate::model::register::Register;
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::hash::Hasher as _;
+use std::sync::{OnceLock, RwLock};
 
 /// A table of strings with a fast hash (rustc's; the register's forms are the editor's own,
 /// not input to defend against): hashing is most of the cost of looking forms up.
@@ -21,6 +22,12 @@ type NearMiss = Option<(usize, String, bool)>;
 
 /// Generated forms shorter than this are not used: too likely to be ordinary words.
 const MIN_GENERATED_LEN: usize = 4;
+
+/// Words and one-word forms shorter than this (in characters) are not near-misses.
+const NEAR_MIN_LEN: usize = 5;
+
+/// Words this long (in characters) may be two edits from a form; shorter ones, one.
+const NEAR_TWO_EDITS_LEN: usize = 10;
 
 /// An entry a form may refer to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,10 +68,13 @@ pub struct Matcher {
     patterns: Vec<Pattern>,
     entries: Vec<EntryInfo>,
     by_key: HashMap<String, usize>,
-    /// Explicit one-word forms by lowercase first letter, for near-miss suggestions.
-    near: HashMap<char, Vec<(String, usize)>>,
+    /// Explicit one-word forms, for near-miss suggestions.
+    near: NearForms,
     /// Recorded slips, exactly as they stand.
     slips: HashMap<String, usize>,
+    /// The one-word forms of each entry that has recorded slips, in register order (what a
+    /// slip is suggested to be corrected to).
+    slip_forms: HashMap<usize, Vec<String>>,
     /// What [`Matcher::near_miss`] answered for each word so far, for every edition: the same
     /// capitalised words recur all through an archive.
     near_answers: RwLock<HashMap<String, NearMiss>>,
@@ -141,8 +151,9 @@ impl Matcher {
             }
         };
         let mut entries = Vec::new();
-        let mut near: HashMap<char, Vec<(String, usize)>> = HashMap::new();
+        let mut near = NearForms::default();
         let mut slips = HashMap::new();
+        let mut slip_forms: HashMap<usize, Vec<String>> = HashMap::new();
         for ((i, named), forms) in register.entries.iter().enumerate().zip(made) {
             let e = &named.entry;
             entries.push(EntryInfo {
@@ -158,16 +169,10 @@ impl Matcher {
             for (form, explicit, capitals) in forms {
                 add(form, Candidate { entry: i, explicit }, capitals);
             }
-            for form in e.forms.iter().chain([&e.name]) {
-                let form = form.trim();
-                if !form.contains(' ') && form.chars().count() >= 5 {
-                    let first = form
-                        .chars()
-                        .next()
-                        .map(|c| c.to_lowercase().next().unwrap_or(c));
-                    if let Some(first) = first {
-                        near.entry(first).or_default().push((form.to_string(), i));
-                    }
+            for form in near_forms(e) {
+                near.add(form, i);
+                if !e.slips.is_empty() {
+                    slip_forms.entry(i).or_default().push(form.to_string());
                 }
             }
             for slip in &e.slips {
@@ -207,9 +212,6 @@ impl Matcher {
                 .build(&strings)
                 .expect("name forms build an automaton")
         });
-        for bucket in near.values_mut() {
-            bucket.sort_by_cached_key(|(f, _)| f.chars().count());
-        }
         Matcher {
             ac,
             words,
@@ -218,6 +220,7 @@ impl Matcher {
             by_key,
             near,
             slips,
+            slip_forms,
             near_answers: RwLock::new(HashMap::new()),
             form_count,
         }
@@ -307,39 +310,210 @@ impl Matcher {
         if let Some(&e) = self.slips.get(word) {
             return Some((e, self.best_form(e, word), true));
         }
-        let len = word.chars().count();
-        if len < 5 {
-            return None;
-        }
-        let first = word.chars().next()?.to_lowercase().next()?;
-        let max = if len >= 10 { 2 } else { 1 };
-        // Each bucket is sorted by length in characters: look only at forms whose length is
-        // within `max` of the word's.
-        let bucket = self.near.get(&first)?;
-        let from = bucket.partition_point(|(f, _)| f.chars().count() + max < len);
-        let to = bucket.partition_point(|(f, _)| f.chars().count() <= len + max);
-        bucket
-            .get(from..to)
-            .unwrap_or_default()
-            .iter()
-            .filter(|(f, _)| f != word)
-            .filter_map(|(f, e)| {
-                let d = distance(word, f);
-                (d <= max).then_some((d, f, *e))
-            })
-            .min_by_key(|(d, f, _)| (*d, (*f).clone()))
-            .map(|(_, f, e)| (e, f.clone(), false))
+        let (e, form) = self.near.nearest(word)?;
+        Some((e, form.to_string(), false))
     }
 
-    /// The entry's one-word form closest to `word`, or its preferred name.
+    /// The entry's one-word form closest to `word` (the first in alphabetical order of the
+    /// closest), or its preferred name.
     fn best_form(&self, entry: usize, word: &str) -> String {
-        self.near
-            .values()
+        self.slip_forms
+            .get(&entry)
+            .into_iter()
             .flatten()
-            .filter(|(_, e)| *e == entry)
-            .min_by_key(|(f, _)| (distance(word, f), f.clone()))
-            .map(|(f, _)| f.clone())
+            .min_by_key(|f| (distance(word, f), *f))
+            .cloned()
             .unwrap_or_else(|| self.entries[entry].name.clone())
+    }
+}
+
+/// An entry's one-word forms that near-misses are looked for against: its forms and preferred
+/// name, trimmed, without a space, of [`NEAR_MIN_LEN`] characters or more.
+fn near_forms(e: &crate::model::register::Entry) -> impl Iterator<Item = &str> {
+    e.forms
+        .iter()
+        .chain([&e.name])
+        .map(|f| f.trim())
+        .filter(|f| !f.contains(' ') && f.chars().count() >= NEAR_MIN_LEN)
+}
+
+/// The lowercase first letter of `s` (the first character of its lowercase), which a word and
+/// its near-miss form share.
+fn first_letter(s: &str) -> Option<char> {
+    let c = s.chars().next()?;
+    Some(c.to_lowercase().next().unwrap_or(c))
+}
+
+/// How many edits a word of `len` characters may be from its near-miss form.
+fn near_edits(len: usize) -> usize {
+    if len >= NEAR_TWO_EDITS_LEN { 2 } else { 1 }
+}
+
+/// The register's one-word forms, each once with the first entry (in register order) that has
+/// it, and an index of them by deletions built at the first look-up.
+#[derive(Default)]
+struct NearForms {
+    forms: Vec<NearForm>,
+    /// Each form's place in `forms`.
+    seen: Table<u32>,
+    index: OnceLock<Deletions>,
+}
+
+struct NearForm {
+    form: String,
+    first: char,
+    /// Length in characters.
+    len: usize,
+    entry: usize,
+}
+
+impl NearForms {
+    fn add(&mut self, form: &str, entry: usize) {
+        if self.seen.contains_key(form) {
+            return;
+        }
+        let Some(first) = first_letter(form) else {
+            return;
+        };
+        let Ok(id) = u32::try_from(self.forms.len()) else {
+            return;
+        };
+        self.seen.insert(form.to_string(), id);
+        self.forms.push(NearForm {
+            form: form.to_string(),
+            first,
+            len: form.chars().count(),
+            entry,
+        });
+    }
+
+    /// The form nearest `word` (other than `word` itself) with the same lowercase first
+    /// letter, one edit away at most (two for a word of [`NEAR_TWO_EDITS_LEN`] characters or
+    /// more): the nearest, then the first in alphabetical order, then the first entry in
+    /// register order.
+    fn nearest(&self, word: &str) -> Option<(usize, &str)> {
+        let chars: Vec<char> = word.chars().collect();
+        if chars.len() < NEAR_MIN_LEN {
+            return None;
+        }
+        let first = first_letter(word)?;
+        let max = near_edits(chars.len());
+        let index = self.index.get_or_init(|| Deletions::new(&self.forms));
+        let mut best: Option<(usize, &NearForm)> = None;
+        let mut tried: Vec<u32> = Vec::new();
+        deletions(first, &chars, max, |key| {
+            if let Some(ids) = index.get(key) {
+                tried.extend_from_slice(ids);
+            }
+        });
+        tried.sort_unstable();
+        tried.dedup();
+        let (mut row, mut form) = (Vec::new(), Vec::new());
+        for id in tried {
+            let f = &self.forms[id as usize];
+            if f.first != first || f.len.abs_diff(chars.len()) > max || f.form == word {
+                continue;
+            }
+            form.clear();
+            form.extend(f.form.chars());
+            let Some(d) = distance_within(&chars, &form, max, &mut row) else {
+                continue;
+            };
+            let better = best.is_none_or(|(bd, bf)| {
+                (d, f.form.as_str(), f.entry) < (bd, bf.form.as_str(), bf.entry)
+            });
+            if better {
+                best = Some((d, f));
+            }
+        }
+        best.map(|(_, f)| (f.entry, f.form.as_str()))
+    }
+}
+
+/// A deletion index (as in SymSpell): every string made by deleting up to one character from a
+/// form (two from a form of [`NEAR_TWO_EDITS_LEN`] − 2 characters or more, which a word two
+/// edits away may have), under its form's first letter, as a hash with the form's place,
+/// grouped by hash. A word within k edits of a form shares with it a string made by deleting at most k
+/// characters from each (a substitution is a deletion from both), so the word's own deletions
+/// find every form near it, and a few others that the distance then rules out.
+struct Deletions {
+    /// Where each hash's forms are in `ids` (start, count).
+    groups: rustc_hash::FxHashMap<u64, (u32, u32)>,
+    /// Places in the forms, by hash.
+    ids: Vec<u32>,
+}
+
+impl Deletions {
+    fn new(forms: &[NearForm]) -> Self {
+        let mut keys: Vec<(u64, u32)> = forms
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(id, f)| {
+                let chars: Vec<char> = f.form.chars().collect();
+                let max = if chars.len() + 2 >= NEAR_TWO_EDITS_LEN {
+                    2
+                } else {
+                    1
+                };
+                let mut out = Vec::new();
+                let id = id as u32;
+                deletions(f.first, &chars, max, |key| out.push((key, id)));
+                out
+            })
+            .collect();
+        keys.par_sort_unstable();
+        keys.dedup();
+        let mut groups = rustc_hash::FxHashMap::default();
+        let mut ids = Vec::with_capacity(keys.len());
+        for (i, &(key, id)) in keys.iter().enumerate() {
+            let at = ids.len() as u32;
+            if i == 0 || keys[i - 1].0 != key {
+                groups.insert(key, (at, 0));
+            }
+            if let Some((_, count)) = groups.get_mut(&key) {
+                *count += 1;
+            }
+            ids.push(id);
+        }
+        Deletions { groups, ids }
+    }
+
+    /// The places of the forms under `key`.
+    fn get(&self, key: u64) -> Option<&[u32]> {
+        let &(start, count) = self.groups.get(&key)?;
+        self.ids.get(start as usize..(start + count) as usize)
+    }
+}
+
+/// Calls `found` with the hash of `first` and each string made by deleting up to `max` (at
+/// most 2) characters from `chars`, `chars` itself included.
+fn deletions(first: char, chars: &[char], max: usize, mut found: impl FnMut(u64)) {
+    let hash = |skip: [usize; 2]| {
+        let mut h = rustc_hash::FxHasher::default();
+        h.write_u32(u32::from(first));
+        for (i, &c) in chars.iter().enumerate() {
+            if i != skip[0] && i != skip[1] {
+                h.write_u32(u32::from(c));
+            }
+        }
+        // The length marks where the string ends, so that no two strings hash alike by
+        // construction.
+        h.write_usize(chars.len() - skip.iter().filter(|&&s| s < chars.len()).count());
+        h.finish()
+    };
+    let none = usize::MAX;
+    found(hash([none, none]));
+    if max >= 1 {
+        for i in 0..chars.len() {
+            found(hash([i, none]));
+        }
+    }
+    if max >= 2 {
+        for i in 0..chars.len() {
+            for j in i + 1..chars.len() {
+                found(hash([i, j]));
+            }
+        }
     }
 }
 
@@ -443,6 +617,37 @@ fn after_prefix(text: &str, start: usize) -> bool {
     PREFIXES.contains(&prefix.as_str())
 }
 
+/// The Levenshtein distance of `a` and `b` if it is `max` or less (stopping as soon as it
+/// cannot be), with `row` as the work space.
+fn distance_within(a: &[char], b: &[char], max: usize, row: &mut Vec<usize>) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    row.clear();
+    row.extend(0..=b.len());
+    for (i, &ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        let mut least = row[0];
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+            least = least.min(row[j + 1]);
+        }
+        // Every later row's least value is at least this one's.
+        if least > max {
+            return None;
+        }
+    }
+    let d = row[b.len()];
+    (d <= max).then_some(d)
+}
+
 /// Levenshtein distance in characters.
 pub fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -466,6 +671,7 @@ pub fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
     #[test]
     fn prefixed_words_are_not_names() {
@@ -512,8 +718,235 @@ description = "d"
         assert!(!words.find("(Ali) Abd", false).is_empty());
     }
 
+    /// The near-miss search as it was before the deletion index: every one-word form of the
+    /// same first letter and a length within reach compared with the word. The oracle the
+    /// index is tested against.
+    struct Linear {
+        near: HashMap<char, Vec<(String, usize)>>,
+        slips: HashMap<String, usize>,
+        names: Vec<String>,
+    }
+
+    impl Linear {
+        fn new(register: &Register) -> Self {
+            let mut near: HashMap<char, Vec<(String, usize)>> = HashMap::new();
+            let mut slips = HashMap::new();
+            let mut names = Vec::new();
+            for (i, named) in register.entries.iter().enumerate() {
+                let e = &named.entry;
+                names.push(e.name.clone());
+                for form in e.forms.iter().chain([&e.name]) {
+                    let form = form.trim();
+                    if !form.contains(' ') && form.chars().count() >= 5 {
+                        let first = form
+                            .chars()
+                            .next()
+                            .map(|c| c.to_lowercase().next().unwrap_or(c));
+                        if let Some(first) = first {
+                            near.entry(first).or_default().push((form.to_string(), i));
+                        }
+                    }
+                }
+                for slip in &e.slips {
+                    slips.insert(slip.clone(), i);
+                }
+            }
+            for bucket in near.values_mut() {
+                bucket.sort_by_cached_key(|(f, _)| f.chars().count());
+            }
+            Linear { near, slips, names }
+        }
+
+        fn near_miss(&self, word: &str) -> NearMiss {
+            if let Some(&e) = self.slips.get(word) {
+                return Some((e, self.best_form(e, word), true));
+            }
+            let len = word.chars().count();
+            if len < 5 {
+                return None;
+            }
+            let first = word.chars().next()?.to_lowercase().next()?;
+            let max = if len >= 10 { 2 } else { 1 };
+            let bucket = self.near.get(&first)?;
+            let from = bucket.partition_point(|(f, _)| f.chars().count() + max < len);
+            let to = bucket.partition_point(|(f, _)| f.chars().count() <= len + max);
+            bucket
+                .get(from..to)
+                .unwrap_or_default()
+                .iter()
+                .filter(|(f, _)| f != word)
+                .filter_map(|(f, e)| {
+                    let d = distance(word, f);
+                    (d <= max).then_some((d, f, *e))
+                })
+                .min_by_key(|(d, f, _)| (*d, (*f).clone()))
+                .map(|(_, f, e)| (e, f.clone(), false))
+        }
+
+        fn best_form(&self, entry: usize, word: &str) -> String {
+            self.near
+                .values()
+                .flatten()
+                .filter(|(_, e)| *e == entry)
+                .min_by_key(|(f, _)| (distance(word, f), f.clone()))
+                .map(|(f, _)| f.clone())
+                .unwrap_or_else(|| self.names[entry].clone())
+        }
+    }
+
+    /// A small seeded generator (xorshift), so that the generated words are the same on
+    /// every run.
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+            items[self.below(items.len())]
+        }
+    }
+
+    const LETTERS: &[char] = &[
+        'a', 'e', 'i', 'o', 'u', 'y', 'k', 'v', 'n', 'r', 's', 'l', 'm', 'b', 'z', 'é', 'ü', 'ö',
+        'ł', 'ß', 'ж', 'о', 'в', 'İ', 'ı', '-', '1',
+    ];
+
+    fn word_of(g: &mut Gen, len: usize) -> String {
+        let first = g.pick(&['K', 'k', 'B', 'Ž', 'ž', 'Ж', 'İ', 'I', 'É', 'A']);
+        std::iter::once(first)
+            .chain((1..len).map(|_| g.pick(LETTERS)))
+            .collect()
+    }
+
+    /// Up to three random edits (insertion, deletion, substitution, a swap of neighbours,
+    /// the first letter's case) of `form`.
+    fn edited(g: &mut Gen, form: &str) -> String {
+        let mut c: Vec<char> = form.chars().collect();
+        for _ in 0..g.below(4) {
+            let at = g.below(c.len().max(1));
+            match g.below(5) {
+                0 => c.insert(at, g.pick(LETTERS)),
+                1 if c.len() > 1 => {
+                    c.remove(at);
+                }
+                2 if !c.is_empty() => c[at] = g.pick(LETTERS),
+                3 if at + 1 < c.len() => c.swap(at, at + 1),
+                _ => {
+                    if let Some(f) = c.first_mut() {
+                        *f = f.to_uppercase().next().unwrap_or(*f);
+                    }
+                }
+            }
+        }
+        c.into_iter().collect()
+    }
+
+    /// A register of `n` entries of generated one-word forms, many shared between entries,
+    /// some with spaces or too short, some entries with slips.
+    fn generated_register(g: &mut Gen, n: usize) -> Register {
+        let mut pool: Vec<String> = Vec::new();
+        let mut toml = String::new();
+        for i in 0..n {
+            let mut forms = Vec::new();
+            for _ in 0..1 + g.below(3) {
+                let form = if !pool.is_empty() && g.below(3) == 0 {
+                    pool[g.below(pool.len())].clone()
+                } else {
+                    let len = 3 + g.below(12);
+                    let w = word_of(g, len);
+                    pool.push(w.clone());
+                    w
+                };
+                forms.push(form);
+            }
+            if g.below(10) == 0 {
+                forms.push(format!("{} {}", word_of(g, 6), word_of(g, 7)));
+            }
+            let slips: Vec<String> = if g.below(8) == 0 {
+                vec![edited(g, &forms[0])]
+            } else {
+                Vec::new()
+            };
+            let q = |v: &[String]| {
+                v.iter()
+                    .map(|s| format!("{s:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let name = if g.below(2) == 0 {
+                forms[0].clone()
+            } else {
+                format!("{} {}", word_of(g, 5), forms[0])
+            };
+            writeln!(
+                toml,
+                "[[person]]\nkey = \"p{i}\"\nname = {name:?}\nforms = [{}]\nslips = [{}]\ndescription = \"d\"\n",
+                q(&forms),
+                q(&slips)
+            )
+            .unwrap();
+        }
+        let file: crate::model::register::RegisterFile = toml::from_str(&toml).unwrap();
+        let mut r = Register::default();
+        r.extend(file);
+        r
+    }
+
+    /// The deletion index answers exactly what comparing the word with every form answered:
+    /// the same entry, the same form, the same choice between equals, for words one, two and
+    /// three edits from forms short and long, with letters outside ASCII, and for slips.
+    #[test]
+    fn near_miss_index_agrees_with_the_linear_search() {
+        let mut g = Gen(0x9e37_79b9_7f4a_7c15);
+        let register = generated_register(&mut g, 3000);
+        let m = Matcher::new(&register);
+        let oracle = Linear::new(&register);
+        let forms: Vec<String> = register
+            .entries
+            .iter()
+            .flat_map(|n| n.entry.forms.iter().chain(&n.entry.slips).cloned())
+            .collect();
+        let (mut found, mut two, mut slips) = (0, 0, 0);
+        for i in 0..20_000 {
+            let word = if i % 10 == 0 {
+                word_of(&mut g, 4 + i % 12)
+            } else {
+                let at = g.below(forms.len());
+                edited(&mut g, &forms[at])
+            };
+            let want = oracle.near_miss(&word);
+            assert_eq!(m.find_near_miss(&word), want, "{word:?}");
+            if let Some((_, form, slip)) = &want {
+                found += 1;
+                slips += usize::from(*slip);
+                two += usize::from(distance(&word, form) == 2);
+            }
+        }
+        // The words reach every kind of answer.
+        assert!(
+            found > 5_000 && two > 250 && slips > 250,
+            "{found} {two} {slips}"
+        );
+    }
+
     #[test]
     fn edit_distance() {
+        let within = |a: &str, b: &str, max| {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            distance_within(&a, &b, max, &mut Vec::new())
+        };
+        assert_eq!(within("Kamanev", "Kamenev", 1), Some(1));
+        assert_eq!(within("Stalinist", "Stalin", 2), None);
+        assert_eq!(within("Stalinist", "Stalin", 3), Some(3));
+        assert_eq!(within("Жуков", "Жукова", 1), Some(1));
+        assert_eq!(within("abcdef", "badcfe", 2), None);
         assert_eq!(distance("Kamanev", "Kamenev"), 1);
         assert_eq!(distance("Antonoy-Ovseenko", "Antonov-Ovseenko"), 1);
         assert_eq!(distance("Stalinist", "Stalin"), 3);
