@@ -73,12 +73,13 @@ impl Garage {
             child: Some(child),
             s3_port: s3,
         };
-        // Ready when the node answers on its RPC port.
+        // Ready when the server answers on its RPC port (`status` asks it; `node id` would
+        // only read the node's key file).
         let start = Instant::now();
-        let node = loop {
-            let out = g.cli(&["node", "id", "-q"]);
+        loop {
+            let out = g.cli(&["status"]);
             if out.status.success() {
-                break String::from_utf8_lossy(&out.stdout).trim().to_string();
+                break;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(60),
@@ -87,7 +88,10 @@ impl Garage {
                 std::fs::read_to_string(g.dir.path().join("garage.log")).unwrap_or_default()
             );
             std::thread::sleep(Duration::from_millis(200));
-        };
+        }
+        let out = g.cli(&["node", "id", "-q"]);
+        assert!(out.status.success(), "garage node id");
+        let node = String::from_utf8_lossy(&out.stdout).trim().to_string();
         let id = node.split('@').next().unwrap().to_string();
         g.ok(&["layout", "assign", "-z", "dc1", "-c", "1G", &id]);
         g.ok(&["layout", "apply", "--version", "1"]);
