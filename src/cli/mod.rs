@@ -124,11 +124,16 @@ pub enum Command {
     /// Mentions per register entry and edition, or the names the register lacks.
     ///
     /// With --unregistered, the capitalised names in the texts that the register lacks, with
-    /// where they stand.
+    /// a line of context and where they stand (editions/<id>/source.txt:LINE:COL); with
+    /// --stubs FILE, register entries to fill in for them.
     Names {
         /// List the names the register lacks, with where they stand.
         #[arg(long)]
         unregistered: bool,
+        /// With --unregistered: write a register entry to fill in for each name to FILE (TOML in
+        /// the register's format); entries already in FILE or the register are kept as they are.
+        #[arg(long, value_name = "FILE", requires = "unregistered")]
+        stubs: Option<std::path::PathBuf>,
     },
     /// Freeze editions as new, immutable versions.
     ///
@@ -198,7 +203,10 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => inspect::diff(&cli.global, args, &mut out),
         Command::Cat(args) => inspect::cat(&cli.global, args, &mut out),
         Command::Storage(cmd) => storage::run(&cli.global, cmd, &mut out),
-        Command::Names { unregistered } => names::run(&cli.global, *unregistered, &mut out),
+        Command::Names {
+            unregistered,
+            stubs,
+        } => names::run(&cli.global, *unregistered, stubs.as_deref(), &mut out),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(*shell, &mut cmd, "editio", &mut std::io::stdout());

@@ -250,10 +250,11 @@ pub fn register(dir: &Path) -> Result<(Register, Vec<Diagnostic>)> {
                         unknown_field: codes::REGISTER_UNKNOWN_FIELD,
                         invalid: codes::REGISTER_INVALID,
                     },
-                    &["person", "place", "org", "work"],
+                    &["person", "place", "org", "work", "event"],
                 );
                 found = each;
                 RegisterFile {
+                    event: lists.pop().unwrap_or_default(),
                     work: lists.pop().unwrap_or_default(),
                     org: lists.pop().unwrap_or_default(),
                     place: lists.pop().unwrap_or_default(),
@@ -273,6 +274,7 @@ pub fn register(dir: &Path) -> Result<(Register, Vec<Diagnostic>)> {
             ("place", &file.place),
             ("org", &file.org),
             ("work", &file.work),
+            ("event", &file.event),
         ];
         for (list, entries) in lists {
             for (i, e) in entries.iter().enumerate() {
@@ -300,8 +302,15 @@ pub fn register(dir: &Path) -> Result<(Register, Vec<Diagnostic>)> {
                     ("dissolved", &e.dissolved),
                     ("date", &e.date),
                 ] {
+                    // An event's span is two dates, `from/to`.
+                    let parts: Vec<&str> = match date.as_deref() {
+                        Some(d) if field == "date" => d.splitn(2, '/').collect(),
+                        Some(d) => vec![d],
+                        None => vec![],
+                    };
                     if let Some(d) = date
-                        && let Err(m) = check_date(d)
+                        && let Some(Err(m)) =
+                            parts.iter().map(|p| check_date(p)).find(Result::is_err)
                     {
                         bad(field, format!("entry '{}': {field} '{d}': {m}", e.key));
                     }

@@ -145,10 +145,12 @@ pub enum NameKind {
     Place,
     Org,
     Work,
+    /// An event or a treaty (`Trial of the Sixteen`, `Anti-Comintern Pact`).
+    Event,
 }
 
 impl NameKind {
-    /// The kind as one lowercase word (`person`, `place`, `org`, `work`), as the reading
+    /// The kind as one lowercase word (`person`, `place`, `org`, `work`, `event`), as the reading
     /// copies' classes and the names report spell it.
     pub fn word(self) -> &'static str {
         match self {
@@ -156,6 +158,7 @@ impl NameKind {
             NameKind::Place => "place",
             NameKind::Org => "org",
             NameKind::Work => "work",
+            NameKind::Event => "event",
         }
     }
 }
@@ -265,26 +268,34 @@ pub struct MarkedName {
 impl Edition {
     /// The register keys of the names [`Edition::names`] gives, in text order, without
     /// working out where each stands.
-    pub fn name_keys(&self) -> impl Iterator<Item = &str> {
-        self.blocks
-            .iter()
-            .flat_map(|b| &b.inlines)
-            .filter_map(|inline| match inline {
-                Inline::Name { key, .. } => key.as_deref(),
-                _ => None,
-            })
+    pub fn name_keys(&self) -> Vec<&str> {
+        fn walk<'a>(inlines: &'a [Inline], out: &mut Vec<&'a str>) {
+            for inline in inlines {
+                if let Inline::Name { key, content, .. } = inline {
+                    out.extend(key.as_deref());
+                    walk(content, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for b in &self.blocks {
+            walk(&b.inlines, &mut out);
+        }
+        out
     }
 
-    /// Every marked name, in text order.
+    /// Every marked name, in text order; a name inside another (`Wuhan` in `Battle of
+    /// Wuhan`) after the one that holds it.
     pub fn names(&self) -> Vec<MarkedName> {
-        let mut out = Vec::new();
-        for block in &self.blocks {
-            let mut pos = block.span.start;
-            for inline in &block.inlines {
+        fn walk(inlines: &[Inline], mut pos: usize, block: usize, out: &mut Vec<MarkedName>) {
+            for inline in inlines {
                 let mut s = String::new();
                 inline.push_source_text(&mut s);
                 if let Inline::Name {
-                    kind, key, cert, ..
+                    kind,
+                    key,
+                    cert,
+                    content,
                 } = inline
                 {
                     out.push(MarkedName {
@@ -293,11 +304,16 @@ impl Edition {
                         kind: *kind,
                         key: key.clone(),
                         cert: *cert,
-                        block: block.n,
+                        block,
                     });
+                    walk(content, pos, block, out);
                 }
                 pos += s.len();
             }
+        }
+        let mut out = Vec::new();
+        for block in &self.blocks {
+            walk(&block.inlines, block.span.start, block.n, &mut out);
         }
         out
     }

@@ -18,6 +18,9 @@ pub struct RegisterFile {
     pub org: Vec<Entry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub work: Vec<Entry>,
+    /// Events and treaties.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event: Vec<Entry>,
     /// The register's own history: what was added or revised, when and by whom.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<super::record::Change>,
@@ -59,7 +62,7 @@ pub struct Entry {
     /// Misspellings seen in texts: suggested to the editor, never linked silently.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub slips: Vec<String>,
-    /// What kind of place or work it is (`city`, `journal`).
+    /// What kind of place, work or event it is (`city`, `journal`, `trial`, `treaty`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,7 +73,7 @@ pub struct Entry {
     pub founded: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dissolved: Option<String>,
-    /// A work's date.
+    /// A work's date; an event's, or its span as `from/to` (`1936-08-19/1936-08-24`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// A work's author: a person's key.
@@ -160,6 +163,7 @@ impl Register {
             (NameKind::Place, file.place),
             (NameKind::Org, file.org),
             (NameKind::Work, file.work),
+            (NameKind::Event, file.event),
         ];
         for (kind, entries) in lists {
             self.entries
@@ -182,6 +186,7 @@ impl Register {
                 NameKind::Place => &mut file.place,
                 NameKind::Org => &mut file.org,
                 NameKind::Work => &mut file.work,
+                NameKind::Event => &mut file.event,
             };
             list.push(n.entry.clone());
         }

@@ -721,10 +721,17 @@ impl Walk<'_> {
                 cert,
                 content,
             } => {
-                // The content first: a name inside this one is met (and numbered) first.
+                // The content first: a name inside this one is met (and numbered) first. An
+                // event's name that holds other names (`Battle of Wuhan`) is not a link itself
+                // (links do not nest): the names inside it are, and it is the target of the
+                // index's link back.
+                let holds_names = !nested
+                    && content
+                        .iter()
+                        .any(|i| matches!(i, Inline::Name { key: Some(_), .. }));
                 let mut inner = Markup::default();
                 for item in content {
-                    self.inline(item, &mut inner, true);
+                    self.inline(item, &mut inner, !holds_names);
                 }
                 let uncertain = matches!(cert, Some(Cert::Inferred | Cert::Uncertain));
                 let entry = key.as_deref().and_then(|k| self.ctx.register.get(k));
@@ -753,6 +760,17 @@ impl Walk<'_> {
                     _ => None,
                 };
                 match link {
+                    Some((id, _, title)) if holds_names => {
+                        out.raw("<span class=\"name ");
+                        out.text(kind);
+                        out.raw("\" id=\"");
+                        out.text(&id);
+                        out.raw("\" title=\"");
+                        out.text(&title);
+                        out.raw("\">");
+                        out.append(&inner);
+                        out.raw("</span>");
+                    }
                     Some((id, href, title)) if !nested => {
                         out.raw("<a class=\"name ");
                         out.text(kind);
@@ -848,7 +866,11 @@ fn life_dates(e: &Entry) -> Option<String> {
         (None, Some(x)) => return Some(format!("dissolved {x}")),
         _ => {}
     }
-    d(&e.date)
+    // An event's span, `from/to`.
+    match e.date.as_deref().and_then(|d| d.split_once('/')) {
+        Some((from, to)) => Some(format!("{} – {}", human_date(from), human_date(to))),
+        None => d(&e.date),
+    }
 }
 
 /// The view of one edition that the templates render.
@@ -979,6 +1001,7 @@ fn index_view(walk: &Walk) -> Vec<Value> {
         (NameKind::Place, "Places"),
         (NameKind::Org, "Organisations"),
         (NameKind::Work, "Works"),
+        (NameKind::Event, "Events"),
     ];
     // Each key looked up once; then the entries of each kind in the order of first mention.
     let named: Vec<(&String, &crate::model::register::Named)> = walk

@@ -15,7 +15,7 @@ use super::html::{self, Extra, Flavour, Templates};
 use super::{Item, Output, RenderContext, Renderer};
 use crate::diagnostic::{Diagnostic, Location, codes};
 use crate::error::{Error, Result};
-use crate::model::edition::{GapReason, NameKind};
+use crate::model::edition::GapReason;
 use crate::model::record::{BlockKind, Cert, Role};
 use crate::model::{Block, Edition, Inline};
 use serde_json::{Value, json};
@@ -351,12 +351,7 @@ impl Walk<'_> {
                     .filter(|k| self.ctx.register.get(k).is_some());
                 json!({
                     "t": "name",
-                    "kind": match kind {
-                        NameKind::Person => "person",
-                        NameKind::Place => "place",
-                        NameKind::Org => "org",
-                        NameKind::Work => "work",
-                    },
+                    "kind": kind.word(),
                     "id": registered.filter(|_| !nested).map(html::index_id),
                     "uncertain": matches!(cert, Some(Cert::Inferred | Cert::Uncertain)),
                     "content": content,

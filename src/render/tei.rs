@@ -194,6 +194,18 @@ const TYPE_VALUES: &[(&str, &str, &str)] = &[
         "authorial",
         "a note of the original, where its mark stands; its text is not in the source",
     ),
+    (
+        "eventName",
+        "original",
+        "the name in its original language and script",
+    ),
+    ("eventName", "preferred", "the name the register uses"),
+    ("eventName", "sort", "the name as sorted in an index"),
+    (
+        "eventName",
+        "variant",
+        "another form of the name, as it may stand in a text",
+    ),
     ("note", "description", "who or what a register entry is"),
     (
         "note",
@@ -321,6 +333,7 @@ fn declare_types(doc: Vec<u8>) -> Vec<u8> {
                     .map(|(_, _, d)| *d)
                     .unwrap_or(match gi.as_str() {
                         "place" => "the kind of place, as the register gives it",
+                        "event" => "the kind of event, as the register gives it",
                         "title" => "a kind of title",
                         _ => "a value given by the archive's register",
                     });
@@ -358,7 +371,7 @@ fn declare_types(doc: Vec<u8>) -> Vec<u8> {
 
 /// The register keys an edition refers to, sorted.
 fn referenced_keys(edition: &Edition, register: &Register) -> Vec<String> {
-    let mut keys: Vec<&str> = edition.name_keys().collect();
+    let mut keys: Vec<&str> = edition.name_keys();
     keys.extend(
         edition
             .record
@@ -395,6 +408,7 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
         (NameKind::Person, "listPerson", "person", "persName"),
         (NameKind::Place, "listPlace", "place", "placeName"),
         (NameKind::Org, "listOrg", "org", "orgName"),
+        (NameKind::Event, "listEvent", "event", "eventName"),
     ];
     for (kind, list, item, name_el) in lists {
         let entries: Vec<&Named> = named.iter().copied().filter(|n| n.kind == kind).collect();
@@ -405,11 +419,20 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
         for n in entries {
             let e = &n.entry;
             let mut attrs = vec![("xml:id", e.key.as_str())];
-            // A place's kind (city, region, prison) as its type.
-            if kind == NameKind::Place
+            // A place's kind (city, region, prison), an event's (trial, battle, treaty) as its
+            // type; an event's date or span on the event.
+            if matches!(kind, NameKind::Place | NameKind::Event)
                 && let Some(k) = e.kind.as_deref()
             {
                 attrs.push(("type", k));
+            }
+            if kind == NameKind::Event
+                && let Some(d) = e.date.as_deref()
+            {
+                match d.split_once('/') {
+                    Some((from, to)) => attrs.extend([("from", from), ("to", to)]),
+                    None => attrs.push(("when", d)),
+                }
             }
             if let Some(c) = e.cert.as_deref().filter(|c| *c != "high") {
                 attrs.push(("cert", c));
@@ -1491,11 +1514,12 @@ fn interpretation(x: &mut Xml, edition: &Edition) {
         "p",
         &[],
         &format!(
-            "Names are marked and linked to the archive's register with @ref: {} mentions of persons, {} of places, {} of organisations and {} of works cited by title ({} in all, of {} entries, which are given in standOff). Forms are found in one scan on word boundaries, including renderings of Russian names in other transliterations; titles, epithets, adjectives and words built on names are not marked. A form shared by several entries takes the entry with the nearest unambiguous mention in this edition, with @cert=\"medium\". {}",
+            "Names are marked and linked to the archive's register with @ref: {} mentions of persons, {} of places, {} of organisations, {} of works cited by title and {} of events and treaties ({} in all, of {} entries, which are given in standOff). Forms are found in one scan on word boundaries, including renderings of Russian names in other transliterations; titles, epithets, adjectives and words built on names are not marked. The name of an event (eventName) holds the names inside it. A form shared by several entries takes the entry with the nearest unambiguous mention in this edition, with @cert=\"medium\". {}",
             count(NameKind::Person),
             count(NameKind::Place),
             count(NameKind::Org),
             count(NameKind::Work),
+            count(NameKind::Event),
             names.len(),
             keys.len(),
             match inferred {
@@ -1579,10 +1603,38 @@ fn kind_phrase(kind: BlockKind) -> &'static str {
 struct Inl<'a> {
     edition: &'a Edition,
     register: &'a Register,
+    /// Each editorial note's place among the editorial notes of the text, by its index in the
+    /// record: notes are lettered in the order a reader meets them.
+    note_order: std::collections::HashMap<usize, usize>,
+}
+
+/// The record's editorial notes in the order they stand in the text.
+fn note_order(edition: &Edition) -> std::collections::HashMap<usize, usize> {
+    fn walk(items: &[Inline], out: &mut std::collections::HashMap<usize, usize>) {
+        for item in items {
+            match item {
+                Inline::EditorialNote(i) => {
+                    let next = out.len();
+                    out.entry(*i).or_insert(next);
+                }
+                Inline::Name { content, .. } => walk(content, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = std::collections::HashMap::new();
+    for b in &edition.blocks {
+        walk(&b.inlines, &mut out);
+    }
+    out
 }
 
 fn text(x: &mut Xml, edition: &Edition, register: &Register) {
-    let c = Inl { edition, register };
+    let c = Inl {
+        edition,
+        register,
+        note_order: note_order(edition),
+    };
     x.open("text", &[]);
     let front: Vec<&Block> = edition
         .blocks
@@ -1728,8 +1780,14 @@ fn gap_desc(reason: GapReason) -> &'static str {
 }
 
 fn inlines(m: &mut Mixed<'_>, c: &Inl<'_>, items: &[Inline]) {
-    for item in items {
-        inline(m, c, item);
+    const OPEN: &[char] = &['‘', '“', '"', '\'', '«'];
+    const CLOSE: &[char] = &['’', '”', '"', '\'', '»'];
+    for (i, item) in items.iter().enumerate() {
+        // A title the source already sets between quotation marks (`‘Proofs, Comrade
+        // Executioner!’`).
+        let quoted = matches!(i.checked_sub(1).and_then(|p| items.get(p)), Some(Inline::Text(t)) if t.ends_with(OPEN))
+            && matches!(items.get(i + 1), Some(Inline::Text(t)) if t.starts_with(CLOSE));
+        inline(m, c, item, quoted);
     }
 }
 
@@ -1759,7 +1817,8 @@ pub fn title_level(kind: Option<&str>) -> Option<&'static str> {
     }
 }
 
-fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline) {
+/// One inline; `quoted`: it stands between the source's own quotation marks.
+fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline, quoted: bool) {
     let edition = c.edition;
     let r = &edition.record;
     match item {
@@ -1798,7 +1857,7 @@ fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline) {
         Inline::EditorialNote(i) => {
             if let Some(n) = r.notes.get(*i) {
                 let resp = format!("#{}", resp_id(&n.by));
-                let mark = editorial_note_n(*i);
+                let mark = editorial_note_n(c.note_order.get(i).copied().unwrap_or(*i));
                 let id = format!("note-{mark}");
                 m.leaf(
                     "note",
@@ -1824,6 +1883,7 @@ fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline) {
                 NameKind::Place => "placeName",
                 NameKind::Org => "orgName",
                 NameKind::Work => "title",
+                NameKind::Event => "eventName",
             };
             let reference = key.as_ref().map(|k| format!("#{k}"));
             let mut attrs: Vec<(&str, &str)> = Vec::new();
@@ -1834,6 +1894,12 @@ fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline) {
                     .and_then(|n| title_level(n.entry.kind.as_deref()))
             {
                 attrs.push(("level", level));
+                // An article's title is quoted by readers' stylesheets; where the source's
+                // own quotation marks stand around it, it is rendered plain, so that the
+                // marks are not doubled.
+                if level == "a" && quoted {
+                    attrs.push(("rend", "plain"));
+                }
             }
             if let Some(reference) = &reference {
                 attrs.push(("ref", reference));
@@ -1978,6 +2044,7 @@ fn register_header(
         (NameKind::Place, "places"),
         (NameKind::Org, "organisations"),
         (NameKind::Work, "works"),
+        (NameKind::Event, "events"),
     ]
     .iter()
     .map(|(k, w)| format!("{} {w}", register.of_kind(*k).count()))

@@ -22,6 +22,7 @@ mod smaller;
 mod storage;
 mod stylesheets;
 mod tei;
+mod unregistered;
 pub mod util;
 mod validate;
 mod verify;

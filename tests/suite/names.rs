@@ -5,12 +5,7 @@ use super::util::*;
 use editio::model::edition::NameKind;
 
 fn kind_word(kind: NameKind) -> &'static str {
-    match kind {
-        NameKind::Person => "person",
-        NameKind::Place => "place",
-        NameKind::Org => "org",
-        NameKind::Work => "work",
-    }
+    kind.word()
 }
 
 /// (line, surface, key, type) rows.
@@ -77,4 +72,36 @@ fn kotkin_names_match_the_gold_list() {
 #[test]
 fn serge_names_match_the_gold_list() {
     compare("serge-proofs-comrade-executioner");
+}
+
+#[test]
+fn an_event_holds_the_names_inside_it_and_the_reading_copy_does_not_nest_links() {
+    let id = "kotkin-stalin-waiting-for-hitler-khasan";
+    let tei = std::fs::read_to_string(repo().join(format!("export/tei/{id}.xml"))).unwrap();
+    assert!(tei.contains(
+        "<eventName ref=\"#battle-of-wuhan\">Battle of <placeName ref=\"#wuhan\">Wuhan</placeName></eventName>"
+    ));
+    assert!(
+        tei.contains("<eventName ref=\"#anti-comintern-pact\">Anti-Comintern Pact</eventName>")
+    );
+    let register = std::fs::read_to_string(repo().join("export/tei/register.xml")).unwrap();
+    assert!(register.contains(
+        "<event xml:id=\"trial-of-the-sixteen\" type=\"trial\" from=\"1936-08-19\" to=\"1936-08-24\">"
+    ));
+    let html = std::fs::read_to_string(repo().join(format!("export/html/{id}.html"))).unwrap();
+    // The event is the target of the index's link back; the city inside it is a link.
+    assert!(html.contains("<span class=\"name event\" id=\"m-battle-of-wuhan-1\""));
+    assert!(html.contains("Battle of <a class=\"name place\" id=\"m-wuhan-1\" href=\"#ix-wuhan\""));
+    assert!(html.contains("<a class=\"name event\" id=\"m-anti-comintern-pact-1\""));
+    // No link inside a link anywhere in the page.
+    let mut depth = 0i32;
+    for (i, _) in html.match_indices('<') {
+        let rest = &html[i..];
+        if rest.starts_with("<a ") {
+            depth += 1;
+            assert!(depth == 1, "a link inside a link at byte {i}");
+        } else if rest.starts_with("</a>") {
+            depth -= 1;
+        }
+    }
 }

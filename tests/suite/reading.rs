@@ -213,11 +213,12 @@ fn page(loaded: &Loaded, built: &Built) -> String {
     .unwrap()
 }
 
+/// Names, and names inside names (`Wuhan` in `Battle of Wuhan`).
 fn count_names(items: &[Inline]) -> usize {
     items
         .iter()
         .map(|i| match i {
-            Inline::Name { .. } => 1,
+            Inline::Name { content, .. } => 1 + count_names(content),
             _ => 0,
         })
         .sum()
@@ -242,7 +243,11 @@ fn every_name_links_to_its_index_entry_and_the_entry_links_back_to_every_mention
         assert!(marked > 5, "{}: the names pass found names", b.edition.id);
         let root = parse(&page(&loaded, b));
         check_page(&root);
-        let names = root.find(|e| e.name == "a" && e.has_class("name"));
+        // Links, and the spans of event names that hold other names (links do not nest):
+        // both are mentions the index links back to.
+        let names = root.find(|e| {
+            (e.name == "a" || e.name == "span") && e.has_class("name") && e.attr("id").is_some()
+        });
         assert_eq!(
             names.len(),
             marked,
@@ -251,7 +256,16 @@ fn every_name_links_to_its_index_entry_and_the_entry_links_back_to_every_mention
         );
         for a in &names {
             let id = a.attr("id").expect("a mention has an id");
-            let target = a.attr("href").unwrap().strip_prefix('#').unwrap();
+            let from_id = id
+                .strip_prefix("m-")
+                .and_then(|k| k.rsplit_once('-'))
+                .map(|(k, _)| format!("ix-{k}"))
+                .unwrap();
+            let target = a
+                .attr("href")
+                .map(|h| h.strip_prefix('#').unwrap().to_string())
+                .unwrap_or(from_id);
+            let target = target.as_str();
             let entry = root.by_id(target).expect("the index entry exists");
             assert_eq!(entry.name, "dt");
             // The entry's description (the next sibling dd) links back to this mention.

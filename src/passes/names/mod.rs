@@ -10,6 +10,7 @@ pub mod translit;
 
 use super::Pass;
 use crate::diagnostic::{Diagnostic, LineIndex, Location, codes};
+use crate::model::edition::NameKind;
 use crate::model::record::{BlockKind, Cert};
 use crate::model::register::Register;
 use crate::model::{Edition, Inline};
@@ -19,7 +20,11 @@ use std::sync::Arc;
 
 /// The names pass, holding the automaton built once for the whole register.
 pub struct Names {
+    /// Persons, places, organisations and works.
     pub matcher: Arc<Matcher>,
+    /// Events and treaties, found apart: their names hold other names (`Battle of Wuhan`),
+    /// which are marked inside them.
+    pub events: Option<Arc<Matcher>>,
 }
 
 impl Names {
@@ -29,8 +34,26 @@ impl Names {
     }
 
     pub fn with_search(register: &Register, search: matcher::Search) -> Self {
+        if register.of_kind(NameKind::Event).next().is_none() {
+            return Names {
+                matcher: Arc::new(Matcher::with_search(register, search)),
+                events: None,
+            };
+        }
+        let (events, others): (Vec<_>, Vec<_>) = register
+            .entries
+            .iter()
+            .cloned()
+            .partition(|n| n.kind == NameKind::Event);
         Names {
-            matcher: Arc::new(Matcher::with_search(register, search)),
+            matcher: Arc::new(Matcher::with_search(
+                &Register::from_entries(others),
+                search,
+            )),
+            events: Some(Arc::new(Matcher::with_search(
+                &Register::from_entries(events),
+                search,
+            ))),
         }
     }
 }
@@ -65,6 +88,9 @@ impl Pass for Names {
         report_unresolved(m, edition, &mentions);
         suggest_near_misses(m, edition, &mentions);
         write_mentions(m, edition, mentions);
+        if let Some(events) = &self.events {
+            write_events(events, edition);
+        }
     }
 }
 
@@ -367,6 +393,84 @@ fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention])
         );
     }
     edition.findings.extend(diags);
+}
+
+/// The names of events and treaties, over each block's reading (corrected readings included,
+/// so `Zinoviev-Kamanev Trial` is found as `Zinoviev-Kamenev Trial`), written around the
+/// inlines they cover: a name inside (`Wuhan` in `Battle of Wuhan`) stays marked within. An
+/// event name whose ends fall inside another name or a correction is not marked.
+fn write_events(m: &Matcher, edition: &mut Edition) {
+    for block in &mut edition.blocks {
+        let heading = matches!(block.kind, BlockKind::Heading | BlockKind::Title);
+        // Each inline's reading and where it starts in the block's reading; what is not
+        // text (a note, a break) stands as a character no name contains.
+        let mut reading = String::new();
+        let mut starts = Vec::with_capacity(block.inlines.len());
+        for inline in &block.inlines {
+            starts.push(reading.len());
+            match inline {
+                Inline::Text(_) | Inline::Choice { .. } | Inline::Name { .. } => {
+                    push_reading(inline, &mut reading)
+                }
+                _ => reading.push('\u{1}'),
+            }
+        }
+        starts.push(reading.len());
+        let hits = m.find(&reading, heading);
+        if hits.is_empty() {
+            continue;
+        }
+        // From the last hit to the first, so that earlier positions stay valid.
+        for hit in hits.into_iter().rev() {
+            let [only] = hit.candidates.as_slice() else {
+                continue;
+            };
+            let (Some(a), Some(b)) = (
+                split_at(&mut block.inlines, &mut starts, hit.start),
+                split_at(&mut block.inlines, &mut starts, hit.end),
+            ) else {
+                continue;
+            };
+            let content: Vec<Inline> = block.inlines.drain(a..b).collect();
+            let cert = m.entry_cert(only.entry);
+            block.inlines.insert(
+                a,
+                Inline::Name {
+                    kind: NameKind::Event,
+                    key: Some(m.entry_key(only.entry).to_string()),
+                    cert: (cert != Cert::Confirmed).then_some(cert),
+                    content,
+                },
+            );
+            starts.drain(a + 1..b);
+        }
+    }
+}
+
+/// An inline's reading: its text, with a correction's corrected form.
+fn push_reading(inline: &Inline, out: &mut String) {
+    match inline {
+        Inline::Text(t) => out.push_str(t),
+        Inline::Choice { corr, .. } => out.push_str(corr),
+        Inline::Name { content, .. } => content.iter().for_each(|i| push_reading(i, out)),
+        _ => out.push('\u{1}'),
+    }
+}
+
+/// The index of the inline that begins at `at` in the block's reading, splitting a text
+/// inline there if need be; `None` when `at` falls inside anything else.
+fn split_at(inlines: &mut Vec<Inline>, starts: &mut Vec<usize>, at: usize) -> Option<usize> {
+    let i = starts.partition_point(|&s| s <= at) - 1;
+    if starts[i] == at {
+        return Some(i);
+    }
+    let Inline::Text(t) = &mut inlines[i] else {
+        return None;
+    };
+    let tail = t.split_off(at - starts[i]);
+    inlines.insert(i + 1, Inline::Text(tail));
+    starts.insert(i + 1, at);
+    Some(i + 1)
 }
 
 /// Words that start with a capital letter, with hyphenated parts and a possessive or inner
