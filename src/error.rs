@@ -104,6 +104,16 @@ pub enum Error {
     #[error("{}: {what}", path.display())]
     NotText { path: PathBuf, what: String },
 
+    /// Object storage could not be reached or refused a request (credentials, a stopped
+    /// server, a missing bucket): the command could not run, nothing is known of the archive.
+    #[error("{location}: {message}")]
+    Storage { location: String, message: String },
+
+    /// Another release is writing the same object now (or one was interrupted and its claim
+    /// is still there).
+    #[error("{location}: {message}")]
+    Busy { location: String, message: String },
+
     /// A program editio needs for what was asked is not installed.
     #[error("{what}")]
     ToolMissing { tool: &'static str, what: String },
@@ -136,7 +146,7 @@ pub enum Error {
     UnknownObject {
         id: String,
         oid: String,
-        dir: &'static str,
+        dir: String,
         edition: String,
     },
 
@@ -247,6 +257,10 @@ pub enum Error {
     #[error("{}: injected fault at point {point}", path.display())]
     InjectedFault { path: PathBuf, point: u32 },
 
+    /// A problem in the storage code that has no typed variant of its own yet.
+    #[error("{}: {message}", location)]
+    Invalid { location: String, message: String },
+
     /// An error met once and shared by every edition that needed the same file.
     #[error(transparent)]
     Shared(std::sync::Arc<Error>),
@@ -294,7 +308,9 @@ impl Error {
             | Error::NotADirectory { .. }
             | Error::Time { .. }
             | Error::Serialize { .. }
-            | Error::Pdf { .. } => true,
+            | Error::Pdf { .. }
+            | Error::Storage { .. }
+            | Error::Busy { .. } => true,
             Error::ArchiveExists { .. }
             | Error::BadId { .. }
             | Error::EditionExists { .. }
@@ -315,7 +331,8 @@ impl Error {
             | Error::SourceChanged { .. }
             | Error::UnrecordedChange { .. }
             | Error::SameCopy { .. }
-            | Error::InjectedFault { .. } => false,
+            | Error::InjectedFault { .. }
+            | Error::Invalid { .. } => false,
             Error::Shared(inner) => inner.could_not_run(),
         }
     }

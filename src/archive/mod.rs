@@ -3,6 +3,7 @@
 pub mod bagit;
 pub mod digest;
 pub mod ocfl;
+pub mod storage;
 pub mod write;
 
 /// Where a file's bytes come from, for the writers of packages and versions: memory, or a file

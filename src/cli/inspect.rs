@@ -1,9 +1,8 @@
 //! `editio log`, `show`, `diff` and `cat`: released versions read back by edition id or
 //! object id.
 
-use super::{EXIT_OK, Global, archive_root, output::Out};
+use super::{EXIT_OK, Global, output::Out};
 use clap::Args;
-use editio::ops::inspect;
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
@@ -41,7 +40,7 @@ pub struct CatArgs {
 }
 
 pub fn log(global: &Global, args: &LogArgs, out: &mut Out) -> editio::Result<u8> {
-    let obj = inspect::object(&archive_root(global)?, &args.id)?;
+    let obj = super::storage::object(global, &args.id)?;
     if !out.json {
         out.line(&format!("object {}", obj.id))?;
     }
@@ -63,7 +62,7 @@ pub fn log(global: &Global, args: &LogArgs, out: &mut Out) -> editio::Result<u8>
 }
 
 pub fn show(global: &Global, args: &ShowArgs, out: &mut Out) -> editio::Result<u8> {
-    let obj = inspect::object(&archive_root(global)?, &args.id)?;
+    let obj = super::storage::object(global, &args.id)?;
     let v = obj.version(args.version.as_deref())?;
     let files = obj.files(v)?;
     if out.json {
@@ -89,7 +88,7 @@ pub fn show(global: &Global, args: &ShowArgs, out: &mut Out) -> editio::Result<u
 }
 
 pub fn diff(global: &Global, args: &DiffArgs, out: &mut Out) -> editio::Result<u8> {
-    let obj = inspect::object(&archive_root(global)?, &args.id)?;
+    let obj = super::storage::object(global, &args.id)?;
     let (a, b) = (obj.version(Some(&args.from))?, obj.version(Some(&args.to))?);
     let d = obj.diff(a, b);
     let rows = d
@@ -117,7 +116,7 @@ pub fn diff(global: &Global, args: &DiffArgs, out: &mut Out) -> editio::Result<u
 }
 
 pub fn cat(global: &Global, args: &CatArgs, out: &mut Out) -> editio::Result<u8> {
-    let obj = inspect::object(&archive_root(global)?, &args.id)?;
+    let obj = super::storage::object(global, &args.id)?;
     let v = obj.version(args.version.as_deref())?;
     let f = obj.file(v, &args.path)?;
     let bytes = std::fs::read(&f.content).map_err(editio::Error::io(&f.content))?;

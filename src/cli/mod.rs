@@ -12,6 +12,7 @@ mod output;
 mod receive;
 mod release;
 mod remove;
+mod storage;
 mod validate;
 mod verify;
 
@@ -63,6 +64,11 @@ pub struct Global {
     /// Print machine-readable JSON Lines on stdout.
     #[arg(long, global = true)]
     pub json: bool,
+    /// The OCFL storage root to release to and read from: a folder or s3://bucket/prefix
+    /// (default: `[storage] root` in editio.toml, else export/ocfl). The keys of object
+    /// storage come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE.
+    #[arg(long, global = true, value_name = "URL")]
+    pub storage: Option<String>,
     /// When to use colour.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
     pub color: Color,
@@ -150,6 +156,9 @@ pub enum Command {
     Diff(inspect::DiffArgs),
     /// The bytes of one file of a released version (to restore a source, for example).
     Cat(inspect::CatArgs),
+    /// Storage roots: copy one to another place (disk to S3 and back).
+    #[command(subcommand)]
+    Storage(storage::StorageCommand),
     /// Print a shell completion script for SHELL.
     Completions {
         #[arg(value_enum)]
@@ -194,6 +203,7 @@ pub fn main() -> ExitCode {
         Command::Show(args) => inspect::show(&cli.global, args, &mut out),
         Command::Diff(args) => inspect::diff(&cli.global, args, &mut out),
         Command::Cat(args) => inspect::cat(&cli.global, args, &mut out),
+        Command::Storage(cmd) => storage::run(&cli.global, cmd, &mut out),
         Command::Names {
             unregistered,
             stubs,

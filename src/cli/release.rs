@@ -37,6 +37,8 @@ pub fn run(global: &Global, args: &ReleaseArgs, out: &mut Out) -> editio::Result
     // One writer at a time; what an interrupted one left is removed first.
     let lock = editio::ops::leftovers::lock(&root)?;
     editio::ops::leftovers::sweep(&root, &lock)?;
+    let choice = super::storage::choice(global, &root)?;
+    let storage = (!choice.is_default(&root)).then_some(choice);
     let bar = super::output::progress_bar(out);
     let report = release_with_progress(
         &root,
@@ -47,6 +49,7 @@ pub fn run(global: &Global, args: &ReleaseArgs, out: &mut Out) -> editio::Result
             user: args.user.clone(),
             date,
             collection: args.collection,
+            storage,
         },
         &|e| super::output::on_progress(&bar, e),
     );

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Bags (folders or .zip), OCFL storage roots or objects (or an edition or object id: its
-    /// object in export/ocfl), or TEI files; by default the whole archive: sources, export/, export/ocfl, every deposit, and deposits against
+    /// Bags (folders or .zip), OCFL storage roots or objects (a folder, or s3://bucket/prefix;
+    /// or an edition or object id: its object in the archive's storage root), or TEI files; by default the whole archive: sources, export/, export/ocfl, every deposit, and deposits against
     /// their OCFL versions.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -97,11 +97,13 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
     };
     let report = if args.paths.is_empty() {
         let root = archive_root(global)?;
+        let choice = super::storage::choice(global, &root)?;
         let options = Options {
             fast: args.fast,
             jing: env_path("EDITIO_JING"),
             archive: Some(root.clone()),
             max_unzipped: args.max_unzipped,
+            storage: (!choice.is_default(&root)).then_some(choice),
         };
         verify::verify_archive(&root, &options, &on_event).and_then(|mut report| {
             let left = editio::ops::leftovers::findings(&root)?;
@@ -120,24 +122,71 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
             jing: env_path("EDITIO_JING"),
             archive: archive_root(global).ok(),
             max_unzipped: args.max_unzipped,
+            storage: None,
         };
-        // An edition id or an OCFL object id stands for that object in the storage root.
-        let paths: Vec<PathBuf> = args
-            .paths
-            .iter()
-            .map(|p| {
-                let id = p.to_string_lossy();
-                match archive_root(global) {
-                    Ok(root) if !p.exists() && !id.contains('/') || id.contains("://") => {
-                        editio::ops::inspect::object(&root, &id)
-                            .map(|o| o.store.object_path(&o.id))
-                            .unwrap_or_else(|_| p.clone())
+        // Storage roots in object storage, and (when the archive's storage root is there)
+        // edition or object ids, are verified by reading the store.
+        let mut remote: Vec<(editio::archive::ocfl::RemoteRoot, Option<String>)> = Vec::new();
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for p in &args.paths {
+            let text = p.to_string_lossy();
+            if text.starts_with("s3://") {
+                let url = editio::archive::storage::StorageUrl::parse(&text)?;
+                let keys = super::storage::keys_from_env()?;
+                let keys = match archive_root(global)
+                    .ok()
+                    .and_then(|r| super::storage::choice(global, &r).ok())
+                {
+                    Some(c) if c.url.is_remote() => editio::archive::storage::S3Settings {
+                        endpoint: c.s3.endpoint.or(keys.endpoint.clone()),
+                        region: c.s3.region.or(keys.region.clone()),
+                        ..keys
+                    },
+                    _ => keys,
+                };
+                remote.push((editio::ops::storage::open_remote(&url, &keys)?, None));
+                continue;
+            }
+            let id = text.as_ref();
+            match archive_root(global) {
+                // An edition id or an OCFL object id stands for that object in the storage
+                // root.
+                Ok(root) if !p.exists() && !id.contains('/') || id.contains("://") => {
+                    match super::storage::object(global, id) {
+                        Ok(o) => match o.store {
+                            editio::archive::ocfl::Root::Disk(s) => {
+                                paths.push(s.object_path(&o.id))
+                            }
+                            editio::archive::ocfl::Root::Remote(r) => {
+                                remote.push((r, Some(o.id.clone())))
+                            }
+                        },
+                        Err(_) => {
+                            let _ = root;
+                            paths.push(p.clone())
+                        }
                     }
-                    _ => p.clone(),
                 }
-            })
-            .collect();
-        verify::verify_paths(&paths, &options, &on_event)
+                _ => paths.push(p.clone()),
+            }
+        }
+        verify::verify_paths(&paths, &options, &on_event).and_then(|mut report| {
+            for (root, object) in &remote {
+                let label = match object {
+                    Some(id) => root.storage().location(&root.object_key(id)),
+                    None => root.location(),
+                };
+                bar.set_message(format!("{label} (reading objects)"));
+                bar.set_position(0);
+                let target =
+                    verify::verify_remote(root, object.as_deref(), args.fast, &|t| match t {
+                        editio::archive::ocfl::remote::Transfer::Total(n) => bar.set_length(n),
+                        editio::archive::ocfl::remote::Transfer::Done(_) => bar.inc(1),
+                    })?;
+                report.targets.push(target);
+            }
+            Ok(report)
+        })
     };
     bar.finish_and_clear();
     let report = report?;

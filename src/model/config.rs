@@ -11,6 +11,29 @@ pub struct Config {
     pub archive: ArchiveSettings,
     #[serde(default)]
     pub build: BuildSettings,
+    /// Where releases are stored (`[storage]`); export/ocfl when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<StorageSettings>,
+}
+
+/// `[storage]`: where `editio release` writes versions, and how to reach it. Credentials are
+/// never in the file: S3 tools' usual environment (`AWS_ACCESS_KEY_ID`,
+/// `AWS_SECRET_ACCESS_KEY`, `AWS_PROFILE`) gives them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct StorageSettings {
+    /// The OCFL storage root: `s3://bucket/prefix`, or a folder (relative to the archive).
+    pub root: String,
+    /// The S3 server, for S3-compatible storage other than Amazon's
+    /// (`http://127.0.0.1:3900`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// The S3 region (`garage` for a default Garage; `us-east-1` when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// A second prefix (`s3://bucket/deposits`) that receives a copy of every deposit zip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposits: Option<String>,
 }
 
 /// Who keeps the archive and how it names things.

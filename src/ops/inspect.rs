@@ -2,7 +2,7 @@
 //! (`editio log`), the files of one (`editio show`), what changed between two (`editio
 //! diff`), and the bytes of one file (`editio cat`).
 
-use crate::archive::ocfl::StorageRoot;
+use crate::archive::ocfl::Root;
 use crate::archive::ocfl::store::VersionInfo;
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// An object of the storage root, found by edition id or object id.
 #[derive(Debug)]
 pub struct Object {
-    pub store: StorageRoot,
+    pub store: Root,
     /// The OCFL object id.
     pub id: String,
     /// The edition id, when the object id is this archive's `<base_uri><edition id>`.
@@ -40,8 +40,28 @@ pub struct Diff {
 
 /// Finds `id` (an edition id or an object id) in the storage root of the archive at `root`.
 pub fn object(root: &Path, id: &str) -> Result<Object> {
-    let store = super::provenance::store(root)?.ok_or_else(|| Error::NothingReleased {
-        path: root.join(crate::layout::OCFL_DIR),
+    object_in(root, id, None)
+}
+
+/// [`object`] in the storage root `choice` names (export/ocfl when `None`).
+pub fn object_in(
+    root: &Path,
+    id: &str,
+    choice: Option<&super::storage::StorageChoice>,
+) -> Result<Object> {
+    let found = match choice {
+        Some(c) => super::storage::open(c, false)?,
+        None => super::provenance::store(root)?.map(Root::Disk),
+    };
+    let place = match choice {
+        Some(c) => c.url.to_string(),
+        None => crate::layout::OCFL_DIR.to_string(),
+    };
+    let store = found.ok_or_else(|| Error::NothingReleased {
+        path: match choice {
+            Some(c) => std::path::PathBuf::from(c.url.to_string()),
+            None => root.join(crate::layout::OCFL_DIR),
+        },
     })?;
     let (archive, _) = crate::load::archive_without_register(root)?;
     let base = archive.config.as_ref().map(|c| c.archive.base_uri.clone());
@@ -56,7 +76,7 @@ pub fn object(root: &Path, id: &str) -> Result<Object> {
     if versions.is_empty() {
         return Err(Error::UnknownObject {
             id: id.to_string(),
-            dir: crate::layout::OCFL_DIR,
+            dir: place,
             edition: edition.as_deref().unwrap_or("ID").to_string(),
             oid,
         });

@@ -13,6 +13,7 @@ pub mod provenance;
 pub mod receive;
 pub mod release;
 pub mod remove;
+pub mod storage;
 pub mod validate;
 pub mod verify;
 

@@ -6,7 +6,7 @@
 
 use crate::archive::Content;
 use crate::archive::bagit::{self, BagFile, BagSpec};
-use crate::archive::ocfl::{self, Commit, StorageRoot, VersionMeta};
+use crate::archive::ocfl::{self, Commit, Root, StorageRoot, VersionMeta};
 use crate::error::{Error, Result};
 use crate::model::Config;
 use crate::render::{RenderContext, dc, premis, tei};
@@ -33,6 +33,8 @@ pub struct ReleaseOptions {
     pub date: Option<OffsetDateTime>,
     /// Also write one bag holding every edition's current version and the register.
     pub collection: bool,
+    /// Where versions go: export/ocfl when `None`.
+    pub storage: Option<super::storage::StorageChoice>,
 }
 
 /// What happened to one edition.
@@ -159,7 +161,12 @@ pub fn release_with_progress(
         });
     }
     let date = release_time(opts.date)?;
-    let store = StorageRoot::create_or_open(&root.join(OCFL_DIR))?;
+    let store = match &opts.storage {
+        None => Root::Disk(StorageRoot::create_or_open(&root.join(OCFL_DIR))?),
+        Some(choice) => {
+            super::storage::open(choice, true)?.expect("a storage root opened to be created")
+        }
+    };
     let deposits = root.join(DEPOSIT_DIR);
     std::fs::create_dir_all(&deposits).map_err(Error::io(&deposits))?;
     let ctx = RenderContext {
@@ -273,7 +280,7 @@ struct Plan<'a> {
 
 fn plan_edition<'a>(
     root: &Path,
-    store: &StorageRoot,
+    store: &Root,
     built: &'a super::build::Built,
     ctx: &RenderContext,
     date: OffsetDateTime,
@@ -388,7 +395,7 @@ fn plan_edition<'a>(
 
 fn release_edition(
     root: &Path,
-    store: &StorageRoot,
+    store: &Root,
     deposits: &Path,
     plan: Plan,
     ctx: &RenderContext,
@@ -411,6 +418,9 @@ fn release_edition(
             None
         } else {
             write_deposit(store, &oid, head.number, &head.created, e, ctx, &deposit)?;
+            if let Some(choice) = &opts.storage {
+                super::storage::upload_deposit(choice, &deposit)?;
+            }
             Some(deposit)
         };
         return Ok(Outcome::Unchanged {
@@ -513,6 +523,9 @@ fn release_edition(
         Commit::Unchanged { .. } => (0, files.len()),
     };
     write_deposit(store, &oid, number, &created, e, ctx, &deposit)?;
+    if let Some(choice) = &opts.storage {
+        super::storage::upload_deposit(choice, &deposit)?;
+    }
     Ok(Outcome::Released {
         id: e.id.clone(),
         version: number,
@@ -559,7 +572,7 @@ fn release_events(number: u32, created: &str, message: &str, user: &str) -> [pre
 
 /// Packs version `number` of an object, from its stored files, as a BagIt zip.
 fn write_deposit(
-    store: &StorageRoot,
+    store: &Root,
     oid: &str,
     number: u32,
     created: &str,
@@ -610,7 +623,7 @@ fn write_deposit(
 
 /// One bag with every edition's head version (`<id>/v<N>/...`) and the whole register.
 fn collection_bag(
-    store: &StorageRoot,
+    store: &Root,
     deposits: &Path,
     archive: &crate::load::Archive,
     built: &[super::build::Built],

@@ -25,6 +25,8 @@ pub struct Options {
     pub archive: Option<PathBuf>,
     /// The most a zip may hold uncompressed; [`bagit::DEFAULT_MAX_UNCOMPRESSED`] when absent.
     pub max_unzipped: Option<u64>,
+    /// The archive's storage root when it is not export/ocfl (`[storage]`, `--storage`).
+    pub storage: Option<super::storage::StorageChoice>,
 }
 
 /// What a path was found to be.
@@ -279,8 +281,15 @@ pub fn verify_archive(
     let ocfl_dir = root.join(crate::layout::OCFL_DIR);
     let deposit_dir = root.join(crate::layout::DEPOSIT_DIR);
     let deposits = list_zips(&deposit_dir)?;
-    let has_ocfl = ocfl_dir.exists();
-    let planned = 2 + usize::from(has_ocfl) + deposits.len() + 1;
+    let remote = match &opts.storage {
+        Some(choice) => match super::storage::open(choice, false)? {
+            Some(ocfl::Root::Remote(r)) => Some(r),
+            _ => None,
+        },
+        None => None,
+    };
+    let has_ocfl = remote.is_none() && ocfl_dir.exists();
+    let planned = 2 + usize::from(has_ocfl || remote.is_some()) + deposits.len() + 1;
     progress(Event::Planned(planned));
     let mut report = Report::default();
     let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
@@ -347,6 +356,15 @@ pub fn verify_archive(
         progress(Event::Finished(&shown));
     }
 
+    if let Some(r) = &remote {
+        let shown = PathBuf::from(r.location());
+        progress(Event::Started(&shown, Kind::OcflStorageRoot));
+        report
+            .targets
+            .push(verify_remote(r, None, opts.fast, &|_| {})?);
+        progress(Event::Finished(&shown));
+    }
+
     // Every deposit.
     let bag_opts = ValidateOptions {
         fast: opts.fast,
@@ -372,7 +390,7 @@ pub fn verify_archive(
     // Deposits against versions.
     let shown = rel(&deposit_dir);
     progress(Event::Started(&shown, Kind::Consistency));
-    let diagnostics = consistency(root, &check, &ocfl_dir, manifests);
+    let diagnostics = consistency(root, &check, &ocfl_dir, remote, manifests);
     report.targets.push(Target {
         path: shown.clone(),
         kind: Kind::Consistency,
@@ -582,13 +600,18 @@ fn consistency(
     root: &Path,
     check: &super::check::Report,
     ocfl_dir: &Path,
+    remote: Option<ocfl::RemoteRoot>,
     deposits: Vec<(&Path, Option<bagit::PayloadManifest>)>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
-    let store = if ocfl_dir.join(ocfl::ROOT_DECLARATION).is_file() {
+    let store = if let Some(r) = remote {
+        Some(ocfl::Root::Remote(r))
+    } else if ocfl_dir.join(ocfl::ROOT_DECLARATION).is_file() {
         // An existing root is only opened (read), never created.
-        StorageRoot::create_or_open(ocfl_dir).ok()
+        StorageRoot::create_or_open(ocfl_dir)
+            .ok()
+            .map(ocfl::Root::Disk)
     } else {
         None
     };
@@ -797,6 +820,31 @@ pub fn record(
         out.push((e.id.clone(), ok));
     }
     Ok(out)
+}
+
+/// Verifies a storage root in object storage, or one object of it (`object`), with the codes
+/// of a storage root or object on disk: every stored object is read (several at once,
+/// streamed), every digest checked. An unreachable store is an error, not a finding: the
+/// verdict would be unfounded.
+pub fn verify_remote(
+    root: &ocfl::RemoteRoot,
+    object: Option<&str>,
+    fast: bool,
+    progress: &(dyn Fn(ocfl::remote::Transfer) + Sync),
+) -> Result<Target> {
+    let diagnostics = root.validate(object, fast, progress)?;
+    Ok(Target {
+        path: PathBuf::from(match object {
+            Some(id) => root.storage().location(&root.object_key(id)),
+            None => root.location(),
+        }),
+        kind: if object.is_some() {
+            Kind::OcflObject
+        } else {
+            Kind::OcflStorageRoot
+        },
+        diagnostics,
+    })
 }
 
 #[cfg(test)]

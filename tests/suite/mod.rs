@@ -19,6 +19,7 @@ mod provenance;
 mod reading;
 mod release;
 mod smaller;
+mod storage;
 mod stylesheets;
 mod tei;
 mod unregistered;

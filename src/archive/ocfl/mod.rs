@@ -28,9 +28,11 @@ pub mod fuzz;
 pub mod inventory;
 pub mod json;
 pub mod layout;
+pub mod remote;
 pub mod store;
 pub mod validate;
 
+pub use remote::RemoteRoot;
 pub use store::{Commit, Content, Recovery, StorageRoot, VersionInfo, VersionMeta};
 pub use validate::{
     validate_object, validate_object_with, validate_storage_root, validate_storage_root_with,
@@ -51,4 +53,60 @@ pub const ROOT_DECLARATION: &str = "0=ocfl_1.1";
 /// A finding about one file.
 pub(crate) fn finding(code: Code, path: &Path, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(code, Location::file(path), message)
+}
+
+/// A storage root editio writes to and reads from: a folder, or object storage.
+#[derive(Debug)]
+pub enum Root {
+    Disk(StorageRoot),
+    Remote(RemoteRoot),
+}
+
+impl Root {
+    /// Where it is: a folder's path, or `s3://bucket/prefix`.
+    pub fn location(&self) -> String {
+        match self {
+            Root::Disk(s) => s.path().display().to_string(),
+            Root::Remote(r) => r.location(),
+        }
+    }
+
+    /// The object's versions, oldest first; empty when there is no such object.
+    pub fn versions(&self, id: &str) -> crate::Result<Vec<VersionInfo>> {
+        match self {
+            Root::Disk(s) => {
+                if s.object_path(id).exists() {
+                    s.versions(id)
+                } else {
+                    Ok(Vec::new())
+                }
+            }
+            Root::Remote(r) => r.versions(id),
+        }
+    }
+
+    /// Each logical path of version `number` with a local file holding its bytes.
+    pub fn version_files(
+        &self,
+        id: &str,
+        number: u32,
+    ) -> crate::Result<Vec<(String, std::path::PathBuf)>> {
+        match self {
+            Root::Disk(s) => s.version_files(id, number),
+            Root::Remote(r) => r.version_files(id, number),
+        }
+    }
+
+    /// Records `files` as the object's next version.
+    pub fn commit(
+        &self,
+        id: &str,
+        files: &[(String, Content)],
+        meta: &VersionMeta,
+    ) -> crate::Result<Commit> {
+        match self {
+            Root::Disk(s) => s.commit(id, files, meta),
+            Root::Remote(r) => r.commit(id, files, meta),
+        }
+    }
 }

@@ -106,25 +106,10 @@ impl StorageRoot {
             .tempdir_in(parent)
             .map_err(Error::io(parent))?;
         let layout = Layout::editio_default();
-        let layout_json = Json::sorted_object(vec![
-            (
-                "description".into(),
-                Json::String(layout.description().into()),
-            ),
-            ("extension".into(), Json::String(layout.extension.into())),
-        ]);
         let tmp = staging.path();
-        write::atomic(
-            &tmp.join("extensions")
-                .join(layout.extension)
-                .join("config.json"),
-            layout.config_json().to_pretty().as_bytes(),
-        )?;
-        write::atomic(
-            &tmp.join("ocfl_layout.json"),
-            layout_json.to_pretty().as_bytes(),
-        )?;
-        write::atomic(&tmp.join(ROOT_DECLARATION), b"ocfl_1.1\n")?;
+        for (key, bytes) in root_files(&layout) {
+            write::atomic(&tmp.join(key), &bytes)?;
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -154,24 +139,15 @@ impl StorageRoot {
     fn open(path: &Path) -> Result<StorageRoot> {
         let layout_path = path.join("ocfl_layout.json");
         let layout_json = read_json(&layout_path)?;
-        let ext = layout_json
-            .get("extension")
-            .and_then(Json::as_str)
+        let ext = layout_extension(&layout_json)
             .ok_or_else(|| invalid(&layout_path, "has no \"extension\""))?;
-        if ext != HASH_AND_ID_N_TUPLE && ext != HASHED_N_TUPLE {
-            return Err(invalid(
-                &layout_path,
-                &format!("names layout {ext}; editio writes only to layouts 0003 and 0004"),
-            ));
-        }
         let config_path = path.join("extensions").join(ext).join("config.json");
         let config = if config_path.exists() {
             Some(read_json(&config_path)?)
         } else {
             None
         };
-        let layout =
-            Layout::from_config(ext, config.as_ref()).map_err(|m| invalid(&config_path, &m))?;
+        let layout = layout_of(&layout_json, &layout_path, config.as_ref(), &config_path)?;
         Ok(StorageRoot {
             path: path.to_path_buf(),
             layout,
@@ -205,36 +181,7 @@ impl StorageRoot {
         if !obj.exists() {
             return Ok(Vec::new());
         }
-        let existing = read_object(&obj, id)?;
-        let algorithm = existing.algorithm;
-        Ok(existing
-            .inv
-            .versions
-            .iter()
-            .map(|v| VersionInfo {
-                number: v.number,
-                created: v.created.clone().unwrap_or_default(),
-                message: v
-                    .message
-                    .as_ref()
-                    .and_then(|m| m.as_str())
-                    .unwrap_or_default()
-                    .to_string(),
-                user: v
-                    .user
-                    .as_ref()
-                    .and_then(|u| u.get("name"))
-                    .and_then(|n| n.as_str())
-                    .unwrap_or_default()
-                    .to_string(),
-                state: v
-                    .logical_map()
-                    .into_iter()
-                    .map(|(p, d)| (p.to_string(), d))
-                    .collect(),
-                algorithm,
-            })
-            .collect())
+        Ok(version_infos(&read_object(&obj, id)?))
     }
 
     /// The files of version `number` of an object: each logical path with the content file
@@ -242,27 +189,12 @@ impl StorageRoot {
     pub fn version_files(&self, id: &str, number: u32) -> Result<Vec<(String, PathBuf)>> {
         let obj = self.object_path(id);
         let existing = read_object(&obj, id)?;
-        let inv = &existing.inv;
-        let version = inv
-            .versions
-            .iter()
-            .find(|v| v.number == number)
-            .ok_or_else(|| invalid(&obj, &format!("has no version {number}")))?;
-        let by_digest = inv.digest_map();
-        let mut out = Vec::new();
-        for (path, digest) in version.logical_map() {
-            let content = by_digest
-                .get(&digest)
-                .and_then(|paths| paths.first())
-                .ok_or_else(|| {
-                    invalid(
-                        &obj,
-                        &format!("has no content for {path} in version {number}"),
-                    )
-                })?;
-            out.push((path.to_string(), obj.join(content)));
-        }
-        Ok(out)
+        Ok(
+            version_content(&existing, number, &obj.display().to_string())?
+                .into_iter()
+                .map(|(p, c)| (p, obj.join(c)))
+                .collect(),
+        )
     }
 
     /// Records `files` (logical path, content) as the object's next version, creating the
@@ -287,22 +219,7 @@ impl StorageRoot {
         meta: &VersionMeta,
         fault: Option<u32>,
     ) -> Result<Commit> {
-        if id.is_empty() {
-            return Err(invalid(&self.path, "an object id must not be empty"));
-        }
-        check_logical_paths(files)?;
-        let created = meta
-            .created
-            .format(&Rfc3339)
-            .map_err(|e| invalid(&self.path, &format!("cannot write the created time: {e}")))?;
-        if let Some(a) = &meta.user_address
-            && !inventory::is_uri(a)
-        {
-            return Err(invalid(
-                &self.path,
-                &format!("user address \"{a}\" is not a URI; use e.g. mailto:name@example.org"),
-            ));
-        }
+        let created = check_commit(&self.path, id, files, meta)?;
 
         let _lock = self.lock()?;
         self.recover_locked(id)?;
@@ -330,133 +247,45 @@ impl StorageRoot {
             .map(|(i, (_, content))| stage_one(content, &incoming.join(i.to_string())))
             .collect::<Result<_>>()?;
 
-        let (alg, version_name, number, cd) = match &existing {
-            Some(e) => {
-                let next = e
-                    .head
-                    .number
-                    .checked_add(1)
-                    .and_then(|n| e.head.with_number(n));
-                let Some(next) = next else {
-                    return Err(invalid(
-                        &obj,
-                        "the object's zero-padded version names have no room for another version",
-                    ));
-                };
-                (
-                    e.algorithm,
-                    next,
-                    e.head.number + 1,
-                    e.inv.content_directory.clone(),
-                )
-            }
-            None => (Algorithm::Sha512, "v1".to_owned(), 1, "content".to_owned()),
-        };
-
-        // Existing content, by lowercased digest -> the manifest key as written.
-        let mut known: HashMap<String, String> = HashMap::new();
-        let mut manifest: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        if let Some(e) = &existing {
-            for (d, paths) in &e.inv.manifest {
-                known.insert(d.to_ascii_lowercase(), d.clone());
-                manifest
-                    .entry(d.clone())
-                    .or_default()
-                    .extend(paths.iter().cloned());
-            }
-        }
-        let mut fixity = existing_fixity(existing.as_ref().map(|e| &e.inv));
-
-        // Decide, in logical-path order so the outcome is deterministic, which files are new.
+        let planned = plan_version(
+            &obj.display().to_string(),
+            id,
+            existing.as_ref(),
+            files,
+            &digests,
+            &created,
+            meta,
+        )?;
+        let Planned {
+            version_name,
+            number,
+            ref new,
+            new_files,
+            reused,
+            unchanged,
+            ref inv_bytes,
+            ref sidecar,
+            ref sidecar_name,
+        } = planned;
         let version_root = match existing {
             Some(_) => stage.join(&version_name),
             None => stage.join("object").join(&version_name),
         };
-        let mut order: Vec<(usize, &String, &(String, String))> = files
-            .iter()
-            .zip(&digests)
-            .enumerate()
-            .map(|(i, ((logical, _), d))| (i, logical, d))
-            .collect();
-        order.sort_by(|a, b| a.1.cmp(b.1));
-        let mut state: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        let (mut new_files, mut reused) = (0, 0);
-        for (i, logical, (sha512, sha256)) in order {
-            let digest = if alg == Algorithm::Sha256 {
-                sha256
-            } else {
-                sha512
-            };
-            let key = match known.get(digest) {
-                Some(key) => {
-                    reused += 1;
-                    key.clone()
-                }
-                None => {
-                    let content_path = format!("{version_name}/{cd}/{logical}");
-                    let target = version_root.join(&cd).join(logical);
-                    if let Some(dir) = target.parent() {
-                        fs::create_dir_all(dir).map_err(Error::io(dir))?;
-                    }
-                    let from = incoming.join(i.to_string());
-                    fs::rename(&from, &target).map_err(Error::io(&target))?;
-                    manifest
-                        .entry(digest.clone())
-                        .or_default()
-                        .insert(content_path.clone());
-                    add_fixity(&mut fixity, "sha256", sha256, &content_path);
-                    known.insert(digest.clone(), digest.clone());
-                    new_files += 1;
-                    digest.clone()
-                }
-            };
-            state.entry(key).or_default().insert(logical.clone());
+        for (i, content_path) in new {
+            let target = version_root.join(content_path);
+            if let Some(dir) = target.parent() {
+                fs::create_dir_all(dir).map_err(Error::io(dir))?;
+            }
+            let from = incoming.join(i.to_string());
+            fs::rename(&from, &target).map_err(Error::io(&target))?;
         }
         fs::remove_dir_all(&incoming).map_err(Error::io(&incoming))?;
-
-        if let Some(e) = &existing
-            && let Some(head) = e.inv.head_version()
-        {
-            let old: BTreeMap<&str, String> = head.logical_map();
-            let new: BTreeMap<&str, String> = state
-                .iter()
-                .flat_map(|(d, ps)| ps.iter().map(move |p| (p.as_str(), d.to_ascii_lowercase())))
-                .collect();
-            if old == new {
-                return Ok(Commit::Unchanged {
-                    version: e.head.number,
-                });
-            }
+        if let Some(version) = unchanged {
+            return Ok(Commit::Unchanged { version });
         }
-
-        // The inventory: earlier version blocks as they were, the new one appended.
-        let mut versions: Vec<(String, Json)> = existing
-            .as_ref()
-            .map(|e| {
-                e.inv
-                    .versions
-                    .iter()
-                    .map(|v| (v.name.clone(), v.raw.sorted()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        versions.push((version_name.clone(), version_block(&created, meta, &state)));
-        let inv_json = inventory_json(
-            id,
-            alg,
-            &version_name,
-            existing
-                .as_ref()
-                .and_then(|e| e.inv.content_directory_set.clone()),
-            &manifest,
-            &fixity,
-            versions,
-        );
-        let inv_bytes = inv_json.into_bytes();
-        let sidecar = format!("{} inventory.json\n", digest_bytes(alg, &inv_bytes));
-        let sidecar_name = format!("inventory.json.{}", alg.name());
-        write_synced(&version_root.join("inventory.json"), &inv_bytes)?;
-        write_synced(&version_root.join(&sidecar_name), sidecar.as_bytes())?;
+        let inv_bytes = inv_bytes.as_slice();
+        write_synced(&version_root.join("inventory.json"), inv_bytes)?;
+        write_synced(&version_root.join(sidecar_name), sidecar.as_bytes())?;
         sync_tree(&version_root)?;
 
         let outcome = Commit::Created {
@@ -468,8 +297,8 @@ impl StorageRoot {
             // A new object appears whole, by one rename, or not at all.
             let staged_obj = stage.join("object");
             write_synced(&staged_obj.join(OBJECT_DECLARATION), b"ocfl_object_1.1\n")?;
-            write_synced(&staged_obj.join("inventory.json"), &inv_bytes)?;
-            write_synced(&staged_obj.join(&sidecar_name), sidecar.as_bytes())?;
+            write_synced(&staged_obj.join("inventory.json"), inv_bytes)?;
+            write_synced(&staged_obj.join(sidecar_name), sidecar.as_bytes())?;
             sync_dir(&staged_obj)?;
             if fault == Some(1) {
                 return crash(staging, 1);
@@ -512,11 +341,11 @@ impl StorageRoot {
         if fault == Some(2) {
             return crash(staging, 2);
         }
-        replace_file(&stage, &obj.join("inventory.json"), &inv_bytes)?;
+        replace_file(&stage, &obj.join("inventory.json"), inv_bytes)?;
         if fault == Some(3) {
             return crash(staging, 3);
         }
-        replace_file(&stage, &obj.join(&sidecar_name), sidecar.as_bytes())?;
+        replace_file(&stage, &obj.join(sidecar_name), sidecar.as_bytes())?;
         if fault == Some(4) {
             return crash(staging, 4);
         }
@@ -658,6 +487,161 @@ impl StorageRoot {
     }
 }
 
+/// The next version of an object, worked out from its files' digests: which files are new
+/// content, and the new inventory. The same for every storage; only how the bytes are put in
+/// place differs.
+pub(super) struct Planned {
+    pub version_name: String,
+    pub number: u32,
+    /// Input index, and the content path inside the version folder (`content/<logical>`).
+    pub new: Vec<(usize, String)>,
+    pub new_files: usize,
+    pub reused: usize,
+    /// The head version's number when the files are exactly its state (nothing to write).
+    pub unchanged: Option<u32>,
+    pub inv_bytes: Vec<u8>,
+    pub sidecar: String,
+    pub sidecar_name: String,
+}
+
+/// Plans the version after `existing` (or v1) holding `files`, whose (sha512, sha256) are
+/// `digests`; `location` names the object in errors.
+pub(super) fn plan_version(
+    location: &str,
+    id: &str,
+    existing: Option<&Existing>,
+    files: &[(String, Content)],
+    digests: &[(String, String)],
+    created: &str,
+    meta: &VersionMeta,
+) -> Result<Planned> {
+    let (alg, version_name, number, cd) = match existing {
+        Some(e) => {
+            let next = e
+                .head
+                .number
+                .checked_add(1)
+                .and_then(|n| e.head.with_number(n));
+            let Some(next) = next else {
+                return Err(Error::Invalid {
+                    location: location.to_owned(),
+                    message:
+                        "the object's zero-padded version names have no room for another version"
+                            .into(),
+                });
+            };
+            (
+                e.algorithm,
+                next,
+                e.head.number + 1,
+                e.inv.content_directory.clone(),
+            )
+        }
+        None => (Algorithm::Sha512, "v1".to_owned(), 1, "content".to_owned()),
+    };
+
+    // Existing content, by lowercased digest -> the manifest key as written.
+    let mut known: HashMap<String, String> = HashMap::new();
+    let mut manifest: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    if let Some(e) = existing {
+        for (d, paths) in &e.inv.manifest {
+            known.insert(d.to_ascii_lowercase(), d.clone());
+            manifest
+                .entry(d.clone())
+                .or_default()
+                .extend(paths.iter().cloned());
+        }
+    }
+    let mut fixity = existing_fixity(existing.map(|e| &e.inv));
+
+    // Decide, in logical-path order so the outcome is deterministic, which files are new.
+    let mut order: Vec<(usize, &String, &(String, String))> = files
+        .iter()
+        .zip(digests)
+        .enumerate()
+        .map(|(i, ((logical, _), d))| (i, logical, d))
+        .collect();
+    order.sort_by(|a, b| a.1.cmp(b.1));
+    let mut state: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let (mut new_files, mut reused) = (0, 0);
+    let mut new = Vec::new();
+    for (i, logical, (sha512, sha256)) in order {
+        let digest = if alg == Algorithm::Sha256 {
+            sha256
+        } else {
+            sha512
+        };
+        let key = match known.get(digest) {
+            Some(key) => {
+                reused += 1;
+                key.clone()
+            }
+            None => {
+                let content_path = format!("{version_name}/{cd}/{logical}");
+                new.push((i, format!("{cd}/{logical}")));
+                manifest
+                    .entry(digest.clone())
+                    .or_default()
+                    .insert(content_path.clone());
+                add_fixity(&mut fixity, "sha256", sha256, &content_path);
+                known.insert(digest.clone(), digest.clone());
+                new_files += 1;
+                digest.clone()
+            }
+        };
+        state.entry(key).or_default().insert(logical.clone());
+    }
+
+    let mut unchanged = None;
+    if let Some(e) = existing
+        && let Some(head) = e.inv.head_version()
+    {
+        let old: BTreeMap<&str, String> = head.logical_map();
+        let new: BTreeMap<&str, String> = state
+            .iter()
+            .flat_map(|(d, ps)| ps.iter().map(move |p| (p.as_str(), d.to_ascii_lowercase())))
+            .collect();
+        if old == new {
+            unchanged = Some(e.head.number);
+        }
+    }
+
+    // The inventory: earlier version blocks as they were, the new one appended.
+    let mut versions: Vec<(String, Json)> = existing
+        .map(|e| {
+            e.inv
+                .versions
+                .iter()
+                .map(|v| (v.name.clone(), v.raw.sorted()))
+                .collect()
+        })
+        .unwrap_or_default();
+    versions.push((version_name.clone(), version_block(created, meta, &state)));
+    let inv_json = inventory_json(
+        id,
+        alg,
+        &version_name,
+        existing.and_then(|e| e.inv.content_directory_set.clone()),
+        &manifest,
+        &fixity,
+        versions,
+    );
+    let inv_bytes = inv_json.into_bytes();
+    let sidecar = format!("{} inventory.json\n", digest_bytes(alg, &inv_bytes));
+    let sidecar_name = format!("inventory.json.{}", alg.name());
+    Ok(Planned {
+        version_name,
+        number,
+        new,
+        new_files,
+        reused,
+        unchanged,
+        inv_bytes,
+        sidecar,
+        sidecar_name,
+    })
+}
+
 /// What a commit needs to know about an existing object.
 /// One version of an object, as its inventory records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -672,13 +656,13 @@ pub struct VersionInfo {
     pub algorithm: Algorithm,
 }
 
-struct Existing {
-    inv: Inventory,
-    head: VersionName,
-    algorithm: Algorithm,
+pub(super) struct Existing {
+    pub inv: Inventory,
+    pub head: VersionName,
+    pub algorithm: Algorithm,
 }
 
-fn read_object(obj: &Path, id: &str) -> Result<Existing> {
+pub(super) fn read_object(obj: &Path, id: &str) -> Result<Existing> {
     let decl = obj.join(OBJECT_DECLARATION);
     if !decl.exists() {
         return Err(invalid(
@@ -688,9 +672,97 @@ fn read_object(obj: &Path, id: &str) -> Result<Existing> {
     }
     let inv_path = obj.join("inventory.json");
     let (_, inv) = read_inventory(&inv_path)?;
+    existing_from(&inv_path, inv, id)
+}
+
+/// The object's versions, oldest first, as its inventory records them.
+pub(super) fn version_infos(existing: &Existing) -> Vec<VersionInfo> {
+    let algorithm = existing.algorithm;
+    existing
+        .inv
+        .versions
+        .iter()
+        .map(|v| VersionInfo {
+            number: v.number,
+            created: v.created.clone().unwrap_or_default(),
+            message: v
+                .message
+                .as_ref()
+                .and_then(|m| m.as_str())
+                .unwrap_or_default()
+                .to_string(),
+            user: v
+                .user
+                .as_ref()
+                .and_then(|u| u.get("name"))
+                .and_then(|n| n.as_str())
+                .unwrap_or_default()
+                .to_string(),
+            state: v
+                .logical_map()
+                .into_iter()
+                .map(|(p, d)| (p.to_string(), d))
+                .collect(),
+            algorithm,
+        })
+        .collect()
+}
+
+/// Each logical path of version `number` with the content path (relative to the object)
+/// holding its bytes, sorted by logical path; `location` names the object in errors.
+pub(super) fn version_content(
+    existing: &Existing,
+    number: u32,
+    location: &str,
+) -> Result<Vec<(String, String)>> {
+    let inv = &existing.inv;
+    let err = |message: String| Error::Invalid {
+        location: location.to_owned(),
+        message,
+    };
+    let version = inv
+        .versions
+        .iter()
+        .find(|v| v.number == number)
+        .ok_or_else(|| err(format!("has no version {number}")))?;
+    let by_digest = inv.digest_map();
+    let mut out = Vec::new();
+    for (path, digest) in version.logical_map() {
+        let content = by_digest
+            .get(&digest)
+            .and_then(|paths| paths.first())
+            .ok_or_else(|| err(format!("has no content for {path} in version {number}")))?;
+        out.push((path.to_string(), content.to_string()));
+    }
+    Ok(out)
+}
+
+/// An existing object from its root inventory's bytes (read from `location`).
+pub(super) fn existing_from_bytes(location: &Path, bytes: &[u8], id: &str) -> Result<Existing> {
+    let mut findings = Vec::new();
+    let ctx = Context {
+        path: location,
+        declared: Some(SpecVersion::V1_1),
+        warnings: false,
+    };
+    let inv = inventory::from_bytes(bytes, &ctx, &mut findings);
+    if let Some(first) = findings.iter().find(|d| d.is_error()) {
+        return Err(invalid(
+            location,
+            &format!(
+                "is not a valid inventory ({}: {}); run editio verify",
+                first.code.id, first.message
+            ),
+        ));
+    }
+    let inv = inv.ok_or_else(|| invalid(location, "cannot be read"))?;
+    existing_from(location, inv, id)
+}
+
+fn existing_from(inv_path: &Path, inv: Inventory, id: &str) -> Result<Existing> {
     if inv.id.as_deref() != Some(id) {
         return Err(invalid(
-            &inv_path,
+            inv_path,
             &format!(
                 "belongs to object {:?}, not {id:?}",
                 inv.id.as_deref().unwrap_or("")
@@ -701,15 +773,91 @@ fn read_object(obj: &Path, id: &str) -> Result<Existing> {
         .head
         .as_deref()
         .and_then(VersionName::parse)
-        .ok_or_else(|| invalid(&inv_path, "has no valid head"))?;
+        .ok_or_else(|| invalid(inv_path, "has no valid head"))?;
     let algorithm = inv
         .digest_algorithm
-        .ok_or_else(|| invalid(&inv_path, "has no usable digestAlgorithm"))?;
+        .ok_or_else(|| invalid(inv_path, "has no usable digestAlgorithm"))?;
     Ok(Existing {
         inv,
         head,
         algorithm,
     })
+}
+
+/// Checks what a commit is given before anything is read or written; returns the creation
+/// time as the inventory writes it.
+pub(super) fn check_commit(
+    location: &Path,
+    id: &str,
+    files: &[(String, Content)],
+    meta: &VersionMeta,
+) -> Result<String> {
+    if id.is_empty() {
+        return Err(invalid(location, "an object id must not be empty"));
+    }
+    check_logical_paths(files)?;
+    let created = meta
+        .created
+        .format(&Rfc3339)
+        .map_err(|e| invalid(location, &format!("cannot write the created time: {e}")))?;
+    if let Some(a) = &meta.user_address
+        && !inventory::is_uri(a)
+    {
+        return Err(invalid(
+            location,
+            &format!("user address \"{a}\" is not a URI; use e.g. mailto:name@example.org"),
+        ));
+    }
+    Ok(created)
+}
+
+/// The files that make a storage root, by key: the extension's config, `ocfl_layout.json`,
+/// and the declaration last (its presence says the root is complete).
+pub(super) fn root_files(layout: &Layout) -> Vec<(String, Vec<u8>)> {
+    let layout_json = Json::sorted_object(vec![
+        (
+            "description".into(),
+            Json::String(layout.description().into()),
+        ),
+        ("extension".into(), Json::String(layout.extension.into())),
+    ]);
+    vec![
+        (
+            format!("extensions/{}/config.json", layout.extension),
+            layout.config_json().to_pretty().into_bytes(),
+        ),
+        (
+            "ocfl_layout.json".into(),
+            layout_json.to_pretty().into_bytes(),
+        ),
+        (ROOT_DECLARATION.into(), b"ocfl_1.1\n".to_vec()),
+    ]
+}
+
+/// The layout a storage root names in `ocfl_layout.json` (`layout_json`) and its extension's
+/// `config.json` (`config`, when there is one); the paths are for messages.
+pub(super) fn layout_of(
+    layout_json: &Json,
+    layout_path: &Path,
+    config: Option<&Json>,
+    config_path: &Path,
+) -> Result<Layout> {
+    let ext = layout_json
+        .get("extension")
+        .and_then(Json::as_str)
+        .ok_or_else(|| invalid(layout_path, "has no \"extension\""))?;
+    if ext != HASH_AND_ID_N_TUPLE && ext != HASHED_N_TUPLE {
+        return Err(invalid(
+            layout_path,
+            &format!("names layout {ext}; editio writes only to layouts 0003 and 0004"),
+        ));
+    }
+    Layout::from_config(ext, config).map_err(|m| invalid(config_path, &m))
+}
+
+/// The extension a storage root's `ocfl_layout.json` names, if any.
+pub(super) fn layout_extension(layout_json: &Json) -> Option<&str> {
+    layout_json.get("extension").and_then(Json::as_str)
 }
 
 /// Reads an inventory this writer will build on; any error in it stops the commit.
@@ -765,7 +913,7 @@ fn check_logical_paths(files: &[(String, Content)]) -> Result<()> {
 }
 
 /// Copies one input into `target` while hashing it; returns (sha512, sha256).
-fn stage_one(content: &Content, target: &Path) -> Result<(String, String)> {
+pub(super) fn stage_one(content: &Content, target: &Path) -> Result<(String, String)> {
     let mut out = File::create(target).map_err(Error::io(target))?;
     let mut hasher = MultiHasher::new(&[Algorithm::Sha512, Algorithm::Sha256]);
     match content {
@@ -893,7 +1041,7 @@ fn inventory_json(
     Json::Object(top).to_pretty()
 }
 
-fn vbytes_sidecar(alg: Algorithm, inventory: &[u8]) -> Vec<u8> {
+pub(super) fn vbytes_sidecar(alg: Algorithm, inventory: &[u8]) -> Vec<u8> {
     format!("{} inventory.json\n", digest_bytes(alg, inventory)).into_bytes()
 }
 
@@ -901,7 +1049,12 @@ fn sidecar_matches(path: &Path, alg: Algorithm, inventory: &[u8]) -> bool {
     let Ok(text) = json::read_limited(path, 64 * 1024) else {
         return false;
     };
-    let text = String::from_utf8_lossy(&text);
+    sidecar_text_matches(&text, alg, inventory)
+}
+
+/// Whether a sidecar's bytes name `inventory`'s digest (and nothing else).
+pub(super) fn sidecar_text_matches(text: &[u8], alg: Algorithm, inventory: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(text);
     let mut tokens = text.split_whitespace();
     matches!(
         (tokens.next(), tokens.next(), tokens.next()),

@@ -1,0 +1,173 @@
+//! Where releases are stored: the archive's own `export/ocfl`, or the storage root that
+//! `--storage` or `[storage] root` in `editio.toml` names (a folder, or `s3://bucket/prefix`),
+//! and `editio storage copy`.
+
+use crate::archive::ocfl::{RemoteRoot, Root, StorageRoot};
+use crate::archive::storage::{self, S3Settings, StorageUrl};
+use crate::error::{Error, Result};
+use crate::model::config::StorageSettings;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Requests at once to object storage when nothing else is said.
+pub const DEFAULT_PARALLEL: usize = 8;
+
+/// A storage root and how to reach it.
+#[derive(Clone, Debug)]
+pub struct StorageChoice {
+    pub url: StorageUrl,
+    pub s3: S3Settings,
+    /// Where copies of deposit zips go, besides `export/deposit`.
+    pub deposits: Option<StorageUrl>,
+}
+
+impl StorageChoice {
+    /// The storage root at `url` (a folder or `s3://...`), reached with `s3` (the server and
+    /// keys; ignored for a folder).
+    pub fn new(url: StorageUrl, s3: S3Settings) -> StorageChoice {
+        StorageChoice {
+            url,
+            s3,
+            deposits: None,
+        }
+    }
+
+    /// Whether this is the archive's own export/ocfl folder.
+    pub fn is_default(&self, archive: &Path) -> bool {
+        self.url == StorageUrl::Local(archive.join(crate::layout::OCFL_DIR))
+    }
+}
+
+/// The storage root of the archive at `archive`: `given` (from `--storage`), else `[storage]`
+/// of its settings, else `export/ocfl`. A folder is relative to the archive. `keys` are the
+/// credentials (and any endpoint or region) the caller read from its environment; the
+/// settings' endpoint and region come first.
+pub fn resolve(
+    archive: &Path,
+    given: Option<&str>,
+    settings: Option<&StorageSettings>,
+    keys: &S3Settings,
+) -> Result<StorageChoice> {
+    let text = given.or(settings.map(|s| s.root.as_str()));
+    let url = match text {
+        None => StorageUrl::Local(archive.join(crate::layout::OCFL_DIR)),
+        Some(t) => match StorageUrl::parse(t)? {
+            StorageUrl::Local(p) => StorageUrl::Local(archive.join(p)),
+            remote => remote,
+        },
+    };
+    let mut s3 = keys.clone();
+    if let Some(s) = settings {
+        if s.endpoint.is_some() {
+            s3.endpoint = s.endpoint.clone();
+        }
+        if s.region.is_some() {
+            s3.region = s.region.clone();
+        }
+    }
+    let deposits = settings
+        .and_then(|s| s.deposits.as_deref())
+        .map(StorageUrl::parse)
+        .transpose()?;
+    Ok(StorageChoice { url, s3, deposits })
+}
+
+/// Opens the storage root `choice` names: creates it when `create` is set and there is none;
+/// `None` when there is none and `create` is not set.
+pub fn open(choice: &StorageChoice, create: bool) -> Result<Option<Root>> {
+    match &choice.url {
+        StorageUrl::Local(p) => {
+            if create {
+                StorageRoot::create_or_open(p).map(|s| Some(Root::Disk(s)))
+            } else {
+                Ok(StorageRoot::open_existing(p)?.map(Root::Disk))
+            }
+        }
+        StorageUrl::S3 { prefix, .. } => {
+            if prefix.is_empty() {
+                return Err(Error::Invalid {
+                    location: choice.url.to_string(),
+                    message: "name a prefix for the storage root (s3://bucket/ocfl): editio \
+                              keeps its claims on objects beside the root, not in it"
+                        .into(),
+                });
+            }
+            let store = storage::open(&choice.url, &choice.s3)?;
+            let claims = storage::open(&claims_url(&choice.url), &choice.s3)?;
+            let parallel = choice.s3.parallel.unwrap_or(DEFAULT_PARALLEL);
+            if create {
+                RemoteRoot::create_or_open(store, claims, parallel).map(|r| Some(Root::Remote(r)))
+            } else {
+                Ok(RemoteRoot::open_existing(store, claims, parallel)?.map(Root::Remote))
+            }
+        }
+    }
+}
+
+/// Opens the storage root in object storage at `url`, which must exist.
+pub fn open_remote(url: &StorageUrl, s3: &S3Settings) -> Result<RemoteRoot> {
+    let choice = StorageChoice::new(url.clone(), s3.clone());
+    match open(&choice, false)? {
+        Some(Root::Remote(r)) => Ok(r),
+        _ => Err(Error::Invalid {
+            location: url.to_string(),
+            message: "is not an OCFL 1.1 storage root (no 0=ocfl_1.1)".into(),
+        }),
+    }
+}
+
+/// Where commits to the root at `url` claim objects: the prefix `<prefix>.claims` beside it.
+fn claims_url(url: &StorageUrl) -> StorageUrl {
+    match url {
+        StorageUrl::S3 { bucket, prefix } => StorageUrl::S3 {
+            bucket: bucket.clone(),
+            prefix: format!("{prefix}.claims"),
+        },
+        StorageUrl::Local(p) => {
+            let mut name = p.file_name().unwrap_or_default().to_os_string();
+            name.push(".claims");
+            StorageUrl::Local(p.with_file_name(name))
+        }
+    }
+}
+
+/// Copies a copy of a deposit zip to the deposits prefix, if one is set.
+pub fn upload_deposit(choice: &StorageChoice, zip: &Path) -> Result<()> {
+    let Some(url) = &choice.deposits else {
+        return Ok(());
+    };
+    let store = storage::open(url, &choice.s3)?;
+    let name = zip
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut file = std::fs::File::open(zip).map_err(Error::io(zip))?;
+    store.put(&name, &mut file).map(|_| ())
+}
+
+/// What `editio storage copy` did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CopyReport {
+    pub objects: usize,
+    pub bytes: u64,
+}
+
+/// Copies the storage root at `from` to `to` (empty or new), object by object, and compares
+/// each copy with its original byte for byte.
+pub fn copy(
+    from: &StorageUrl,
+    to: &StorageUrl,
+    s3: &S3Settings,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<CopyReport> {
+    let src = storage::open(from, s3)?;
+    if !src.exists(crate::archive::ocfl::ROOT_DECLARATION)? {
+        return Err(Error::Invalid {
+            location: from.to_string(),
+            message: "is not an OCFL 1.1 storage root (no 0=ocfl_1.1)".into(),
+        });
+    }
+    let dst: Arc<dyn storage::Storage> = storage::open(to, s3)?;
+    let (objects, bytes) = storage::copy_all(src.as_ref(), dst.as_ref(), progress)?;
+    Ok(CopyReport { objects, bytes })
+}
