@@ -73,8 +73,18 @@ impl RemoteRoot {
         parallel: usize,
     ) -> Result<RemoteRoot> {
         if !storage.exists(ROOT_DECLARATION)? {
+            let files = root_files(&Layout::editio_default());
             let entries = storage.list("")?;
-            if let Some(first) = entries.first() {
+            // Another release may be creating the same root at this moment: its declaration
+            // written since the check above, or only the root's own files so far (which this
+            // release writes too, byte for byte the same).
+            let creating = entries
+                .iter()
+                .all(|e| files.iter().any(|(key, _)| *key == e.key));
+            if !entries.is_empty() && storage.exists(ROOT_DECLARATION)? {
+                return Self::open(storage, claims, parallel);
+            }
+            if let (false, Some(first)) = (creating, entries.first()) {
                 return Err(Error::Invalid {
                     location: storage.location(""),
                     message: format!(
@@ -85,7 +95,7 @@ impl RemoteRoot {
                 });
             }
             // The declaration last: a root interrupted before it is still empty of one.
-            for (key, bytes) in root_files(&Layout::editio_default()) {
+            for (key, bytes) in files {
                 storage.put_bytes(&key, &bytes)?;
             }
         }
