@@ -11,6 +11,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::Hasher as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{OnceLock, RwLock};
 
 /// A table of strings with a fast hash (rustc's; the register's forms are the editor's own,
@@ -179,6 +180,7 @@ impl Matcher {
                 slips.insert(slip.clone(), i);
             }
         }
+        near.finish();
         let by_key = entries
             .iter()
             .enumerate()
@@ -350,12 +352,23 @@ fn near_edits(len: usize) -> usize {
 }
 
 /// The register's one-word forms, each once with the first entry (in register order) that has
-/// it, and an index of them by deletions built at the first look-up.
+/// it. The first words looked up are compared with every form of their first letter and of a
+/// length within reach; once those comparisons have cost about what building an index of the
+/// forms by deletions costs, the index is built and answers the rest. A text with few unknown
+/// capitalised words never pays for the index, one with many pays for it once; the answers are
+/// the same either way.
 #[derive(Default)]
 struct NearForms {
     forms: Vec<NearForm>,
     /// Each form's place in `forms`.
     seen: Table<u32>,
+    /// The places of the forms in order of first letter and length (see [`NearForms::finish`]).
+    by_letter: Vec<u32>,
+    /// How many hashes the index holds: what building it costs, in about the unit of one
+    /// comparison of a word with a form.
+    index_cost: usize,
+    /// Comparisons of words with forms made without the index so far.
+    spent: AtomicUsize,
     index: OnceLock<Deletions>,
 }
 
@@ -387,19 +400,76 @@ impl NearForms {
         });
     }
 
+    /// Once every form is added: orders them by first letter and length for the search
+    /// without the index, and reckons what the index would cost.
+    fn finish(&mut self) {
+        let forms = &self.forms;
+        self.by_letter = (0..forms.len() as u32).collect();
+        self.by_letter
+            .sort_unstable_by_key(|&id| (forms[id as usize].first, forms[id as usize].len, id));
+        self.index_cost = forms
+            .iter()
+            .map(|f| {
+                1 + f.len
+                    + if index_edits(f.len) == 2 {
+                        f.len * f.len.saturating_sub(1) / 2
+                    } else {
+                        0
+                    }
+            })
+            .sum();
+    }
+
     /// The form nearest `word` (other than `word` itself) with the same lowercase first
     /// letter, one edit away at most (two for a word of [`NEAR_TWO_EDITS_LEN`] characters or
     /// more): the nearest, then the first in alphabetical order, then the first entry in
     /// register order.
     fn nearest(&self, word: &str) -> Option<(usize, &str)> {
+        let index = match self.index.get() {
+            Some(index) => Some(index),
+            None if self.spent.load(Ordering::Relaxed) >= self.index_cost => {
+                Some(self.index.get_or_init(|| Deletions::new(&self.forms)))
+            }
+            None => None,
+        };
+        match index {
+            Some(index) => self.nearest_by_index(word, index),
+            None => self.nearest_by_letter(word),
+        }
+    }
+
+    /// [`NearForms::nearest`] by comparing `word` with every form of its first letter and a
+    /// length within reach.
+    fn nearest_by_letter(&self, word: &str) -> Option<(usize, &str)> {
         let chars: Vec<char> = word.chars().collect();
         if chars.len() < NEAR_MIN_LEN {
             return None;
         }
         let first = first_letter(word)?;
         let max = near_edits(chars.len());
-        let index = self.index.get_or_init(|| Deletions::new(&self.forms));
-        let mut best: Option<(usize, &NearForm)> = None;
+        let key = |id: &u32| {
+            let f = &self.forms[*id as usize];
+            (f.first, f.len)
+        };
+        let from = self
+            .by_letter
+            .partition_point(|id| key(id) < (first, chars.len().saturating_sub(max)));
+        let to = self
+            .by_letter
+            .partition_point(|id| key(id) <= (first, chars.len() + max));
+        let ids = self.by_letter.get(from..to).unwrap_or_default();
+        self.spent.fetch_add(ids.len(), Ordering::Relaxed);
+        self.closest(word, &chars, first, max, ids.iter().copied())
+    }
+
+    /// [`NearForms::nearest`] by the deletion index.
+    fn nearest_by_index(&self, word: &str, index: &Deletions) -> Option<(usize, &str)> {
+        let chars: Vec<char> = word.chars().collect();
+        if chars.len() < NEAR_MIN_LEN {
+            return None;
+        }
+        let first = first_letter(word)?;
+        let max = near_edits(chars.len());
         let mut tried: Vec<u32> = Vec::new();
         deletions(first, &chars, max, |key| {
             if let Some(ids) = index.get(key) {
@@ -408,15 +478,28 @@ impl NearForms {
         });
         tried.sort_unstable();
         tried.dedup();
+        self.closest(word, &chars, first, max, tried.into_iter())
+    }
+
+    /// Among the forms `ids`, the closest to `word` as [`NearForms::nearest`] chooses.
+    fn closest(
+        &self,
+        word: &str,
+        chars: &[char],
+        first: char,
+        max: usize,
+        ids: impl Iterator<Item = u32>,
+    ) -> Option<(usize, &str)> {
+        let mut best: Option<(usize, &NearForm)> = None;
         let (mut row, mut form) = (Vec::new(), Vec::new());
-        for id in tried {
+        for id in ids {
             let f = &self.forms[id as usize];
             if f.first != first || f.len.abs_diff(chars.len()) > max || f.form == word {
                 continue;
             }
             form.clear();
             form.extend(f.form.chars());
-            let Some(d) = distance_within(&chars, &form, max, &mut row) else {
+            let Some(d) = distance_within(chars, &form, max, &mut row) else {
                 continue;
             };
             let better = best.is_none_or(|(bd, bf)| {
@@ -428,6 +511,12 @@ impl NearForms {
         }
         best.map(|(_, f)| (f.entry, f.form.as_str()))
     }
+}
+
+/// How many characters the index deletes from a form of `len` characters: one, or two from a
+/// form that a word of [`NEAR_TWO_EDITS_LEN`] characters or more may be two edits from.
+fn index_edits(len: usize) -> usize {
+    if len + 2 >= NEAR_TWO_EDITS_LEN { 2 } else { 1 }
 }
 
 /// A deletion index (as in SymSpell): every string made by deleting up to one character from a
@@ -450,11 +539,7 @@ impl Deletions {
             .enumerate()
             .flat_map_iter(|(id, f)| {
                 let chars: Vec<char> = f.form.chars().collect();
-                let max = if chars.len() + 2 >= NEAR_TWO_EDITS_LEN {
-                    2
-                } else {
-                    1
-                };
+                let max = index_edits(chars.len());
                 let mut out = Vec::new();
                 let id = id as u32;
                 deletions(f.first, &chars, max, |key| out.push((key, id)));
@@ -907,6 +992,9 @@ description = "d"
         let mut g = Gen(0x9e37_79b9_7f4a_7c15);
         let register = generated_register(&mut g, 3000);
         let m = Matcher::new(&register);
+        // Looks up without the index first, then with it.
+        let hybrid = Matcher::new(&register);
+        let mut switched = None;
         let oracle = Linear::new(&register);
         let forms: Vec<String> = register
             .entries
@@ -922,13 +1010,25 @@ description = "d"
                 edited(&mut g, &forms[at])
             };
             let want = oracle.near_miss(&word);
-            assert_eq!(m.find_near_miss(&word), want, "{word:?}");
+            assert_eq!(hybrid.find_near_miss(&word), want, "{word:?}");
+            if switched.is_none() && hybrid.near.index.get().is_some() {
+                switched = Some(i);
+            }
+            // Both ways the matcher may search, whichever it happens to be using.
+            if !m.slips.contains_key(&word) {
+                let want = want.as_ref().map(|(e, f, _)| (*e, f.as_str()));
+                assert_eq!(m.near.nearest_by_letter(&word), want, "{word:?}");
+                let index = m.near.index.get_or_init(|| Deletions::new(&m.near.forms));
+                assert_eq!(m.near.nearest_by_index(&word, index), want, "{word:?}");
+            }
             if let Some((_, form, slip)) = &want {
                 found += 1;
                 slips += usize::from(*slip);
                 two += usize::from(distance(&word, form) == 2);
             }
         }
+        // The search changed ways after some words, not at the first.
+        assert!(switched.is_some_and(|i| i > 100), "{switched:?}");
         // The words reach every kind of answer.
         assert!(
             found > 5_000 && two > 250 && slips > 250,
