@@ -353,10 +353,10 @@ fn near_edits(len: usize) -> usize {
 
 /// The register's one-word forms, each once with the first entry (in register order) that has
 /// it. The first words looked up are compared with every form of their first letter and of a
-/// length within reach; once those comparisons have cost about what building an index of the
-/// forms by deletions costs, the index is built and answers the rest. A text with few unknown
-/// capitalised words never pays for the index, one with many pays for it once; the answers are
-/// the same either way.
+/// length within reach; once those comparisons have cost a quarter of what building an index of
+/// the forms by deletions costs, the index is built and answers the rest. A text with few
+/// unknown capitalised words never pays for the index, one with many pays for it once; the
+/// answers are the same either way.
 #[derive(Default)]
 struct NearForms {
     forms: Vec<NearForm>,
@@ -364,8 +364,10 @@ struct NearForms {
     seen: Table<u32>,
     /// The places of the forms in order of first letter and length (see [`NearForms::finish`]).
     by_letter: Vec<u32>,
-    /// How many hashes the index holds: what building it costs, in about the unit of one
-    /// comparison of a word with a form.
+    /// How many comparisons of words with forms to make before building the index: a quarter
+    /// of the hashes it holds. Building it costs about as much as one comparison per hash
+    /// (BENCHMARKS.md); at a quarter a text with many unknown words pays little more than the
+    /// index, and the bundled and plain benchmark texts never reach it.
     index_cost: usize,
     /// Comparisons of words with forms made without the index so far.
     spent: AtomicUsize,
@@ -401,7 +403,7 @@ impl NearForms {
     }
 
     /// Once every form is added: orders them by first letter and length for the search
-    /// without the index, and reckons what the index would cost.
+    /// without the index, and reckons when to build the index.
     fn finish(&mut self) {
         let forms = &self.forms;
         self.by_letter = (0..forms.len() as u32).collect();
@@ -417,7 +419,8 @@ impl NearForms {
                         0
                     }
             })
-            .sum();
+            .sum::<usize>()
+            / 4;
     }
 
     /// The form nearest `word` (other than `word` itself) with the same lowercase first
