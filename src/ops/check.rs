@@ -339,6 +339,31 @@ fn record_problems(record: &Record, folder: &str) -> Vec<Problem> {
     if let Some(f) = &record.rights.source_licence {
         fact_problems(f, &["rights", "source_licence"], false, false, &mut out);
     }
+    if record.rights.source.known().is_some()
+        && record.rights.source_statement.is_none()
+        && record
+            .rights
+            .source_licence
+            .as_ref()
+            .and_then(Fact::known)
+            .is_none()
+    {
+        out.push(
+            problem(
+                codes::RIGHTS_WORDS_ONLY,
+                &["rights", "source_statement"],
+                "rights.source says the source's rights in words only, so the TEI header gives \
+                 its availability as unknown",
+            )
+            .help(
+                "add rights.source_statement, the rightsstatements.org statement that fits \
+                 (http://rightsstatements.org/vocab/InC/1.0/ in copyright, \
+                 http://rightsstatements.org/vocab/NoC-US/1.0/ no copyright in the United States, \
+                 http://rightsstatements.org/vocab/UND/1.0/ undetermined), or \
+                 rights.source_licence when the text is under a licence (CC0-1.0, CC-BY-4.0)",
+            ),
+        );
+    }
     for change in &record.history {
         if let Err(m) = check_date(&change.date) {
             out.push(problem(

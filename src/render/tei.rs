@@ -843,7 +843,8 @@ fn source_statement(r: &crate::model::Record) -> Option<&str> {
 /// Who may do what with this file: the licence of the encoding (markup, header, editorial
 /// notes) and, apart from it, the rights in the source text. The status is that of the file
 /// as a whole, so it follows the source text's rights: `free` only when the source text is
-/// under an open licence or in the public domain.
+/// under an open licence or has no copyright, `restricted` when its statement says it is in
+/// copyright, `unknown` otherwise.
 fn availability(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
     let r = &edition.record;
     let archive = &ctx.config.archive;
@@ -855,12 +856,14 @@ fn availability(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
         .and_then(Fact::known)
         .is_some()
         || statement.is_some_and(|s| s.contains("/NoC-") || s.contains("/NKC/"));
+    // Restricted only when a statement says so: rights given in words alone are not read
+    // (`check` asks for a statement).
     let status = if open_source {
         "free"
-    } else if r.rights.source.known().is_none() {
-        "unknown"
-    } else {
+    } else if statement.is_some_and(|s| s.contains("/InC")) {
         "restricted"
+    } else {
+        "unknown"
     };
     x.open("availability", &[("status", status)]);
     let licence = r
@@ -875,7 +878,12 @@ fn availability(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
     });
     let mut source = String::from("The source text: ");
     match r.rights.source.known() {
-        Some(v) => source.push_str(v),
+        Some(v) => {
+            source.push_str(v);
+            if !v.ends_with(['.', '!', '?']) {
+                source.push('.');
+            }
+        }
         None => source.push_str("rights not established."),
     }
     if let Some(e) = &r.rights.source.evidence {
@@ -900,48 +908,51 @@ fn profile_desc(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
     let r = &edition.record;
     x.open("profileDesc", &[]);
     let written = r.written.as_ref().filter(|f| f.known().is_some());
-    if written.is_some() || r.original_language.is_some() {
-        x.mixed("creation", &[], |m| {
-            let authors: Vec<&str> = r
+    x.mixed("creation", &[], |m| {
+        let authors: Vec<&str> = r
+            .contributors
+            .iter()
+            .filter(|c| c.role == Role::Author)
+            .map(|c| c.name.as_str())
+            .collect();
+        m.text("Written");
+        if !authors.is_empty() {
+            m.text(&format!(" by {}", authors.join(" and ")));
+        }
+        if let Some(lang) = &r.original_language {
+            m.text(" in ");
+            m.leaf("lang", &[], language_name(lang));
+        }
+        if let Some(f) = written
+            && let Some(v) = f.known()
+        {
+            m.text(" in ");
+            let mut attrs = vec![("when", v)];
+            attrs.extend(fact_attrs(f));
+            m.leaf("date", &attrs, v);
+        } else {
+            m.text("; when is not known");
+            if let Some(e) = r.written.as_ref().and_then(|f| f.evidence.as_deref()) {
+                m.text(&format!(" ({})", e.trim_end_matches('.')));
+            }
+        }
+        if r.original_language.is_some() {
+            let translators: Vec<&str> = r
                 .contributors
                 .iter()
-                .filter(|c| c.role == Role::Author)
+                .filter(|c| c.role == Role::Translator)
                 .map(|c| c.name.as_str())
                 .collect();
-            m.text("Written");
-            if !authors.is_empty() {
-                m.text(&format!(" by {}", authors.join(" and ")));
+            m.text(&format!(
+                "; this text is its translation into {}",
+                language_name(&r.language)
+            ));
+            if !translators.is_empty() {
+                m.text(&format!(" by {}", translators.join(" and ")));
             }
-            if let Some(lang) = &r.original_language {
-                m.text(" in ");
-                m.leaf("lang", &[], language_name(lang));
-            }
-            if let Some(f) = written
-                && let Some(v) = f.known()
-            {
-                m.text(" in ");
-                let mut attrs = vec![("when", v)];
-                attrs.extend(fact_attrs(f));
-                m.leaf("date", &attrs, v);
-            }
-            if r.original_language.is_some() {
-                let translators: Vec<&str> = r
-                    .contributors
-                    .iter()
-                    .filter(|c| c.role == Role::Translator)
-                    .map(|c| c.name.as_str())
-                    .collect();
-                m.text(&format!(
-                    "; this text is its translation into {}",
-                    language_name(&r.language)
-                ));
-                if !translators.is_empty() {
-                    m.text(&format!(" by {}", translators.join(" and ")));
-                }
-            }
-            m.text(".");
-        });
-    }
+        }
+        m.text(".");
+    });
     x.open("langUsage", &[]);
     for (tag, usage) in languages(edition, ctx.register) {
         let name = language_label(&tag);
@@ -1678,9 +1689,16 @@ fn text(x: &mut Xml, edition: &Edition, register: &Register) {
                         inlines(m, &c, &b.inlines)
                     });
                 } else {
-                    x.mixed("p", &[("n", &b.n.to_string())], |m| {
-                        inlines(m, &c, &b.inlines)
-                    });
+                    // Where the excerpt begins, the gap stands before the paragraph it cuts
+                    // into, so that readers show it apart from the paragraph's first word.
+                    let inl = match b.inlines.split_first() {
+                        Some((Inline::Gap(r @ GapReason::ExcerptBegins), rest)) => {
+                            gap(x, *r);
+                            rest
+                        }
+                        _ => &b.inlines[..],
+                    };
+                    x.mixed("p", &[("n", &b.n.to_string())], |m| inlines(m, &c, inl));
                 }
                 any = true;
                 last_kind = Some(b.kind);
