@@ -109,8 +109,9 @@ fn the_header_and_text_say_what_an_editor_needs() {
         "<choice><sic>protoco1</sic><corr resp=\"#resp-editio-maintainers\" cert=\"high\">protocol</corr></choice>.<note type=\"authorial\" place=\"foot\" n=\"73\">",
         // A title made by the editors is marked as devised.
         "<title type=\"main\" subtype=\"devised\">The Arrest and Death of Marshal Blyukher</title>",
-        // The opening paragraphs have no title: they stand in the body, not in a division.
-        "<body>\n      <p n=\"1\">",
+        // The opening paragraphs have no title: they stand in the body, not in a division; the
+        // gap where the excerpt begins stands before the paragraph it cuts into.
+        "<body>\n      <gap reason=\"excerpt\" extent=\"unknown\">\n        <desc>The excerpt begins here, part-way through the work; what precedes it is not in the source.</desc>\n      </gap>\n      <p n=\"1\">But the Marshal",
         "<head n=\"9\">THE FALL OF <persName ref=\"#yezhov-nikolai\">YEZHOV</persName></head>",
         "<gap reason=\"excerpt\" extent=\"unknown\">",
     ] {
