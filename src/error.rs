@@ -109,6 +109,45 @@ pub enum Error {
     #[error("{location}: {message}")]
     Storage { location: String, message: String },
 
+    /// Nothing answers at the object storage's address (connection refused, no such host, a
+    /// timeout): the command could not run.
+    #[error(
+        "{location}: nothing answers at {endpoint} ({detail}); start the server, or correct the \
+         endpoint (`endpoint` in [storage] of editio.toml, --endpoint, or AWS_ENDPOINT_URL)"
+    )]
+    StorageUnreachable {
+        location: String,
+        endpoint: String,
+        detail: String,
+    },
+
+    /// The bucket a storage URL names does not exist on the server.
+    #[error(
+        "{location}: the bucket '{bucket}' does not exist at {endpoint}; create it (`garage \
+         bucket create {bucket}`, `aws s3 mb s3://{bucket}`) or name an existing bucket \
+         (`root` in [storage] of editio.toml, or the s3:// URL given)"
+    )]
+    NoBucket {
+        location: String,
+        bucket: String,
+        endpoint: String,
+    },
+
+    /// The server refused the credentials, or the key may not do what was asked in the bucket.
+    #[error(
+        "{location}: {endpoint} refused the request of key {key_id} ({detail}); check \
+         AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the profile AWS_PROFILE names), and that \
+         this key may read and write the bucket '{bucket}' (`garage bucket allow --read --write \
+         {bucket} --key KEY`, or the bucket's policy)"
+    )]
+    StorageRefused {
+        location: String,
+        endpoint: String,
+        bucket: String,
+        key_id: String,
+        detail: String,
+    },
+
     /// Another release is writing the same object now (or one was interrupted and its claim
     /// is still there).
     #[error("{location}: {message}")]
@@ -310,6 +349,9 @@ impl Error {
             | Error::Serialize { .. }
             | Error::Pdf { .. }
             | Error::Storage { .. }
+            | Error::StorageUnreachable { .. }
+            | Error::NoBucket { .. }
+            | Error::StorageRefused { .. }
             | Error::Busy { .. } => true,
             Error::ArchiveExists { .. }
             | Error::BadId { .. }

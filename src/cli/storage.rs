@@ -49,9 +49,24 @@ pub fn keys_from_env() -> editio::Result<S3Settings> {
         let file = var("AWS_SHARED_CREDENTIALS_FILE")
             .map(std::path::PathBuf::from)
             .or_else(|| var("HOME").map(|h| Path::new(&h).join(".aws").join("credentials")));
+        if let Some(f) = file.as_ref().filter(|f| !f.is_file())
+            && var("AWS_PROFILE").is_some()
+        {
+            return Err(Error::Storage {
+                location: f.display().to_string(),
+                message: format!(
+                    "is not there, and AWS_PROFILE names the profile [{profile}] of it; write \
+                     the profile's keys there (or name the file in AWS_SHARED_CREDENTIALS_FILE)"
+                ),
+            });
+        }
         if let Some(file) = file.filter(|f| f.is_file()) {
             let text = std::fs::read_to_string(&file).map_err(Error::io(&file))?;
-            let (id, secret, token) = profile_keys(&text, &profile);
+            let (id, secret, token) =
+                profile_keys(&text, &profile).map_err(|message| Error::Storage {
+                    location: file.display().to_string(),
+                    message,
+                })?;
             if var("AWS_PROFILE").is_some() && (id.is_none() || secret.is_none()) {
                 return Err(Error::Storage {
                     location: file.display().to_string(),
@@ -69,31 +84,26 @@ pub fn keys_from_env() -> editio::Result<S3Settings> {
     Ok(s)
 }
 
-/// The keys of `[profile]` in an AWS credentials file (INI).
-fn profile_keys(text: &str, profile: &str) -> (Option<String>, Option<String>, Option<String>) {
-    let mut in_profile = false;
-    let (mut id, mut secret, mut token) = (None, None, None);
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') && line.ends_with(']') {
-            let name = line[1..line.len() - 1].trim();
-            in_profile = name == profile || name == format!("profile {profile}");
-            continue;
-        }
-        if !in_profile {
-            continue;
-        }
-        if let Some((k, v)) = line.split_once('=') {
-            let v = Some(v.trim().to_owned());
-            match k.trim() {
-                "aws_access_key_id" => id = v,
-                "aws_secret_access_key" => secret = v,
-                "aws_session_token" => token = v,
-                _ => {}
-            }
-        }
-    }
-    (id, secret, token)
+/// The keys of `[profile]` in an AWS credentials file (INI, read with rust-ini; `[profile
+/// name]`, as the AWS config file writes it, is accepted too); an error names the line of a
+/// file that is not INI.
+type ProfileKeys = (Option<String>, Option<String>, Option<String>);
+fn profile_keys(text: &str, profile: &str) -> Result<ProfileKeys, String> {
+    let ini = ini::Ini::load_from_str(text).map_err(|e| {
+        format!(
+            "line {}, column {}: {}; an AWS credentials file is INI ([profile] then key = value)",
+            e.line, e.col, e.msg
+        )
+    })?;
+    let section = ini
+        .section(Some(profile))
+        .or_else(|| ini.section(Some(format!("profile {profile}"))));
+    let get = |k: &str| section.and_then(|s| s.get(k)).map(|v| v.trim().to_owned());
+    Ok((
+        get("aws_access_key_id"),
+        get("aws_secret_access_key"),
+        get("aws_session_token"),
+    ))
 }
 
 /// Where the archive at `root` keeps its releases: `--storage`, else `[storage]` in
@@ -161,10 +171,13 @@ mod tests {
     fn profiles_are_read() {
         let text = "[default]\naws_access_key_id = A\naws_secret_access_key = B\n\n[profile x]\naws_access_key_id=C\naws_secret_access_key=D\n";
         assert_eq!(
-            super::profile_keys(text, "x"),
+            super::profile_keys(text, "x").unwrap(),
             (Some("C".into()), Some("D".into()), None)
         );
-        assert_eq!(super::profile_keys(text, "default").0.as_deref(), Some("A"));
-        assert_eq!(super::profile_keys(text, "y"), (None, None, None));
+        assert_eq!(
+            super::profile_keys(text, "default").unwrap().0.as_deref(),
+            Some("A")
+        );
+        assert_eq!(super::profile_keys(text, "y").unwrap(), (None, None, None));
     }
 }

@@ -128,6 +128,8 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
         // edition or object ids, are verified by reading the store.
         let mut remote: Vec<(editio::archive::ocfl::RemoteRoot, Option<String>)> = Vec::new();
         let mut paths: Vec<PathBuf> = Vec::new();
+        // Deposit zips in object storage.
+        let mut zips: Vec<editio::ops::storage::Zips> = Vec::new();
         for p in &args.paths {
             let text = p.to_string_lossy();
             if text.starts_with("s3://") {
@@ -144,6 +146,10 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
                     },
                     _ => keys,
                 };
+                if let Some(found) = editio::ops::storage::deposits_at(&url, &keys)? {
+                    zips.push(found);
+                    continue;
+                }
                 remote.push((editio::ops::storage::open_remote(&url, &keys)?, None));
                 continue;
             }
@@ -184,6 +190,14 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
                         editio::archive::ocfl::remote::Transfer::Done(_) => bar.inc(1),
                     })?;
                 report.targets.push(target);
+            }
+            for (store, keys) in &zips {
+                for key in keys {
+                    bar.set_message(format!("{} (reading the zip)", store.location(key)));
+                    report
+                        .targets
+                        .push(verify::verify_remote_zip(store.as_ref(), key, &options)?);
+                }
             }
             Ok(report)
         })

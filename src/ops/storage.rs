@@ -145,6 +145,46 @@ pub fn upload_deposit(choice: &StorageChoice, zip: &Path) -> Result<()> {
     store.put(&name, &mut file).map(|_| ())
 }
 
+/// Deposit zips in object storage: where they are, and their keys there.
+pub type Zips = (Arc<dyn storage::Storage>, Vec<String>);
+
+/// The deposit zips in object storage that `url` names: the object itself when the URL ends
+/// in `.zip`, else the `.zip` objects directly under the prefix when it is not a storage root
+/// (as `[storage] deposits` holds them). `None` for a storage root or a prefix without zips.
+pub fn deposits_at(url: &StorageUrl, s3: &S3Settings) -> Result<Option<Zips>> {
+    let StorageUrl::S3 { bucket, prefix } = url else {
+        return Ok(None);
+    };
+    if prefix.ends_with(".zip") {
+        let (dir, name) = prefix.rsplit_once('/').unwrap_or(("", prefix));
+        let parent = StorageUrl::S3 {
+            bucket: bucket.clone(),
+            prefix: dir.to_owned(),
+        };
+        let store = storage::open(&parent, s3)?;
+        if !store.exists(name)? {
+            return Err(Error::Storage {
+                location: url.to_string(),
+                message: "there is no such object (`editio release` puts a copy of each \
+                          deposit in the prefix `[storage] deposits` names)"
+                    .into(),
+            });
+        }
+        return Ok(Some((store, vec![name.to_owned()])));
+    }
+    let store = storage::open(url, s3)?;
+    if store.exists(crate::archive::ocfl::ROOT_DECLARATION)? {
+        return Ok(None);
+    }
+    let zips: Vec<String> = store
+        .list("")?
+        .into_iter()
+        .map(|e| e.key)
+        .filter(|k| k.ends_with(".zip") && !k.contains('/'))
+        .collect();
+    Ok((!zips.is_empty()).then_some((store, zips)))
+}
+
 /// What `editio storage copy` did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CopyReport {

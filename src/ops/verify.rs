@@ -847,6 +847,47 @@ pub fn verify_remote(
     })
 }
 
+/// Verifies a deposit zip in object storage (`key` in `storage`) as a zip on disk is verified,
+/// with the same codes; findings name the object (`s3://bucket/prefix/name.zip/...`). A zip is
+/// read from its end (its central directory) and by offsets, so the object is first streamed
+/// into a temporary file, removed afterwards.
+pub fn verify_remote_zip(
+    storage: &dyn crate::archive::storage::Storage,
+    key: &str,
+    opts: &Options,
+) -> Result<Target> {
+    let dir = tempfile::Builder::new()
+        .prefix("editio-verify-")
+        .tempdir()
+        .map_err(Error::io(std::env::temp_dir()))?;
+    let name = key.rsplit('/').next().unwrap_or(key);
+    let local = dir.path().join(name);
+    ocfl::remote::download(storage, key, &local)?;
+    let location = storage.location(key);
+    let diagnostics = verify_one(&local, Kind::BagZip, opts)?
+        .into_iter()
+        .map(|mut d| {
+            if let Ok(rest) = d.location.path.strip_prefix(&local) {
+                d.location.path = if rest.as_os_str().is_empty() {
+                    PathBuf::from(&location)
+                } else {
+                    PathBuf::from(&location).join(rest)
+                };
+            }
+            let shown = local.display().to_string();
+            if d.message.contains(&shown) {
+                d.message = d.message.replace(&shown, &location);
+            }
+            d
+        })
+        .collect();
+    Ok(Target {
+        path: PathBuf::from(location),
+        kind: Kind::BagZip,
+        diagnostics,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -738,3 +738,219 @@ fn a_storage_root_copied_to_garage_and_back_is_valid_and_verified() {
         );
     }
 }
+
+/// A bucket that does not exist, a key the server refuses (unknown, or without rights on the
+/// bucket, or a wrong secret), and an endpoint where nothing listens: each stops the command
+/// with exit 2 and an error that names the bucket or the endpoint and says what to do.
+#[test]
+fn a_missing_bucket_refused_keys_and_no_server_are_each_a_clear_error() {
+    let Some(g) = Garage::start() else { return };
+    let tmp = archive_on(&g.endpoint(), "s3://editio/ocfl");
+    let (code, text) = run(g
+        .editio(tmp.path())
+        .args(["release", "--all", "--date", DATE]));
+    assert_eq!(code, Some(0), "{text}");
+
+    // A bucket that does not exist: verify, and a release to it.
+    let (code, text) = run(g
+        .editio(tmp.path())
+        .args(["verify", "s3://no-such-bucket/ocfl"]));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("the bucket 'no-such-bucket' does not exist")
+            && text.contains(&g.endpoint())
+            && text.contains("garage bucket create no-such-bucket"),
+        "{text}"
+    );
+    let elsewhere = archive_on(&g.endpoint(), "s3://no-such-bucket/ocfl");
+    let (code, text) = run(g
+        .editio(elsewhere.path())
+        .args(["release", "--all", "--date", DATE]));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("the bucket 'no-such-bucket' does not exist"),
+        "{text}"
+    );
+
+    // A key the server does not know, and the right key with a wrong secret.
+    let refused = |id: &str, secret: &str, args: &[&str]| {
+        run(g
+            .editio(tmp.path())
+            .env("AWS_ACCESS_KEY_ID", id)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .args(args))
+    };
+    let unknown = "GK00000000000000000000ffff";
+    let (code, text) = refused(unknown, SECRET, &["verify", "s3://editio/ocfl"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains(&format!("refused the request of key {unknown}"))
+            && text.contains("AWS_ACCESS_KEY_ID")
+            && text.contains("'editio'"),
+        "{text}"
+    );
+    let wrong = SECRET.replace('0', "1");
+    let (code, text) = refused(KEY_ID, &wrong, &["verify", "s3://editio/ocfl"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("refused the request"), "{text}");
+    // A key the server knows, without rights on the bucket; then one that may only read it,
+    // which verifies but cannot release.
+    let other = "GK00000000000000000000aaaa";
+    let other_secret = "aa112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    g.ok(&["key", "import", "--yes", "-n", "other", other, other_secret]);
+    let (code, text) = refused(other, other_secret, &["verify", "s3://editio/ocfl"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains(&format!("refused the request of key {other}"))
+            && text.contains("may read and write the bucket 'editio'"),
+        "{text}"
+    );
+    g.ok(&["bucket", "allow", "--read", "editio", "--key", other]);
+    let (code, text) = refused(other, other_secret, &["verify", "s3://editio/ocfl"]);
+    assert_eq!(code, Some(0), "{text}");
+    change(tmp.path(), SERGE, "A note on the proofs.");
+    let (code, text) = refused(other, other_secret, &["release", "--all", "--date", DATE]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains(&format!("refused the request of key {other}")),
+        "{text}"
+    );
+
+    // An endpoint with nothing listening (a port just freed).
+    let nobody = format!("http://127.0.0.1:{}", free_port());
+    let (code, text) = run(g
+        .editio(tmp.path())
+        .args(["verify", "s3://editio/ocfl"])
+        .env("AWS_ENDPOINT_URL", &nobody)
+        .env("AWS_REGION", "garage")
+        .current_dir(std::env::temp_dir()));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains(&format!("nothing answers at {nobody}")) && text.contains("endpoint"),
+        "{text}"
+    );
+    let gone = archive_on(&nobody, "s3://editio/ocfl");
+    let (code, text) = run(g
+        .editio(gone.path())
+        .args(["release", "--all", "--date", DATE]));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains(&format!("nothing answers at {nobody}")),
+        "{text}"
+    );
+}
+
+/// With `[storage] deposits`, a copy of every deposit zip goes to that prefix; `verify` reads
+/// them there, one by one or the whole prefix, and finds a damaged one.
+#[test]
+fn deposit_zips_go_to_a_second_prefix_and_verify_there() {
+    let Some(g) = Garage::start() else { return };
+    let tmp = archive_on(&g.endpoint(), "s3://editio/ocfl");
+    let config = tmp.path().join("editio.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace(
+            "region = \"garage\"\n",
+            "region = \"garage\"\ndeposits = \"s3://editio/deposit\"\n",
+        ),
+    )
+    .unwrap();
+    let (code, text) = run(g
+        .editio(tmp.path())
+        .args(["release", "--all", "--date", DATE]));
+    assert_eq!(code, Some(0), "{text}");
+    let deposits = g.storage("deposit");
+    let keys: Vec<String> = deposits
+        .list("")
+        .unwrap()
+        .into_iter()
+        .map(|e| e.key)
+        .collect();
+    let local: Vec<String> = std::fs::read_dir(tmp.path().join("export/deposit"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".zip"))
+        .collect();
+    assert!(keys.contains(&format!("{SERGE}-v1.zip")), "{keys:?}");
+    let mut sorted = local.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    // Byte for byte the deposits written beside the archive.
+    for k in &keys {
+        assert_eq!(
+            deposits.get_bytes(k, 1 << 30).unwrap().unwrap(),
+            std::fs::read(tmp.path().join("export/deposit").join(k)).unwrap(),
+            "{k}"
+        );
+    }
+    let one = format!("s3://editio/deposit/{SERGE}-v1.zip");
+    let (code, text) = run(g.editio(tmp.path()).args(["verify", &one]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains(&format!("ok    {one}")), "{text}");
+    let (code, text) = run(g.editio(tmp.path()).args(["verify", "s3://editio/deposit"]));
+    assert_eq!(code, Some(0), "{text}");
+    for k in &keys {
+        assert!(text.contains(&format!("s3://editio/deposit/{k}")), "{text}");
+    }
+    // A damaged copy: one byte of the payload changed (the zip stores it uncompressed or
+    // not, either way its CRC or its digest no longer holds).
+    let key = format!("{SERGE}-v1.zip");
+    let mut bytes = deposits.get_bytes(&key, 1 << 30).unwrap().unwrap();
+    let at = bytes.len() / 3;
+    bytes[at] ^= 0x55;
+    deposits.put_bytes(&key, &bytes).unwrap();
+    let (code, text) = run(g.editio(tmp.path()).args(["verify", &one]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains(&one), "{text}");
+    // A zip that is not there.
+    let (code, text) = run(g
+        .editio(tmp.path())
+        .args(["verify", "s3://editio/deposit/absent-v1.zip"]));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("no such object"), "{text}");
+}
+
+/// The keys from a profile of the credentials file that AWS_SHARED_CREDENTIALS_FILE names
+/// (as every AWS tool reads it), chosen by AWS_PROFILE; a profile that is not there is a
+/// clear error.
+#[test]
+fn credentials_come_from_the_profile_aws_profile_names() {
+    let Some(g) = Garage::start() else { return };
+    let tmp = archive_on(&g.endpoint(), "s3://editio/ocfl");
+    let creds = tmp.path().join("credentials");
+    std::fs::write(
+        &creds,
+        format!(
+            "# keys for editio\n[default]\naws_access_key_id = GK00000000000000000000ffff\n\
+             aws_secret_access_key = {SECRET}\n\n[editions]\naws_access_key_id = {KEY_ID}\n\
+             aws_secret_access_key = {SECRET}\n"
+        ),
+    )
+    .unwrap();
+    let with_profile = |profile: &str| {
+        let mut cmd = editio(tmp.path());
+        cmd.env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env_remove("AWS_ENDPOINT_URL")
+            .env("AWS_SHARED_CREDENTIALS_FILE", &creds)
+            .env("HOME", tmp.path().join("no-home"))
+            .env("AWS_PROFILE", profile);
+        cmd
+    };
+    let (code, text) = run(with_profile("editions").args(["release", "--all", "--date", DATE]));
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = run(with_profile("editions").args(["verify", "s3://editio/ocfl"]));
+    assert_eq!(code, Some(0), "{text}");
+    // The default profile holds a key the server does not know: refused, not read past.
+    let (code, text) = run(with_profile("default").args(["verify", "s3://editio/ocfl"]));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("GK00000000000000000000ffff"), "{text}");
+    let (code, text) = run(with_profile("absent").args(["verify", "s3://editio/ocfl"]));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains(&creds.display().to_string()) && text.contains("[absent]"),
+        "{text}"
+    );
+}

@@ -31,6 +31,12 @@ pub struct S3Storage {
     bucket: String,
     prefix: String,
     runtime: tokio::runtime::Runtime,
+    /// The server, for messages: the endpoint, or Amazon S3 and its region.
+    server: String,
+    /// The access key's id, for messages (never the secret).
+    key_id: String,
+    /// Set once a first request found the bucket there and the key accepted.
+    ready: std::sync::OnceLock<()>,
 }
 
 impl std::fmt::Debug for S3Storage {
@@ -107,12 +113,58 @@ impl S3Storage {
                 location,
                 message: format!("cannot start the network runtime: {e}"),
             })?;
+        let server = match &settings.endpoint {
+            Some(e) => e.clone(),
+            None => format!(
+                "Amazon S3 ({})",
+                settings.region.as_deref().unwrap_or("us-east-1")
+            ),
+        };
         Ok(S3Storage {
             store: Arc::new(store),
             bucket: bucket.to_owned(),
             prefix: prefix.trim_matches('/').to_owned(),
             runtime,
+            server,
+            key_id: settings.access_key_id.clone().unwrap_or_default(),
+            ready: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Before the first request: one listing of at most one key under the prefix, which
+    /// tells a missing bucket (404) apart from a missing object (a 404 on an object says
+    /// nothing of which is missing), and refused credentials or an unreachable server from
+    /// everything else, each with its own error.
+    fn ensure_ready(&self) -> Result<()> {
+        if self.ready.get().is_some() {
+            return Ok(());
+        }
+        use object_store::list::{PaginatedListOptions, PaginatedListStore};
+        let store = self.store.clone();
+        let prefix = (!self.prefix.is_empty()).then(|| format!("{}/", self.prefix));
+        let outcome = self.runtime.block_on(async move {
+            store
+                .list_paginated(
+                    prefix.as_deref(),
+                    PaginatedListOptions {
+                        max_keys: Some(1),
+                        ..Default::default()
+                    },
+                )
+                .await
+        });
+        match outcome {
+            Ok(_) => {
+                let _ = self.ready.set(());
+                Ok(())
+            }
+            Err(object_store::Error::NotFound { .. }) => Err(Error::NoBucket {
+                location: self.location(""),
+                bucket: self.bucket.clone(),
+                endpoint: self.server.clone(),
+            }),
+            Err(e) => Err(self.failed("", e)),
+        }
     }
 
     fn key(&self, key: &str) -> Result<Key> {
@@ -127,9 +179,111 @@ impl S3Storage {
         })
     }
 
+    /// The error of a failed request about `key`: refused credentials and an unreachable
+    /// server get their own, everything else names the request's outcome.
     fn failed(&self, key: &str, e: object_store::Error) -> Error {
+        // The S3 error code of the answer's body (listings keep only that, not the status).
+        let code = between(&describe(&e), "<Code>", "</Code>").unwrap_or_default();
+        if code == "NoSuchBucket" {
+            return Error::NoBucket {
+                location: self.location(key),
+                bucket: self.bucket.clone(),
+                endpoint: self.server.clone(),
+            };
+        }
+        let refused = matches!(
+            code.as_str(),
+            "AccessDenied"
+                | "InvalidAccessKeyId"
+                | "SignatureDoesNotMatch"
+                | "InvalidToken"
+                | "ExpiredToken"
+                | "AllAccessDisabled"
+        );
+        match &e {
+            _ if refused => {
+                return Error::StorageRefused {
+                    location: self.location(key),
+                    endpoint: self.server.clone(),
+                    bucket: self.bucket.clone(),
+                    key_id: self.key_id.clone(),
+                    detail: server_says(&e),
+                };
+            }
+            object_store::Error::PermissionDenied { .. }
+            | object_store::Error::Unauthenticated { .. } => {
+                return Error::StorageRefused {
+                    location: self.location(key),
+                    endpoint: self.server.clone(),
+                    bucket: self.bucket.clone(),
+                    key_id: self.key_id.clone(),
+                    detail: server_says(&e),
+                };
+            }
+            _ => {}
+        }
+        if let Some(detail) = unreachable(&e) {
+            return Error::StorageUnreachable {
+                location: self.location(key),
+                endpoint: self.server.clone(),
+                detail,
+            };
+        }
         self.error(key, describe(&e))
     }
+}
+
+/// What the server answered, briefly: its status and the S3 error code and message of the
+/// body (`403 Forbidden: AccessDenied: ...`).
+fn server_says(e: &object_store::Error) -> String {
+    let text = describe(e);
+    let code = between(&text, "<Code>", "</Code>");
+    let message = between(&text, "<Message>", "</Message>");
+    let status = ["403 Forbidden", "401 Unauthorized"]
+        .into_iter()
+        .find(|s| text.contains(s))
+        .unwrap_or("refused");
+    match (code, message) {
+        (Some(c), Some(m)) => format!("{status}: {c}: {m}"),
+        (Some(c), None) => format!("{status}: {c}"),
+        _ => status.to_owned(),
+    }
+}
+
+/// The text between `open` and `close`, if both are there.
+fn between(text: &str, open: &str, close: &str) -> Option<String> {
+    let start = text.find(open)? + open.len();
+    let len = text[start..].find(close)?;
+    Some(text[start..start + len].trim().to_owned())
+}
+
+/// Why no answer came, when the request failed before any did (the connection refused, no
+/// such host, a timeout), after the retries.
+fn unreachable(e: &object_store::Error) -> Option<String> {
+    use object_store::client::{HttpError, HttpErrorKind};
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(h) = s.downcast_ref::<HttpError>() {
+            let why = match h.kind() {
+                HttpErrorKind::Connect => "the connection failed",
+                HttpErrorKind::Timeout => "no answer in time",
+                _ => return None,
+            };
+            // The innermost cause says which (connection refused, dns error).
+            let mut inner = std::error::Error::source(h);
+            let mut last = None;
+            while let Some(i) = inner {
+                last = Some(i.to_string());
+                inner = i.source();
+            }
+            return Some(match last {
+                Some(l) => format!("{why}: {l}"),
+                None => why.to_owned(),
+            });
+        }
+        source = s.source();
+    }
+    None
 }
 
 /// An error of the store in a sentence (the crate's own messages nest their causes).
@@ -157,6 +311,7 @@ impl Storage for S3Storage {
     }
 
     fn list(&self, prefix: &str) -> Result<Vec<Entry>> {
+        self.ensure_ready()?;
         // The store lists by whole path segments; list the folder part, then filter.
         let dir = prefix.rsplit_once('/').map_or("", |(d, _)| d);
         let base = if dir.is_empty() {
@@ -201,6 +356,7 @@ impl Storage for S3Storage {
     }
 
     fn get(&self, key: &str) -> Result<Option<Box<dyn Read + Send>>> {
+        self.ensure_ready()?;
         let k = self.key(key)?;
         let store = self.store.clone();
         match self.runtime.block_on(async move { store.get(&k).await }) {
@@ -216,6 +372,7 @@ impl Storage for S3Storage {
     }
 
     fn put(&self, key: &str, from: &mut dyn Read) -> Result<u64> {
+        self.ensure_ready()?;
         let k = self.key(key)?;
         let mut first = vec![0u8; PART_SIZE];
         let n = super::read_full(from, &mut first).map_err(|e| self.error(key, e.to_string()))?;
@@ -270,6 +427,7 @@ impl Storage for S3Storage {
     }
 
     fn put_new(&self, key: &str, bytes: &[u8]) -> Result<Created> {
+        self.ensure_ready()?;
         let k = self.key(key)?;
         let store = self.store.clone();
         let payload = PutPayload::from(bytes.to_vec());
@@ -289,6 +447,7 @@ impl Storage for S3Storage {
     }
 
     fn delete(&self, key: &str) -> Result<()> {
+        self.ensure_ready()?;
         let k = self.key(key)?;
         let store = self.store.clone();
         match self.runtime.block_on(async move { store.delete(&k).await }) {
@@ -298,6 +457,7 @@ impl Storage for S3Storage {
     }
 
     fn exists(&self, key: &str) -> Result<bool> {
+        self.ensure_ready()?;
         let k = self.key(key)?;
         let store = self.store.clone();
         match self.runtime.block_on(async move { store.head(&k).await }) {
