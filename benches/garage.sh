@@ -27,7 +27,7 @@ root_domain = ".s3.garage.localhost"
 api_bind_addr = "127.0.0.1:$ADMIN"
 CONF
 G="garage -c $DIR/garage.toml"
-RUST_LOG=garage=warn $G server > "$DIR/garage.log" 2>&1 &
+RUST_LOG=${GARAGE_LOG:-garage=warn} $G server > "$DIR/garage.log" 2>&1 &
 echo $! > "$DIR/garage.pid"
 until $G status > /dev/null 2>&1; do sleep 0.2; done
 NODE=$($G node id -q | cut -d@ -f1)

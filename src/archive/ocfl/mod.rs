@@ -35,7 +35,8 @@ pub mod validate;
 pub use remote::RemoteRoot;
 pub use store::{Commit, Content, Recovery, StorageRoot, VersionInfo, VersionMeta};
 pub use validate::{
-    validate_object, validate_object_with, validate_storage_root, validate_storage_root_with,
+    ContentDigests, validate_object, validate_object_from, validate_object_with,
+    validate_storage_root, validate_storage_root_from, validate_storage_root_with,
 };
 
 use crate::diagnostic::{Code, Diagnostic, Location};

@@ -529,16 +529,22 @@ impl RemoteRoot {
         }
     }
 
-    /// Checks every object of the root as `editio verify` does on disk, with the same codes:
-    /// the objects are read from the store (several at once, streamed to a temporary folder),
-    /// and the locations in the findings are the objects' own (`s3://...`). `progress` is told
-    /// the number of objects to read, then each one read.
+    /// Checks every object of the root as `editio verify` does on disk, with the same codes,
+    /// and the locations in the findings are the objects' own (`s3://...`). The content
+    /// files are never written anywhere: each is streamed from the store and digested as its
+    /// bytes arrive, several at once, with memory flat in its size. What the checks read as
+    /// files (the inventories, their sidecars, the declarations and the layout, a few KB per
+    /// object) is read first into a temporary folder, where each content file is an empty
+    /// stand-in, so that the checks of the disk run unchanged. A request that fails is an
+    /// error, never a finding. `progress` is told the number of objects to read, then each
+    /// one read.
     pub fn validate(
         &self,
         object: Option<&str>,
         fast: bool,
         progress: &(dyn Fn(Transfer) + Sync),
     ) -> Result<Vec<Diagnostic>> {
+        use std::collections::{HashMap, HashSet};
         let prefix = object.map(|id| format!("{}/", self.object_key(id)));
         let entries = self.storage.list(prefix.as_deref().unwrap_or(""))?;
         if object.is_some() && entries.is_empty() {
@@ -552,25 +558,87 @@ impl RemoteRoot {
             .prefix("editio-verify-")
             .tempdir()
             .map_err(Error::io(std::env::temp_dir()))?;
-        self.pool.install(|| {
-            entries.par_iter().try_for_each(|e| {
+        // The objects' roots (where their declarations are); a key below one, inside a
+        // version's folder and a folder below that, is content.
+        let roots: HashSet<&str> = entries
+            .iter()
+            .filter_map(|e| e.key.rsplit_once('/'))
+            .filter(|(_, name)| name.starts_with("0=ocfl_object_"))
+            .map(|(dir, _)| dir)
+            .collect();
+        let is_content = |key: &str| {
+            key.match_indices('/').any(|(i, _)| {
+                roots.contains(&key[..i]) && {
+                    let mut parts = key[i + 1..].split('/');
+                    parts
+                        .next()
+                        .and_then(super::inventory::VersionName::parse)
+                        .is_some()
+                        && parts.count() >= 2
+                }
+            })
+        };
+        let (content, small): (Vec<_>, Vec<_>) = entries.iter().partition(|e| is_content(&e.key));
+        let mut stand_ins: HashMap<PathBuf, &str> = HashMap::with_capacity(content.len());
+        for e in &content {
+            let local = mirror.path().join(&e.key);
+            if let Some(dir) = local.parent() {
+                std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+            }
+            std::fs::File::create(&local).map_err(Error::io(&local))?;
+            stand_ins.insert(local, e.key.as_str());
+        }
+        let sizes: HashMap<&str, u64> = content.iter().map(|e| (e.key.as_str(), e.size)).collect();
+        // The first request that failed while streaming: it stops the verification.
+        let failed: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
+        let digests = |local: &Path, algorithms: &[Algorithm]| {
+            let key = *stand_ins.get(local)?;
+            let outcome = self.stream_digests(key, algorithms);
+            progress(Transfer::Done(sizes.get(key).copied().unwrap_or(0)));
+            Some(outcome.map_err(|e| {
+                let text = e.to_string();
+                let mut first = failed.lock().unwrap_or_else(|p| p.into_inner());
+                first.get_or_insert(e);
+                std::io::Error::other(text)
+            }))
+        };
+        let mut findings = self.pool.install(|| {
+            small.par_iter().try_for_each(|e| {
                 self.download(&e.key, &mirror.path().join(&e.key))?;
                 progress(Transfer::Done(e.size));
                 Ok::<(), Error>(())
-            })
+            })?;
+            let local = match &prefix {
+                Some(p) => mirror.path().join(p.trim_end_matches('/')),
+                None => mirror.path().to_path_buf(),
+            };
+            match object {
+                Some(_) => super::validate_object_from(&local, fast, Some(&digests)),
+                None => super::validate_storage_root_from(&local, fast, Some(&digests)),
+            }
         })?;
-        let local = match &prefix {
-            Some(p) => mirror.path().join(p.trim_end_matches('/')),
-            None => mirror.path().to_path_buf(),
-        };
-        let mut findings = match object {
-            Some(_) => super::validate_object_with(&local, fast)?,
-            None => super::validate_storage_root_with(&local, fast)?,
-        };
+        if let Some(e) = failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            return Err(e);
+        }
         for f in &mut findings {
             relocate(f, mirror.path(), self.storage.as_ref());
         }
         Ok(findings)
+    }
+
+    /// The digests of a stored object, computed as its bytes arrive (nothing is written).
+    fn stream_digests(
+        &self,
+        key: &str,
+        algorithms: &[Algorithm],
+    ) -> Result<Vec<(Algorithm, String)>> {
+        let mut reader = self.storage.get(key)?.ok_or_else(|| {
+            self.storage
+                .error(key, "is listed but could not be read (gone)".into())
+        })?;
+        crate::archive::digest::digest_reader(&mut reader, algorithms)
+            .map(|(_, d)| d)
+            .map_err(|e| self.storage.error(key, e.to_string()))
     }
 }
 

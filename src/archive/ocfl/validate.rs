@@ -29,9 +29,25 @@ pub fn validate_object(path: &Path) -> Result<Vec<Diagnostic>> {
 /// [`validate_object`]; with `fast`, content files are checked for presence but their
 /// digests are not computed.
 pub fn validate_object_with(path: &Path, fast: bool) -> Result<Vec<Diagnostic>> {
+    validate_object_from(path, fast, None)
+}
+
+/// The digests of content files that are not read from this disk (object storage streams
+/// them as they arrive): asked first for each content file to digest, with the algorithms
+/// wanted; `None` means "read the file here".
+pub type ContentDigests<'a> =
+    &'a (dyn Fn(&Path, &[Algorithm]) -> Option<std::io::Result<Vec<(Algorithm, String)>>> + Sync);
+
+/// [`validate_object_with`], content digests asked of `digests` first.
+pub fn validate_object_from(
+    path: &Path,
+    fast: bool,
+    digests: Option<ContentDigests<'_>>,
+) -> Result<Vec<Diagnostic>> {
     require_dir(path)?;
     let mut check = ObjectCheck::new(path);
     check.fast = fast;
+    check.digests = digests;
     check.run();
     Ok(check.out)
 }
@@ -45,6 +61,15 @@ pub fn validate_storage_root(path: &Path) -> Result<Vec<Diagnostic>> {
 /// [`validate_storage_root`]; with `fast`, content files are checked for presence but their
 /// digests are not computed.
 pub fn validate_storage_root_with(path: &Path, fast: bool) -> Result<Vec<Diagnostic>> {
+    validate_storage_root_from(path, fast, None)
+}
+
+/// [`validate_storage_root_with`], content digests asked of `digests` first.
+pub fn validate_storage_root_from(
+    path: &Path,
+    fast: bool,
+    digests: Option<ContentDigests<'_>>,
+) -> Result<Vec<Diagnostic>> {
     require_dir(path)?;
     let mut out = Vec::new();
     let entries = list_dir(path, &mut out);
@@ -150,6 +175,7 @@ pub fn validate_storage_root_with(path: &Path, fast: bool) -> Result<Vec<Diagnos
     // sequential walk: the hierarchy's own, then each object's in the order found.
     let walk = Walk {
         fast,
+        digests,
         root: path,
         root_spec,
         layout: layout.as_ref(),
@@ -217,6 +243,7 @@ impl Walked {
 struct Walk<'a> {
     root: &'a Path,
     fast: bool,
+    digests: Option<ContentDigests<'a>>,
     root_spec: SpecVersion,
     layout: Option<&'a Layout>,
 }
@@ -270,6 +297,7 @@ impl Walk<'_> {
     fn object(&self, obj: &Path, entries: Vec<Entry>, listing: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let mut check = ObjectCheck::new(obj);
         check.fast = self.fast;
+        check.digests = self.digests;
         if let Some(spec) = object_declared_version(&entries)
             && spec > self.root_spec
         {
@@ -413,7 +441,7 @@ struct Expectation {
     source: PathBuf,
 }
 
-struct ObjectCheck {
+struct ObjectCheck<'a> {
     root: PathBuf,
     out: Vec<Diagnostic>,
     /// The object's id, once the root inventory gave one.
@@ -425,10 +453,12 @@ struct ObjectCheck {
     inventory_digest: Option<(Algorithm, Vec<u8>, String)>,
     /// Content files are checked for presence only, not digested.
     fast: bool,
+    /// Where content digests come from when not from this disk.
+    digests: Option<ContentDigests<'a>>,
 }
 
-impl ObjectCheck {
-    fn new(root: &Path) -> ObjectCheck {
+impl ObjectCheck<'_> {
+    fn new(root: &Path) -> Self {
         ObjectCheck {
             root: root.to_path_buf(),
             out: Vec::new(),
@@ -436,6 +466,7 @@ impl ObjectCheck {
             root_inventory_clean: false,
             inventory_digest: None,
             fast: false,
+            digests: None,
         }
     }
 
@@ -1117,11 +1148,16 @@ impl ObjectCheck {
             .filter_map(|(cp, ex)| files.get(cp).map(|f| (cp, f, ex)))
             .collect();
         let root = &self.root;
+        let digests = self.digests;
         let results: Vec<Vec<Diagnostic>> = work
             .par_iter()
             .map(|(cp, f, ex)| {
                 let algorithms: Vec<Algorithm> = ex.iter().map(|x| x.algorithm).collect();
-                let actual = match digest_listed_file(&f.path, &algorithms) {
+                let actual = digests
+                    .as_ref()
+                    .and_then(|d| d(&f.path, &algorithms))
+                    .unwrap_or_else(|| digest_listed_file(&f.path, &algorithms));
+                let actual = match actual {
                     Ok(a) => a,
                     Err(e) => {
                         return vec![finding(
