@@ -86,6 +86,7 @@ pub mod codes {
         RECORD_OPTIONAL_TO_FILL = "ED206", Warning, "optional metadata is marked as still to be filled";
         RECORD_NO_EVIDENCE = "ED207", Warning, "an inferred or uncertain fact gives no evidence";
         RECORD_ID_MISMATCH = "ED208", Error, "the record's id differs from its folder name";
+        RIGHTS_WORDS_ONLY = "ED209", Warning, "the source's rights are given in words only, without a rights statement or licence";
         SOURCE_MISSING = "ED301", Error, "an edition has no source.txt";
         SOURCE_SIZE = "ED302", Error, "source.txt's size differs from the recorded size";
         SOURCE_CHECKSUM = "ED303", Error, "source.txt's SHA-256 differs from the recorded one";

@@ -6,7 +6,7 @@ pub mod toml;
 
 use crate::diagnostic::{Diagnostic, Location, codes};
 use crate::error::{Error, Result};
-use crate::model::register::{Register, RegisterFile};
+use crate::model::register::{Entry, Register, RegisterFile};
 use crate::model::{Config, RESERVED_IDS, Record, check_date, check_id};
 use std::path::{Path, PathBuf};
 
@@ -277,87 +277,8 @@ pub fn register(dir: &Path) -> Result<(Register, Vec<Diagnostic>)> {
             for (i, e) in entries.iter().enumerate() {
                 let idx = i.to_string();
                 let at = |field: &str| toml::locate(&path, &text, &[list, &idx, field]);
-                let mut bad = |field: &str, message: String| {
+                for (field, message) in entry_problems(e) {
                     diags.push(Diagnostic::new(codes::REGISTER_INVALID, at(field), message));
-                };
-                if let Err(reason) = check_id(&e.key) {
-                    bad(
-                        "key",
-                        format!("key '{}' is not safe as an xml:id: {reason}", e.key),
-                    );
-                }
-                if e.name.trim().is_empty() {
-                    bad("name", format!("entry '{}' has no name", e.key));
-                }
-                if e.forms.iter().any(|f| f.trim().is_empty()) {
-                    bad("forms", format!("entry '{}' has an empty name form", e.key));
-                }
-                for (field, date) in [
-                    ("born", &e.born),
-                    ("died", &e.died),
-                    ("founded", &e.founded),
-                    ("dissolved", &e.dissolved),
-                    ("date", &e.date),
-                ] {
-                    // An event's span is two dates, `from/to`.
-                    let parts: Vec<&str> = match date.as_deref() {
-                        Some(d) if field == "date" => d.splitn(2, '/').collect(),
-                        Some(d) => vec![d],
-                        None => vec![],
-                    };
-                    if let Some(d) = date
-                        && let Some(Err(m)) =
-                            parts.iter().map(|p| check_date(p)).find(Result::is_err)
-                    {
-                        bad(field, format!("entry '{}': {field} '{d}': {m}", e.key));
-                    }
-                }
-                for (field, tag) in e
-                    .original_lang
-                    .iter()
-                    .map(|t| ("original_lang", t))
-                    .chain(e.form_lang.values().map(|t| ("form_lang", t)))
-                {
-                    let ok = !tag.is_empty()
-                        && tag.split('-').all(|p| {
-                            (1..=8).contains(&p.len())
-                                && p.bytes().all(|b| b.is_ascii_alphanumeric())
-                        });
-                    if !ok {
-                        bad(
-                            field,
-                            format!("entry '{}': '{tag}' is not a BCP 47 language tag", e.key),
-                        );
-                    }
-                }
-                for p in &e.pseudonyms {
-                    if !e.forms.contains(p) {
-                        bad(
-                            "pseudonyms",
-                            format!("entry '{}': pseudonym '{p}' is not one of its forms", e.key),
-                        );
-                    }
-                }
-                if let Some(c) = &e.cert
-                    && !matches!(c.as_str(), "high" | "medium" | "low")
-                {
-                    bad(
-                        "cert",
-                        format!(
-                            "entry '{}': cert must be high, medium or low, not '{c}'",
-                            e.key
-                        ),
-                    );
-                }
-                if let Some(q) = &e.wikidata
-                    && !(q.starts_with('Q')
-                        && q.len() > 1
-                        && q[1..].bytes().all(|b| b.is_ascii_digit()))
-                {
-                    bad(
-                        "wikidata",
-                        format!("entry '{}': '{q}' is not a Wikidata QID (Q123)", e.key),
-                    );
                 }
                 if let Some(original) = &e.original
                     && e.original_lang.is_none()
@@ -405,4 +326,88 @@ pub fn register(dir: &Path) -> Result<(Register, Vec<Diagnostic>)> {
         }
     }
     Ok((register, diags))
+}
+
+/// What is wrong with one register entry, field by field: an unsafe key, an empty name or form,
+/// a date that is not ISO 8601, a language tag that is not BCP 47, a pseudonym that is not one
+/// of its forms, an unknown certainty, a Wikidata id that is not a QID.
+fn entry_problems(e: &Entry) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let mut bad = |field: &'static str, message: String| out.push((field, message));
+    if let Err(reason) = check_id(&e.key) {
+        bad(
+            "key",
+            format!("key '{}' is not safe as an xml:id: {reason}", e.key),
+        );
+    }
+    if e.name.trim().is_empty() {
+        bad("name", format!("entry '{}' has no name", e.key));
+    }
+    if e.forms.iter().any(|f| f.trim().is_empty()) {
+        bad("forms", format!("entry '{}' has an empty name form", e.key));
+    }
+    for (field, date) in [
+        ("born", &e.born),
+        ("died", &e.died),
+        ("founded", &e.founded),
+        ("dissolved", &e.dissolved),
+        ("date", &e.date),
+    ] {
+        // An event's span is two dates, `from/to`.
+        let parts: Vec<&str> = match date.as_deref() {
+            Some(d) if field == "date" => d.splitn(2, '/').collect(),
+            Some(d) => vec![d],
+            None => vec![],
+        };
+        if let Some(d) = date
+            && let Some(Err(m)) = parts.iter().map(|p| check_date(p)).find(Result::is_err)
+        {
+            bad(field, format!("entry '{}': {field} '{d}': {m}", e.key));
+        }
+    }
+    for (field, tag) in e
+        .original_lang
+        .iter()
+        .map(|t| ("original_lang", t))
+        .chain(e.form_lang.values().map(|t| ("form_lang", t)))
+    {
+        let ok = !tag.is_empty()
+            && tag.split('-').all(|p| {
+                (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric())
+            });
+        if !ok {
+            bad(
+                field,
+                format!("entry '{}': '{tag}' is not a BCP 47 language tag", e.key),
+            );
+        }
+    }
+    for p in &e.pseudonyms {
+        if !e.forms.contains(p) {
+            bad(
+                "pseudonyms",
+                format!("entry '{}': pseudonym '{p}' is not one of its forms", e.key),
+            );
+        }
+    }
+    if let Some(c) = &e.cert
+        && !matches!(c.as_str(), "high" | "medium" | "low")
+    {
+        bad(
+            "cert",
+            format!(
+                "entry '{}': cert must be high, medium or low, not '{c}'",
+                e.key
+            ),
+        );
+    }
+    if let Some(q) = &e.wikidata
+        && !(q.starts_with('Q') && q.len() > 1 && q[1..].bytes().all(|b| b.is_ascii_digit()))
+    {
+        bad(
+            "wikidata",
+            format!("entry '{}': '{q}' is not a Wikidata QID (Q123)", e.key),
+        );
+    }
+    out
 }

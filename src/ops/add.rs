@@ -49,17 +49,7 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
             path: dir,
         });
     }
-    let received = match &opts.received {
-        Some(date) => {
-            model::check_date(date).map_err(|reason| Error::BadDate {
-                flag: "--received".into(),
-                value: date.clone(),
-                reason: reason.to_string(),
-            })?;
-            date.clone()
-        }
-        None => today(),
-    };
+    let received = date_or_today("--received", opts.received.as_deref())?;
 
     let bytes = read_received(&opts.file)?;
     let encoding =
@@ -99,19 +89,7 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
             message: e.to_string(),
         })?;
 
-    std::fs::create_dir_all(&editions).map_err(Error::io(&editions))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".editio-add-")
-        .tempdir_in(&editions)
-        .map_err(Error::io(&editions))?;
-    write_synced(&tmp.path().join(SOURCE_FILE), &bytes)?;
-    write_synced(&tmp.path().join(RECORD_FILE), record.as_bytes())?;
-    // The temporary folder is removed on every early return; once renamed it is the edition.
-    let staged = tmp.keep();
-    if let Err(source) = std::fs::rename(&staged, &dir) {
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(Error::Io { path: dir, source });
-    }
+    place_edition(&editions, &dir, &bytes, &record)?;
     Ok(Added {
         id: opts.id.clone(),
         dir,
@@ -119,6 +97,43 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
         sha256,
         encoding,
     })
+}
+
+/// The date given with `flag`, checked as ISO 8601, or today's.
+pub fn date_or_today(flag: &str, date: Option<&str>) -> Result<String> {
+    match date {
+        Some(date) => {
+            model::check_date(date).map_err(|reason| Error::BadDate {
+                flag: flag.into(),
+                value: date.to_string(),
+                reason: reason.to_string(),
+            })?;
+            Ok(date.to_string())
+        }
+        None => Ok(today()),
+    }
+}
+
+/// Writes the source and its record into a temporary folder in `editions`, then renames it to
+/// `dir`: the edition appears whole or not at all.
+fn place_edition(editions: &Path, dir: &Path, bytes: &[u8], record: &str) -> Result<()> {
+    std::fs::create_dir_all(editions).map_err(Error::io(editions))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".editio-add-")
+        .tempdir_in(editions)
+        .map_err(Error::io(editions))?;
+    write_synced(&tmp.path().join(SOURCE_FILE), bytes)?;
+    write_synced(&tmp.path().join(RECORD_FILE), record.as_bytes())?;
+    // The temporary folder is removed on every early return; once renamed it is the edition.
+    let staged = tmp.keep();
+    if let Err(source) = std::fs::rename(&staged, dir) {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        });
+    }
+    Ok(())
 }
 
 /// The most editio reads of a received file: 1 GiB.

@@ -220,6 +220,50 @@ const TO_FILL_HELP: &str = "fill it in, or say cert = \"unknown\" with what was 
 
 fn record_problems(record: &Record, folder: &str) -> Vec<Problem> {
     let mut out = Vec::new();
+    identity_problems(record, folder, &mut out);
+    contributor_problems(record, &mut out);
+    bibl_problems(&record.source, "source", true, &mut out);
+    if let Some(written) = &record.written {
+        fact_problems(written, &["written"], false, true, &mut out);
+    }
+    if let Some(t) = &record.transcription {
+        bibl_problems(t, "transcription", true, &mut out);
+    }
+    let r = &record.received;
+    fact_problems(&r.date, &["received", "date"], true, true, &mut out);
+    fact_problems(&r.by, &["received", "by"], false, false, &mut out);
+    fact_problems(&r.route, &["received", "route"], true, false, &mut out);
+    if r.sha256.len() != 64 || !r.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        out.push(problem(
+            codes::RECORD_INVALID,
+            &["received", "sha256"],
+            "sha256 is not 64 hexadecimal digits",
+        ));
+    }
+    if let Some(label) = &r.encoding
+        && encoding_rs::Encoding::for_label(label.as_bytes()).is_none()
+    {
+        out.push(problem(
+            codes::RECORD_INVALID,
+            &["received", "encoding"],
+            format!("unknown encoding '{label}'"),
+        ));
+    }
+    rights_problems(record, &mut out);
+    for change in &record.history {
+        if let Err(m) = check_date(&change.date) {
+            out.push(problem(
+                codes::RECORD_INVALID,
+                &["history"],
+                format!("history date '{}': {m}", change.date),
+            ));
+        }
+    }
+    out
+}
+
+/// The record's id, title, licence of the encoding and language.
+fn identity_problems(record: &Record, folder: &str, out: &mut Vec<Problem>) {
     if record.id != folder {
         out.push(
             problem(
@@ -270,6 +314,10 @@ fn record_problems(record: &Record, folder: &str) -> Vec<Problem> {
             ),
         ));
     }
+}
+
+/// Every contributor has a name and says how it is known.
+fn contributor_problems(record: &Record, out: &mut Vec<Problem>) {
     if record.contributors.is_empty() {
         out.push(
             problem(codes::RECORD_TO_FILL, &["contributors"], "no contributors are recorded")
@@ -302,53 +350,45 @@ fn record_problems(record: &Record, folder: &str) -> Vec<Problem> {
             ));
         }
     }
-    bibl_problems(&record.source, "source", true, &mut out);
-    if let Some(written) = &record.written {
-        fact_problems(written, &["written"], false, true, &mut out);
-    }
-    if let Some(t) = &record.transcription {
-        bibl_problems(t, "transcription", true, &mut out);
-    }
-    let r = &record.received;
-    fact_problems(&r.date, &["received", "date"], true, true, &mut out);
-    fact_problems(&r.by, &["received", "by"], false, false, &mut out);
-    fact_problems(&r.route, &["received", "route"], true, false, &mut out);
-    if r.sha256.len() != 64 || !r.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        out.push(problem(
-            codes::RECORD_INVALID,
-            &["received", "sha256"],
-            "sha256 is not 64 hexadecimal digits",
-        ));
-    }
-    if let Some(label) = &r.encoding
-        && encoding_rs::Encoding::for_label(label.as_bytes()).is_none()
-    {
-        out.push(problem(
-            codes::RECORD_INVALID,
-            &["received", "encoding"],
-            format!("unknown encoding '{label}'"),
-        ));
-    }
+}
+
+/// The rights in the source: stated, and stated so that a machine can act on them.
+fn rights_problems(record: &Record, out: &mut Vec<Problem>) {
     fact_problems(
         &record.rights.source,
         &["rights", "source"],
         true,
         false,
-        &mut out,
+        out,
     );
     if let Some(f) = &record.rights.source_licence {
-        fact_problems(f, &["rights", "source_licence"], false, false, &mut out);
+        fact_problems(f, &["rights", "source_licence"], false, false, out);
     }
-    for change in &record.history {
-        if let Err(m) = check_date(&change.date) {
-            out.push(problem(
-                codes::RECORD_INVALID,
-                &["history"],
-                format!("history date '{}': {m}", change.date),
-            ));
-        }
+    if record.rights.source.known().is_some()
+        && record.rights.source_statement.is_none()
+        && record
+            .rights
+            .source_licence
+            .as_ref()
+            .and_then(Fact::known)
+            .is_none()
+    {
+        out.push(
+            problem(
+                codes::RIGHTS_WORDS_ONLY,
+                &["rights", "source_statement"],
+                "rights.source says the source's rights in words only, so the TEI header gives \
+                 its availability as unknown",
+            )
+            .help(
+                "add rights.source_statement, the rightsstatements.org statement that fits \
+                 (http://rightsstatements.org/vocab/InC/1.0/ in copyright, \
+                 http://rightsstatements.org/vocab/NoC-US/1.0/ no copyright in the United States, \
+                 http://rightsstatements.org/vocab/UND/1.0/ undetermined), or \
+                 rights.source_licence when the text is under a licence (CC0-1.0, CC-BY-4.0)",
+            ),
+        );
     }
-    out
 }
 
 fn bibl_problems(bibl: &Bibl, table: &'static str, required: bool, out: &mut Vec<Problem>) {

@@ -7,7 +7,7 @@
 use crate::archive::digest;
 use crate::error::{Error, Result};
 use crate::load;
-use crate::model::{self, record::Record};
+use crate::model::record::Record;
 use std::path::{Path, PathBuf};
 use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, value};
 
@@ -85,52 +85,8 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
     let encoding =
         crate::load::source::check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
     let sha256 = digest::sha256_bytes(&bytes);
-    if sha256 == current {
-        return Err(Error::SameCopy {
-            path: opts.file.clone(),
-            id: opts.id.clone(),
-            sha256,
-        });
-    }
-    if let Some(other) = archive.edition_with_sha256(&sha256) {
-        return Err(Error::DuplicateSource {
-            path: opts.file.clone(),
-            existing: other.id.clone(),
-            sha256,
-        });
-    }
-    for (what, text) in [("--route", &opts.route), ("--reason", &opts.reason)] {
-        if text.trim().is_empty() {
-            return Err(Error::BadArguments {
-                flag: what,
-                message: "say it in words: a receipt records how the copy came and why".into(),
-            });
-        }
-    }
-    let date = match &opts.date {
-        Some(date) => {
-            model::check_date(date).map_err(|reason| Error::BadDate {
-                flag: "--date".into(),
-                value: date.clone(),
-                reason: reason.to_string(),
-            })?;
-            date.clone()
-        }
-        None => super::add::today(),
-    };
-    let latest = std::iter::once(&record.received.date)
-        .chain(record.received.earlier.iter().map(|e| &e.date))
-        .filter_map(|f| f.known())
-        .max()
-        .map(str::to_string);
-    if let Some(latest) = latest.filter(|l| date_before(&date, l)) {
-        return Err(Error::Backdated {
-            what: "the receipt date".into(),
-            date,
-            than: format!("the receipt of the copy recorded until now ({latest})"),
-            earliest: latest,
-        });
-    }
+    refuse_copy(opts, &archive, &sha256, &current)?;
+    let date = receipt_date(opts, record)?;
 
     let file_name = opts
         .file
@@ -142,21 +98,14 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
         .clone()
         .or_else(|| record.received.by.known().map(str::to_string));
     let text = std::fs::read_to_string(&record_path).map_err(Error::io(&record_path))?;
-    let change = format!(
-        "New copy of the source received ({file_name}, {} bytes, SHA-256 {sha256}) by this \
-         route: {}. It replaces the copy received {} (SHA-256 {current}){}. Reason: {}",
+    let change = change_text(
+        opts,
+        record,
+        &file_name,
         bytes.len(),
-        opts.route.trim(),
-        record
-            .received
-            .date
-            .known()
-            .unwrap_or("on a date not known"),
-        match &released {
-            Some(r) => format!(", which stays in version {}", r.version),
-            None => String::new(),
-        },
-        opts.reason.trim()
+        &sha256,
+        &current,
+        released.as_ref(),
     );
     let edited = edit_record(
         &record_path,
@@ -192,6 +141,86 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
         replaces: current,
         released_in: released.map(|r| r.version),
     })
+}
+
+/// Refuses a copy that is the one already recorded, or another edition's source, and a receipt
+/// that does not say how the copy came and why.
+fn refuse_copy(
+    opts: &ReceiveOptions,
+    archive: &crate::load::Archive,
+    sha256: &str,
+    current: &str,
+) -> Result<()> {
+    if sha256 == current {
+        return Err(Error::SameCopy {
+            path: opts.file.clone(),
+            id: opts.id.clone(),
+            sha256: sha256.to_string(),
+        });
+    }
+    if let Some(other) = archive.edition_with_sha256(sha256) {
+        return Err(Error::DuplicateSource {
+            path: opts.file.clone(),
+            existing: other.id.clone(),
+            sha256: sha256.to_string(),
+        });
+    }
+    for (what, text) in [("--route", &opts.route), ("--reason", &opts.reason)] {
+        if text.trim().is_empty() {
+            return Err(Error::BadArguments {
+                flag: what,
+                message: "say it in words: a receipt records how the copy came and why".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The receipt's date (today unless given), never before the receipt of the copy it replaces.
+fn receipt_date(opts: &ReceiveOptions, record: &Record) -> Result<String> {
+    let date = super::add::date_or_today("--date", opts.date.as_deref())?;
+    let latest = std::iter::once(&record.received.date)
+        .chain(record.received.earlier.iter().map(|e| &e.date))
+        .filter_map(|f| f.known())
+        .max()
+        .map(str::to_string);
+    if let Some(latest) = latest.filter(|l| date_before(&date, l)) {
+        return Err(Error::Backdated {
+            what: "the receipt date".into(),
+            date,
+            than: format!("the receipt of the copy recorded until now ({latest})"),
+            earliest: latest,
+        });
+    }
+    Ok(date)
+}
+
+/// The history entry of a receipt: what came, by what route, what it replaces, and why.
+fn change_text(
+    opts: &ReceiveOptions,
+    record: &Record,
+    file_name: &str,
+    size: usize,
+    sha256: &str,
+    current: &str,
+    released: Option<&super::provenance::ReleasedSource>,
+) -> String {
+    format!(
+        "New copy of the source received ({file_name}, {} bytes, SHA-256 {sha256}) by this \
+         route: {}. It replaces the copy received {} (SHA-256 {current}){}. Reason: {}",
+        size,
+        opts.route.trim(),
+        record
+            .received
+            .date
+            .known()
+            .unwrap_or("on a date not known"),
+        match released {
+            Some(r) => format!(", which stays in version {}", r.version),
+            None => String::new(),
+        },
+        opts.reason.trim()
+    )
 }
 
 /// Whether ISO 8601 date `a` is before `b`, compared to the precision of `b` (`2026-11` is not

@@ -15,127 +15,143 @@ impl Pass for Corrections {
 
     fn run(&self, edition: &mut Edition) {
         let record_path = edition.source_path.with_file_name("edition.toml");
-        for (index, corr) in edition.record.corrections.clone().iter().enumerate() {
-            let mut seen = 0;
-            let mut applied = 0;
-            for block in &mut edition.blocks {
-                super::map_text(&mut block.inlines, |text| {
-                    let mut out = Vec::new();
-                    let mut rest_start = 0;
-                    for (pos, _) in text.match_indices(corr.sic.as_str()) {
-                        let end = pos + corr.sic.len();
-                        if pos < rest_start || !super::is_whole_word(text, pos, end) {
-                            continue;
-                        }
-                        seen += 1;
-                        if corr.occurrence.is_some_and(|o| o != seen) {
-                            continue;
-                        }
-                        super::push_text(&mut out, &text[rest_start..pos]);
-                        out.push(Inline::Choice {
-                            sic: corr.sic.clone(),
-                            corr: corr.corr.clone(),
-                            correction: index,
-                        });
-                        applied += 1;
-                        rest_start = end;
-                    }
-                    super::push_text(&mut out, &text[rest_start..]);
-                    out
-                });
-            }
-            if applied == 0 {
-                let which = corr
-                    .occurrence
-                    .map_or(String::new(), |o| format!(" (occurrence {o})"));
-                edition.findings.push(
-                    Diagnostic::new(
-                        codes::CORRECTION_NOT_FOUND,
-                        Location::file(&record_path),
-                        format!("correction '{}' → '{}': '{}'{which} is not in the text as a whole word ({seen} found)", corr.sic, corr.corr, corr.sic),
-                    )
-                    .with_help("copy `sic` exactly from source.txt"),
-                );
-            }
-            edition.log.corrections_applied.push((index, applied));
-        }
+        apply_corrections(edition, &record_path);
+        place_notes(edition, &record_path);
+        suggest_slips(edition);
+    }
+}
 
-        for (index, note) in edition.record.notes.clone().iter().enumerate() {
-            let want = note.occurrence.unwrap_or(1);
-            let mut seen = 0;
-            let mut placed = false;
-            for block in &mut edition.blocks {
-                if placed {
-                    break;
+/// Each recorded correction becomes a `choice` where its `sic` stands as a whole word (only at
+/// its `occurrence` when it gives one); a correction found nowhere is ED403.
+fn apply_corrections(edition: &mut Edition, record_path: &std::path::Path) {
+    for (index, corr) in edition.record.corrections.clone().iter().enumerate() {
+        let mut seen = 0;
+        let mut applied = 0;
+        for block in &mut edition.blocks {
+            super::map_text(&mut block.inlines, |text| {
+                let mut out = Vec::new();
+                let mut rest_start = 0;
+                for (pos, _) in text.match_indices(corr.sic.as_str()) {
+                    let end = pos + corr.sic.len();
+                    if pos < rest_start || !super::is_whole_word(text, pos, end) {
+                        continue;
+                    }
+                    seen += 1;
+                    if corr.occurrence.is_some_and(|o| o != seen) {
+                        continue;
+                    }
+                    super::push_text(&mut out, &text[rest_start..pos]);
+                    out.push(Inline::Choice {
+                        sic: corr.sic.clone(),
+                        corr: corr.corr.clone(),
+                        correction: index,
+                    });
+                    applied += 1;
+                    rest_start = end;
                 }
-                super::map_text(&mut block.inlines, |text| {
-                    if placed {
-                        return vec![Inline::Text(text.to_string())];
-                    }
-                    for (pos, _) in text.match_indices(note.after.as_str()) {
-                        seen += 1;
-                        if seen == want {
-                            placed = true;
-                            let end = pos + note.after.len();
-                            let mut out = Vec::new();
-                            super::push_text(&mut out, &text[..end]);
-                            out.push(Inline::EditorialNote(index));
-                            super::push_text(&mut out, &text[end..]);
-                            return out;
-                        }
-                    }
-                    vec![Inline::Text(text.to_string())]
-                });
-            }
-            if placed {
-                edition.log.notes_placed += 1;
-            } else {
-                edition.findings.push(
-                    Diagnostic::new(
-                        codes::NOTE_PHRASE_NOT_FOUND,
-                        Location::file(&record_path),
-                        format!("editorial note: the phrase '{}' (occurrence {want}) is not in the text", note.after),
-                    )
-                    .with_help("copy `after` exactly from source.txt"),
-                );
-            }
+                super::push_text(&mut out, &text[rest_start..]);
+                out
+            });
         }
-
-        // Suggest likely slips that no correction covers.
-        let corrected: Vec<&str> = edition
-            .record
-            .corrections
-            .iter()
-            .map(|c| c.sic.as_str())
-            .collect();
-        let mut suggestions = Vec::new();
-        for block in &edition.blocks {
-            let mut pos = block.span.start;
-            for inline in &block.inlines {
-                let mut s = String::new();
-                inline.push_source_text(&mut s);
-                if let Inline::Text(t) = inline {
-                    for (start, word, suggestion) in likely_slips(t) {
-                        if !corrected.contains(&word) {
-                            suggestions.push((pos + start, word.to_string(), suggestion));
-                        }
-                    }
-                }
-                pos += s.len();
-            }
-        }
-        for (offset, word, suggestion) in suggestions {
+        if applied == 0 {
+            let which = corr
+                .occurrence
+                .map_or(String::new(), |o| format!(" (occurrence {o})"));
             edition.findings.push(
                 Diagnostic::new(
-                    codes::POSSIBLE_SLIP,
-                    Location::at_offset(&edition.source_path, &edition.text, offset),
-                    format!("'{word}' has a digit inside a word: perhaps '{suggestion}'"),
+                    codes::CORRECTION_NOT_FOUND,
+                    Location::file(record_path),
+                    format!("correction '{}' → '{}': '{}'{which} is not in the text as a whole word ({seen} found)", corr.sic, corr.corr, corr.sic),
                 )
-                .with_help(format!(
-                    "if it is a slip, record it: [[corrections]] sic = \"{word}\", corr = \"{suggestion}\""
-                )),
+                .with_help("copy `sic` exactly from source.txt"),
             );
         }
+        edition.log.corrections_applied.push((index, applied));
+    }
+}
+
+/// Each editorial note is placed after the words it comments on; a phrase found nowhere is ED404.
+fn place_notes(edition: &mut Edition, record_path: &std::path::Path) {
+    for (index, note) in edition.record.notes.clone().iter().enumerate() {
+        let want = note.occurrence.unwrap_or(1);
+        let mut seen = 0;
+        let mut placed = false;
+        for block in &mut edition.blocks {
+            if placed {
+                break;
+            }
+            super::map_text(&mut block.inlines, |text| {
+                if placed {
+                    return vec![Inline::Text(text.to_string())];
+                }
+                for (pos, _) in text.match_indices(note.after.as_str()) {
+                    seen += 1;
+                    if seen == want {
+                        placed = true;
+                        let end = pos + note.after.len();
+                        let mut out = Vec::new();
+                        super::push_text(&mut out, &text[..end]);
+                        out.push(Inline::EditorialNote(index));
+                        super::push_text(&mut out, &text[end..]);
+                        return out;
+                    }
+                }
+                vec![Inline::Text(text.to_string())]
+            });
+        }
+        if placed {
+            edition.log.notes_placed += 1;
+        } else {
+            edition.findings.push(
+                Diagnostic::new(
+                    codes::NOTE_PHRASE_NOT_FOUND,
+                    Location::file(record_path),
+                    format!(
+                        "editorial note: the phrase '{}' (occurrence {want}) is not in the text",
+                        note.after
+                    ),
+                )
+                .with_help("copy `after` exactly from source.txt"),
+            );
+        }
+    }
+}
+
+/// Suggests likely slips that no correction covers (ED402).
+fn suggest_slips(edition: &mut Edition) {
+    let corrected: Vec<&str> = edition
+        .record
+        .corrections
+        .iter()
+        .map(|c| c.sic.as_str())
+        .collect();
+    let mut suggestions = Vec::new();
+    for block in &edition.blocks {
+        let mut pos = block.span.start;
+        for inline in &block.inlines {
+            let mut s = String::new();
+            inline.push_source_text(&mut s);
+            if let Inline::Text(t) = inline {
+                for (start, word, suggestion) in likely_slips(t) {
+                    if !corrected.contains(&word) {
+                        suggestions.push((pos + start, word.to_string(), suggestion));
+                    }
+                }
+            }
+            pos += s.len();
+        }
+    }
+    for (offset, word, suggestion) in suggestions {
+        edition.findings.push(
+            Diagnostic::new(
+                codes::POSSIBLE_SLIP,
+                Location::at_offset(&edition.source_path, &edition.text, offset),
+                format!("'{word}' has a digit inside a word: perhaps '{suggestion}'"),
+            )
+            .with_help(format!(
+                "if it is a slip, record it: [[corrections]] sic = \"{word}\", corr = \"{suggestion}\""
+            )),
+        );
     }
 }
 

@@ -1,6 +1,6 @@
 //! Dates: marks the dates an English text gives (`22 October`, `28 October 1938`,
 //! `May—June 1937`, `July 1938`, `August 25, 1936`, `the 7th of November 1917`, `summer 1938`,
-//! `1927`) with their normalised form. A day and month without a year take the year of the
+//! `1927`, and `3 May 871` where no word follows the year) with their normalised form. A day and month without a year take the year of the
 //! nearest dated mention in the edition (the last one before it, or else the first after),
 //! and say that the year is supplied. Numbers that are not dates are left alone: note anchors
 //! were split off before this pass, counts (`100,000`, `2,600`) and issue numbers
@@ -21,11 +21,11 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         // May—June 1937
         format!(r"\b(?P<m1>{m})\s*[—–-]\s*(?P<m2>{m}),?\s+(?P<ry>\d{{4}})\b"),
         // the 7th of November 1917, the 25th of August
-        format!(r"\b(?P<od>\d{{1,2}})(?:st|nd|rd|th)\s+of\s+(?P<om>{m})(?:,?\s+(?P<oy>\d{{4}}))?\b"),
+        format!(r"\b(?P<od>\d{{1,2}})(?:st|nd|rd|th)\s+of\s+(?P<om>{m})(?:,?\s+(?P<oy>\d{{3,4}}))?\b"),
         // 28 October 1938, 22 October
-        format!(r"\b(?P<dd>\d{{1,2}})\s+(?P<dm>{m})(?:,?\s+(?P<dy>\d{{4}}))?\b"),
+        format!(r"\b(?P<dd>\d{{1,2}})\s+(?P<dm>{m})(?:,?\s+(?P<dy>\d{{3,4}}))?\b"),
         // August 25, 1936
-        format!(r"\b(?P<am>{m})\s+(?P<ad>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<ay>\d{{4}})\b"),
+        format!(r"\b(?P<am>{m})\s+(?P<ad>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<ay>\d{{3,4}})\b"),
         // July 1938, November, 1936
         format!(r"\b(?P<mm>{m}),?\s+(?P<my>\d{{4}})\b"),
         // summer 1938
@@ -64,6 +64,12 @@ fn valid_day(y: i32, m: u32, d: u32) -> bool {
     (1..=days).contains(&d)
 }
 
+/// Whether a number is followed by a word it could count (`300 prisoners`, `300 of them`).
+fn counts_something(after: &str) -> bool {
+    let rest = after.trim_start_matches([' ', '\u{a0}']);
+    rest.len() < after.len() && rest.starts_with(|c: char| c.is_alphanumeric())
+}
+
 /// The dates in one run of text, with offsets into it.
 fn find(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
@@ -85,7 +91,23 @@ fn find(text: &str) -> Vec<Found> {
             ));
         } else if let Some(d) = num("od").or(num("dd")).or(num("ad")) {
             let m = month(name("om").or(name("dm")).or(name("am")).unwrap_or_default());
-            match num("oy").or(num("dy")).or(num("ay")) {
+            let year = c.name("oy").or(c.name("dy")).or(c.name("ay"));
+            // A year of three digits (`3 May 871`) only where no word follows that it could
+            // count (`on 3 May 300 prisoners`): then the day and month stand without it.
+            if let Some(y) = year
+                && y.len() == 3
+                && counts_something(&text[y.end()..])
+            {
+                if name("ad").is_some() {
+                    continue;
+                }
+                let month_end = c.name("om").or(c.name("dm")).map_or(end, |g| g.end());
+                found.end = month_end;
+                found.needs_year = Some((m, d as u32));
+                out.push(found);
+                continue;
+            }
+            match year.and_then(|v| v.as_str().parse::<i32>().ok()) {
                 Some(y) if valid_day(y, m, d as u32) => {
                     found.value = Some(DateValue::When(format!("{y:04}-{m:02}-{d:02}")));
                 }
@@ -268,6 +290,9 @@ mod tests {
                 "when=1936-11",
             ),
             ("the 25th of August—no matter", "25th of August", "--08-25"),
+            ("died on 3 May 871, and", "3 May 871", "when=0871-05-03"),
+            ("on 3 May 300 prisoners", "3 May", "--05-03"),
+            ("the 9th of June 968.", "9th of June 968", "when=0968-06-09"),
         ];
         for (text, date, want) in cases {
             assert_eq!(
@@ -290,6 +315,8 @@ mod tests {
             "May I ask",
             "a 25th anniversary",
             "the 1,938 men",
+            "May 25, 300 men",
+            "in 871 the",
         ] {
             assert_eq!(values(text), vec![], "{text}");
         }

@@ -60,6 +60,28 @@ pub fn render(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
         &format!("sha256:{}", r.received.sha256),
     );
     x.leaf("dc:language", &[], &r.language);
+    x.leaf("dc:source", &[], &source_citation(r));
+    if let Some(url) = r
+        .transcription
+        .as_ref()
+        .and_then(|t| t.url.as_ref())
+        .and_then(Fact::known)
+    {
+        x.leaf("dc:relation", &[], url);
+    }
+    let licence = r.rights.encoding_licence.as_deref().unwrap_or(&a.licence);
+    let source_rights = r.rights.source.known().unwrap_or("rights not established");
+    x.leaf(
+        "dc:rights",
+        &[],
+        &format!("Encoding: {licence}. Source text: {source_rights}"),
+    );
+    x.close("oai_dc:dc");
+    x.finish()
+}
+
+/// The published source in one line: authors, titles, volume and issue, imprint.
+fn source_citation(r: &crate::model::Record) -> String {
     let s = &r.source;
     let mut cite: Vec<String> = Vec::new();
     let authors: Vec<&str> = r
@@ -93,22 +115,5 @@ pub fn render(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
             cite.push(v.to_string());
         }
     }
-    x.leaf("dc:source", &[], &cite.join(". "));
-    if let Some(url) = r
-        .transcription
-        .as_ref()
-        .and_then(|t| t.url.as_ref())
-        .and_then(Fact::known)
-    {
-        x.leaf("dc:relation", &[], url);
-    }
-    let licence = r.rights.encoding_licence.as_deref().unwrap_or(&a.licence);
-    let source_rights = r.rights.source.known().unwrap_or("rights not established");
-    x.leaf(
-        "dc:rights",
-        &[],
-        &format!("Encoding: {licence}. Source text: {source_rights}"),
-    );
-    x.close("oai_dc:dc");
-    x.finish()
+    cite.join(". ")
 }

@@ -447,22 +447,7 @@ fn citation(b: &Bibl, edition: &Edition) -> Value {
         if !translators.is_empty() && b.kind != BiblKind::WebPage {
             c.plain(&format!(" Translated by {}.", translators.join(" and ")));
         }
-        if b.container_title.as_ref().and_then(Fact::known).is_some() {
-            c.plain(" ");
-            c.fact(b.container_title.as_ref(), same, "title");
-            let mut sep = " ";
-            for (fact, shape) in [(b.volume.as_ref(), "vol. "), (b.issue.as_ref(), "no. ")] {
-                if fact.and_then(Fact::known).is_some() {
-                    c.plain(sep);
-                    c.fact(fact, |v| format!("{shape}{v}"), "");
-                    sep = ", ";
-                }
-            }
-            if b.editor.as_ref().and_then(Fact::known).is_some() {
-                c.plain(", edited by ");
-                c.fact(b.editor.as_ref(), same, "");
-            }
-        }
+        container(&mut c, b);
         if b.kind == BiblKind::WebPage {
             // A web page has no imprint to speak of: its date follows the site's name.
             if b.date.as_ref().and_then(Fact::known).is_some() {
@@ -488,6 +473,38 @@ fn citation(b: &Bibl, edition: &Edition) -> Value {
         }
         imprint(&mut c, b, false);
     }
+    scope(&mut c, b);
+    if let Some(url) = b.url.as_ref().and_then(Fact::known) {
+        c.plain(" ");
+        c.segs
+            .push(context! { text => url, style => "url", href => web_href(url) });
+        c.plain(".");
+    }
+    c.value()
+}
+
+/// The journal or book a part stands in: its title, volume and issue, and editor.
+fn container(c: &mut Cite, b: &Bibl) {
+    if b.container_title.as_ref().and_then(Fact::known).is_some() {
+        c.plain(" ");
+        c.fact(b.container_title.as_ref(), same, "title");
+        let mut sep = " ";
+        for (fact, shape) in [(b.volume.as_ref(), "vol. "), (b.issue.as_ref(), "no. ")] {
+            if fact.and_then(Fact::known).is_some() {
+                c.plain(sep);
+                c.fact(fact, |v| format!("{shape}{v}"), "");
+                sep = ", ";
+            }
+        }
+        if b.editor.as_ref().and_then(Fact::known).is_some() {
+            c.plain(", edited by ");
+            c.fact(b.editor.as_ref(), same, "");
+        }
+    }
+}
+
+/// The part, chapter, section and pages a citation is narrowed to.
+fn scope(c: &mut Cite, b: &Bibl) {
     let mut scope = Vec::new();
     for (fact, shape) in [
         (b.part.as_ref(), ""),
@@ -504,15 +521,8 @@ fn citation(b: &Bibl, edition: &Edition) -> Value {
         c.fact(*fact, |v| format!("{shape}{v}"), "");
     }
     if !scope.is_empty() {
-        close(&mut c, ".");
+        close(c, ".");
     }
-    if let Some(url) = b.url.as_ref().and_then(Fact::known) {
-        c.plain(" ");
-        c.segs
-            .push(context! { text => url, style => "url", href => web_href(url) });
-        c.plain(".");
-    }
-    c.value()
 }
 
 /// A citation as plain text (for EPUB metadata): inferred parts in [brackets], uncertain ones
@@ -664,7 +674,6 @@ impl Walk<'_> {
     /// Writes the markup of one piece of a block: a name inside a name (`nested`) is not a
     /// link of its own. Mentions and editorial notes are numbered in the order met.
     fn inline(&mut self, item: &Inline, out: &mut Markup, nested: bool) {
-        let r = &self.edition.record;
         match item {
             Inline::Text(t) => out.text(t),
             Inline::LineBreak => out.raw("<br/>"),
@@ -693,143 +702,162 @@ impl Walk<'_> {
                 out.text(sic);
                 out.raw("]</span></span>");
             }
-            Inline::EditorialNote(i) => {
-                let Some(note) = r.notes.get(*i) else {
-                    return;
-                };
-                let n = self.notes.len() + 1;
-                self.notes.push(context! {
-                    n => n,
-                    id => format!("enote-{n}"),
-                    ref_id => format!("enote-ref-{n}"),
-                    text => note.text.clone(),
-                    by => note.by.clone(),
-                    block => self.block,
-                });
-                let open = format!(
-                    "<sup class=\"enote-ref\"><a id=\"enote-ref-{n}\" href=\"#enote-{n}\" role=\"doc-noteref\""
-                );
-                out.html.push_str(&open);
-                out.html.push('>');
-                out.xhtml.push_str(&open);
-                out.xhtml.push_str(" epub:type=\"noteref\">");
-                out.raw(&format!("[{n}]</a></sup>"));
-            }
+            Inline::EditorialNote(i) => self.editorial_note(*i, out),
             Inline::Name {
                 kind,
                 key,
                 cert,
                 content,
-            } => {
-                // The content first: a name inside this one is met (and numbered) first. An
-                // event's name that holds other names (`Battle of Wuhan`) is not a link itself
-                // (links do not nest): the names inside it are, and it is the target of the
-                // index's link back.
-                let holds_names = !nested
-                    && content
-                        .iter()
-                        .any(|i| matches!(i, Inline::Name { key: Some(_), .. }));
-                let mut inner = Markup::default();
-                for item in content {
-                    self.inline(item, &mut inner, !holds_names);
-                }
-                let uncertain = matches!(cert, Some(Cert::Inferred | Cert::Uncertain));
-                let entry = key.as_deref().and_then(|k| self.ctx.register.get(k));
-                let kind = kind.word();
-                let link = match (key, entry) {
-                    (Some(key), Some(named)) => {
-                        let list = self.mentions.entry(key.clone()).or_default();
-                        if list.is_empty() {
-                            self.order.push(key.clone());
-                        }
-                        let id = format!("m-{key}-{}", list.len() + 1);
-                        list.push(Mention {
-                            id: id.clone(),
-                            block: self.block,
-                            uncertain,
-                        });
-                        let mut title = named.entry.name.clone();
-                        if let Some(d) = life_dates(&named.entry) {
-                            title.push_str(&format!(" ({d})"));
-                        }
-                        if uncertain {
-                            title.push_str("; identification uncertain");
-                        }
-                        Some((id, format!("#{}", index_id(key)), title))
-                    }
-                    _ => None,
-                };
-                match link {
-                    Some((id, _, title)) if holds_names => {
-                        out.raw("<span class=\"name ");
-                        out.text(kind);
-                        out.raw("\" id=\"");
-                        out.text(&id);
-                        out.raw("\" title=\"");
-                        out.text(&title);
-                        out.raw("\">");
-                        out.append(&inner);
-                        out.raw("</span>");
-                    }
-                    Some((id, href, title)) if !nested => {
-                        out.raw("<a class=\"name ");
-                        out.text(kind);
-                        if uncertain {
-                            out.raw(" uncertain");
-                        }
-                        out.raw("\" id=\"");
-                        out.text(&id);
-                        out.raw("\" href=\"");
-                        out.text(&href);
-                        out.raw("\" title=\"");
-                        out.text(&title);
-                        out.raw("\">");
-                        out.append(&inner);
-                        out.raw("</a>");
-                    }
-                    _ => {
-                        out.raw("<span class=\"name ");
-                        out.text(kind);
-                        out.raw("\">");
-                        out.append(&inner);
-                        out.raw("</span>");
-                    }
-                }
-            }
-            // A date shows its normalised form on hover, as a correction shows the source.
+            } => self.name(*kind, key.as_deref(), *cert, content, out, nested),
             Inline::Date {
                 text,
                 value,
                 year_supplied,
-            } => {
-                let mut title = value.label();
-                if *year_supplied {
-                    title.push_str(" (the year from the context)");
-                }
-                match value {
-                    crate::model::DateValue::When(w) => {
-                        out.raw("<time class=\"date\" datetime=\"");
-                        out.text(w);
-                        out.raw("\" title=\"");
-                        out.text(&title);
-                        out.raw("\">");
-                        out.text(text);
-                        out.raw("</time>");
-                    }
-                    _ => {
-                        out.raw("<span class=\"date\" title=\"");
-                        out.text(&title);
-                        out.raw("\">");
-                        out.text(text);
-                        out.raw("</span>");
-                    }
-                }
-            }
+            } => date(text, value, *year_supplied, out),
             Inline::Gap(reason) => {
                 out.raw("<span class=\"gap\" role=\"note\">");
                 out.text(gap_text(*reason, self.edition));
                 out.raw("</span>");
             }
+        }
+    }
+
+    /// An editorial note's mark, numbered in the order met; the note itself is kept for the
+    /// list of notes.
+    fn editorial_note(&mut self, i: usize, out: &mut Markup) {
+        let r = &self.edition.record;
+        let Some(note) = r.notes.get(i) else {
+            return;
+        };
+        let n = self.notes.len() + 1;
+        self.notes.push(context! {
+            n => n,
+            id => format!("enote-{n}"),
+            ref_id => format!("enote-ref-{n}"),
+            text => note.text.clone(),
+            by => note.by.clone(),
+            block => self.block,
+        });
+        let open = format!(
+            "<sup class=\"enote-ref\"><a id=\"enote-ref-{n}\" href=\"#enote-{n}\" role=\"doc-noteref\""
+        );
+        out.html.push_str(&open);
+        out.html.push('>');
+        out.xhtml.push_str(&open);
+        out.xhtml.push_str(" epub:type=\"noteref\">");
+        out.raw(&format!("[{n}]</a></sup>"));
+    }
+
+    /// A name in the text: a link to its entry in the index of names, with the entry's name
+    /// and dates on hover; a name inside a name (`nested`) is not a link of its own.
+    fn name(
+        &mut self,
+        kind: NameKind,
+        key: Option<&str>,
+        cert: Option<Cert>,
+        content: &[Inline],
+        out: &mut Markup,
+        nested: bool,
+    ) {
+        // The content first: a name inside this one is met (and numbered) first. An
+        // event's name that holds other names (`Battle of Wuhan`) is not a link itself
+        // (links do not nest): the names inside it are, and it is the target of the
+        // index's link back.
+        let holds_names = !nested
+            && content
+                .iter()
+                .any(|i| matches!(i, Inline::Name { key: Some(_), .. }));
+        let mut inner = Markup::default();
+        for item in content {
+            self.inline(item, &mut inner, !holds_names);
+        }
+        let uncertain = matches!(cert, Some(Cert::Inferred | Cert::Uncertain));
+        let entry = key.and_then(|k| self.ctx.register.get(k));
+        let kind = kind.word();
+        let link = match (key, entry) {
+            (Some(key), Some(named)) => {
+                let list = self.mentions.entry(key.to_string()).or_default();
+                if list.is_empty() {
+                    self.order.push(key.to_string());
+                }
+                let id = format!("m-{key}-{}", list.len() + 1);
+                list.push(Mention {
+                    id: id.clone(),
+                    block: self.block,
+                    uncertain,
+                });
+                let mut title = named.entry.name.clone();
+                if let Some(d) = life_dates(&named.entry) {
+                    title.push_str(&format!(" ({d})"));
+                }
+                if uncertain {
+                    title.push_str("; identification uncertain");
+                }
+                Some((id, format!("#{}", index_id(key)), title))
+            }
+            _ => None,
+        };
+        match link {
+            Some((id, _, title)) if holds_names => {
+                out.raw("<span class=\"name ");
+                out.text(kind);
+                out.raw("\" id=\"");
+                out.text(&id);
+                out.raw("\" title=\"");
+                out.text(&title);
+                out.raw("\">");
+                out.append(&inner);
+                out.raw("</span>");
+            }
+            Some((id, href, title)) if !nested => {
+                out.raw("<a class=\"name ");
+                out.text(kind);
+                if uncertain {
+                    out.raw(" uncertain");
+                }
+                out.raw("\" id=\"");
+                out.text(&id);
+                out.raw("\" href=\"");
+                out.text(&href);
+                out.raw("\" title=\"");
+                out.text(&title);
+                out.raw("\">");
+                out.append(&inner);
+                out.raw("</a>");
+            }
+            _ => {
+                out.raw("<span class=\"name ");
+                out.text(kind);
+                out.raw("\">");
+                out.append(&inner);
+                out.raw("</span>");
+            }
+        }
+    }
+}
+
+/// A date, with its normalised form on hover, as a correction shows the source.
+fn date(text: &str, value: &crate::model::DateValue, year_supplied: bool, out: &mut Markup) {
+    let mut title = value.label();
+    if year_supplied {
+        title.push_str(" (the year from the context)");
+    }
+    match value {
+        crate::model::DateValue::When(w) => {
+            out.raw("<time class=\"date\" datetime=\"");
+            out.text(w);
+            out.raw("\" title=\"");
+            out.text(&title);
+            out.raw("\">");
+            out.text(text);
+            out.raw("</time>");
+        }
+        _ => {
+            out.raw("<span class=\"date\" title=\"");
+            out.text(&title);
+            out.raw("\">");
+            out.text(text);
+            out.raw("</span>");
         }
     }
 }
@@ -912,20 +940,6 @@ pub fn edition_view(
             .is_some_and(|b| b.kind == BlockKind::Heading))
     .then(|| gap_text(GapReason::ExcerptEnds, edition));
 
-    let others: Vec<Value> = r
-        .contributors
-        .iter()
-        .filter(|c| !matches!(c.role, Role::Author | Role::Translator))
-        .map(|c| {
-            context! {
-                name => c.name.clone(),
-                role => c.role.label(),
-                note => c.role_note.clone(),
-                uncertain => matches!(c.cert, Cert::Inferred | Cert::Uncertain),
-            }
-        })
-        .collect();
-
     let anchors = &edition.log.note_anchors;
     let anchors = match (anchors.first(), anchors.last()) {
         (Some(first), Some(last)) => Some(context! {
@@ -940,21 +954,6 @@ pub fn edition_view(
     let colophon = colophon_view(edition, ctx, extra);
     let date = edition_date(edition);
     let identifier = format!("{}{}", archive.base_uri, edition.id);
-    let excerpt = &edition.log.excerpt;
-    let excerpt_statement = match (
-        excerpt.begins_midway,
-        excerpt.ends_midway,
-        excerpt.ends_mid_sentence,
-    ) {
-        (true, true, true) => {
-            Some("It begins part-way through the work and breaks off in mid-sentence.")
-        }
-        (true, true, false) => Some("It begins and ends part-way through the work."),
-        (true, false, _) => Some("It begins part-way through the work."),
-        (false, _, true) => Some("It breaks off in mid-sentence."),
-        (false, true, false) => Some("It ends part-way through the work."),
-        (false, false, _) => None,
-    };
     let running_title = r.title.clone();
     context! {
         epub => flavour == Flavour::Epub,
@@ -965,7 +964,7 @@ pub fn edition_view(
         running_title => running_title,
         authors => names_with_role(edition, Role::Author),
         translators => names_with_role(edition, Role::Translator),
-        others => others,
+        others => other_contributors(edition),
         citation => citation(&r.source, edition),
         transcription => r.transcription.as_ref().map(|t| citation(t, edition)),
         front => front,
@@ -973,7 +972,7 @@ pub fn edition_view(
         back => back,
         end_gap => end_gap,
         excerpt => context! {
-            statement => excerpt_statement,
+            statement => excerpt_statement(edition),
             note => r.text.excerpt_note.clone(),
         },
         anchors => anchors,
@@ -990,6 +989,43 @@ pub fn edition_view(
         pdf_href => ctx.config.build.pdf.then(|| format!("../pdf/{}.pdf", edition.id)),
         archive => archive.name.clone(),
         generator => crate::AGENT,
+    }
+}
+
+/// Everyone responsible other than the authors and translators (transcribers, editors).
+fn other_contributors(edition: &Edition) -> Vec<Value> {
+    edition
+        .record
+        .contributors
+        .iter()
+        .filter(|c| !matches!(c.role, Role::Author | Role::Translator))
+        .map(|c| {
+            context! {
+                name => c.name.clone(),
+                role => c.role.label(),
+                note => c.role_note.clone(),
+                uncertain => matches!(c.cert, Cert::Inferred | Cert::Uncertain),
+            }
+        })
+        .collect()
+}
+
+/// What the edition's statement says of where the excerpt begins and ends.
+fn excerpt_statement(edition: &Edition) -> Option<&'static str> {
+    let excerpt = &edition.log.excerpt;
+    match (
+        excerpt.begins_midway,
+        excerpt.ends_midway,
+        excerpt.ends_mid_sentence,
+    ) {
+        (true, true, true) => {
+            Some("It begins part-way through the work and breaks off in mid-sentence.")
+        }
+        (true, true, false) => Some("It begins and ends part-way through the work."),
+        (true, false, _) => Some("It begins part-way through the work."),
+        (false, _, true) => Some("It breaks off in mid-sentence."),
+        (false, true, false) => Some("It ends part-way through the work."),
+        (false, false, _) => None,
     }
 }
 
@@ -1135,25 +1171,6 @@ fn colophon_view(edition: &Edition, ctx: &RenderContext, extra: &Extra) -> Value
             evidence => f.evidence.clone(),
         }
     };
-    let corrections: Vec<Value> = edition
-        .log
-        .corrections_applied
-        .iter()
-        .filter_map(|(i, count)| {
-            let c = r.corrections.get(*i)?;
-            Some(context! {
-                sic => c.sic.clone(),
-                corr => c.corr.clone(),
-                count => count,
-                reason => c.reason.clone(),
-                by => c.by.clone(),
-                cert => match c.cert {
-                    Cert::Confirmed => None,
-                    other => Some(other.tei()),
-                },
-            })
-        })
-        .collect();
     let omitted: Vec<Value> = edition
         .region(Region::Omitted)
         .map(|b| {
@@ -1181,7 +1198,58 @@ fn colophon_view(edition: &Edition, ctx: &RenderContext, extra: &Extra) -> Value
             }
         })
         .collect();
-    // Evidence for the parts of the description that are not plainly confirmed.
+    context! {
+        file_name => rec.file_name.clone(),
+        size => rec.size,
+        encoding => rec.encoding.clone().unwrap_or_else(|| "UTF-8".into()),
+        date => fact(&rec.date),
+        date_words => rec.date.known().map(human_date),
+        by => fact(&rec.by),
+        route => fact(&rec.route),
+        source_sha256 => sha256_bytes(&edition.raw),
+        tei_sha256 => sha256_bytes(extra.tei),
+        tei_file => format!("export/tei/{}.xml", edition.id),
+        rights => fact(&r.rights.source),
+        source_licence => r.rights.source_licence.as_ref().map(fact),
+        licence_url => licence_url(&licence),
+        licence => licence,
+        history => history,
+        corrections => applied_corrections(edition),
+        omitted => omitted,
+        source_notes => source_notes(r),
+        identifier => format!("{}{}", archive.base_uri, edition.id),
+        publisher => archive.name.clone(),
+        organisation => archive.organisation.clone(),
+    }
+}
+
+/// The corrections the build applied, with how often, why and by whom.
+fn applied_corrections(edition: &Edition) -> Vec<Value> {
+    let r = &edition.record;
+    edition
+        .log
+        .corrections_applied
+        .iter()
+        .filter_map(|(i, count)| {
+            let c = r.corrections.get(*i)?;
+            Some(context! {
+                sic => c.sic.clone(),
+                corr => c.corr.clone(),
+                count => count,
+                reason => c.reason.clone(),
+                by => c.by.clone(),
+                cert => match c.cert {
+                    Cert::Confirmed => None,
+                    other => Some(other.tei()),
+                },
+            })
+        })
+        .collect()
+}
+
+/// Evidence for the parts of the description of the source and the transcription that are not
+/// plainly confirmed, and the record's notes on them.
+fn source_notes(r: &crate::model::Record) -> Vec<String> {
     let mut source_notes: Vec<String> = Vec::new();
     for (bibl, what) in [
         (Some(&r.source), "the source"),
@@ -1209,29 +1277,7 @@ fn colophon_view(edition: &Edition, ctx: &RenderContext, extra: &Extra) -> Value
         }
         source_notes.extend(b.notes.iter().cloned());
     }
-    context! {
-        file_name => rec.file_name.clone(),
-        size => rec.size,
-        encoding => rec.encoding.clone().unwrap_or_else(|| "UTF-8".into()),
-        date => fact(&rec.date),
-        date_words => rec.date.known().map(human_date),
-        by => fact(&rec.by),
-        route => fact(&rec.route),
-        source_sha256 => sha256_bytes(&edition.raw),
-        tei_sha256 => sha256_bytes(extra.tei),
-        tei_file => format!("export/tei/{}.xml", edition.id),
-        rights => fact(&r.rights.source),
-        source_licence => r.rights.source_licence.as_ref().map(fact),
-        licence_url => licence_url(&licence),
-        licence => licence,
-        history => history,
-        corrections => corrections,
-        omitted => omitted,
-        source_notes => source_notes,
-        identifier => format!("{}{}", archive.base_uri, edition.id),
-        publisher => archive.name.clone(),
-        organisation => archive.organisation.clone(),
-    }
+    source_notes
 }
 
 #[cfg(test)]

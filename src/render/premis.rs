@@ -37,7 +37,23 @@ pub fn record_events(edition: &Edition) -> Vec<Event> {
     let receiver = r.received.by.known().unwrap_or("unknown").to_string();
     let mut out = Vec::new();
     // Earlier copies first, each replaced by the next one.
-    let n = r.received.earlier.len();
+    earlier_receipts(r, &mut out);
+    current_receipt(r, &receiver, &mut out);
+    for (i, h) in r.history.iter().enumerate() {
+        out.push(Event {
+            id: format!("history-{}", i + 1),
+            kind: "modification".into(),
+            when: h.date.clone(),
+            detail: h.change.clone(),
+            outcome: "success".into(),
+            agent: h.by.clone().unwrap_or_else(|| receiver.clone()),
+        });
+    }
+    out
+}
+
+/// The ingestion and checksum events of the copies received before the current one.
+fn earlier_receipts(r: &crate::model::Record, out: &mut Vec<Event>) {
     for (i, e) in r.received.earlier.iter().enumerate() {
         let Some(date) = e.date.known() else { continue };
         let replaces = match i {
@@ -74,6 +90,11 @@ pub fn record_events(edition: &Edition) -> Vec<Event> {
             agent: software_agent(),
         });
     }
+}
+
+/// The ingestion and checksum events of the current copy.
+fn current_receipt(r: &crate::model::Record, receiver: &str, out: &mut Vec<Event>) {
+    let n = r.received.earlier.len();
     if let Some(date) = r.received.date.known() {
         let replaces = match r.received.earlier.last() {
             Some(e) => format!(", replacing the copy with SHA-256 {}", e.sha256),
@@ -111,7 +132,7 @@ pub fn record_events(edition: &Edition) -> Vec<Event> {
                 }
             ),
             outcome: "success".into(),
-            agent: receiver.clone(),
+            agent: receiver.to_string(),
         });
         out.push(Event {
             id: checksum,
@@ -122,17 +143,6 @@ pub fn record_events(edition: &Edition) -> Vec<Event> {
             agent: software_agent(),
         });
     }
-    for (i, h) in r.history.iter().enumerate() {
-        out.push(Event {
-            id: format!("history-{}", i + 1),
-            kind: "modification".into(),
-            when: h.date.clone(),
-            detail: h.change.clone(),
-            outcome: "success".into(),
-            agent: h.by.clone().unwrap_or_else(|| receiver.clone()),
-        });
-    }
-    out
 }
 
 /// Renders the log: the source as the object, then the events, then the agents.

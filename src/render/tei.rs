@@ -7,7 +7,7 @@ use super::xml::{Mixed, Xml};
 use super::{RenderContext, language_name, licence_url, slug};
 use crate::model::edition::{GapReason, NameKind, Region};
 use crate::model::record::{Bibl, BiblKind, BlockKind, Cert, ContributorKind, Fact, Role};
-use crate::model::register::{Named, Register};
+use crate::model::register::{Entry, Named, Register};
 use crate::model::{Block, Edition, Inline};
 
 pub use crate::model::TEI_NS;
@@ -278,10 +278,37 @@ const TYPE_VALUES: &[(&str, &str, &str)] = &[
 /// Replaces the pending `tagsDecl` with a declaration of every `@type` value the document
 /// uses (and of `gap/@reason`, `place/@type` and `title/@subtype`).
 fn declare_types(doc: Vec<u8>) -> Vec<u8> {
+    let decl = tags_decl(types_used(&doc));
+    let text = String::from_utf8(doc).unwrap_or_default();
+    let Some(at) = text.find(&format!("<{TAGS_DECL}/>")) else {
+        return text.into_bytes();
+    };
+    let indent = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+    let decl: Vec<String> = decl
+        .trim_end()
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                l.to_string()
+            } else {
+                format!("{indent}{l}")
+            }
+        })
+        .collect();
+    let mut out = String::with_capacity(text.len() + 4096);
+    out.push_str(&text[..at]);
+    out.push_str(&decl.join("\n"));
+    out.push_str(&text[at + TAGS_DECL.len() + 3..]);
+    out.into_bytes()
+}
+
+/// Every `@type` value (`@reason` on `gap`, and `@subtype` on `title`) used in `doc`, by
+/// element, in order of first use.
+fn types_used(doc: &[u8]) -> std::collections::BTreeMap<String, Vec<String>> {
     use quick_xml::events::Event;
-    use std::collections::BTreeMap;
-    let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut reader = quick_xml::Reader::from_reader(doc.as_slice());
+    let mut used: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut reader = quick_xml::Reader::from_reader(doc);
     let mut buf = Vec::new();
     loop {
         match reader.read_event_into(&mut buf) {
@@ -310,6 +337,11 @@ fn declare_types(doc: Vec<u8>) -> Vec<u8> {
         }
         buf.clear();
     }
+    used
+}
+
+/// The `tagsDecl` that says what each value in `used` means.
+fn tags_decl(mut used: std::collections::BTreeMap<String, Vec<String>>) -> String {
     let mut x = Xml::new();
     x.open("tagsDecl", &[]);
     x.open("namespace", &[("name", TEI_NS)]);
@@ -344,29 +376,7 @@ fn declare_types(doc: Vec<u8>) -> Vec<u8> {
     }
     x.close("namespace");
     x.close("tagsDecl");
-    let decl = String::from_utf8(x.finish()).unwrap_or_default();
-    let text = String::from_utf8(doc).unwrap_or_default();
-    let Some(at) = text.find(&format!("<{TAGS_DECL}/>")) else {
-        return text.into_bytes();
-    };
-    let indent = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
-    let decl: Vec<String> = decl
-        .trim_end()
-        .lines()
-        .enumerate()
-        .map(|(i, l)| {
-            if i == 0 {
-                l.to_string()
-            } else {
-                format!("{indent}{l}")
-            }
-        })
-        .collect();
-    let mut out = String::with_capacity(text.len() + 4096);
-    out.push_str(&text[..at]);
-    out.push_str(&decl.join("\n"));
-    out.push_str(&text[at + TAGS_DECL.len() + 3..]);
-    out.into_bytes()
+    String::from_utf8(x.finish()).unwrap_or_default()
 }
 
 /// The register keys an edition refers to, sorted.
@@ -417,88 +427,7 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
         }
         x.open(list, &[]);
         for n in entries {
-            let e = &n.entry;
-            let mut attrs = vec![("xml:id", e.key.as_str())];
-            // A place's kind (city, region, prison), an event's (trial, battle, treaty) as its
-            // type; an event's date or span on the event.
-            if matches!(kind, NameKind::Place | NameKind::Event)
-                && let Some(k) = e.kind.as_deref()
-            {
-                attrs.push(("type", k));
-            }
-            if kind == NameKind::Event
-                && let Some(d) = e.date.as_deref()
-            {
-                match d.split_once('/') {
-                    Some((from, to)) => attrs.extend([("from", from), ("to", to)]),
-                    None => attrs.push(("when", d)),
-                }
-            }
-            if let Some(c) = e.cert.as_deref().filter(|c| *c != "high") {
-                attrs.push(("cert", c));
-            }
-            x.open(item, &attrs);
-            let with_lang = |x: &mut Xml, kind: &str, form: &str, lang: Option<&str>| {
-                let mut attrs = vec![("type", kind)];
-                if let Some(l) = lang {
-                    attrs.push(("xml:lang", l));
-                }
-                x.leaf(name_el, &attrs, form);
-            };
-            with_lang(x, "preferred", &e.name, e.form_language(&e.name));
-            if let Some(sort) = &e.sort {
-                x.leaf(name_el, &[("type", "sort")], sort);
-            }
-            if let Some(original) = &e.original {
-                let lang = e.original_language();
-                with_lang(x, "original", original, lang.as_deref());
-            }
-            if let Some(birth) = &e.birth_name {
-                with_lang(x, "birth", birth, e.form_language(birth));
-            }
-            for form in e.forms.iter().filter(|f| **f != e.name) {
-                let kind = if e.pseudonyms.contains(form) {
-                    "pseudonym"
-                } else {
-                    "variant"
-                };
-                with_lang(x, kind, form, e.form_language(form));
-            }
-            if kind == NameKind::Person {
-                if let Some(b) = &e.born {
-                    x.leaf("birth", &[("when", b)], &human_date(b));
-                }
-                if let Some(d) = &e.died {
-                    x.leaf("death", &[("when", d)], &human_date(d));
-                }
-            }
-            if kind == NameKind::Place
-                && let Some(geo) = &e.geo
-            {
-                x.open("location", &[]);
-                x.leaf("geo", &[], geo);
-                x.close("location");
-            }
-            if kind == NameKind::Org {
-                if let Some(f) = &e.founded {
-                    x.open("event", &[("type", "founded"), ("when", f)]);
-                    x.leaf("p", &[], &format!("Founded {f}."));
-                    x.close("event");
-                }
-                if let Some(d) = &e.dissolved {
-                    x.open("event", &[("type", "dissolved"), ("when", d)]);
-                    x.leaf("p", &[], &format!("Dissolved {d}."));
-                    x.close("event");
-                }
-            }
-            for (kind, uri) in e.authority_uris() {
-                x.leaf("idno", &[("type", kind)], &uri);
-            }
-            note_with_foreign(x, "description", &e.description, e);
-            if let Some(note) = &e.note {
-                note_with_foreign(x, "evidence", note, e);
-            }
-            x.close(item);
+            register_item(x, kind, item, name_el, &n.entry);
         }
         x.close(list);
     }
@@ -510,44 +439,138 @@ pub fn register_lists(x: &mut Xml, register: &Register, keys: &[String]) {
     if !works.is_empty() {
         x.open("listBibl", &[]);
         for n in works {
-            let e = &n.entry;
-            x.open("bibl", &[("xml:id", e.key.as_str())]);
-            let mut attrs = Vec::new();
-            if let Some(level) = title_level(e.kind.as_deref()) {
-                attrs.push(("level", level));
-            }
-            if let Some(lang) = e.form_language(&e.name) {
-                attrs.push(("xml:lang", lang));
-            }
-            x.leaf("title", &attrs, &e.name);
-            if let (Some(original), Some(lang)) = (&e.original, e.original_language()) {
-                x.leaf(
-                    "title",
-                    &[("type", "original"), ("xml:lang", &lang)],
-                    original,
-                );
-            }
-            if let Some(a) = e.author.as_deref().and_then(|k| register.get(k)) {
-                x.leaf(
-                    "author",
-                    &[("ref", &format!("#{}", a.entry.key))],
-                    &a.entry.name,
-                );
-            }
-            if let Some(d) = &e.date {
-                x.leaf("date", &[("when", d)], d);
-            }
-            for (kind, uri) in e.authority_uris() {
-                x.leaf("idno", &[("type", kind)], &uri);
-            }
-            note_with_foreign(x, "description", &e.description, e);
-            if let Some(note) = &e.note {
-                note_with_foreign(x, "evidence", note, e);
-            }
-            x.close("bibl");
+            register_work(x, register, &n.entry);
         }
         x.close("listBibl");
     }
+}
+
+/// One person, place, organisation or event of the register.
+fn register_item(x: &mut Xml, kind: NameKind, item: &str, name_el: &str, e: &Entry) {
+    let mut attrs = vec![("xml:id", e.key.as_str())];
+    // A place's kind (city, region, prison), an event's (trial, battle, treaty) as its
+    // type; an event's date or span on the event.
+    if matches!(kind, NameKind::Place | NameKind::Event)
+        && let Some(k) = e.kind.as_deref()
+    {
+        attrs.push(("type", k));
+    }
+    if kind == NameKind::Event
+        && let Some(d) = e.date.as_deref()
+    {
+        match d.split_once('/') {
+            Some((from, to)) => attrs.extend([("from", from), ("to", to)]),
+            None => attrs.push(("when", d)),
+        }
+    }
+    if let Some(c) = e.cert.as_deref().filter(|c| *c != "high") {
+        attrs.push(("cert", c));
+    }
+    x.open(item, &attrs);
+    entry_names(x, name_el, e);
+    if kind == NameKind::Person {
+        if let Some(b) = &e.born {
+            x.leaf("birth", &[("when", b)], &human_date(b));
+        }
+        if let Some(d) = &e.died {
+            x.leaf("death", &[("when", d)], &human_date(d));
+        }
+    }
+    if kind == NameKind::Place
+        && let Some(geo) = &e.geo
+    {
+        x.open("location", &[]);
+        x.leaf("geo", &[], geo);
+        x.close("location");
+    }
+    if kind == NameKind::Org {
+        if let Some(f) = &e.founded {
+            x.open("event", &[("type", "founded"), ("when", f)]);
+            x.leaf("p", &[], &format!("Founded {f}."));
+            x.close("event");
+        }
+        if let Some(d) = &e.dissolved {
+            x.open("event", &[("type", "dissolved"), ("when", d)]);
+            x.leaf("p", &[], &format!("Dissolved {d}."));
+            x.close("event");
+        }
+    }
+    entry_ids_and_notes(x, e);
+    x.close(item);
+}
+
+/// Every name of an entry, typed (preferred, sort, original, birth, pseudonym, variant), each
+/// with its language where it is not the register's.
+fn entry_names(x: &mut Xml, name_el: &str, e: &Entry) {
+    let with_lang = |x: &mut Xml, kind: &str, form: &str, lang: Option<&str>| {
+        let mut attrs = vec![("type", kind)];
+        if let Some(l) = lang {
+            attrs.push(("xml:lang", l));
+        }
+        x.leaf(name_el, &attrs, form);
+    };
+    with_lang(x, "preferred", &e.name, e.form_language(&e.name));
+    if let Some(sort) = &e.sort {
+        x.leaf(name_el, &[("type", "sort")], sort);
+    }
+    if let Some(original) = &e.original {
+        let lang = e.original_language();
+        with_lang(x, "original", original, lang.as_deref());
+    }
+    if let Some(birth) = &e.birth_name {
+        with_lang(x, "birth", birth, e.form_language(birth));
+    }
+    for form in e.forms.iter().filter(|f| **f != e.name) {
+        let kind = if e.pseudonyms.contains(form) {
+            "pseudonym"
+        } else {
+            "variant"
+        };
+        with_lang(x, kind, form, e.form_language(form));
+    }
+}
+
+/// An entry's authority identifiers, description and evidence.
+fn entry_ids_and_notes(x: &mut Xml, e: &Entry) {
+    for (kind, uri) in e.authority_uris() {
+        x.leaf("idno", &[("type", kind)], &uri);
+    }
+    note_with_foreign(x, "description", &e.description, e);
+    if let Some(note) = &e.note {
+        note_with_foreign(x, "evidence", note, e);
+    }
+}
+
+/// One work of the register, as a `bibl`.
+fn register_work(x: &mut Xml, register: &Register, e: &Entry) {
+    x.open("bibl", &[("xml:id", e.key.as_str())]);
+    let mut attrs = Vec::new();
+    if let Some(level) = title_level(e.kind.as_deref()) {
+        attrs.push(("level", level));
+    }
+    if let Some(lang) = e.form_language(&e.name) {
+        attrs.push(("xml:lang", lang));
+    }
+    x.leaf("title", &attrs, &e.name);
+    if let (Some(original), Some(lang)) = (&e.original, e.original_language()) {
+        x.leaf(
+            "title",
+            &[("type", "original"), ("xml:lang", &lang)],
+            original,
+        );
+    }
+    if let Some(a) = e.author.as_deref().and_then(|k| register.get(k)) {
+        x.leaf(
+            "author",
+            &[("ref", &format!("#{}", a.entry.key))],
+            &a.entry.name,
+        );
+    }
+    if let Some(d) = &e.date {
+        x.leaf("date", &[("when", d)], d);
+    }
+    entry_ids_and_notes(x, e);
+    x.close("bibl");
 }
 
 /// An ISO date (`1899-03-29`, `1940-02`, `1897`) as a reader writes it: `29 March 1899`,
@@ -599,7 +622,7 @@ pub fn form_languages(register: &Register, keys: &[String]) -> Vec<String> {
 /// The language of a run of words in another script inside an English note: the entry's
 /// original language when the run is in the same script as its original form, else only the
 /// script (`und-Cyrl`).
-fn foreign_language(run: &str, e: &crate::model::register::Entry) -> String {
+fn foreign_language(run: &str, e: &Entry) -> String {
     use crate::model::register::script_tag;
     let script = script_tag(run);
     match (e.original.as_deref(), e.original_lang.as_deref()) {
@@ -667,7 +690,7 @@ fn script_runs(text: &str) -> Vec<(bool, &str)> {
 }
 
 /// A register note, with words in another script marked as `foreign` with their language.
-fn note_with_foreign(x: &mut Xml, kind: &str, text: &str, e: &crate::model::register::Entry) {
+fn note_with_foreign(x: &mut Xml, kind: &str, text: &str, e: &Entry) {
     x.mixed("note", &[("type", kind)], |m| {
         for (foreign, run) in script_runs(text) {
             if foreign {
@@ -719,63 +742,7 @@ fn header(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
     let archive = &ctx.config.archive;
     x.open("teiHeader", &[]);
     x.open("fileDesc", &[]);
-
-    x.open("titleStmt", &[]);
-    // A title the editors made up (not the work's own) is marked as devised.
-    if Some(r.title.as_str()) == r.source.title.known() {
-        x.leaf("title", &[("type", "main")], &r.title);
-    } else {
-        x.leaf(
-            "title",
-            &[("type", "main"), ("subtype", "devised")],
-            &r.title,
-        );
-    }
-    if let Some(sub) = &r.subtitle {
-        x.leaf("title", &[("type", "sub")], sub);
-    }
-    for c in r.contributors.iter().filter(|c| c.role == Role::Author) {
-        let reference = register_ref(ctx.register, c.key.as_deref());
-        let mut attrs = vec![];
-        if let Some(reference) = &reference {
-            attrs.push(("ref", reference.as_str()));
-        }
-        if let Some(cert) = cert_attr(c.cert) {
-            attrs.push(("cert", cert));
-        }
-        x.leaf("author", &attrs, &c.name);
-    }
-    for c in r.contributors.iter().filter(|c| c.role != Role::Author) {
-        x.open("respStmt", &[]);
-        let resp = c
-            .role_note
-            .clone()
-            .unwrap_or_else(|| role_phrase(c.role).to_string());
-        x.leaf("resp", &[], &resp);
-        let el = match c.kind {
-            ContributorKind::Person => "persName",
-            ContributorKind::Organisation => "orgName",
-        };
-        let reference = register_ref(ctx.register, c.key.as_deref());
-        let mut attrs = vec![];
-        if let Some(reference) = &reference {
-            attrs.push(("ref", reference.as_str()));
-        }
-        if let Some(cert) = cert_attr(c.cert) {
-            attrs.push(("cert", cert));
-        }
-        x.leaf(el, &attrs, &c.name);
-        x.close("respStmt");
-    }
-    for by in responsible(edition) {
-        let id = resp_id(by);
-        x.open("respStmt", &[("xml:id", &id)]);
-        x.leaf("resp", &[], "recorded, encoded and corrected the edition");
-        x.leaf("name", &[], by);
-        x.close("respStmt");
-    }
-    x.close("titleStmt");
-
+    title_stmt(x, edition, ctx);
     x.open("editionStmt", &[]);
     x.mixed("edition", &[], |m| {
         m.text(&format!("Digital edition in TEI P5, {}", archive.name));
@@ -824,6 +791,57 @@ fn header(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
     x.close("teiHeader");
 }
 
+/// The edition's title (marked devised when the editors made it up), its authors, everyone
+/// else responsible, and the editors who recorded and encoded it.
+fn title_stmt(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
+    let r = &edition.record;
+    x.open("titleStmt", &[]);
+    // A title the editors made up (not the work's own) is marked as devised.
+    if Some(r.title.as_str()) == r.source.title.known() {
+        x.leaf("title", &[("type", "main")], &r.title);
+    } else {
+        x.leaf(
+            "title",
+            &[("type", "main"), ("subtype", "devised")],
+            &r.title,
+        );
+    }
+    if let Some(sub) = &r.subtitle {
+        x.leaf("title", &[("type", "sub")], sub);
+    }
+    source_authors(x, r, ctx.register);
+    for c in r.contributors.iter().filter(|c| c.role != Role::Author) {
+        x.open("respStmt", &[]);
+        let resp = c
+            .role_note
+            .clone()
+            .unwrap_or_else(|| role_phrase(c.role).to_string());
+        x.leaf("resp", &[], &resp);
+        let el = match c.kind {
+            ContributorKind::Person => "persName",
+            ContributorKind::Organisation => "orgName",
+        };
+        let reference = register_ref(ctx.register, c.key.as_deref());
+        let mut attrs = vec![];
+        if let Some(reference) = &reference {
+            attrs.push(("ref", reference.as_str()));
+        }
+        if let Some(cert) = cert_attr(c.cert) {
+            attrs.push(("cert", cert));
+        }
+        x.leaf(el, &attrs, &c.name);
+        x.close("respStmt");
+    }
+    for by in responsible(edition) {
+        let id = resp_id(by);
+        x.open("respStmt", &[("xml:id", &id)]);
+        x.leaf("resp", &[], "recorded, encoded and corrected the edition");
+        x.leaf("name", &[], by);
+        x.close("respStmt");
+    }
+    x.close("titleStmt");
+}
+
 /// `#key` when the register has an entry with this key.
 fn register_ref(register: &Register, key: Option<&str>) -> Option<String> {
     key.filter(|k| register.get(k).is_some())
@@ -843,7 +861,8 @@ fn source_statement(r: &crate::model::Record) -> Option<&str> {
 /// Who may do what with this file: the licence of the encoding (markup, header, editorial
 /// notes) and, apart from it, the rights in the source text. The status is that of the file
 /// as a whole, so it follows the source text's rights: `free` only when the source text is
-/// under an open licence or in the public domain.
+/// under an open licence or has no copyright, `restricted` when its statement says it is in
+/// copyright, `unknown` otherwise.
 fn availability(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
     let r = &edition.record;
     let archive = &ctx.config.archive;
@@ -855,12 +874,14 @@ fn availability(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
         .and_then(Fact::known)
         .is_some()
         || statement.is_some_and(|s| s.contains("/NoC-") || s.contains("/NKC/"));
+    // Restricted only when a statement says so: rights given in words alone are not read
+    // (`check` asks for a statement).
     let status = if open_source {
         "free"
-    } else if r.rights.source.known().is_none() {
-        "unknown"
-    } else {
+    } else if statement.is_some_and(|s| s.contains("/InC")) {
         "restricted"
+    } else {
+        "unknown"
     };
     x.open("availability", &[("status", status)]);
     let licence = r
@@ -875,7 +896,12 @@ fn availability(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
     });
     let mut source = String::from("The source text: ");
     match r.rights.source.known() {
-        Some(v) => source.push_str(v),
+        Some(v) => {
+            source.push_str(v);
+            if !v.ends_with(['.', '!', '?']) {
+                source.push('.');
+            }
+        }
         None => source.push_str("rights not established."),
     }
     if let Some(e) = &r.rights.source.evidence {
@@ -900,48 +926,51 @@ fn profile_desc(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
     let r = &edition.record;
     x.open("profileDesc", &[]);
     let written = r.written.as_ref().filter(|f| f.known().is_some());
-    if written.is_some() || r.original_language.is_some() {
-        x.mixed("creation", &[], |m| {
-            let authors: Vec<&str> = r
+    x.mixed("creation", &[], |m| {
+        let authors: Vec<&str> = r
+            .contributors
+            .iter()
+            .filter(|c| c.role == Role::Author)
+            .map(|c| c.name.as_str())
+            .collect();
+        m.text("Written");
+        if !authors.is_empty() {
+            m.text(&format!(" by {}", authors.join(" and ")));
+        }
+        if let Some(lang) = &r.original_language {
+            m.text(" in ");
+            m.leaf("lang", &[], language_name(lang));
+        }
+        if let Some(f) = written
+            && let Some(v) = f.known()
+        {
+            m.text(" in ");
+            let mut attrs = vec![("when", v)];
+            attrs.extend(fact_attrs(f));
+            m.leaf("date", &attrs, v);
+        } else {
+            m.text("; when is not known");
+            if let Some(e) = r.written.as_ref().and_then(|f| f.evidence.as_deref()) {
+                m.text(&format!(" ({})", e.trim_end_matches('.')));
+            }
+        }
+        if r.original_language.is_some() {
+            let translators: Vec<&str> = r
                 .contributors
                 .iter()
-                .filter(|c| c.role == Role::Author)
+                .filter(|c| c.role == Role::Translator)
                 .map(|c| c.name.as_str())
                 .collect();
-            m.text("Written");
-            if !authors.is_empty() {
-                m.text(&format!(" by {}", authors.join(" and ")));
+            m.text(&format!(
+                "; this text is its translation into {}",
+                language_name(&r.language)
+            ));
+            if !translators.is_empty() {
+                m.text(&format!(" by {}", translators.join(" and ")));
             }
-            if let Some(lang) = &r.original_language {
-                m.text(" in ");
-                m.leaf("lang", &[], language_name(lang));
-            }
-            if let Some(f) = written
-                && let Some(v) = f.known()
-            {
-                m.text(" in ");
-                let mut attrs = vec![("when", v)];
-                attrs.extend(fact_attrs(f));
-                m.leaf("date", &attrs, v);
-            }
-            if r.original_language.is_some() {
-                let translators: Vec<&str> = r
-                    .contributors
-                    .iter()
-                    .filter(|c| c.role == Role::Translator)
-                    .map(|c| c.name.as_str())
-                    .collect();
-                m.text(&format!(
-                    "; this text is its translation into {}",
-                    language_name(&r.language)
-                ));
-                if !translators.is_empty() {
-                    m.text(&format!(" by {}", translators.join(" and ")));
-                }
-            }
-            m.text(".");
-        });
-    }
+        }
+        m.text(".");
+    });
     x.open("langUsage", &[]);
     for (tag, usage) in languages(edition, ctx.register) {
         let name = language_label(&tag);
@@ -1091,79 +1120,27 @@ fn bibl_struct(x: &mut Xml, edition: &Edition, register: &Register) {
         attrs.push(("corresp", w));
     }
     x.open("biblStruct", &attrs);
-    let authors = || r.contributors.iter().filter(|c| c.role == Role::Author);
-    let translators = || r.contributors.iter().filter(|c| c.role == Role::Translator);
     let title = full_title(&s.title, s.subtitle.as_ref());
-    let people = |x: &mut Xml| {
-        for c in authors() {
-            let reference = register_ref(register, c.key.as_deref());
-            let mut attrs = vec![];
-            if let Some(reference) = &reference {
-                attrs.push(("ref", reference.as_str()));
-            }
-            if let Some(cert) = cert_attr(c.cert) {
-                attrs.push(("cert", cert));
-            }
-            x.leaf("author", &attrs, &c.name);
-        }
-    };
-    let translator = |x: &mut Xml| {
-        for c in translators() {
-            let reference = register_ref(register, c.key.as_deref());
-            x.open("respStmt", &[]);
-            x.leaf("resp", &[], "translated by");
-            match &reference {
-                Some(reference) => x.leaf("persName", &[("ref", reference)], &c.name),
-                None => x.leaf("persName", &[], &c.name),
-            }
-            x.close("respStmt");
-        }
-    };
+    // An article, or a part of a larger work, is an analytic level inside its container.
     let analytic = s.kind == BiblKind::Article
         || s.container_title
             .as_ref()
             .is_some_and(|f| f.known().is_some());
     if analytic {
         x.open("analytic", &[]);
-        people(x);
+        source_authors(x, r, register);
         if let Some(t) = &title {
             x.leaf("title", &[("level", "a")], t);
         }
-        translator(x);
+        source_translators(x, r, register);
         x.close("analytic");
     }
     x.open("monogr", &[]);
-    if !analytic {
-        people(x);
-        translator(x);
-    }
     if analytic {
-        let level = if s.kind == BiblKind::Article {
-            "j"
-        } else {
-            "m"
-        };
-        match s
-            .container_title
-            .as_ref()
-            .and_then(|f| f.known().map(|v| (v, f)))
-        {
-            Some((v, f)) => {
-                let mut attrs = vec![("level", level)];
-                attrs.extend(fact_attrs(f));
-                x.leaf("title", &attrs, v);
-            }
-            None => x.leaf("title", &[("level", level)], "[container not known]"),
-        }
-        if let Some((v, f)) = s.editor.as_ref().and_then(|f| f.known().map(|v| (v, f))) {
-            let reference = register_ref(register, s.editor_key.as_deref());
-            let mut attrs = fact_attrs(f);
-            if let Some(reference) = &reference {
-                attrs.push(("ref", reference.as_str()));
-            }
-            x.leaf("editor", &attrs, v);
-        }
+        container(x, s, register);
     } else {
+        source_authors(x, r, register);
+        source_translators(x, r, register);
         match &title {
             Some(t) => {
                 let mut attrs = vec![("level", "m")];
@@ -1186,6 +1163,80 @@ fn bibl_struct(x: &mut Xml, edition: &Edition, register: &Register) {
             ),
         );
     }
+    imprint(x, s);
+    for (unit, fact) in [
+        ("part", &s.part),
+        ("chapter", &s.chapter),
+        ("section", &s.section),
+        ("page", &s.pages),
+    ] {
+        bibl_scope(x, unit, fact.as_ref());
+    }
+    x.close("monogr");
+    source_notes(x, r);
+    x.close("biblStruct");
+}
+
+/// The source's authors, each pointing at their register entry.
+fn source_authors(x: &mut Xml, r: &crate::model::Record, register: &Register) {
+    for c in r.contributors.iter().filter(|c| c.role == Role::Author) {
+        let reference = register_ref(register, c.key.as_deref());
+        let mut attrs = vec![];
+        if let Some(reference) = &reference {
+            attrs.push(("ref", reference.as_str()));
+        }
+        if let Some(cert) = cert_attr(c.cert) {
+            attrs.push(("cert", cert));
+        }
+        x.leaf("author", &attrs, &c.name);
+    }
+}
+
+/// The source's translators, as statements of responsibility.
+fn source_translators(x: &mut Xml, r: &crate::model::Record, register: &Register) {
+    for c in r.contributors.iter().filter(|c| c.role == Role::Translator) {
+        let reference = register_ref(register, c.key.as_deref());
+        x.open("respStmt", &[]);
+        x.leaf("resp", &[], "translated by");
+        match &reference {
+            Some(reference) => x.leaf("persName", &[("ref", reference)], &c.name),
+            None => x.leaf("persName", &[], &c.name),
+        }
+        x.close("respStmt");
+    }
+}
+
+/// The work an article or part stands in: its title (a journal's `j`, a book's `m`) and editor.
+fn container(x: &mut Xml, s: &Bibl, register: &Register) {
+    let level = if s.kind == BiblKind::Article {
+        "j"
+    } else {
+        "m"
+    };
+    match s
+        .container_title
+        .as_ref()
+        .and_then(|f| f.known().map(|v| (v, f)))
+    {
+        Some((v, f)) => {
+            let mut attrs = vec![("level", level)];
+            attrs.extend(fact_attrs(f));
+            x.leaf("title", &attrs, v);
+        }
+        None => x.leaf("title", &[("level", level)], "[container not known]"),
+    }
+    if let Some((v, f)) = s.editor.as_ref().and_then(|f| f.known().map(|v| (v, f))) {
+        let reference = register_ref(register, s.editor_key.as_deref());
+        let mut attrs = fact_attrs(f);
+        if let Some(reference) = &reference {
+            attrs.push(("ref", reference.as_str()));
+        }
+        x.leaf("editor", &attrs, v);
+    }
+}
+
+/// Where, by whom and when the source was published, with its volume and issue.
+fn imprint(x: &mut Xml, s: &Bibl) {
     x.open("imprint", &[]);
     if let Some((v, f)) = s.place.as_ref().and_then(|f| f.known().map(|v| (v, f))) {
         x.leaf("pubPlace", &fact_attrs(f), v);
@@ -1194,30 +1245,28 @@ fn bibl_struct(x: &mut Xml, edition: &Edition, register: &Register) {
         x.leaf("publisher", &fact_attrs(f), v);
     }
     for (unit, fact) in [("volume", &s.volume), ("issue", &s.issue)] {
-        if let Some((v, f)) = fact.as_ref().and_then(|f| f.known().map(|v| (v, f))) {
-            let mut attrs = vec![("unit", unit)];
-            attrs.extend(fact_attrs(f));
-            x.leaf("biblScope", &attrs, v);
-        }
+        bibl_scope(x, unit, fact.as_ref());
     }
     match &s.date {
         Some(f) if f.known().is_some() => date_fact(x, f),
         _ => x.leaf("date", &[], "date not known"),
     }
     x.close("imprint");
-    for (unit, fact) in [
-        ("part", &s.part),
-        ("chapter", &s.chapter),
-        ("section", &s.section),
-        ("page", &s.pages),
-    ] {
-        if let Some((v, f)) = fact.as_ref().and_then(|f| f.known().map(|v| (v, f))) {
-            let mut attrs = vec![("unit", unit)];
-            attrs.extend(fact_attrs(f));
-            x.leaf("biblScope", &attrs, v);
-        }
+}
+
+/// A `biblScope` of `unit` when the fact is known.
+fn bibl_scope(x: &mut Xml, unit: &str, fact: Option<&Fact>) {
+    if let Some((v, f)) = fact.and_then(|f| f.known().map(|v| (v, f))) {
+        let mut attrs = vec![("unit", unit)];
+        attrs.extend(fact_attrs(f));
+        x.leaf("biblScope", &attrs, v);
     }
-    x.close("monogr");
+}
+
+/// The evidence for what is not plainly confirmed about the source and its contributors, and
+/// the record's notes on the source.
+fn source_notes(x: &mut Xml, r: &crate::model::Record) {
+    let s = &r.source;
     let mut facts = s.facts();
     facts.retain(|(_, f)| f.cert != Cert::Confirmed);
     evidence_notes(x, &facts);
@@ -1237,7 +1286,6 @@ fn bibl_struct(x: &mut Xml, edition: &Edition, register: &Register) {
     for n in &s.notes {
         x.leaf("note", &[], n);
     }
-    x.close("biblStruct");
 }
 
 fn full_title(title: &Fact, subtitle: Option<&Fact>) -> Option<String> {
@@ -1313,7 +1361,6 @@ fn received_bibl(x: &mut Xml, edition: &Edition) {
 }
 
 fn encoding_desc(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
-    let r = &edition.record;
     let log = &edition.log;
     x.open("encodingDesc", &[]);
     app_info(
@@ -1326,7 +1373,37 @@ fn encoding_desc(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
     project_desc(x, ctx);
     sampling_decl(x, edition);
     x.open("editorialDecl", &[]);
+    correction(x, edition);
+    normalization(x, edition);
+    x.open("quotation", &[("marks", "all")]);
+    x.leaf(
+        "p",
+        &[],
+        "Quotation marks are kept as characters of the text; quotations are not marked up.",
+    );
+    x.close("quotation");
+    interpretation(x, edition);
+    segmentation(x, edition);
+    let anchors = &log.note_anchors;
+    if let (Some(first), Some(last)) = (anchors.first(), anchors.last()) {
+        x.leaf(
+            "p",
+            &[("xml:id", "note-anchors")],
+            &format!(
+                "The original's notes ({} references, numbered {first}–{last}) are encoded where their marks stand, as note type=\"authorial\" place=\"foot\" with the mark as printed in @n and, as content, gap reason=\"notTransmitted\": the text of the notes is not part of the source.",
+                anchors.len()
+            ),
+        );
+    }
+    x.close("editorialDecl");
+    x.empty(TAGS_DECL, &[]);
+    x.close("encodingDesc");
+}
 
+/// How the source's slips were corrected and where the editors' notes stand.
+fn correction(x: &mut Xml, edition: &Edition) {
+    let r = &edition.record;
+    let log = &edition.log;
     x.open("correction", &[]);
     let applied: Vec<String> = log
         .corrections_applied
@@ -1360,7 +1437,11 @@ fn encoding_desc(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
         );
     }
     x.close("correction");
+}
 
+/// What was normalised on reading the source, and what was kept as it stands.
+fn normalization(x: &mut Xml, edition: &Edition) {
+    let log = &edition.log;
     x.open("normalization", &[]);
     let mut parts = vec!["The source was decoded and composed to Unicode NFC".to_string()];
     if log.nfc_changes > 0 {
@@ -1382,17 +1463,11 @@ fn encoding_desc(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
         &parts.join(" ").replace(" ;", ";").replace(" .", "."),
     );
     x.close("normalization");
+}
 
-    x.open("quotation", &[("marks", "all")]);
-    x.leaf(
-        "p",
-        &[],
-        "Quotation marks are kept as characters of the text; quotations are not marked up.",
-    );
-    x.close("quotation");
-
-    interpretation(x, edition);
-
+/// How the source is divided into paragraphs, and what each block that is not one is.
+fn segmentation(x: &mut Xml, edition: &Edition) {
+    let log = &edition.log;
     x.open("segmentation", &[]);
     let convention = match log.paragraphs {
         "blank-lines" => {
@@ -1418,21 +1493,6 @@ fn encoding_desc(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
         }
     }
     x.close("segmentation");
-
-    let anchors = &log.note_anchors;
-    if let (Some(first), Some(last)) = (anchors.first(), anchors.last()) {
-        x.leaf(
-            "p",
-            &[("xml:id", "note-anchors")],
-            &format!(
-                "The original's notes ({} references, numbered {first}–{last}) are encoded where their marks stand, as note type=\"authorial\" place=\"foot\" with the mark as printed in @n and, as content, gap reason=\"notTransmitted\": the text of the notes is not part of the source.",
-                anchors.len()
-            ),
-        );
-    }
-    x.close("editorialDecl");
-    x.empty(TAGS_DECL, &[]);
-    x.close("encodingDesc");
 }
 
 /// What the archive is for and how its editions are made.
@@ -1636,6 +1696,15 @@ fn text(x: &mut Xml, edition: &Edition, register: &Register) {
         note_order: note_order(edition),
     };
     x.open("text", &[]);
+    front_matter(x, &c);
+    body(x, &c);
+    back_matter(x, &c);
+    x.close("text");
+}
+
+/// The transcription's title lines and headnote, before the text.
+fn front_matter(x: &mut Xml, c: &Inl<'_>) {
+    let edition = c.edition;
     let front: Vec<&Block> = edition
         .blocks
         .iter()
@@ -1648,16 +1717,20 @@ fn text(x: &mut Xml, edition: &Edition, register: &Register) {
                 BlockKind::Title => {
                     x.open("titlePage", &[("n", &b.n.to_string())]);
                     x.open("docTitle", &[]);
-                    x.mixed("titlePart", &[], |m| inlines(m, &c, &b.inlines));
+                    x.mixed("titlePart", &[], |m| inlines(m, c, &b.inlines));
                     x.close("docTitle");
                     x.close("titlePage");
                 }
-                _ => div_with_p(x, &c, b, "headnote"),
+                _ => div_with_p(x, c, b, "headnote"),
             }
         }
         x.close("front");
     }
+}
 
+/// The text itself: its paragraphs, and a division for each heading.
+fn body(x: &mut Xml, c: &Inl<'_>) {
+    let edition = c.edition;
     // Paragraphs before the first heading stand in the body itself: they have no title, and
     // a division without a head would show as an empty numbered heading. Each heading opens a
     // division of its own.
@@ -1675,12 +1748,19 @@ fn text(x: &mut Xml, edition: &Edition, register: &Register) {
                     x.open("div", &[("type", "section")]);
                     in_div = true;
                     x.mixed("head", &[("n", &b.n.to_string())], |m| {
-                        inlines(m, &c, &b.inlines)
+                        inlines(m, c, &b.inlines)
                     });
                 } else {
-                    x.mixed("p", &[("n", &b.n.to_string())], |m| {
-                        inlines(m, &c, &b.inlines)
-                    });
+                    // Where the excerpt begins, the gap stands before the paragraph it cuts
+                    // into, so that readers show it apart from the paragraph's first word.
+                    let inl = match b.inlines.split_first() {
+                        Some((Inline::Gap(r @ GapReason::ExcerptBegins), rest)) => {
+                            gap(x, *r);
+                            rest
+                        }
+                        _ => &b.inlines[..],
+                    };
+                    x.mixed("p", &[("n", &b.n.to_string())], |m| inlines(m, c, inl));
                 }
                 any = true;
                 last_kind = Some(b.kind);
@@ -1706,8 +1786,12 @@ fn text(x: &mut Xml, edition: &Edition, register: &Register) {
         x.empty("gap", &[("reason", "no-text")]);
     }
     x.close("body");
+}
 
-    // Back matter, and every omission that no paragraph follows.
+/// Credits, notes on the source and links after the text, and every omission that no
+/// paragraph follows.
+fn back_matter(x: &mut Xml, c: &Inl<'_>) {
+    let edition = c.edition;
     let body_after = |b: &Block| {
         edition
             .blocks
@@ -1723,15 +1807,14 @@ fn text(x: &mut Xml, edition: &Edition, register: &Register) {
         x.open("back", &[]);
         for b in back {
             match b.kind {
-                BlockKind::Credit => div_with_p(x, &c, b, "credit"),
-                BlockKind::SourceNote => div_with_p(x, &c, b, "source-note"),
-                BlockKind::Link => div_with_p(x, &c, b, "links"),
+                BlockKind::Credit => div_with_p(x, c, b, "credit"),
+                BlockKind::SourceNote => div_with_p(x, c, b, "source-note"),
+                BlockKind::Link => div_with_p(x, c, b, "links"),
                 _ => omitted(x, b),
             }
         }
         x.close("back");
     }
-    x.close("text");
 }
 
 /// The head supplied by the editors for a division of front or back matter, which has none
@@ -1819,8 +1902,6 @@ pub fn title_level(kind: Option<&str>) -> Option<&'static str> {
 
 /// One inline; `quoted`: it stands between the source's own quotation marks.
 fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline, quoted: bool) {
-    let edition = c.edition;
-    let r = &edition.record;
     match item {
         Inline::Text(t) => m.text(t),
         Inline::LineBreak => m.empty("lb", &[]),
@@ -1839,89 +1920,14 @@ fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline, quoted: bool) {
             sic,
             corr,
             correction,
-        } => {
-            let c = r.corrections.get(*correction);
-            let resp = c.map(|c| format!("#{}", resp_id(&c.by)));
-            let mut attrs: Vec<(&str, &str)> = Vec::new();
-            if let Some(resp) = &resp {
-                attrs.push(("resp", resp));
-            }
-            if let Some(cert) = c.map(|c| c.cert.tei()) {
-                attrs.push(("cert", cert));
-            }
-            m.open("choice", &[]);
-            m.leaf("sic", &[], sic);
-            m.leaf("corr", &attrs, corr);
-            m.close("choice");
-        }
-        Inline::EditorialNote(i) => {
-            if let Some(n) = r.notes.get(*i) {
-                let resp = format!("#{}", resp_id(&n.by));
-                let mark = editorial_note_n(c.note_order.get(i).copied().unwrap_or(*i));
-                let id = format!("note-{mark}");
-                m.leaf(
-                    "note",
-                    &[
-                        ("type", "editorial"),
-                        ("place", "foot"),
-                        ("n", &mark),
-                        ("xml:id", &id),
-                        ("resp", &resp),
-                    ],
-                    &n.text,
-                );
-            }
-        }
+        } => choice(m, c, sic, corr, *correction),
+        Inline::EditorialNote(i) => editorial_note(m, c, *i),
         Inline::Name {
             kind,
             key,
             cert,
             content,
-        } => {
-            let el = match kind {
-                NameKind::Person => "persName",
-                NameKind::Place => "placeName",
-                NameKind::Org => "orgName",
-                NameKind::Work => "title",
-                NameKind::Event => "eventName",
-            };
-            let reference = key.as_ref().map(|k| format!("#{k}"));
-            let mut attrs: Vec<(&str, &str)> = Vec::new();
-            if *kind == NameKind::Work
-                && let Some(level) = key
-                    .as_deref()
-                    .and_then(|k| c.register.get(k))
-                    .and_then(|n| title_level(n.entry.kind.as_deref()))
-            {
-                attrs.push(("level", level));
-                // An article's title is quoted by readers' stylesheets; where the source's
-                // own quotation marks stand around it, it is rendered plain, so that the
-                // marks are not doubled.
-                if level == "a" && quoted {
-                    attrs.push(("rend", "plain"));
-                }
-            }
-            if let Some(reference) = &reference {
-                attrs.push(("ref", reference));
-            }
-            if let Some(c) = cert.and_then(cert_attr) {
-                attrs.push(("cert", c));
-            }
-            // A form in another language than the text's (Serge's French renderings).
-            let mut words = String::new();
-            content.iter().for_each(|i| i.push_source_text(&mut words));
-            let lang = key
-                .as_deref()
-                .and_then(|k| c.register.get(k))
-                .and_then(|n| n.entry.form_language(&words))
-                .filter(|l| *l != r.language);
-            if let Some(l) = lang {
-                attrs.push(("xml:lang", l));
-            }
-            m.open(el, &attrs);
-            inlines(m, c, content);
-            m.close(el);
-        }
+        } => name(m, c, *kind, key.as_deref(), *cert, content, quoted),
         Inline::Date {
             text,
             value,
@@ -1945,6 +1951,99 @@ fn inline(m: &mut Mixed<'_>, c: &Inl<'_>, item: &Inline, quoted: bool) {
             m.close("gap");
         }
     }
+}
+
+/// A slip of the source and the editors' correction of it.
+fn choice(m: &mut Mixed<'_>, c: &Inl<'_>, sic: &str, corr: &str, correction: usize) {
+    let c = c.edition.record.corrections.get(correction);
+    let resp = c.map(|c| format!("#{}", resp_id(&c.by)));
+    let mut attrs: Vec<(&str, &str)> = Vec::new();
+    if let Some(resp) = &resp {
+        attrs.push(("resp", resp));
+    }
+    if let Some(cert) = c.map(|c| c.cert.tei()) {
+        attrs.push(("cert", cert));
+    }
+    m.open("choice", &[]);
+    m.leaf("sic", &[], sic);
+    m.leaf("corr", &attrs, corr);
+    m.close("choice");
+}
+
+/// An editorial note, lettered in the order the notes stand in the text.
+fn editorial_note(m: &mut Mixed<'_>, c: &Inl<'_>, i: usize) {
+    let r = &c.edition.record;
+    if let Some(n) = r.notes.get(i) {
+        let resp = format!("#{}", resp_id(&n.by));
+        let mark = editorial_note_n(c.note_order.get(&i).copied().unwrap_or(i));
+        let id = format!("note-{mark}");
+        m.leaf(
+            "note",
+            &[
+                ("type", "editorial"),
+                ("place", "foot"),
+                ("n", &mark),
+                ("xml:id", &id),
+                ("resp", &resp),
+            ],
+            &n.text,
+        );
+    }
+}
+
+/// A name in the text, pointing at its register entry, with its language where it is not the
+/// text's.
+fn name(
+    m: &mut Mixed<'_>,
+    c: &Inl<'_>,
+    kind: NameKind,
+    key: Option<&str>,
+    cert: Option<Cert>,
+    content: &[Inline],
+    quoted: bool,
+) {
+    let r = &c.edition.record;
+    let el = match kind {
+        NameKind::Person => "persName",
+        NameKind::Place => "placeName",
+        NameKind::Org => "orgName",
+        NameKind::Work => "title",
+        NameKind::Event => "eventName",
+    };
+    let reference = key.as_ref().map(|k| format!("#{k}"));
+    let mut attrs: Vec<(&str, &str)> = Vec::new();
+    if kind == NameKind::Work
+        && let Some(level) = key
+            .and_then(|k| c.register.get(k))
+            .and_then(|n| title_level(n.entry.kind.as_deref()))
+    {
+        attrs.push(("level", level));
+        // An article's title is quoted by readers' stylesheets; where the source's
+        // own quotation marks stand around it, it is rendered plain, so that the
+        // marks are not doubled.
+        if level == "a" && quoted {
+            attrs.push(("rend", "plain"));
+        }
+    }
+    if let Some(reference) = &reference {
+        attrs.push(("ref", reference));
+    }
+    if let Some(c) = cert.and_then(cert_attr) {
+        attrs.push(("cert", c));
+    }
+    // A form in another language than the text's (Serge's French renderings).
+    let mut words = String::new();
+    content.iter().for_each(|i| i.push_source_text(&mut words));
+    let lang = key
+        .and_then(|k| c.register.get(k))
+        .and_then(|n| n.entry.form_language(&words))
+        .filter(|l| *l != r.language);
+    if let Some(l) = lang {
+        attrs.push(("xml:lang", l));
+    }
+    m.open(el, &attrs);
+    inlines(m, c, content);
+    m.close(el);
 }
 
 /// The register entries one edition refers to, as a TEI document of its own (the register
@@ -2006,7 +2105,6 @@ fn register_header(
     config: &crate::model::Config,
     keys: &[String],
 ) {
-    use crate::model::record::ChangeKind;
     let archive = &config.archive;
     let mut by: Vec<&str> = register
         .history
@@ -2023,8 +2121,52 @@ fn register_header(
             unique.push(b);
         }
     }
-    let date = register.history.iter().map(|h| h.date.as_str()).max();
     x.open("teiHeader", &[]);
+    register_file_desc(x, register, config, &unique);
+    x.open("encodingDesc", &[]);
+    app_info(x, None);
+    x.open("editorialDecl", &[]);
+    x.open("interpretation", &[]);
+    x.leaf(
+        "p",
+        &[],
+        "Each entry has a stable xml:id, its preferred name, the name as sorted in an index, the name in its original language and script, and every form that may stand in a text, each with its xml:lang when it is not English. Pseudonyms and names at birth are typed as such. Dates are given only where established, in the Gregorian calendar; authority identifiers (Wikidata concept URIs, VIAF, GeoNames) only where certain, and the evidence note says how each was confirmed. Where the language of an original form is not known, only its script is given (und-Cyrl, for example).",
+    );
+    x.close("interpretation");
+    x.close("editorialDecl");
+    x.empty(TAGS_DECL, &[]);
+    x.close("encodingDesc");
+    x.open("profileDesc", &[]);
+    x.open("langUsage", &[]);
+    x.leaf(
+        "language",
+        &[("ident", "en")],
+        "English: descriptions, notes and preferred names",
+    );
+    for tag in form_languages(register, keys) {
+        if tag != "en" {
+            x.leaf(
+                "language",
+                &[("ident", &tag)],
+                &format!("{}: names", language_label(&tag)),
+            );
+        }
+    }
+    x.close("langUsage");
+    x.close("profileDesc");
+    register_revision_desc(x, register);
+    x.close("teiHeader");
+}
+
+/// The register's title, who compiled it, its publication and licence, and what it holds.
+fn register_file_desc(
+    x: &mut Xml,
+    register: &Register,
+    config: &crate::model::Config,
+    compilers: &[&str],
+) {
+    let archive = &config.archive;
+    let date = register.history.iter().map(|h| h.date.as_str()).max();
     x.open("fileDesc", &[]);
     x.open("titleStmt", &[]);
     x.leaf(
@@ -2032,7 +2174,7 @@ fn register_header(
         &[("type", "main")],
         &format!("Register of names: {}", archive.name),
     );
-    for b in &unique {
+    for b in compilers {
         x.open("respStmt", &[("xml:id", &resp_id(b))]);
         x.leaf("resp", &[], "compiled and maintains the register");
         x.leaf("name", &[], b);
@@ -2084,37 +2226,11 @@ fn register_header(
     );
     x.close("sourceDesc");
     x.close("fileDesc");
-    x.open("encodingDesc", &[]);
-    app_info(x, None);
-    x.open("editorialDecl", &[]);
-    x.open("interpretation", &[]);
-    x.leaf(
-        "p",
-        &[],
-        "Each entry has a stable xml:id, its preferred name, the name as sorted in an index, the name in its original language and script, and every form that may stand in a text, each with its xml:lang when it is not English. Pseudonyms and names at birth are typed as such. Dates are given only where established, in the Gregorian calendar; authority identifiers (Wikidata concept URIs, VIAF, GeoNames) only where certain, and the evidence note says how each was confirmed. Where the language of an original form is not known, only its script is given (und-Cyrl, for example).",
-    );
-    x.close("interpretation");
-    x.close("editorialDecl");
-    x.empty(TAGS_DECL, &[]);
-    x.close("encodingDesc");
-    x.open("profileDesc", &[]);
-    x.open("langUsage", &[]);
-    x.leaf(
-        "language",
-        &[("ident", "en")],
-        "English: descriptions, notes and preferred names",
-    );
-    for tag in form_languages(register, keys) {
-        if tag != "en" {
-            x.leaf(
-                "language",
-                &[("ident", &tag)],
-                &format!("{}: names", language_label(&tag)),
-            );
-        }
-    }
-    x.close("langUsage");
-    x.close("profileDesc");
+}
+
+/// The register's history, newest first; `published` when its last change was a release.
+fn register_revision_desc(x: &mut Xml, register: &Register) {
+    use crate::model::record::ChangeKind;
     if !register.history.is_empty() {
         let last_released = register
             .history
@@ -2139,7 +2255,6 @@ fn register_header(
         }
         x.close("revisionDesc");
     }
-    x.close("teiHeader");
 }
 
 /// The name of a language for `langUsage`, with its script where the tag gives one.

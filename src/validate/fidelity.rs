@@ -29,12 +29,7 @@ pub fn expected_text(source: &str) -> String {
 pub fn tei_text(tei: &[u8]) -> Result<String, (usize, String)> {
     let mut reader = Reader::from_reader(tei);
     reader.config_mut().trim_text(false);
-    let mut blocks: Vec<String> = Vec::new();
-    let mut current: Option<String> = None;
-    let mut skip_depth = 0usize;
-    // Inside a gap: Some(true) when it is a declared omission whose desc is source text.
-    let mut gap: Option<bool> = None;
-    let mut in_omitted_desc = false;
+    let mut state = TextState::default();
     let mut buf = Vec::new();
     loop {
         let pos = reader.buffer_position() as usize;
@@ -43,94 +38,104 @@ pub fn tei_text(tei: &[u8]) -> Result<String, (usize, String)> {
             .map_err(|e| (pos, e.to_string()))?;
         match event {
             Event::Eof => break,
-            Event::Start(e) => {
-                let name = e.local_name();
-                let name = name.as_ref();
-                let attr = |key: &str| {
-                    e.try_get_attribute(key).ok().flatten().map(|a| {
-                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                            .map(|v| v.into_owned())
-                            .unwrap_or_default()
-                    })
-                };
-                if skip_depth == 0
-                    && name == "note"
-                    && attr("type").as_deref() == Some("authorial")
-                    && collecting(skip_depth, gap, in_omitted_desc)
-                    && let (Some(c), Some(mark)) = (current.as_mut(), attr("n"))
-                {
-                    // The original's note: its mark is source text, its content is not there.
-                    c.push_str(&mark);
-                    skip_depth += 1;
-                } else if skip_depth > 0
-                    || EDITORIAL.contains(&name)
-                    || (name == "head" && attr("type").as_deref() == Some("supplied"))
-                {
-                    skip_depth += 1;
-                } else if name == "gap" {
-                    let omitted = e
-                        .try_get_attribute("reason")
-                        .ok()
-                        .flatten()
-                        .is_some_and(|a| a.value.as_ref() == "omitted");
-                    gap = Some(omitted);
-                } else if name == "desc" && gap == Some(true) {
-                    in_omitted_desc = true;
-                    current = Some(String::new());
-                } else if BLOCKS.contains(&name) {
-                    current = Some(String::new());
-                }
-            }
-            Event::End(e) => {
-                let name = e.local_name();
-                let name = name.as_ref();
-                if skip_depth > 0 {
-                    skip_depth -= 1;
-                } else if name == "gap" {
-                    gap = None;
-                } else if (name == "desc" && in_omitted_desc) || BLOCKS.contains(&name) {
-                    in_omitted_desc = false;
-                    blocks.extend(current.take());
-                }
-            }
-            Event::Empty(e) if e.local_name().as_ref() == "lb" => {
-                if let (true, Some(c)) = (
-                    collecting(skip_depth, gap, in_omitted_desc),
-                    current.as_mut(),
-                ) {
-                    c.push('\n');
-                }
-            }
-            Event::Text(t) => {
-                if let (true, Some(c)) = (
-                    collecting(skip_depth, gap, in_omitted_desc),
-                    current.as_mut(),
-                ) {
-                    c.push_str(&t.xml10_content());
-                }
-            }
+            Event::Start(e) => state.start(&e),
+            Event::End(e) => state.end(e.local_name().as_ref()),
+            Event::Empty(e) if e.local_name().as_ref() == "lb" => state.push("\n"),
+            Event::Text(t) => state.push(&t.xml10_content()),
             Event::GeneralRef(r) => {
-                if let (true, Some(c)) = (
-                    collecting(skip_depth, gap, in_omitted_desc),
-                    current.as_mut(),
-                ) {
-                    let ch = r
-                        .resolve_char_ref()
-                        .ok()
-                        .flatten()
-                        .map(String::from)
-                        .or_else(|| {
-                            quick_xml::escape::resolve_predefined_entity(&r).map(str::to_string)
-                        })
-                        .unwrap_or_default();
-                    c.push_str(&ch);
-                }
+                let ch = r
+                    .resolve_char_ref()
+                    .ok()
+                    .flatten()
+                    .map(String::from)
+                    .or_else(|| {
+                        quick_xml::escape::resolve_predefined_entity(&r).map(str::to_string)
+                    })
+                    .unwrap_or_default();
+                state.push(&ch);
             }
             _ => {}
         }
         buf.clear();
     }
-    Ok(blocks.join("\n"))
+    Ok(state.blocks.join("\n"))
+}
+
+/// Where a reading of a TEI document's source text stands.
+#[derive(Default)]
+struct TextState {
+    blocks: Vec<String>,
+    current: Option<String>,
+    skip_depth: usize,
+    /// Inside a gap: Some(true) when it is a declared omission whose desc is source text.
+    gap: Option<bool>,
+    in_omitted_desc: bool,
+}
+
+impl TextState {
+    fn collecting(&self) -> bool {
+        collecting(self.skip_depth, self.gap, self.in_omitted_desc)
+    }
+
+    /// Source text at this point, if it is source text.
+    fn push(&mut self, text: &str) {
+        if self.collecting()
+            && let Some(c) = self.current.as_mut()
+        {
+            c.push_str(text);
+        }
+    }
+
+    fn start(&mut self, e: &quick_xml::events::BytesStart<'_>) {
+        let name = e.local_name();
+        let name = name.as_ref();
+        let attr = |key: &str| {
+            e.try_get_attribute(key).ok().flatten().map(|a| {
+                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map(|v| v.into_owned())
+                    .unwrap_or_default()
+            })
+        };
+        let collecting = self.collecting();
+        if self.skip_depth == 0
+            && name == "note"
+            && attr("type").as_deref() == Some("authorial")
+            && collecting
+            && let (Some(c), Some(mark)) = (self.current.as_mut(), attr("n"))
+        {
+            // The original's note: its mark is source text, its content is not there.
+            c.push_str(&mark);
+            self.skip_depth += 1;
+        } else if self.skip_depth > 0
+            || EDITORIAL.contains(&name)
+            || (name == "head" && attr("type").as_deref() == Some("supplied"))
+        {
+            self.skip_depth += 1;
+        } else if name == "gap" {
+            let omitted = e
+                .try_get_attribute("reason")
+                .ok()
+                .flatten()
+                .is_some_and(|a| a.value.as_ref() == "omitted");
+            self.gap = Some(omitted);
+        } else if name == "desc" && self.gap == Some(true) {
+            self.in_omitted_desc = true;
+            self.current = Some(String::new());
+        } else if BLOCKS.contains(&name) {
+            self.current = Some(String::new());
+        }
+    }
+
+    fn end(&mut self, name: &str) {
+        if self.skip_depth > 0 {
+            self.skip_depth -= 1;
+        } else if name == "gap" {
+            self.gap = None;
+        } else if (name == "desc" && self.in_omitted_desc) || BLOCKS.contains(&name) {
+            self.in_omitted_desc = false;
+            self.blocks.extend(self.current.take());
+        }
+    }
 }
 
 /// Whether text at this point is source text: not inside editorial elements, and inside a

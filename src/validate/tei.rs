@@ -10,7 +10,7 @@ use crate::load::Archive;
 use crate::model::TEI_NS;
 use quick_xml::NsReader;
 use quick_xml::XmlVersion;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::{Namespace, ResolveResult};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -208,27 +208,7 @@ impl<'a> Scan<'a> {
                 Event::Eof => break,
                 Event::Start(e) => self.start(&reader, &e, offset, false)?,
                 Event::Empty(e) => self.start(&reader, &e, offset, true)?,
-                Event::End(e) => {
-                    let open = self.stack.pop();
-                    if let Some(open) = open.filter(|o| o.qname != e.name().as_ref()) {
-                        return Err((
-                            offset,
-                            format!("</{}> closes <{}>", e.name().as_ref(), open.qname),
-                        ));
-                    }
-                    if self
-                        .capture
-                        .as_ref()
-                        .is_some_and(|c| self.stack.len() < c.depth)
-                        && let Some(c) = self.capture.take()
-                    {
-                        self.checksums.push(Checksum {
-                            place: c.place,
-                            value: c.value.trim().to_string(),
-                            location: self.at(c.offset),
-                        });
-                    }
-                }
+                Event::End(e) => self.end(e.name().as_ref(), offset)?,
                 Event::Text(t) => {
                     if self.stack.is_empty() && !t.trim().is_empty() {
                         return Err((offset, "text outside the root element".into()));
@@ -245,36 +225,7 @@ impl<'a> Scan<'a> {
                         c.value.push_str(&t);
                     }
                 }
-                Event::GeneralRef(r) => {
-                    if self.stack.is_empty() {
-                        return Err((offset, "a reference outside the root element".into()));
-                    }
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c.to_string()),
-                        Ok(None) => {
-                            quick_xml::escape::resolve_predefined_entity(&r).map(str::to_string)
-                        }
-                        Err(e) => return Err((offset, format!("&{};: {e}", &*r))),
-                    };
-                    let resolved = match resolved {
-                        Some(c) => c,
-                        // A DTD may define it; editio does not read DTDs.
-                        None if self.has_doctype => String::new(),
-                        None => {
-                            return Err((
-                                offset,
-                                format!(
-                                    "the entity &{}; is not defined: without a DTD only &lt; &gt; \
-                                     &amp; &apos; &quot; and character references are",
-                                    &*r
-                                ),
-                            ));
-                        }
-                    };
-                    if let Some(c) = self.capture.as_mut() {
-                        c.value.push_str(&resolved);
-                    }
-                }
+                Event::GeneralRef(r) => self.reference(&r, offset)?,
                 Event::DocType(_) => {
                     if self.root_seen {
                         return Err((offset, "a DOCTYPE after the root element".into()));
@@ -300,6 +251,58 @@ impl<'a> Scan<'a> {
         Ok(self)
     }
 
+    /// An end tag: it closes the element last opened, and ends a checksum being captured.
+    fn end(&mut self, name: &str, offset: usize) -> Result<(), ScanError> {
+        let open = self.stack.pop();
+        if let Some(open) = open.filter(|o| o.qname != name) {
+            return Err((offset, format!("</{}> closes <{}>", name, open.qname)));
+        }
+        if self
+            .capture
+            .as_ref()
+            .is_some_and(|c| self.stack.len() < c.depth)
+            && let Some(c) = self.capture.take()
+        {
+            self.checksums.push(Checksum {
+                place: c.place,
+                value: c.value.trim().to_string(),
+                location: self.at(c.offset),
+            });
+        }
+        Ok(())
+    }
+
+    /// An entity or character reference: predefined or numeric (any other needs a DTD).
+    fn reference(&mut self, r: &BytesRef<'_>, offset: usize) -> Result<(), ScanError> {
+        if self.stack.is_empty() {
+            return Err((offset, "a reference outside the root element".into()));
+        }
+        let resolved = match r.resolve_char_ref() {
+            Ok(Some(c)) => Some(c.to_string()),
+            Ok(None) => quick_xml::escape::resolve_predefined_entity(r).map(str::to_string),
+            Err(e) => return Err((offset, format!("&{};: {e}", &**r))),
+        };
+        let resolved = match resolved {
+            Some(c) => c,
+            // A DTD may define it; editio does not read DTDs.
+            None if self.has_doctype => String::new(),
+            None => {
+                return Err((
+                    offset,
+                    format!(
+                        "the entity &{}; is not defined: without a DTD only &lt; &gt; \
+                             &amp; &apos; &quot; and character references are",
+                        &**r
+                    ),
+                ));
+            }
+        };
+        if let Some(c) = self.capture.as_mut() {
+            c.value.push_str(&resolved);
+        }
+        Ok(())
+    }
+
     /// A start tag (or an empty element): the root's name and namespace, ids, pointers, and
     /// the start of a checksum.
     fn start(
@@ -319,28 +322,7 @@ impl<'a> Scan<'a> {
             ));
         }
         if self.stack.is_empty() {
-            if self.root_seen {
-                return Err((
-                    offset,
-                    format!("<{qname}> after the root element: a document has one root"),
-                ));
-            }
-            self.root_seen = true;
-            let in_tei = ns == ResolveResult::Bound(Namespace(TEI_NS));
-            if local != "TEI" || !in_tei {
-                let ns_text = match &ns {
-                    ResolveResult::Bound(n) => format!("namespace {}", n.0),
-                    _ => "no namespace".to_string(),
-                };
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        codes::TEI_NAMESPACE,
-                        self.at(offset),
-                        format!("the root is <{qname}> in {ns_text}; a TEI document's root is <TEI> in namespace {TEI_NS}"),
-                    )
-                    .with_help(format!("declare xmlns=\"{TEI_NS}\" on a <TEI> root")),
-                );
-            }
+            self.root(&qname, &local, &ns, offset)?;
         }
         let mut kind = None;
         for attr in e.attributes() {
@@ -384,29 +366,7 @@ impl<'a> Scan<'a> {
             }
         }
         if local == "idno" && kind.as_deref() == Some("sha256") {
-            let place = match self.stack.last() {
-                Some(p) if p.name == "publicationStmt" => Some(ChecksumPlace::PublicationStmt),
-                Some(p) if p.name == "bibl" && p.kind.as_deref() == Some("received-file") => {
-                    Some(ChecksumPlace::ReceivedFile)
-                }
-                _ => None,
-            };
-            if let Some(place) = place {
-                if empty {
-                    self.checksums.push(Checksum {
-                        place,
-                        value: String::new(),
-                        location: self.at(offset),
-                    });
-                } else {
-                    self.capture = Some(Capture {
-                        place,
-                        value: String::new(),
-                        offset,
-                        depth: self.stack.len() + 1,
-                    });
-                }
-            }
+            self.checksum_start(offset, empty);
         }
         if !empty {
             self.stack.push(Open {
@@ -417,6 +377,67 @@ impl<'a> Scan<'a> {
             });
         }
         Ok(())
+    }
+
+    /// The root element: the only one, and `<TEI>` in the TEI namespace.
+    fn root(
+        &mut self,
+        qname: &str,
+        local: &str,
+        ns: &ResolveResult<'_>,
+        offset: usize,
+    ) -> Result<(), ScanError> {
+        if self.root_seen {
+            return Err((
+                offset,
+                format!("<{qname}> after the root element: a document has one root"),
+            ));
+        }
+        self.root_seen = true;
+        let in_tei = *ns == ResolveResult::Bound(Namespace(TEI_NS));
+        if local != "TEI" || !in_tei {
+            let ns_text = match ns {
+                ResolveResult::Bound(n) => format!("namespace {}", n.0),
+                _ => "no namespace".to_string(),
+            };
+            self.diagnostics.push(
+                Diagnostic::new(
+                    codes::TEI_NAMESPACE,
+                    self.at(offset),
+                    format!("the root is <{qname}> in {ns_text}; a TEI document's root is <TEI> in namespace {TEI_NS}"),
+                )
+                .with_help(format!("declare xmlns=\"{TEI_NS}\" on a <TEI> root")),
+            );
+        }
+        Ok(())
+    }
+
+    /// A checksum `idno` in the places the header gives the source's SHA-256: its value is
+    /// captured until the element ends.
+    fn checksum_start(&mut self, offset: usize, empty: bool) {
+        let place = match self.stack.last() {
+            Some(p) if p.name == "publicationStmt" => Some(ChecksumPlace::PublicationStmt),
+            Some(p) if p.name == "bibl" && p.kind.as_deref() == Some("received-file") => {
+                Some(ChecksumPlace::ReceivedFile)
+            }
+            _ => None,
+        };
+        if let Some(place) = place {
+            if empty {
+                self.checksums.push(Checksum {
+                    place,
+                    value: String::new(),
+                    location: self.at(offset),
+                });
+            } else {
+                self.capture = Some(Capture {
+                    place,
+                    value: String::new(),
+                    offset,
+                    depth: self.stack.len() + 1,
+                });
+            }
+        }
     }
 
     /// Records an `xml:id`, reporting it when it is already taken.

@@ -112,12 +112,13 @@ fn a_new_record_says_what_is_left_to_fill_and_check_lists_it() {
         "source.title is still to be filled in",
         "received.route is still to be filled in",
         "rights.source is still to be filled in",
+        "written is still to be filled in",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     // Optional facts are warnings, not errors.
     assert!(
-        text.contains("warning[ED206]: editions/new-text/edition.toml:29:1: source.publisher"),
+        text.contains("warning[ED206]: editions/new-text/edition.toml:31:1: source.publisher"),
         "{text}"
     );
 }

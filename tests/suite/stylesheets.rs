@@ -252,4 +252,9 @@ fn the_tei_stylesheets_render_every_file_as_a_reader_expects() {
     let conquest =
         std::fs::read_to_string(output.join("conquest-great-terror-blyukher.xml")).unwrap();
     assert!(conquest.contains("<sup>69</sup>"), "note 69's mark");
+    // Where the excerpt begins, the mark of the gap stands apart from the first words.
+    assert!(
+        conquest.contains("[...]</div><p>But the Marshal"),
+        "the excerpt's opening gap before its paragraph"
+    );
 }

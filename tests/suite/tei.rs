@@ -109,8 +109,9 @@ fn the_header_and_text_say_what_an_editor_needs() {
         "<choice><sic>protoco1</sic><corr resp=\"#resp-editio-maintainers\" cert=\"high\">protocol</corr></choice>.<note type=\"authorial\" place=\"foot\" n=\"73\">",
         // A title made by the editors is marked as devised.
         "<title type=\"main\" subtype=\"devised\">The Arrest and Death of Marshal Blyukher</title>",
-        // The opening paragraphs have no title: they stand in the body, not in a division.
-        "<body>\n      <p n=\"1\">",
+        // The opening paragraphs have no title: they stand in the body, not in a division; the
+        // gap where the excerpt begins stands before the paragraph it cuts into.
+        "<body>\n      <gap reason=\"excerpt\" extent=\"unknown\">\n        <desc>The excerpt begins here, part-way through the work; what precedes it is not in the source.</desc>\n      </gap>\n      <p n=\"1\">But the Marshal",
         "<head n=\"9\">THE FALL OF <persName ref=\"#yezhov-nikolai\">YEZHOV</persName></head>",
         "<gap reason=\"excerpt\" extent=\"unknown\">",
     ] {
@@ -277,6 +278,41 @@ fn a_new_text_gets_valid_tei_once_its_record_is_filled_in() {
         "inferred place"
     );
     assert!(tei.contains("<persName ref=\"#yezhov-nikolai\" xml:lang=\"fr\">Ejov</persName> &amp; <persName ref=\"#bukharin-nikolai\" xml:lang=\"fr\">Boukharine</persName>"));
+    // Rights in words alone say nothing a machine can act on: the header does not guess
+    // "restricted" or "free", and check asks for a rightsstatements.org statement.
+    assert!(tei.contains("<availability status=\"unknown\">"), "{tei}");
+    assert!(
+        tei.contains("<p>The source text: Public domain.</p>"),
+        "{tei}"
+    );
+    let out = editio(tmp.path()).arg("check").output().unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("ED209") && text.contains("rights.source_statement"),
+        "{text}"
+    );
+    // When the work was written is still to be filled in: the header says it is not known.
+    assert!(
+        tei.contains("<creation>Written by An Author; when is not known.</creation>"),
+        "{tei}"
+    );
+    // With a statement, the status follows it.
+    let record = std::fs::read_to_string(tmp.path().join("editions/letter-1937/edition.toml"))
+        .unwrap()
+        .replace(
+            "# source_statement = \"http://rightsstatements.org/vocab/InC/1.0/\"",
+            "source_statement = \"http://rightsstatements.org/vocab/NoC-US/1.0/\"",
+        );
+    std::fs::write(tmp.path().join("editions/letter-1937/edition.toml"), record).unwrap();
+    let out = editio(tmp.path()).arg("build").output().unwrap();
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("ED209"), "{}", stdout(&out));
+    let tei = std::fs::read_to_string(tmp.path().join("export/tei/letter-1937.xml")).unwrap();
+    assert!(tei.contains("<availability status=\"free\">"), "{tei}");
+    assert!(
+        tei.contains("<licence target=\"http://rightsstatements.org/vocab/NoC-US/1.0/\">The source text: Public domain.</licence>"),
+        "{tei}"
+    );
     // Both schemas accept it.
     if !external("jing") {
         return;
