@@ -201,17 +201,13 @@ impl S3Storage {
                 | "AllAccessDisabled"
         );
         match &e {
-            _ if refused => {
-                return Error::StorageRefused {
-                    location: self.location(key),
-                    endpoint: self.server.clone(),
-                    bucket: self.bucket.clone(),
-                    key_id: self.key_id.clone(),
-                    detail: server_says(&e),
-                };
-            }
-            object_store::Error::PermissionDenied { .. }
-            | object_store::Error::Unauthenticated { .. } => {
+            _ if refused
+                || matches!(
+                    e,
+                    object_store::Error::PermissionDenied { .. }
+                        | object_store::Error::Unauthenticated { .. }
+                ) =>
+            {
                 return Error::StorageRefused {
                     location: self.location(key),
                     endpoint: self.server.clone(),

@@ -1260,6 +1260,16 @@ impl<'a> Text<'a> {
     }
 
     /// One sentence, ending with a note anchor glued to its last word now and then.
+    /// Three to eight sentences, one after another.
+    fn sentences(&mut self) {
+        for i in 0..3 + self.rng.below(6) {
+            if i > 0 {
+                self.out.push(' ');
+            }
+            self.sentence();
+        }
+    }
+
     fn sentence(&mut self) {
         let mut s = String::new();
         // Mentions in `s`: (start, length, key).
@@ -1328,12 +1338,7 @@ impl<'a> Text<'a> {
                 self.out.push_str(h);
                 self.out.push_str("\n\n");
             }
-            for i in 0..3 + self.rng.below(6) {
-                if i > 0 {
-                    self.out.push(' ');
-                }
-                self.sentence();
-            }
+            self.sentences();
         }
         self.out.push('\n');
     }
@@ -1401,12 +1406,7 @@ impl<'a> Text<'a> {
                 self.out.push_str(address);
                 self.out.push_str(", ");
             }
-            for i in 0..3 + self.rng.below(6) {
-                if i > 0 {
-                    self.out.push(' ');
-                }
-                self.sentence();
-            }
+            self.sentences();
         }
         self.out.push('\n');
     }
