@@ -234,25 +234,11 @@ pub fn names_pass(
     search: editio::passes::names::matcher::Search,
     mentions: Option<&mut dyn std::io::Write>,
 ) -> Result<NamesTiming> {
-    use editio::passes::{Pass, corrections, excerpt, names, normalize, notes, structure};
+    use editio::passes::{Pass, names};
     use rayon::prelude::*;
     use std::time::Instant;
     let t = Instant::now();
-    let (archive, _) = editio::load::archive(root)?;
-    let mut editions = Vec::new();
-    for dir in &archive.editions {
-        let Some(record) = dir.record.clone() else {
-            continue;
-        };
-        let source = dir.source_path();
-        let raw = std::fs::read(&source).map_err(Error::io(&source))?;
-        editions.push(editio::model::Edition::new(
-            dir.id.clone(),
-            record,
-            source,
-            raw,
-        ));
-    }
+    let (register, mut editions) = load_editions(root)?;
     let mut timing = NamesTiming {
         editions: editions.len(),
         bytes: editions.iter().map(|e| e.raw.len() as u64).sum(),
@@ -260,29 +246,12 @@ pub fn names_pass(
         load: t.elapsed().as_secs_f64(),
         ..NamesTiming::default()
     };
-    let before: [&(dyn Pass + Sync); 5] = [
-        &normalize::Normalize,
-        &structure::Structure,
-        &notes::Notes,
-        &corrections::Corrections,
-        &excerpt::Excerpt,
-    ];
-    // As the pipeline does: a source that cannot be read as text leaves the later passes
-    // nothing to do.
-    let readable = |e: &editio::model::Edition| !e.text.is_empty() || e.raw.is_empty();
     let t = Instant::now();
-    editions.par_iter_mut().for_each(|e| {
-        for pass in before {
-            pass.run(e);
-            if !readable(e) {
-                break;
-            }
-        }
-    });
+    editions.par_iter_mut().for_each(passes_before_names);
     timing.before = t.elapsed().as_secs_f64();
     let cpu = cpu_seconds();
     let t = Instant::now();
-    let pass = names::Names::with_search(&archive.register, search);
+    let pass = names::Names::with_search(&register, search);
     timing.matcher = t.elapsed().as_secs_f64();
     let cpu_matcher = cpu_seconds();
     timing.forms = pass.matcher.form_count;
@@ -303,38 +272,13 @@ pub fn names_pass(
         if e.text.as_bytes() != e.raw.as_slice() {
             timing.normalised += 1;
         }
-        let mut found: Vec<(usize, usize, String, String, &str, String)> = Vec::new();
-        for n in e.names() {
-            let end = n.offset + n.surface.len();
-            let status = if n.cert.is_none() {
-                "linked"
-            } else {
-                "inferred"
-            };
-            let key = n.key.unwrap_or_default();
-            found.push((n.offset, end, n.surface, key, status, String::new()));
-        }
-        timing.linked += found.len();
-        for d in e
-            .findings
-            .iter()
-            .filter(|d| d.code == codes::NAME_AMBIGUOUS)
-        {
-            if let (Some(start), Some((surface, keys))) =
-                (d.location.offset, ambiguous_message(&d.message))
-            {
-                let end = start + surface.len();
-                found.push((start, end, surface, String::new(), "ambiguous", keys));
-                timing.ambiguous += 1;
-            }
-        }
-        found.sort();
+        let found = found_mentions(e, &mut timing);
         if let Some(w) = out.as_mut() {
-            for (start, end, surface, key, status, keys) in found {
+            for m in found {
                 writeln!(
                     w,
-                    "{}\t{start}\t{end}\t{surface}\t{key}\t{status}\t{keys}",
-                    e.id
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    e.id, m.start, m.end, m.surface, m.key, m.status, m.keys
                 )
                 .map_err(Error::io("<mentions>"))?;
             }
@@ -343,6 +287,110 @@ pub fn names_pass(
     // Freeing the matcher's tables takes a while and is no part of the pass.
     std::thread::spawn(move || drop(pass));
     Ok(timing)
+}
+
+/// Loads the archive at `root`: its register, and each edition with a record, its source read.
+fn load_editions(
+    root: &Path,
+) -> Result<(
+    editio::model::register::Register,
+    Vec<editio::model::Edition>,
+)> {
+    let (archive, _) = editio::load::archive(root)?;
+    let mut editions = Vec::new();
+    for dir in &archive.editions {
+        let Some(record) = dir.record.clone() else {
+            continue;
+        };
+        let source = dir.source_path();
+        let raw = std::fs::read(&source).map_err(Error::io(&source))?;
+        editions.push(editio::model::Edition::new(
+            dir.id.clone(),
+            record,
+            source,
+            raw,
+        ));
+    }
+    Ok((archive.register, editions))
+}
+
+/// As the pipeline does: a source that cannot be read as text leaves the later passes
+/// nothing to do.
+fn readable(e: &editio::model::Edition) -> bool {
+    !e.text.is_empty() || e.raw.is_empty()
+}
+
+/// Runs the passes that come before the names pass (normalize, structure, notes, corrections,
+/// excerpt) over one edition, stopping where its text cannot be read.
+fn passes_before_names(e: &mut editio::model::Edition) {
+    use editio::passes::{Pass, corrections, excerpt, normalize, notes, structure};
+    let before: [&(dyn Pass + Sync); 5] = [
+        &normalize::Normalize,
+        &structure::Structure,
+        &notes::Notes,
+        &corrections::Corrections,
+        &excerpt::Excerpt,
+    ];
+    for pass in before {
+        pass.run(e);
+        if !readable(e) {
+            break;
+        }
+    }
+}
+
+/// One line of the list of mentions (see [`NAMES_HEADER`]); sorting orders them by offset.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct FoundMention {
+    start: usize,
+    end: usize,
+    surface: String,
+    key: String,
+    status: &'static str,
+    keys: String,
+}
+
+/// The mentions the names pass left in one edition, in text order: the names it linked
+/// (certainly or inferred) and the forms it reported ambiguous (ED505). Counts them in
+/// `timing`.
+fn found_mentions(e: &editio::model::Edition, timing: &mut NamesTiming) -> Vec<FoundMention> {
+    let mut found = Vec::new();
+    for n in e.names() {
+        found.push(FoundMention {
+            start: n.offset,
+            end: n.offset + n.surface.len(),
+            surface: n.surface,
+            key: n.key.unwrap_or_default(),
+            status: if n.cert.is_none() {
+                "linked"
+            } else {
+                "inferred"
+            },
+            keys: String::new(),
+        });
+    }
+    timing.linked += found.len();
+    for d in e
+        .findings
+        .iter()
+        .filter(|d| d.code == codes::NAME_AMBIGUOUS)
+    {
+        if let (Some(start), Some((surface, keys))) =
+            (d.location.offset, ambiguous_message(&d.message))
+        {
+            found.push(FoundMention {
+                start,
+                end: start + surface.len(),
+                surface,
+                key: String::new(),
+                status: "ambiguous",
+                keys,
+            });
+            timing.ambiguous += 1;
+        }
+    }
+    found.sort();
+    found
 }
 
 /// The header line of the list of mentions [`names_pass`] writes: edition id, byte offsets in
@@ -646,43 +694,8 @@ impl Names {
     /// many as persons) with Zipf-like weights, so that the common ones are shared by many
     /// entries.
     fn generate_hard(rng: &mut Rng, opts: &CorpusOptions) -> Names {
-        let pool_len = (opts.persons / 4).max(1);
-        let mut pool: Vec<(String, Option<String>)> = Vec::with_capacity(pool_len);
-        let mut seen = std::collections::HashSet::new();
-        for _ in 0..pool_len * 20 {
-            if pool.len() == pool_len {
-                break;
-            }
-            let (l, c) = if rng.chance(60) {
-                let (mut l, mut c) = (String::new(), String::new());
-                for _ in 0..2 + rng.below(2) {
-                    let (a, b) = rng.pick(RU_SYLL);
-                    l.push_str(a);
-                    c.push_str(b);
-                }
-                let (a, b) = rng.pick(RU_END);
-                l.push_str(a);
-                c.push_str(b);
-                (capital(&l), Some(capital(&c)))
-            } else {
-                let mut l = String::new();
-                for _ in 0..2 + rng.below(2) {
-                    l.push_str(rng.pick(WEST_SYLL));
-                }
-                (capital(&l), None)
-            };
-            if seen.insert(l.clone()) {
-                pool.push((l, c));
-            }
-        }
-        // Cumulative weights 1/(rank + 20) (Zipf–Mandelbrot): a few hundred persons share the
-        // commonest surname, most surnames a few persons.
-        let mut cumulative = Vec::with_capacity(pool.len());
-        let mut total = 0.0;
-        for rank in 1..=pool.len() {
-            total += 1.0 / (rank + 20) as f64;
-            cumulative.push(total);
-        }
+        let pool = surname_pool(rng, (opts.persons / 4).max(1));
+        let (cumulative, total) = zipf_weights(pool.len());
         let mut persons = Vec::with_capacity(opts.persons);
         let mut address = Vec::new();
         let mut surnames = Vec::with_capacity(opts.persons);
@@ -690,61 +703,16 @@ impl Names {
             let u = (rng.next() >> 11) as f64 / (1u64 << 53) as f64 * total;
             let (surname, cyrillic) =
                 &pool[cumulative.partition_point(|&c| c < u).min(pool.len() - 1)];
-            let surname = surname.clone();
-            let (given, original) = if let Some(sc) = cyrillic {
-                let (gl, gc) = rng.pick(RU_GIVEN);
-                let (pl, pc) = rng.pick(RU_PATRONYMIC);
-                address.push((i, format!("{gl} {pl}")));
-                let original = (i % 3 == 0).then(|| format!("{gc} {pc} {sc}"));
-                ((gl.to_string(), Some(pl)), original)
-            } else {
-                ((rng.pick(WEST_GIVEN).to_string(), None), None)
-            };
-            let (given, patronymic) = given;
-            let full = format!("{given} {surname}");
-            let mut forms = vec![full.clone(), surname.clone()];
-            if let Some(p) = patronymic {
-                forms.push(format!("{given} {p} {surname}"));
+            let person = hard_person(rng, i, surname, cyrillic.as_deref());
+            if let Some(a) = person.address {
+                address.push((i, a));
             }
-            if surname.ends_with("sky") {
-                forms.push(format!("{}ski", &surname[..surname.len() - 1]));
-            }
-            if surname.contains("ye") && rng.chance(50) {
-                forms.push(surname.replace("ye", "e"));
-            }
-            if rng.chance(10) {
-                forms.push(format!("{}. {surname}", &given[..1]));
-            }
-            let variants: Vec<String> = original
-                .as_deref()
-                .map(editio::passes::names::translit::forms)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|f| !f.contains(' ') && f.chars().count() >= 4 && !forms.contains(f))
-                .collect();
-            surnames.push((surname.clone(), variants));
-            persons.push(Entry {
-                key: key(&format!("{surname}-{given}-{i}")),
-                name: full,
-                sort: Some(format!("{surname}, {given}")),
-                original_lang: original.as_ref().map(|_| "ru".to_string()),
-                original,
-                forms,
-                description: "A generated person of the benchmark corpus.".into(),
-                ..blank()
-            });
+            surnames.push((surname.clone(), person.variants));
+            persons.push(person.entry);
         }
         let places = places(rng, opts.places);
         let orgs = orgs(rng, opts.orgs);
-        let mut known = std::collections::HashSet::new();
-        for e in persons.iter().chain(&places).chain(&orgs) {
-            for f in e.forms.iter().chain([&e.name]) {
-                known.insert(f.trim().to_string());
-            }
-            if let Some(o) = &e.original {
-                known.extend(editio::passes::names::translit::forms(o));
-            }
-        }
+        let known = known_forms(&persons, &places, &orgs);
         let mut names = Names {
             persons,
             places,
@@ -754,8 +722,23 @@ impl Names {
             surnames,
             own: Default::default(),
         };
+        names.own = names.own_forms();
+        // Slips recorded in the register, for one person in fifty.
+        for i in 0..names.persons.len() {
+            if rng.chance(2)
+                && let Some(slip) = names.slip(rng, i)
+            {
+                names.persons[i].slips.push(slip);
+            }
+        }
+        names
+    }
+
+    /// For persons, places and organisations (in that order), by place in their list, the
+    /// forms of each entry (the name included) that no other entry has.
+    fn own_forms(&self) -> [Vec<Vec<String>>; 3] {
         let mut entries_of: HashMap<&str, usize> = HashMap::new();
-        for e in names.persons.iter().chain(&names.places).chain(&names.orgs) {
+        for e in self.persons.iter().chain(&self.places).chain(&self.orgs) {
             let mut forms: Vec<&str> = e.forms.iter().chain([&e.name]).map(|f| f.trim()).collect();
             forms.sort_unstable();
             forms.dedup();
@@ -763,7 +746,7 @@ impl Names {
                 *entries_of.entry(f).or_default() += 1;
             }
         }
-        let own = [&names.persons, &names.places, &names.orgs].map(|list| {
+        [&self.persons, &self.places, &self.orgs].map(|list| {
             list.iter()
                 .map(|e| {
                     let mut forms: Vec<String> = e
@@ -778,17 +761,7 @@ impl Names {
                     forms
                 })
                 .collect()
-        });
-        names.own = own;
-        // Slips recorded in the register, for one person in fifty.
-        for i in 0..names.persons.len() {
-            if rng.chance(2)
-                && let Some(slip) = names.slip(rng, i)
-            {
-                names.persons[i].slips.push(slip);
-            }
-        }
-        names
+        })
     }
 
     /// A copyist's slip in person `i`'s surname (a letter after the first changed, left out,
@@ -901,6 +874,132 @@ impl Names {
         }
         Ok(())
     }
+}
+
+/// [`Profile::Hard`]'s pool of `len` distinct surnames (fewer if the syllables run out), 60 %
+/// Russian with their Cyrillic spelling, the rest Western.
+fn surname_pool(rng: &mut Rng, len: usize) -> Vec<(String, Option<String>)> {
+    let mut pool: Vec<(String, Option<String>)> = Vec::with_capacity(len);
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..len * 20 {
+        if pool.len() == len {
+            break;
+        }
+        let (l, c) = if rng.chance(60) {
+            let (mut l, mut c) = (String::new(), String::new());
+            for _ in 0..2 + rng.below(2) {
+                let (a, b) = rng.pick(RU_SYLL);
+                l.push_str(a);
+                c.push_str(b);
+            }
+            let (a, b) = rng.pick(RU_END);
+            l.push_str(a);
+            c.push_str(b);
+            (capital(&l), Some(capital(&c)))
+        } else {
+            let mut l = String::new();
+            for _ in 0..2 + rng.below(2) {
+                l.push_str(rng.pick(WEST_SYLL));
+            }
+            (capital(&l), None)
+        };
+        if seen.insert(l.clone()) {
+            pool.push((l, c));
+        }
+    }
+    pool
+}
+
+/// Cumulative weights 1/(rank + 20) (Zipf–Mandelbrot) for a pool of `len` surnames, and their
+/// total: a few hundred persons share the commonest surname, most surnames a few persons.
+fn zipf_weights(len: usize) -> (Vec<f64>, f64) {
+    let mut cumulative = Vec::with_capacity(len);
+    let mut total = 0.0;
+    for rank in 1..=len {
+        total += 1.0 / (rank + 20) as f64;
+        cumulative.push(total);
+    }
+    (cumulative, total)
+}
+
+/// One person of [`Profile::Hard`]'s register.
+struct HardPerson {
+    entry: Entry,
+    /// How letters address a Russian person: "Given Patronymic".
+    address: Option<String>,
+    /// The transliterations of the surname that the register does not write.
+    variants: Vec<String>,
+}
+
+/// Person `i` of [`Profile::Hard`]'s register, with the given surname: a Russian given name
+/// and patronymic (every third with the Cyrillic original) when the surname has a Cyrillic
+/// spelling, a Western given name otherwise, and the variant spellings texts use.
+fn hard_person(rng: &mut Rng, i: usize, surname: &str, cyrillic: Option<&str>) -> HardPerson {
+    let mut address = None;
+    let (given, original) = if let Some(sc) = cyrillic {
+        let (gl, gc) = rng.pick(RU_GIVEN);
+        let (pl, pc) = rng.pick(RU_PATRONYMIC);
+        address = Some(format!("{gl} {pl}"));
+        let original = i.is_multiple_of(3).then(|| format!("{gc} {pc} {sc}"));
+        ((gl.to_string(), Some(pl)), original)
+    } else {
+        ((rng.pick(WEST_GIVEN).to_string(), None), None)
+    };
+    let (given, patronymic) = given;
+    let full = format!("{given} {surname}");
+    let mut forms = vec![full.clone(), surname.to_string()];
+    if let Some(p) = patronymic {
+        forms.push(format!("{given} {p} {surname}"));
+    }
+    if surname.ends_with("sky") {
+        forms.push(format!("{}ski", &surname[..surname.len() - 1]));
+    }
+    if surname.contains("ye") && rng.chance(50) {
+        forms.push(surname.replace("ye", "e"));
+    }
+    if rng.chance(10) {
+        forms.push(format!("{}. {surname}", &given[..1]));
+    }
+    let variants: Vec<String> = original
+        .as_deref()
+        .map(editio::passes::names::translit::forms)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| !f.contains(' ') && f.chars().count() >= 4 && !forms.contains(f))
+        .collect();
+    HardPerson {
+        entry: Entry {
+            key: key(&format!("{surname}-{given}-{i}")),
+            name: full,
+            sort: Some(format!("{surname}, {given}")),
+            original_lang: original.as_ref().map(|_| "ru".to_string()),
+            original,
+            forms,
+            description: "A generated person of the benchmark corpus.".into(),
+            ..blank()
+        },
+        address,
+        variants,
+    }
+}
+
+/// Every form the names pass knows of these entries: the register's forms and names, trimmed,
+/// and the transliterations it makes from the original script.
+fn known_forms(
+    persons: &[Entry],
+    places: &[Entry],
+    orgs: &[Entry],
+) -> std::collections::HashSet<String> {
+    let mut known = std::collections::HashSet::new();
+    for e in persons.iter().chain(places).chain(orgs) {
+        for f in e.forms.iter().chain([&e.name]) {
+            known.insert(f.trim().to_string());
+        }
+        if let Some(o) = &e.original {
+            known.extend(editio::passes::names::translit::forms(o));
+        }
+    }
+    known
 }
 
 /// Generated places (cities), every other with its Cyrillic original.
@@ -1639,10 +1738,21 @@ mod tests {
             .collect();
         assert_eq!(gold.len() as u64, summary.mentions);
         let (register, _) = editio::load::register(&a.path().join("editions/register")).unwrap();
-        let mut text = String::new();
-        for f in &gold {
+        gold_points_at_forms(a.path(), &gold, &register);
+        hard_features_present(a.path(), &gold, &register);
+        names_pass_recovers_gold(a.path(), &gold);
+    }
+
+    /// Every gold mention's offsets hold its surface, and the surface is a form of its entry
+    /// (or of its generated transliterations), in capitals, or its last word.
+    fn gold_points_at_forms(
+        root: &Path,
+        gold: &[Vec<&str>],
+        register: &editio::model::register::Register,
+    ) {
+        for f in gold {
             let source =
-                std::fs::read_to_string(a.path().join("editions").join(f[0]).join("source.txt"))
+                std::fs::read_to_string(root.join("editions").join(f[0]).join("source.txt"))
                     .unwrap();
             let (start, end): (usize, usize) = (f[1].parse().unwrap(), f[2].parse().unwrap());
             assert_eq!(&source[start..end], f[3], "{f:?}");
@@ -1659,7 +1769,17 @@ mod tests {
                 "{f:?}"
             );
         }
-        for f in std::fs::read_dir(a.path().join("editions")).unwrap() {
+    }
+
+    /// The hard profile's features are there: letters' address forms, headings in capitals,
+    /// hyphenated pairs of names, many shared forms, slips recorded in the register.
+    fn hard_features_present(
+        root: &Path,
+        gold: &[Vec<&str>],
+        register: &editio::model::register::Register,
+    ) {
+        let mut text = String::new();
+        for f in std::fs::read_dir(root.join("editions")).unwrap() {
             let p = f.unwrap().path().join("source.txt");
             if let Ok(t) = std::fs::read_to_string(p) {
                 text.push_str(&t);
@@ -1677,10 +1797,15 @@ mod tests {
         let shared = gold.iter().filter(|f| f[5].contains(',')).count();
         assert!(shared * 5 > gold.len(), "{shared} of {}", gold.len());
         assert!(register.entries.iter().any(|e| !e.entry.slips.is_empty()));
+    }
 
+    /// The names pass finds nearly every placed mention and gives it its entry: a shared form
+    /// is decided by the mention nearby that says which entry it is (every entry is named so
+    /// at least once in the text), seldom given another entry's key.
+    fn names_pass_recovers_gold(root: &Path, gold: &[Vec<&str>]) {
         let mut list = Vec::new();
         let timing = names_pass(
-            a.path(),
+            root,
             editio::passes::names::matcher::Search::Words,
             Some(&mut list),
         )
@@ -1692,11 +1817,8 @@ mod tests {
             .map(|l| l.split('\t').collect::<Vec<_>>())
             .map(|f| ((f[0].to_string(), f[1].to_string()), f[4].to_string()))
             .collect();
-        // Nearly every placed mention is found, and given its entry: a shared form is decided
-        // by the mention nearby that says which entry it is (every entry is named so at least
-        // once in the text), seldom given another entry's key.
         let (mut seen, mut right, mut wrong) = (0, 0, 0);
-        for f in &gold {
+        for f in gold {
             if let Some(key) = found.get(&(f[0].to_string(), f[1].to_string())) {
                 seen += 1;
                 right += usize::from(key == f[4]);

@@ -5,7 +5,7 @@ use super::{EXIT_OK, Global, archive_root, output::Out};
 use clap::Args;
 mod corpus;
 
-use corpus::{CorpusOptions, Profile, generate, names_pass, parse_size};
+use corpus::{CorpusOptions, NamesTiming, Profile, generate, names_pass, parse_size};
 use editio::passes::names::matcher::Search;
 use std::path::PathBuf;
 
@@ -103,84 +103,109 @@ pub fn run_names(global: &Global, args: &BenchNamesArgs, out: &mut Out) -> editi
         SearchArg::Automaton => Search::Automaton,
         SearchArg::Words => Search::Words,
     };
-    let t = match &args.mentions {
+    let t = timed_names_pass(&root, search, args.mentions.as_deref(), out)?;
+    if out.json {
+        timing_json(&t, out)?;
+    } else if !global.quiet {
+        timing_text(&t, out)?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// Runs the timed names pass, writing its list of mentions to `mentions` if asked (`-`:
+/// standard output).
+fn timed_names_pass(
+    root: &std::path::Path,
+    search: Search,
+    mentions: Option<&std::path::Path>,
+    out: &mut Out,
+) -> editio::Result<NamesTiming> {
+    match mentions {
         Some(path) if path.as_os_str() == "-" => {
             let mut buf = Vec::new();
-            let t = names_pass(&root, search, Some(&mut buf))?;
+            let t = names_pass(root, search, Some(&mut buf))?;
             out.raw(&buf)?;
-            t
+            Ok(t)
         }
         Some(path) => {
             let file = std::fs::File::create(path).map_err(editio::Error::io(path))?;
             let mut w = std::io::BufWriter::new(file);
-            let t = names_pass(&root, search, Some(&mut w))?;
+            let t = names_pass(root, search, Some(&mut w))?;
             std::io::Write::flush(&mut w).map_err(editio::Error::io(path))?;
-            t
+            Ok(t)
         }
-        None => names_pass(&root, search, None)?,
-    };
-    let mbs = |secs: f64| t.bytes as f64 / 1e6 / secs.max(1e-9);
-    if out.json {
-        out.json_line(&serde_json::json!({
-            "type": "bench-names",
-            "editions": t.editions,
-            "bytes": t.bytes,
-            "threads": t.threads,
-            "load_s": t.load,
-            "before_s": t.before,
-            "matcher_s": t.matcher,
-            "forms": t.forms,
-            "names_s": t.names,
-            "names_mb_s": mbs(t.names),
-            "matcher_and_names_s": t.matcher + t.names,
-            "matcher_and_names_mb_s": mbs(t.matcher + t.names),
-            "matcher_cpu_s": t.matcher_cpu,
-            "names_cpu_s": t.names_cpu,
-            "linked": t.linked,
-            "ambiguous": t.ambiguous,
-            "normalised": t.normalised,
-        }))?;
-    } else if !global.quiet {
-        out.line(&format!(
-            "{} editions, {} bytes, {} threads: load {:.3} s, passes before names {:.3} s",
-            t.editions, t.bytes, t.threads, t.load, t.before
-        ))?;
-        out.line(&format!(
-            "names matcher ({} forms) {:.3} s; names pass {:.3} s ({:.1} MB/s); \
-             matcher + pass {:.3} s ({:.1} MB/s)",
-            t.forms,
-            t.matcher,
-            t.names,
-            mbs(t.names),
-            t.matcher + t.names,
-            mbs(t.matcher + t.names)
-        ))?;
-        out.line(&format!(
-            "mentions: {} linked, {} left unlinked as ambiguous (ED505)",
-            t.linked, t.ambiguous
-        ))?;
-        // For benches/timeit.py.
-        let cpu = match (t.matcher_cpu, t.names_cpu) {
-            (Some(m), Some(n)) => {
-                format!(
-                    " matcher_cpu={m:.2} names_cpu={n:.2} total_cpu={:.2}",
-                    m + n
-                )
-            }
-            _ => String::new(),
-        };
-        out.line(&format!(
-            "TIMING matcher={:.3} names={:.3} total={:.3}{cpu}",
-            t.matcher,
-            t.names,
-            t.matcher + t.names
-        ))?;
-        if t.normalised > 0 {
-            out.line(&format!(
-                "{} editions' normalised text differs from their source: their offsets are in the normalised text",
-                t.normalised
-            ))?;
-        }
+        None => names_pass(root, search, None),
     }
-    Ok(EXIT_OK)
+}
+
+/// Megabytes of source text per second over `secs`.
+fn mb_per_s(t: &NamesTiming, secs: f64) -> f64 {
+    t.bytes as f64 / 1e6 / secs.max(1e-9)
+}
+
+/// The timing as one JSON record.
+fn timing_json(t: &NamesTiming, out: &mut Out) -> editio::Result<()> {
+    out.json_line(&serde_json::json!({
+        "type": "bench-names",
+        "editions": t.editions,
+        "bytes": t.bytes,
+        "threads": t.threads,
+        "load_s": t.load,
+        "before_s": t.before,
+        "matcher_s": t.matcher,
+        "forms": t.forms,
+        "names_s": t.names,
+        "names_mb_s": mb_per_s(t, t.names),
+        "matcher_and_names_s": t.matcher + t.names,
+        "matcher_and_names_mb_s": mb_per_s(t, t.matcher + t.names),
+        "matcher_cpu_s": t.matcher_cpu,
+        "names_cpu_s": t.names_cpu,
+        "linked": t.linked,
+        "ambiguous": t.ambiguous,
+        "normalised": t.normalised,
+    }))
+}
+
+/// The timing as lines of text, ending with the `TIMING` line that `benches/timeit.py` reads.
+fn timing_text(t: &NamesTiming, out: &mut Out) -> editio::Result<()> {
+    out.line(&format!(
+        "{} editions, {} bytes, {} threads: load {:.3} s, passes before names {:.3} s",
+        t.editions, t.bytes, t.threads, t.load, t.before
+    ))?;
+    out.line(&format!(
+        "names matcher ({} forms) {:.3} s; names pass {:.3} s ({:.1} MB/s); \
+         matcher + pass {:.3} s ({:.1} MB/s)",
+        t.forms,
+        t.matcher,
+        t.names,
+        mb_per_s(t, t.names),
+        t.matcher + t.names,
+        mb_per_s(t, t.matcher + t.names)
+    ))?;
+    out.line(&format!(
+        "mentions: {} linked, {} left unlinked as ambiguous (ED505)",
+        t.linked, t.ambiguous
+    ))?;
+    let cpu = match (t.matcher_cpu, t.names_cpu) {
+        (Some(m), Some(n)) => {
+            format!(
+                " matcher_cpu={m:.2} names_cpu={n:.2} total_cpu={:.2}",
+                m + n
+            )
+        }
+        _ => String::new(),
+    };
+    out.line(&format!(
+        "TIMING matcher={:.3} names={:.3} total={:.3}{cpu}",
+        t.matcher,
+        t.names,
+        t.matcher + t.names
+    ))?;
+    if t.normalised > 0 {
+        out.line(&format!(
+            "{} editions' normalised text differs from their source: their offsets are in the normalised text",
+            t.normalised
+        ))?;
+    }
+    Ok(())
 }
