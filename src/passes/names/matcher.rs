@@ -114,100 +114,29 @@ impl Matcher {
         Self::with_search(register, Search::Words)
     }
 
+    /// The matcher for `register`, finding forms by `search`: the table of every form with
+    /// the entries it may refer to, the entries, the one-word forms for near-miss suggestions
+    /// and the recorded slips, then the word table or the automaton.
     pub fn with_search(register: &Register, search: Search) -> Self {
-        // Each entry's forms (with their capitals and the renderings of the original script)
-        // are made in parallel, then added in register order, so that the patterns are the same
-        // whatever the number of threads.
-        let made: Vec<Vec<(String, bool, bool)>> = register
+        let forms = FormTable::new(register, search);
+        let entries: Vec<EntryInfo> = register
             .entries
-            .par_iter()
-            .map(|named| entry_forms(&named.entry))
+            .iter()
+            .map(|named| EntryInfo::new(&named.entry, named.kind))
             .collect();
-        // Room for every form at once (fewer where entries share forms).
-        let count: usize = made.iter().map(Vec::len).sum();
-        let mut strings: Vec<String> = Vec::new();
-        let mut patterns: Vec<Pattern> = Vec::with_capacity(count);
-        let mut index: Table<usize> = Table::with_capacity_and_hasher(count, Default::default());
-        let mut add = |form: String, cand: Candidate, capitals: bool| {
-            let id = *index.entry(form).or_insert_with_key(|form| {
-                // Only the automaton needs the forms in a list of their own.
-                if search == Search::Automaton {
-                    strings.push(form.clone());
-                }
-                patterns.push(Pattern {
-                    candidates: Vec::new(),
-                    capitals,
-                });
-                patterns.len() - 1
-            });
-            let p = &mut patterns[id];
-            p.capitals &= capitals;
-            if !p
-                .candidates
-                .iter()
-                .any(|c| c.entry == cand.entry && (c.explicit || !cand.explicit))
-            {
-                p.candidates.retain(|c| c.entry != cand.entry);
-                p.candidates.push(cand);
-            }
-        };
-        let mut entries = Vec::new();
-        let mut near = NearForms::default();
-        let mut slips = HashMap::new();
-        let mut slip_forms: HashMap<usize, Vec<String>> = HashMap::new();
-        for ((i, named), forms) in register.entries.iter().enumerate().zip(made) {
-            let e = &named.entry;
-            entries.push(EntryInfo {
-                key: e.key.clone(),
-                name: e.name.clone(),
-                kind: named.kind,
-                cert: match e.cert.as_deref() {
-                    Some("medium") => Cert::Inferred,
-                    Some("low") => Cert::Uncertain,
-                    _ => Cert::Confirmed,
-                },
-            });
-            for (form, explicit, capitals) in forms {
-                add(form, Candidate { entry: i, explicit }, capitals);
-            }
-            for form in near_forms(e) {
-                near.add(form, i);
-                if !e.slips.is_empty() {
-                    slip_forms.entry(i).or_default().push(form.to_string());
-                }
-            }
-            for slip in &e.slips {
-                slips.insert(slip.clone(), i);
-            }
-        }
-        near.finish();
+        let (near, slips, slip_forms) = near_and_slips(register);
         let by_key = entries
             .iter()
             .enumerate()
             .map(|(i, e)| (e.key.clone(), i))
             .collect();
-        let form_count = patterns.len();
-        let words = (search == Search::Words).then(|| {
-            let mut first: Table<usize> = Table::default();
-            let mut first_bytes = [false; 256];
-            for form in index.keys() {
-                let word = first_word(form);
-                match first.get_mut(word) {
-                    Some(longest) => *longest = (*longest).max(form.len()),
-                    None => {
-                        first.insert(word.to_string(), form.len());
-                    }
-                }
-                if let Some(&b) = form.as_bytes().first() {
-                    first_bytes[usize::from(b)] = true;
-                }
-            }
-            Words {
-                index,
-                first,
-                first_bytes,
-            }
-        });
+        let form_count = forms.patterns.len();
+        let FormTable {
+            strings,
+            patterns,
+            index,
+        } = forms;
+        let words = (search == Search::Words).then(|| Words::new(index));
         let ac = (search == Search::Automaton && !strings.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
@@ -327,6 +256,145 @@ impl Matcher {
             .cloned()
             .unwrap_or_else(|| self.entries[entry].name.clone())
     }
+}
+
+/// Every form of the register and the entries each may refer to, as the matcher is built.
+struct FormTable {
+    /// The forms in the order they were first added ([`Search::Automaton`] only).
+    strings: Vec<String>,
+    /// One pattern per distinct form, in that order.
+    patterns: Vec<Pattern>,
+    /// Every form and its pattern.
+    index: Table<usize>,
+}
+
+impl FormTable {
+    /// The table of `register`'s forms. Each entry's forms (with their capitals and the
+    /// renderings of the original script) are made in parallel, then added in register order,
+    /// so that the patterns are the same whatever the number of threads.
+    fn new(register: &Register, search: Search) -> FormTable {
+        let made: Vec<Vec<(String, bool, bool)>> = register
+            .entries
+            .par_iter()
+            .map(|named| entry_forms(&named.entry))
+            .collect();
+        // Room for every form at once (fewer where entries share forms).
+        let count: usize = made.iter().map(Vec::len).sum();
+        let mut table = FormTable {
+            strings: Vec::new(),
+            patterns: Vec::with_capacity(count),
+            index: Table::with_capacity_and_hasher(count, Default::default()),
+        };
+        // Only the automaton needs the forms in a list of their own.
+        let keep_strings = search == Search::Automaton;
+        for (i, forms) in made.into_iter().enumerate() {
+            for (form, explicit, capitals) in forms {
+                table.add(
+                    form,
+                    Candidate { entry: i, explicit },
+                    capitals,
+                    keep_strings,
+                );
+            }
+        }
+        table
+    }
+
+    /// Adds `form` as a way of naming `cand`'s entry. A form is a capitals rendering only if
+    /// it is one for every entry; an entry is listed once per form, as written in the register
+    /// if it is written there.
+    fn add(&mut self, form: String, cand: Candidate, capitals: bool, keep_strings: bool) {
+        let id = *self.index.entry(form).or_insert_with_key(|form| {
+            if keep_strings {
+                self.strings.push(form.clone());
+            }
+            self.patterns.push(Pattern {
+                candidates: Vec::new(),
+                capitals,
+            });
+            self.patterns.len() - 1
+        });
+        let p = &mut self.patterns[id];
+        p.capitals &= capitals;
+        if !p
+            .candidates
+            .iter()
+            .any(|c| c.entry == cand.entry && (c.explicit || !cand.explicit))
+        {
+            p.candidates.retain(|c| c.entry != cand.entry);
+            p.candidates.push(cand);
+        }
+    }
+}
+
+impl EntryInfo {
+    /// What the matcher keeps of a register entry: its key, name, kind and certainty.
+    fn new(e: &crate::model::register::Entry, kind: NameKind) -> EntryInfo {
+        EntryInfo {
+            key: e.key.clone(),
+            name: e.name.clone(),
+            kind,
+            cert: match e.cert.as_deref() {
+                Some("medium") => Cert::Inferred,
+                Some("low") => Cert::Uncertain,
+                _ => Cert::Confirmed,
+            },
+        }
+    }
+}
+
+impl Words {
+    /// The word search's tables over the forms in `index`: the first word of every form with
+    /// the longest form that starts with it, and the bytes forms start with.
+    fn new(index: Table<usize>) -> Words {
+        let mut first: Table<usize> = Table::default();
+        let mut first_bytes = [false; 256];
+        for form in index.keys() {
+            let word = first_word(form);
+            match first.get_mut(word) {
+                Some(longest) => *longest = (*longest).max(form.len()),
+                None => {
+                    first.insert(word.to_string(), form.len());
+                }
+            }
+            if let Some(&b) = form.as_bytes().first() {
+                first_bytes[usize::from(b)] = true;
+            }
+        }
+        Words {
+            index,
+            first,
+            first_bytes,
+        }
+    }
+}
+
+/// The one-word forms for near-miss suggestions, the recorded slips (slip to entry), and the
+/// one-word forms of each entry that has recorded slips, in register order.
+fn near_and_slips(
+    register: &Register,
+) -> (
+    NearForms,
+    HashMap<String, usize>,
+    HashMap<usize, Vec<String>>,
+) {
+    let mut near = NearForms::default();
+    let mut slips = HashMap::new();
+    let mut slip_forms: HashMap<usize, Vec<String>> = HashMap::new();
+    for (i, named) in register.entries.iter().enumerate() {
+        let e = &named.entry;
+        for form in near_forms(e) {
+            near.add(form, i);
+            if !e.slips.is_empty() {
+                slip_forms.entry(i).or_default().push(form.to_string());
+            }
+        }
+        for slip in &e.slips {
+            slips.insert(slip.clone(), i);
+        }
+    }
+    near.finish();
+    (near, slips, slip_forms)
 }
 
 /// An entry's one-word forms that near-misses are looked for against: its forms and preferred

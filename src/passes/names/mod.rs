@@ -226,65 +226,12 @@ fn apply_overrides(m: &Matcher, edition: &mut Edition, mentions: &mut Vec<Mentio
             ));
             continue;
         }
-        let mut seen = 0;
-        let mut hit = false;
-        for (bi, block) in edition.blocks.iter().enumerate() {
-            let mut pos = block.span.start;
-            for (ii, inline) in block.inlines.iter().enumerate() {
-                let places: Vec<(usize, usize)> = match inline {
-                    Inline::Text(t) => t
-                        .match_indices(o.form.as_str())
-                        .map(|(s, f)| (s, s + f.len()))
-                        .filter(|(s, e)| super::is_whole_word(t, *s, *e))
-                        .collect(),
-                    Inline::Choice { corr, sic, .. } if *corr == o.form => vec![(0, sic.len())],
-                    _ => Vec::new(),
-                };
-                for (start, end) in places {
-                    seen += 1;
-                    if o.occurrence.is_some_and(|n| n != seen) {
-                        continue;
-                    }
-                    hit = true;
-                    let key = if o.unlink {
-                        None
-                    } else {
-                        entry.map(|e| (e, o.cert.unwrap_or(Cert::Confirmed)))
-                    };
-                    let existing = mentions.iter_mut().find(|x| {
-                        x.block == bi && x.inline == ii && x.start == start && x.end == end
-                    });
-                    match existing {
-                        Some(x) => {
-                            x.key = key;
-                            x.forced = true;
-                        }
-                        None => {
-                            // Remove mentions this one overlaps, then add it.
-                            mentions.retain(|x| {
-                                !(x.block == bi && x.inline == ii && x.start < end && start < x.end)
-                            });
-                            if key.is_some() {
-                                mentions.push(Mention {
-                                    block: bi,
-                                    inline: ii,
-                                    start,
-                                    end,
-                                    pos: pos + start,
-                                    surface: o.form.clone(),
-                                    candidates: Vec::new(),
-                                    key,
-                                    forced: true,
-                                });
-                            }
-                        }
-                    }
-                }
-                let mut s = String::new();
-                inline.push_source_text(&mut s);
-                pos += s.len();
-            }
-        }
+        let key = if o.unlink {
+            None
+        } else {
+            entry.map(|e| (e, o.cert.unwrap_or(Cert::Confirmed)))
+        };
+        let (seen, hit) = apply_override(&o, key, &edition.blocks, mentions);
         if !hit {
             edition.findings.push(
                 Diagnostic::new(
@@ -303,6 +250,83 @@ fn apply_overrides(m: &Matcher, edition: &mut Edition, mentions: &mut Vec<Mentio
         }
     }
     mentions.sort_by_key(|x| (x.block, x.inline, x.start));
+}
+
+/// Gives `key` (none: unlinked) to the occurrences of one override's form that it names
+/// (every one, or the n-th), in text order. Returns how many occurrences there are, and
+/// whether the override applied to any.
+fn apply_override(
+    o: &crate::model::record::NameOverride,
+    key: Option<(usize, Cert)>,
+    blocks: &[crate::model::Block],
+    mentions: &mut Vec<Mention>,
+) -> (usize, bool) {
+    let mut seen = 0;
+    let mut hit = false;
+    for (bi, block) in blocks.iter().enumerate() {
+        let mut pos = block.span.start;
+        for (ii, inline) in block.inlines.iter().enumerate() {
+            for (start, end) in override_places(inline, &o.form) {
+                seen += 1;
+                if o.occurrence.is_some_and(|n| n != seen) {
+                    continue;
+                }
+                hit = true;
+                let forced = Mention {
+                    block: bi,
+                    inline: ii,
+                    start,
+                    end,
+                    pos: pos + start,
+                    surface: o.form.clone(),
+                    candidates: Vec::new(),
+                    key,
+                    forced: true,
+                };
+                force_mention(mentions, forced);
+            }
+            let mut s = String::new();
+            inline.push_source_text(&mut s);
+            pos += s.len();
+        }
+    }
+    (seen, hit)
+}
+
+/// Where `form` stands in one inline, as whole words (byte ranges in its text); a correction
+/// whose corrected reading is `form` as a whole.
+fn override_places(inline: &Inline, form: &str) -> Vec<(usize, usize)> {
+    match inline {
+        Inline::Text(t) => t
+            .match_indices(form)
+            .map(|(s, f)| (s, s + f.len()))
+            .filter(|(s, e)| super::is_whole_word(t, *s, *e))
+            .collect(),
+        Inline::Choice { corr, sic, .. } if corr == form => vec![(0, sic.len())],
+        _ => Vec::new(),
+    }
+}
+
+/// Puts a forced mention in place: a mention found at exactly that place takes its key; or
+/// else the mentions it overlaps are removed and it is added, if it links to an entry.
+fn force_mention(mentions: &mut Vec<Mention>, forced: Mention) {
+    let (bi, ii, start, end) = (forced.block, forced.inline, forced.start, forced.end);
+    let existing = mentions
+        .iter_mut()
+        .find(|x| x.block == bi && x.inline == ii && x.start == start && x.end == end);
+    match existing {
+        Some(x) => {
+            x.key = forced.key;
+            x.forced = true;
+        }
+        None => {
+            mentions
+                .retain(|x| !(x.block == bi && x.inline == ii && x.start < end && start < x.end));
+            if forced.key.is_some() {
+                mentions.push(forced);
+            }
+        }
+    }
 }
 
 fn report_unresolved(m: &Matcher, edition: &mut Edition, mentions: &[Mention]) {

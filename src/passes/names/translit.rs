@@ -48,6 +48,39 @@ pub fn is_cyrillic(word: &str) -> bool {
     word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
 }
 
+/// Alternatives for the two letters `c`, `next` that end a word, where the ending is written
+/// otherwise than its letters one by one (`-ий`, `-ый`, `-ов`, `-ев`, French `-ин`). `soft_start`:
+/// the ending follows a vowel, a hard or soft sign, or starts the word.
+fn ending(
+    c: char,
+    next: Option<char>,
+    system: System,
+    soft_start: bool,
+) -> Option<Vec<&'static str>> {
+    use System::*;
+    let v = match (c, next) {
+        ('и', Some('й')) => match system {
+            English => vec!["y", "iy", "ii"],
+            French => vec!["i", "y"],
+            German => vec!["i", "ij"],
+        },
+        ('ы', Some('й')) => vec!["y"],
+        ('и', Some('н')) if system == French => vec!["ine", "in"],
+        ('о', Some('в')) => match system {
+            English => vec!["ov"],
+            French => vec!["ov", "off"],
+            German => vec!["ow"],
+        },
+        ('е', Some('в')) if !soft_start => match system {
+            English => vec!["ev"],
+            French => vec!["ev", "eff"],
+            German => vec!["ew"],
+        },
+        _ => return None,
+    };
+    Some(v)
+}
+
 /// Alternatives for the letter at `i` in `chars` (lowercase), and how many letters they use.
 fn letter(chars: &[char], i: usize, system: System) -> (Vec<&'static str>, usize) {
     use System::*;
@@ -57,42 +90,10 @@ fn letter(chars: &[char], i: usize, system: System) -> (Vec<&'static str>, usize
     let at_end = |n: usize| i + n == chars.len();
     let soft_start = prev.is_none_or(|p| is_vowel(p) || p == 'ъ' || p == 'ь');
     // Endings first.
-    if at_end(2) {
-        match (c, next) {
-            ('и', Some('й')) => {
-                return (
-                    match system {
-                        English => vec!["y", "iy", "ii"],
-                        French => vec!["i", "y"],
-                        German => vec!["i", "ij"],
-                    },
-                    2,
-                );
-            }
-            ('ы', Some('й')) => return (vec!["y"], 2),
-            ('и', Some('н')) if system == French => return (vec!["ine", "in"], 2),
-            ('о', Some('в')) => {
-                return (
-                    match system {
-                        English => vec!["ov"],
-                        French => vec!["ov", "off"],
-                        German => vec!["ow"],
-                    },
-                    2,
-                );
-            }
-            ('е', Some('в')) if !soft_start => {
-                return (
-                    match system {
-                        English => vec!["ev"],
-                        French => vec!["ev", "eff"],
-                        German => vec!["ew"],
-                    },
-                    2,
-                );
-            }
-            _ => {}
-        }
+    if at_end(2)
+        && let Some(v) = ending(c, next, system, soft_start)
+    {
+        return (v, 2);
     }
     let v = match (c, system) {
         ('а', _) => vec!["a"],
