@@ -178,8 +178,6 @@ fn relator(role: Role) -> &'static str {
 
 /// The package document: metadata from the provenance record, the manifest and the spine.
 fn package(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
-    let r = &edition.record;
-    let archive = &ctx.config.archive;
     let mut x = Xml::new();
     x.decl();
     x.open(
@@ -188,9 +186,23 @@ fn package(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
             ("xmlns", OPF_NS),
             ("version", "3.0"),
             ("unique-identifier", "pub-id"),
-            ("xml:lang", &r.language),
+            ("xml:lang", &edition.record.language),
         ],
     );
+    metadata(&mut x, edition, ctx);
+    manifest(&mut x);
+    x.open("spine", &[]);
+    x.empty("itemref", &[("idref", "text")]);
+    x.close("spine");
+    x.close("package");
+    x.finish()
+}
+
+/// The package's `<metadata>`: identifier, titles, contributors, language, publisher, date,
+/// rights, sources and the modification time.
+fn metadata(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
+    let r = &edition.record;
+    let archive = &ctx.config.archive;
     x.open("metadata", &[("xmlns:dc", DC_NS)]);
     x.leaf(
         "dc:identifier",
@@ -211,11 +223,32 @@ fn package(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
             "subtitle",
         );
     }
-    // Authors and translators are creators of the text as read; other contributors (a web
-    // transcriber, an editor) are contributors.
+    contributors(x, edition, ctx);
+    x.leaf("dc:language", &[], &r.language);
+    x.leaf("dc:publisher", &[], &archive.name);
+    if let Some(day) = html::edition_day(edition) {
+        x.leaf("dc:date", &[], &day);
+    }
+    x.leaf("dc:rights", &[], &rights(edition, ctx));
+    x.leaf("dc:source", &[], &html::citation_text(&r.source, edition));
+    if let Some(t) = &r.transcription {
+        x.leaf("dc:source", &[], &html::citation_text(t, edition));
+    }
+    x.leaf(
+        "meta",
+        &[("property", "dcterms:modified")],
+        &modified(edition).iso(),
+    );
+    x.close("metadata");
+}
+
+/// The contributors, numbered in order: authors and translators are creators of the text as
+/// read and come first; other contributors (a web transcriber, an editor) are contributors.
+/// Each has its MARC role and, when the register sorts the name, a `file-as`.
+fn contributors(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
     let mut n = 0;
     for creators in [true, false] {
-        for c in &r.contributors {
+        for c in &edition.record.contributors {
             let is_creator = matches!(c.role, Role::Author | Role::Translator);
             if is_creator != creators {
                 continue;
@@ -252,45 +285,34 @@ fn package(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
             }
         }
     }
-    x.leaf("dc:language", &[], &r.language);
-    x.leaf("dc:publisher", &[], &archive.name);
-    if let Some(day) = html::edition_day(edition) {
-        x.leaf("dc:date", &[], &day);
-    }
-    let licence = r
-        .rights
+}
+
+/// The `dc:rights` statement: the source text's status and licence, then the licence of the
+/// encoding (the edition's own, or the archive's).
+fn rights(edition: &Edition, ctx: &RenderContext) -> String {
+    let rights = &edition.record.rights;
+    let licence = rights
         .encoding_licence
         .as_deref()
-        .unwrap_or(&archive.licence);
-    let source_rights = match r.rights.source.known() {
+        .unwrap_or(&ctx.config.archive.licence);
+    let source_rights = match rights.source.known() {
         Some(v) => v.to_string(),
         None => "not established".to_string(),
     };
-    let source_licence = r
-        .rights
+    let source_licence = rights
         .source_licence
         .as_ref()
         .and_then(Fact::known)
         .map(|l| format!(" Licence of the source text: {l}."))
         .unwrap_or_default();
-    x.leaf(
-        "dc:rights",
-        &[],
-        &format!(
-            "The source text: {source_rights}{source_licence} The encoding, editorial notes and apparatus: {licence}."
-        ),
-    );
-    x.leaf("dc:source", &[], &html::citation_text(&r.source, edition));
-    if let Some(t) = &r.transcription {
-        x.leaf("dc:source", &[], &html::citation_text(t, edition));
-    }
-    x.leaf(
-        "meta",
-        &[("property", "dcterms:modified")],
-        &modified(edition).iso(),
-    );
-    x.close("metadata");
+    format!(
+        "The source text: {source_rights}{source_licence} The encoding, editorial notes and apparatus: {licence}."
+    )
+}
 
+/// The package's `<manifest>`: the navigation and content documents, the stylesheet and the
+/// fonts.
+fn manifest(x: &mut Xml) {
     x.open("manifest", &[]);
     x.empty(
         "item",
@@ -330,11 +352,6 @@ fn package(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
         );
     }
     x.close("manifest");
-    x.open("spine", &[]);
-    x.empty("itemref", &[("idref", "text")]);
-    x.close("spine");
-    x.close("package");
-    x.finish()
 }
 
 /// The view of the navigation document: the content document's view (so the two agree on
