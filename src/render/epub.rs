@@ -113,8 +113,22 @@ impl Modified {
     }
 }
 
-/// Writes the entries into a ZIP: `mimetype` first, stored, without extra fields; the rest
-/// deflated at a fixed level. Every entry has the same timestamp and the same attributes.
+/// The deflate level of the EPUB's text entries (XHTML, OPF, CSS, container).
+const DEFLATE_LEVEL: i64 = 9;
+
+/// How an entry is compressed: fonts (WOFF2, already compressed) are stored as they are, the
+/// rest deflated at [`DEFLATE_LEVEL`].
+fn compression(name: &str) -> (CompressionMethod, Option<i64>) {
+    if name.ends_with(".woff2") {
+        (CompressionMethod::Stored, None)
+    } else {
+        (CompressionMethod::Deflated, Some(DEFLATE_LEVEL))
+    }
+}
+
+/// Writes the entries into a ZIP: `mimetype` first, stored, without extra fields; fonts stored,
+/// the rest deflated at a fixed level. Every entry has the same timestamp and the same
+/// attributes.
 fn zip(files: &[(&str, &[u8])], date: &Modified) -> zip::result::ZipResult<Vec<u8>> {
     let time =
         DateTime::from_date_and_time(date.year, date.month, date.day, 0, 0, 0).unwrap_or_default();
@@ -130,10 +144,10 @@ fn zip(files: &[(&str, &[u8])], date: &Modified) -> zip::result::ZipResult<Vec<u
     )?;
     w.write_all(b"application/epub+zip")?;
     for (name, bytes) in files {
+        let (method, level) = compression(name);
         w.start_file(
             *name,
-            base.compression_method(CompressionMethod::Deflated)
-                .compression_level(Some(9)),
+            base.compression_method(method).compression_level(level),
         )?;
         w.write_all(bytes)?;
     }
