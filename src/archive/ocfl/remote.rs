@@ -252,19 +252,7 @@ impl RemoteRoot {
         self.recover_claimed(id)?;
         let existing = self.read_existing(id)?;
 
-        // Each input is read once: copied to a local staging file while both digests are
-        // computed, then uploaded from there if it is new content.
-        let stage = tempfile::Builder::new()
-            .prefix("editio-stage-")
-            .tempdir()
-            .map_err(Error::io(std::env::temp_dir()))?;
-        let digests: Vec<(String, String)> = files
-            .par_iter()
-            .enumerate()
-            .map(|(i, (_, content))| {
-                super::store::stage_one(content, &stage.path().join(i.to_string()))
-            })
-            .collect::<Result<_>>()?;
+        let (stage, digests) = stage_inputs(files)?;
         let Planned {
             version_name,
             number,
@@ -289,15 +277,7 @@ impl RemoteRoot {
         }
 
         // 1. The new content, several files at once.
-        self.pool.install(|| {
-            new.par_iter().try_for_each(|(i, content_path)| {
-                let local = stage.path().join(i.to_string());
-                let mut file = std::fs::File::open(&local).map_err(Error::io(&local))?;
-                self.storage
-                    .put(&format!("{obj}/{version_name}/{content_path}"), &mut file)
-                    .map(|_| ())
-            })
-        })?;
+        self.upload_new(&format!("{obj}/{version_name}"), &new, stage.path())?;
         // 2. The version's own inventory and sidecar.
         self.storage
             .put_bytes(&format!("{obj}/{version_name}/inventory.json"), &inv_bytes)?;
@@ -319,6 +299,20 @@ impl RemoteRoot {
             version: number,
             new_files,
             reused,
+        })
+    }
+
+    /// Uploads the new content of a version, several files at once: input `i` of the commit,
+    /// staged as `stage/i`, goes to `version_key/content_path`.
+    fn upload_new(&self, version_key: &str, new: &[(usize, String)], stage: &Path) -> Result<()> {
+        self.pool.install(|| {
+            new.par_iter().try_for_each(|(i, content_path)| {
+                let local = stage.join(i.to_string());
+                let mut file = std::fs::File::open(&local).map_err(Error::io(&local))?;
+                self.storage
+                    .put(&format!("{version_key}/{content_path}"), &mut file)
+                    .map(|_| ())
+            })
         })
     }
 
@@ -640,6 +634,23 @@ impl RemoteRoot {
             .map(|(_, d)| d)
             .map_err(|e| self.storage.error(key, e.to_string()))
     }
+}
+
+/// Stages the inputs of a commit: each is read once, copied to a local staging file (`i` for
+/// input `i`) while both digests are computed, then uploaded from there if it is new content.
+fn stage_inputs(files: &[(String, Content)]) -> Result<(tempfile::TempDir, Vec<(String, String)>)> {
+    let stage = tempfile::Builder::new()
+        .prefix("editio-stage-")
+        .tempdir()
+        .map_err(Error::io(std::env::temp_dir()))?;
+    let digests: Vec<(String, String)> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, (_, content))| {
+            super::store::stage_one(content, &stage.path().join(i.to_string()))
+        })
+        .collect::<Result<_>>()?;
+    Ok((stage, digests))
 }
 
 /// Progress of a transfer.

@@ -361,29 +361,10 @@ impl StorageRoot {
     }
 
     fn recover_locked(&self, id: &str) -> Result<Recovery> {
-        // Only a lock holder creates staging directories, so any found now are a crash's.
-        let parent = self.staging_parent()?;
-        let prefix = self.staging_prefix();
-        for entry in fs::read_dir(&parent).map_err(Error::io(&parent))?.flatten() {
-            if entry.file_name().to_string_lossy().starts_with(&prefix) {
-                let p = entry.path();
-                fs::remove_dir_all(&p).map_err(Error::io(&p))?;
-            }
-        }
-
+        let parent = self.remove_staging()?;
         let obj = self.object_path(id);
         if !obj.exists() {
-            // A crash between creating the tuple directories and renaming the new object into
-            // them leaves empty directories, which a storage root must not hold (E073).
-            let mut dir = obj.parent();
-            while let Some(d) =
-                dir.filter(|d| *d != self.path.as_path() && d.starts_with(&self.path))
-            {
-                if fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
+            self.remove_empty_parents(&obj);
             return Ok(Recovery::Nothing);
         }
         let inv_path = obj.join("inventory.json");
@@ -451,6 +432,33 @@ impl StorageRoot {
             };
         }
         Ok(result)
+    }
+
+    /// Removes the staging directories a crash left, and returns the folder they are made in.
+    /// Only a lock holder creates staging directories, so any found now are a crash's.
+    fn remove_staging(&self) -> Result<PathBuf> {
+        let parent = self.staging_parent()?;
+        let prefix = self.staging_prefix();
+        for entry in fs::read_dir(&parent).map_err(Error::io(&parent))?.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let p = entry.path();
+                fs::remove_dir_all(&p).map_err(Error::io(&p))?;
+            }
+        }
+        Ok(parent)
+    }
+
+    /// Removes the empty folders above an absent object, up to the storage root. A crash
+    /// between creating the tuple directories and renaming the new object into them leaves
+    /// empty directories, which a storage root must not hold (E073).
+    fn remove_empty_parents(&self, obj: &Path) {
+        let mut dir = obj.parent();
+        while let Some(d) = dir.filter(|d| *d != self.path.as_path() && d.starts_with(&self.path)) {
+            if fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
     }
 
     fn recovery_stage(&self, parent: &Path) -> Result<tempfile::TempDir> {
