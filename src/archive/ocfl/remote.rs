@@ -32,7 +32,7 @@ use super::store::{
 };
 use super::{Commit, Content, Recovery, VersionInfo, VersionMeta};
 use super::{MAX_INVENTORY_BYTES, OBJECT_DECLARATION, ROOT_DECLARATION};
-use crate::archive::storage::{Created, Storage};
+use crate::archive::storage::{Created, Entry, Storage};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -538,7 +538,7 @@ impl RemoteRoot {
         fast: bool,
         progress: &(dyn Fn(Transfer) + Sync),
     ) -> Result<Vec<Diagnostic>> {
-        use std::collections::{HashMap, HashSet};
+        use std::collections::HashMap;
         let prefix = object.map(|id| format!("{}/", self.object_key(id)));
         let entries = self.storage.list(prefix.as_deref().unwrap_or(""))?;
         if object.is_some() && entries.is_empty() {
@@ -552,36 +552,8 @@ impl RemoteRoot {
             .prefix("editio-verify-")
             .tempdir()
             .map_err(Error::io(std::env::temp_dir()))?;
-        // The objects' roots (where their declarations are); a key below one, inside a
-        // version's folder and a folder below that, is content.
-        let roots: HashSet<&str> = entries
-            .iter()
-            .filter_map(|e| e.key.rsplit_once('/'))
-            .filter(|(_, name)| name.starts_with("0=ocfl_object_"))
-            .map(|(dir, _)| dir)
-            .collect();
-        let is_content = |key: &str| {
-            key.match_indices('/').any(|(i, _)| {
-                roots.contains(&key[..i]) && {
-                    let mut parts = key[i + 1..].split('/');
-                    parts
-                        .next()
-                        .and_then(super::inventory::VersionName::parse)
-                        .is_some()
-                        && parts.count() >= 2
-                }
-            })
-        };
-        let (content, small): (Vec<_>, Vec<_>) = entries.iter().partition(|e| is_content(&e.key));
-        let mut stand_ins: HashMap<PathBuf, &str> = HashMap::with_capacity(content.len());
-        for e in &content {
-            let local = mirror.path().join(&e.key);
-            if let Some(dir) = local.parent() {
-                std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
-            }
-            std::fs::File::create(&local).map_err(Error::io(&local))?;
-            stand_ins.insert(local, e.key.as_str());
-        }
+        let (content, small) = split_content(&entries);
+        let stand_ins = stand_ins(mirror.path(), &content)?;
         let sizes: HashMap<&str, u64> = content.iter().map(|e| (e.key.as_str(), e.size)).collect();
         // The first request that failed while streaming: it stops the verification.
         let failed: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
@@ -634,6 +606,49 @@ impl RemoteRoot {
             .map(|(_, d)| d)
             .map_err(|e| self.storage.error(key, e.to_string()))
     }
+}
+
+/// Splits the keys listed into content files and the small files the checks read. The objects'
+/// roots are where their declarations are; a key below one, inside a version's folder and a
+/// folder below that, is content.
+fn split_content(entries: &[Entry]) -> (Vec<&Entry>, Vec<&Entry>) {
+    let roots: std::collections::HashSet<&str> = entries
+        .iter()
+        .filter_map(|e| e.key.rsplit_once('/'))
+        .filter(|(_, name)| name.starts_with("0=ocfl_object_"))
+        .map(|(dir, _)| dir)
+        .collect();
+    let is_content = |key: &str| {
+        key.match_indices('/').any(|(i, _)| {
+            roots.contains(&key[..i]) && {
+                let mut parts = key[i + 1..].split('/');
+                parts
+                    .next()
+                    .and_then(super::inventory::VersionName::parse)
+                    .is_some()
+                    && parts.count() >= 2
+            }
+        })
+    };
+    entries.iter().partition(|e| is_content(&e.key))
+}
+
+/// An empty file in `mirror` for each content file, standing in for it where the checks of the
+/// disk look; by its local path, the key it stands for.
+fn stand_ins<'a>(
+    mirror: &Path,
+    content: &[&'a Entry],
+) -> Result<std::collections::HashMap<PathBuf, &'a str>> {
+    let mut stand_ins = std::collections::HashMap::with_capacity(content.len());
+    for e in content {
+        let local = mirror.join(&e.key);
+        if let Some(dir) = local.parent() {
+            std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        }
+        std::fs::File::create(&local).map_err(Error::io(&local))?;
+        stand_ins.insert(local, e.key.as_str());
+    }
+    Ok(stand_ins)
 }
 
 /// Stages the inputs of a commit: each is read once, copied to a local staging file (`i` for
