@@ -523,43 +523,9 @@ pub(super) fn plan_version(
     created: &str,
     meta: &VersionMeta,
 ) -> Result<Planned> {
-    let (alg, version_name, number, cd) = match existing {
-        Some(e) => {
-            let next = e
-                .head
-                .number
-                .checked_add(1)
-                .and_then(|n| e.head.with_number(n));
-            let Some(next) = next else {
-                return Err(Error::Invalid {
-                    location: location.to_owned(),
-                    message:
-                        "the object's zero-padded version names have no room for another version"
-                            .into(),
-                });
-            };
-            (
-                e.algorithm,
-                next,
-                e.head.number + 1,
-                e.inv.content_directory.clone(),
-            )
-        }
-        None => (Algorithm::Sha512, "v1".to_owned(), 1, "content".to_owned()),
-    };
+    let (alg, version_name, number, cd) = next_version(location, existing)?;
 
-    // Existing content, by lowercased digest -> the manifest key as written.
-    let mut known: HashMap<String, String> = HashMap::new();
-    let mut manifest: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    if let Some(e) = existing {
-        for (d, paths) in &e.inv.manifest {
-            known.insert(d.to_ascii_lowercase(), d.clone());
-            manifest
-                .entry(d.clone())
-                .or_default()
-                .extend(paths.iter().cloned());
-        }
-    }
+    let (mut known, mut manifest) = existing_manifest(existing);
     let mut fixity = existing_fixity(existing.map(|e| &e.inv));
 
     // Decide, in logical-path order so the outcome is deterministic, which files are new.
@@ -600,30 +566,10 @@ pub(super) fn plan_version(
         state.entry(key).or_default().insert(logical.clone());
     }
 
-    let mut unchanged = None;
-    if let Some(e) = existing
-        && let Some(head) = e.inv.head_version()
-    {
-        let old: BTreeMap<&str, String> = head.logical_map();
-        let new: BTreeMap<&str, String> = state
-            .iter()
-            .flat_map(|(d, ps)| ps.iter().map(move |p| (p.as_str(), d.to_ascii_lowercase())))
-            .collect();
-        if old == new {
-            unchanged = Some(e.head.number);
-        }
-    }
+    let unchanged = unchanged_head(existing, &state);
 
     // The inventory: earlier version blocks as they were, the new one appended.
-    let mut versions: Vec<(String, Json)> = existing
-        .map(|e| {
-            e.inv
-                .versions
-                .iter()
-                .map(|v| (v.name.clone(), v.raw.sorted()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut versions = earlier_versions(existing);
     versions.push((version_name.clone(), version_block(created, meta, &state)));
     let inv_json = inventory_json(
         id,
@@ -648,6 +594,91 @@ pub(super) fn plan_version(
         sidecar,
         sidecar_name,
     })
+}
+
+/// The digest algorithm, name, number and content folder of the version after `existing`'s
+/// head (or of v1, with SHA-512 and `content`); refused when zero-padded names have no room.
+fn next_version(
+    location: &str,
+    existing: Option<&Existing>,
+) -> Result<(Algorithm, String, u32, String)> {
+    Ok(match existing {
+        Some(e) => {
+            let next = e
+                .head
+                .number
+                .checked_add(1)
+                .and_then(|n| e.head.with_number(n));
+            let Some(next) = next else {
+                return Err(Error::Invalid {
+                    location: location.to_owned(),
+                    message:
+                        "the object's zero-padded version names have no room for another version"
+                            .into(),
+                });
+            };
+            (
+                e.algorithm,
+                next,
+                e.head.number + 1,
+                e.inv.content_directory.clone(),
+            )
+        }
+        None => (Algorithm::Sha512, "v1".to_owned(), 1, "content".to_owned()),
+    })
+}
+
+/// The object's content so far: the manifest key as written by its lowercased digest, and
+/// the manifest.
+fn existing_manifest(
+    existing: Option<&Existing>,
+) -> (HashMap<String, String>, BTreeMap<String, BTreeSet<String>>) {
+    let mut known: HashMap<String, String> = HashMap::new();
+    let mut manifest: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    if let Some(e) = existing {
+        for (d, paths) in &e.inv.manifest {
+            known.insert(d.to_ascii_lowercase(), d.clone());
+            manifest
+                .entry(d.clone())
+                .or_default()
+                .extend(paths.iter().cloned());
+        }
+    }
+    (known, manifest)
+}
+
+/// The head version's number when `state` is exactly its state (nothing to write).
+fn unchanged_head(
+    existing: Option<&Existing>,
+    state: &BTreeMap<String, BTreeSet<String>>,
+) -> Option<u32> {
+    let mut unchanged = None;
+    if let Some(e) = existing
+        && let Some(head) = e.inv.head_version()
+    {
+        let old: BTreeMap<&str, String> = head.logical_map();
+        let new: BTreeMap<&str, String> = state
+            .iter()
+            .flat_map(|(d, ps)| ps.iter().map(move |p| (p.as_str(), d.to_ascii_lowercase())))
+            .collect();
+        if old == new {
+            unchanged = Some(e.head.number);
+        }
+    }
+    unchanged
+}
+
+/// The inventory's earlier version blocks, as they were.
+fn earlier_versions(existing: Option<&Existing>) -> Vec<(String, Json)> {
+    existing
+        .map(|e| {
+            e.inv
+                .versions
+                .iter()
+                .map(|v| (v.name.clone(), v.raw.sorted()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// What a commit needs to know about an existing object.
