@@ -240,12 +240,7 @@ impl StorageRoot {
         // Hash every input once (sha512 for addressing, sha256 for fixity) while copying it
         // into the staging area, in parallel.
         let incoming = stage.join("incoming");
-        fs::create_dir(&incoming).map_err(Error::io(&incoming))?;
-        let digests: Vec<(String, String)> = files
-            .par_iter()
-            .enumerate()
-            .map(|(i, (_, content))| stage_one(content, &incoming.join(i.to_string())))
-            .collect::<Result<_>>()?;
+        let digests = stage_all(files, &incoming)?;
 
         let planned = plan_version(
             &obj.display().to_string(),
@@ -256,100 +251,63 @@ impl StorageRoot {
             &created,
             meta,
         )?;
-        let Planned {
-            version_name,
-            number,
-            ref new,
-            new_files,
-            reused,
-            unchanged,
-            ref inv_bytes,
-            ref sidecar,
-            ref sidecar_name,
-        } = planned;
         let version_root = match existing {
-            Some(_) => stage.join(&version_name),
-            None => stage.join("object").join(&version_name),
+            Some(_) => stage.join(&planned.version_name),
+            None => stage.join("object").join(&planned.version_name),
         };
-        for (i, content_path) in new {
-            let target = version_root.join(content_path);
-            if let Some(dir) = target.parent() {
-                fs::create_dir_all(dir).map_err(Error::io(dir))?;
-            }
-            let from = incoming.join(i.to_string());
-            fs::rename(&from, &target).map_err(Error::io(&target))?;
-        }
-        fs::remove_dir_all(&incoming).map_err(Error::io(&incoming))?;
-        if let Some(version) = unchanged {
+        place_new_content(&planned.new, &incoming, &version_root)?;
+        if let Some(version) = planned.unchanged {
             return Ok(Commit::Unchanged { version });
         }
-        let inv_bytes = inv_bytes.as_slice();
-        write_synced(&version_root.join("inventory.json"), inv_bytes)?;
-        write_synced(&version_root.join(sidecar_name), sidecar.as_bytes())?;
+        write_synced(&version_root.join("inventory.json"), &planned.inv_bytes)?;
+        write_synced(
+            &version_root.join(&planned.sidecar_name),
+            planned.sidecar.as_bytes(),
+        )?;
         sync_tree(&version_root)?;
-
-        let outcome = Commit::Created {
-            version: number,
-            new_files,
-            reused,
-        };
         if existing.is_none() {
-            // A new object appears whole, by one rename, or not at all.
-            let staged_obj = stage.join("object");
-            write_synced(&staged_obj.join(OBJECT_DECLARATION), b"ocfl_object_1.1\n")?;
-            write_synced(&staged_obj.join("inventory.json"), inv_bytes)?;
-            write_synced(&staged_obj.join(sidecar_name), sidecar.as_bytes())?;
-            sync_dir(&staged_obj)?;
-            if fault == Some(1) {
-                return crash(staging, 1);
-            }
-            let obj_parent = obj.parent().unwrap_or(&self.path);
-            fs::create_dir_all(obj_parent).map_err(Error::io(obj_parent))?;
-            if fault == Some(2) {
-                return crash(staging, 2);
-            }
-            if obj.exists() {
-                return Err(invalid(
-                    &obj,
-                    "appeared while v1 was being written; nothing was changed",
-                ));
-            }
-            fs::rename(&staged_obj, &obj).map_err(Error::io(&obj))?;
-            sync_dir(obj_parent)?;
-            if fault == Some(3) {
-                return crash(staging, 3);
-            }
-            return Ok(outcome);
+            return self.publish_object(&obj, staging, &planned, fault);
         }
+        publish_version(&obj, staging, &planned, &version_root, fault)
+    }
 
+    /// Puts a new object in place: it appears whole, by one rename of its staged folder, or
+    /// not at all. Stops at fault points 1 to 3.
+    fn publish_object(
+        &self,
+        obj: &Path,
+        staging: tempfile::TempDir,
+        planned: &Planned,
+        fault: Option<u32>,
+    ) -> Result<Commit> {
+        let staged_obj = staging.path().join("object");
+        write_synced(&staged_obj.join(OBJECT_DECLARATION), b"ocfl_object_1.1\n")?;
+        write_synced(&staged_obj.join("inventory.json"), &planned.inv_bytes)?;
+        write_synced(
+            &staged_obj.join(&planned.sidecar_name),
+            planned.sidecar.as_bytes(),
+        )?;
+        sync_dir(&staged_obj)?;
         if fault == Some(1) {
             return crash(staging, 1);
         }
-        let target = obj.join(&version_name);
-        if target.exists() {
-            // Never write over a version: the head read above must be stale.
-            return Err(invalid(
-                &target,
-                &format!(
-                    "version {version_name} already exists; versions are immutable and it \
-                     was not touched (another writer, or a stale head?)"
-                ),
-            ));
-        }
-        fs::rename(&version_root, &target).map_err(Error::io(&target))?;
-        sync_dir(&obj)?;
+        let obj_parent = obj.parent().unwrap_or(&self.path);
+        fs::create_dir_all(obj_parent).map_err(Error::io(obj_parent))?;
         if fault == Some(2) {
             return crash(staging, 2);
         }
-        replace_file(&stage, &obj.join("inventory.json"), inv_bytes)?;
+        if obj.exists() {
+            return Err(invalid(
+                obj,
+                "appeared while v1 was being written; nothing was changed",
+            ));
+        }
+        fs::rename(&staged_obj, obj).map_err(Error::io(obj))?;
+        sync_dir(obj_parent)?;
         if fault == Some(3) {
             return crash(staging, 3);
         }
-        replace_file(&stage, &obj.join(sidecar_name), sidecar.as_bytes())?;
-        if fault == Some(4) {
-            return crash(staging, 4);
-        }
-        Ok(outcome)
+        Ok(planned.created())
     }
 
     /// Completes a commit that a crash interrupted (a complete `vN` the root inventory does
@@ -495,6 +453,77 @@ impl StorageRoot {
     }
 }
 
+/// Copies every input into `incoming` (`incoming/i` for input `i`), in parallel, and returns
+/// the (SHA-512, SHA-256) of each.
+fn stage_all(files: &[(String, Content)], incoming: &Path) -> Result<Vec<(String, String)>> {
+    fs::create_dir(incoming).map_err(Error::io(incoming))?;
+    files
+        .par_iter()
+        .enumerate()
+        .map(|(i, (_, content))| stage_one(content, &incoming.join(i.to_string())))
+        .collect::<Result<_>>()
+}
+
+/// Moves the new content from `incoming` into the staged version, at its content paths, and
+/// removes what is left of `incoming`.
+fn place_new_content(new: &[(usize, String)], incoming: &Path, version_root: &Path) -> Result<()> {
+    for (i, content_path) in new {
+        let target = version_root.join(content_path);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        }
+        let from = incoming.join(i.to_string());
+        fs::rename(&from, &target).map_err(Error::io(&target))?;
+    }
+    fs::remove_dir_all(incoming).map_err(Error::io(incoming))
+}
+
+/// Puts a new version of an existing object in place: the staged version folder is renamed
+/// into the object (never over a version), then the root inventory and its sidecar are
+/// replaced, the inventory being the commit point. Stops at fault points 1 to 4.
+fn publish_version(
+    obj: &Path,
+    staging: tempfile::TempDir,
+    planned: &Planned,
+    version_root: &Path,
+    fault: Option<u32>,
+) -> Result<Commit> {
+    let stage = staging.path().to_path_buf();
+    let version_name = &planned.version_name;
+    if fault == Some(1) {
+        return crash(staging, 1);
+    }
+    let target = obj.join(version_name);
+    if target.exists() {
+        // Never write over a version: the head read above must be stale.
+        return Err(invalid(
+            &target,
+            &format!(
+                "version {version_name} already exists; versions are immutable and it \
+                 was not touched (another writer, or a stale head?)"
+            ),
+        ));
+    }
+    fs::rename(version_root, &target).map_err(Error::io(&target))?;
+    sync_dir(obj)?;
+    if fault == Some(2) {
+        return crash(staging, 2);
+    }
+    replace_file(&stage, &obj.join("inventory.json"), &planned.inv_bytes)?;
+    if fault == Some(3) {
+        return crash(staging, 3);
+    }
+    replace_file(
+        &stage,
+        &obj.join(&planned.sidecar_name),
+        planned.sidecar.as_bytes(),
+    )?;
+    if fault == Some(4) {
+        return crash(staging, 4);
+    }
+    Ok(planned.created())
+}
+
 /// The next version of an object, worked out from its files' digests: which files are new
 /// content, and the new inventory. The same for every storage; only how the bytes are put in
 /// place differs.
@@ -510,6 +539,17 @@ pub(super) struct Planned {
     pub inv_bytes: Vec<u8>,
     pub sidecar: String,
     pub sidecar_name: String,
+}
+
+impl Planned {
+    /// The outcome of committing this plan.
+    fn created(&self) -> Commit {
+        Commit::Created {
+            version: self.number,
+            new_files: self.new_files,
+            reused: self.reused,
+        }
+    }
 }
 
 /// Plans the version after `existing` (or v1) holding `files`, whose (sha512, sha256) are
