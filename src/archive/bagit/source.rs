@@ -543,9 +543,16 @@ pub(crate) fn open_zip(
 /// are not decompressed. Every entry read is also stopped the moment it yields more than its
 /// header declares (see [`Tree::read_with`]).
 fn budget(mut tree: Tree, prefix: &str, opts: &ValidateOptions, out: &mut Vec<Diagnostic>) -> Tree {
+    block_overlapping(&mut tree, prefix, out);
+    block_payload_beyond_oxum(&mut tree, prefix, opts, out);
+    block_oversized_manifests(&mut tree, prefix, out);
+    tree
+}
+
+/// Overlapping entries: sorted by where their local header starts, each must end (at least
+/// its fixed header, name and compressed data) before the next begins.
+fn block_overlapping(tree: &mut Tree, prefix: &str, out: &mut Vec<Diagnostic>) {
     let shown = |n: &Node| format!("{prefix}{}", n.path);
-    // Overlapping entries: sorted by where their local header starts, each must end (at
-    // least its fixed header, name and compressed data) before the next begins.
     let mut order: Vec<usize> = (0..tree.files.len()).collect();
     order.sort_by_key(|&i| tree.files[i].header);
     for pair in order.windows(2) {
@@ -570,10 +577,19 @@ fn budget(mut tree: Tree, prefix: &str, opts: &ValidateOptions, out: &mut Vec<Di
             tree.files[j].blocked = true;
         }
     }
-    // The payload against Payload-Oxum. A bag whose Payload-Oxum is merely wrong is finding
-    // BAG032 (its files are still read); a zip whose payload declares more than twice the
-    // bag's Payload-Oxum and 64 MiB besides is a bomb, and is not inflated.
-    if let Some(octets) = declared_octets(&tree, opts) {
+}
+
+/// The payload against Payload-Oxum. A bag whose Payload-Oxum is merely wrong is finding
+/// BAG032 (its files are still read); a zip whose payload declares more than twice the bag's
+/// Payload-Oxum and 64 MiB besides is a bomb, and is not inflated.
+fn block_payload_beyond_oxum(
+    tree: &mut Tree,
+    prefix: &str,
+    opts: &ValidateOptions,
+    out: &mut Vec<Diagnostic>,
+) {
+    let shown = |n: &Node| format!("{prefix}{}", n.path);
+    if let Some(octets) = declared_octets(tree, opts) {
         let octets = octets.saturating_mul(2).saturating_add(64 << 20);
         let mut payload: Vec<usize> = (0..tree.files.len())
             .filter(|&i| tree.files[i].path.starts_with("data/") && !tree.files[i].blocked)
@@ -605,8 +621,11 @@ fn budget(mut tree: Tree, prefix: &str, opts: &ValidateOptions, out: &mut Vec<Di
             ));
         }
     }
-    // Manifests: a line per file listed, each a digest, two spaces and a path (percent-encoded
-    // at worst three bytes a byte).
+}
+
+/// Manifests: a line per file listed, each a digest, two spaces and a path (percent-encoded
+/// at worst three bytes a byte); a manifest that declares more than that is not inflated.
+fn block_oversized_manifests(tree: &mut Tree, prefix: &str, out: &mut Vec<Diagnostic>) {
     let line = |n: &Node| 128 + 3 + 3 * n.path.len() as u64;
     let payload_room: u64 = tree
         .files
@@ -641,7 +660,6 @@ fn budget(mut tree: Tree, prefix: &str, opts: &ValidateOptions, out: &mut Vec<Di
             n.blocked = true;
         }
     }
-    tree
 }
 
 /// The octet count of `Payload-Oxum` in the zip's `bag-info.txt`, if it has a readable one.
