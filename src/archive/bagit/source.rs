@@ -148,10 +148,9 @@ fn finding(code: crate::diagnostic::Code, path: &str, message: impl Into<String>
 
 /// Lists a bag folder. Links and special files are reported, never followed.
 pub(crate) fn open_dir(root: &Path, out: &mut Vec<Diagnostic>) -> Result<Tree> {
-    let mut files = Vec::new();
-    let mut dirs = BTreeSet::new();
-    let mut stack = vec![String::new()];
-    while let Some(rel) = stack.pop() {
+    let mut listing = Listing::default();
+    listing.stack.push(String::new());
+    while let Some(rel) = listing.stack.pop() {
         let dir = if rel.is_empty() {
             root.to_path_buf()
         } else {
@@ -170,89 +169,103 @@ pub(crate) fn open_dir(root: &Path, out: &mut Vec<Diagnostic>) -> Result<Tree> {
             }
         };
         for entry in entries {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    out.push(finding(
-                        codes::READ_FAILED,
-                        &rel,
-                        format!("cannot list {rel}/: {e}"),
-                    ));
-                    continue;
-                }
-            };
-            let name = entry.file_name();
-            let join = |n: &str| {
-                if rel.is_empty() {
-                    n.to_string()
-                } else {
-                    format!("{rel}/{n}")
-                }
-            };
-            let Some(name) = name.to_str() else {
-                let shown = join(&name.to_string_lossy());
-                out.push(finding(
-                    codes::NAME_UNREPRESENTABLE,
-                    &shown,
-                    format!(
-                        "{shown:?}: the file name is not valid UTF-8, so no manifest can list it"
-                    ),
-                ));
-                continue;
-            };
-            let child = join(name);
-            // `DirEntry::file_type` does not follow symbolic links.
-            let kind = match entry.file_type() {
-                Ok(k) => k,
-                Err(e) => {
-                    out.push(finding(
-                        codes::READ_FAILED,
-                        &child,
-                        format!("cannot inspect {child}: {e}"),
-                    ));
-                    continue;
-                }
-            };
-            if kind.is_symlink() {
-                out.push(finding(
-                    codes::NOT_REGULAR,
-                    &child,
-                    format!("{child} is a symbolic link; links are never followed out of a bag"),
-                ));
-            } else if kind.is_dir() {
-                dirs.insert(child.clone());
-                stack.push(child);
-            } else if kind.is_file() {
-                match entry.metadata() {
-                    Ok(m) => files.push(Node {
-                        path: child,
-                        size: m.len(),
-                        index: 0,
-                        blocked: false,
-                        header: 0,
-                        compressed: 0,
-                    }),
-                    Err(e) => out.push(finding(
-                        codes::READ_FAILED,
-                        &child,
-                        format!("cannot inspect {child}: {e}"),
-                    )),
-                }
-            } else {
-                out.push(finding(
-                    codes::NOT_REGULAR,
-                    &child,
-                    format!("{child} is not a regular file (a device, socket or pipe)"),
-                ));
+            match entry {
+                Ok(entry) => listing.add(&rel, &entry, out),
+                Err(e) => out.push(finding(
+                    codes::READ_FAILED,
+                    &rel,
+                    format!("cannot list {rel}/: {e}"),
+                )),
             }
         }
     }
+    let Listing {
+        mut files, dirs, ..
+    } = listing;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Tree {
         kind: Kind::Dir(root.to_path_buf()),
         files,
         dirs,
     })
+}
+
+/// A bag folder as it is listed: its files and folders so far, and the folders still to list.
+#[derive(Default)]
+struct Listing {
+    files: Vec<Node>,
+    dirs: BTreeSet<String>,
+    stack: Vec<String>,
+}
+
+impl Listing {
+    /// Takes one entry of folder `rel`: a regular file is listed, a folder is to be listed in
+    /// turn, and anything else (a link, a device, a name that is not UTF-8, an entry that
+    /// cannot be inspected) is a finding.
+    fn add(&mut self, rel: &str, entry: &std::fs::DirEntry, out: &mut Vec<Diagnostic>) {
+        let name = entry.file_name();
+        let join = |n: &str| {
+            if rel.is_empty() {
+                n.to_string()
+            } else {
+                format!("{rel}/{n}")
+            }
+        };
+        let Some(name) = name.to_str() else {
+            let shown = join(&name.to_string_lossy());
+            out.push(finding(
+                codes::NAME_UNREPRESENTABLE,
+                &shown,
+                format!("{shown:?}: the file name is not valid UTF-8, so no manifest can list it"),
+            ));
+            return;
+        };
+        let child = join(name);
+        // `DirEntry::file_type` does not follow symbolic links.
+        let kind = match entry.file_type() {
+            Ok(k) => k,
+            Err(e) => {
+                out.push(finding(
+                    codes::READ_FAILED,
+                    &child,
+                    format!("cannot inspect {child}: {e}"),
+                ));
+                return;
+            }
+        };
+        if kind.is_symlink() {
+            out.push(finding(
+                codes::NOT_REGULAR,
+                &child,
+                format!("{child} is a symbolic link; links are never followed out of a bag"),
+            ));
+        } else if kind.is_dir() {
+            self.dirs.insert(child.clone());
+            self.stack.push(child);
+        } else if kind.is_file() {
+            match entry.metadata() {
+                Ok(m) => self.files.push(Node {
+                    path: child,
+                    size: m.len(),
+                    index: 0,
+                    blocked: false,
+                    header: 0,
+                    compressed: 0,
+                }),
+                Err(e) => out.push(finding(
+                    codes::READ_FAILED,
+                    &child,
+                    format!("cannot inspect {child}: {e}"),
+                )),
+            }
+        } else {
+            out.push(finding(
+                codes::NOT_REGULAR,
+                &child,
+                format!("{child} is not a regular file (a device, socket or pipe)"),
+            ));
+        }
+    }
 }
 
 const S_IFMT: u32 = 0o170000;
