@@ -303,20 +303,7 @@ pub(crate) fn open_zip(
     };
     if archive.has_duplicate_names() {
         let names = duplicate_names(shared, archive.central_directory_start(), opts.max_entries);
-        if names.is_empty() {
-            out.push(finding(
-                codes::ZIP_DUPLICATE,
-                &shown,
-                "the zip holds the same entry name more than once",
-            ));
-        }
-        for name in names {
-            out.push(finding(
-                codes::ZIP_DUPLICATE,
-                &name,
-                format!("the zip holds {name:?} more than once; which one is meant is undefined"),
-            ));
-        }
+        report_duplicates(names, &shown, out);
     }
     if archive.len() > opts.max_entries {
         out.push(finding(
@@ -330,143 +317,221 @@ pub(crate) fn open_zip(
         ));
         return Ok(None);
     }
+    let Some(entries) = zip_entries(&archive, &shown, opts, out) else {
+        return Ok(None);
+    };
+    let Some(top) = bag_folder(&entries, &shown, out) else {
+        return Ok(None);
+    };
+    let prefix = format!("{top}/");
+    let (mut files, dirs) = files_and_dirs(entries, &prefix);
+    report_case_twins(&files, out);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let tree = Tree {
+        kind: Kind::Zip(archive),
+        files,
+        dirs,
+    };
+    Ok(Some(budget(tree, &prefix, opts, out)))
+}
 
+/// A zip entry as read from the central directory: its full name, its node (path still to
+/// be set), and whether it is a folder.
+type ZipEntry = (String, Node, bool);
+
+/// The same entry name more than once: which one is meant is undefined.
+fn report_duplicates(names: Vec<String>, shown: &str, out: &mut Vec<Diagnostic>) {
+    if names.is_empty() {
+        out.push(finding(
+            codes::ZIP_DUPLICATE,
+            shown,
+            "the zip holds the same entry name more than once",
+        ));
+    }
+    for name in names {
+        out.push(finding(
+            codes::ZIP_DUPLICATE,
+            &name,
+            format!("the zip holds {name:?} more than once; which one is meant is undefined"),
+        ));
+    }
+}
+
+/// Reads the central directory, entry by entry: entries with unsafe names, links and special
+/// files are reported and left out, encrypted entries and unknown compression reported and
+/// blocked. `None` when the entries add up to more than the limit uncompressed.
+fn zip_entries(
+    archive: &ZipArchive<SharedFile>,
+    shown: &str,
+    opts: &ValidateOptions,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Vec<ZipEntry>> {
     let meta = archive.metadata();
     let mut total: u64 = 0;
-    let mut entries: Vec<(String, Node, bool)> = Vec::new();
+    let mut entries: Vec<ZipEntry> = Vec::new();
     for index in 0..archive.len() {
         let Ok(entry) = meta.entry(index) else {
             out.push(finding(
                 codes::ZIP_CORRUPT,
-                &shown,
+                shown,
                 format!("entry {index} of the central directory cannot be read"),
             ));
             continue;
         };
-        let raw = entry.name_raw();
-        let lossy = String::from_utf8_lossy(raw).into_owned();
-        if raw.iter().any(|&b| b < 0x20 || b == 0x7f) {
+        let Some((name, node, is_dir)) = zip_entry(&entry, index, out) else {
+            continue;
+        };
+        if !is_dir {
+            total = total.saturating_add(node.size);
+            if total > opts.max_uncompressed {
+                out.push(finding(
+                    codes::ZIP_BOMB,
+                    shown,
+                    format!(
+                        "the zip's entries add up to more than {} bytes uncompressed (the limit, which verify --max-unzipped raises); nothing is decompressed",
+                        opts.max_uncompressed
+                    ),
+                ));
+                return None;
+            }
+        }
+        entries.push((name, node, is_dir));
+    }
+    Some(entries)
+}
+
+/// One entry of the central directory, or `None` (with a finding) when its name is unsafe or
+/// cannot be decoded, or it is a link or a special file. A folder is named without its
+/// trailing '/'; an encrypted file, or one compressed by a method not read, is blocked.
+fn zip_entry(
+    entry: &zip::read::ZipFileEntry<'_>,
+    index: usize,
+    out: &mut Vec<Diagnostic>,
+) -> Option<ZipEntry> {
+    let name = entry_name(entry, out)?;
+    let mode_type = entry.unix_mode().map(|m| m & S_IFMT).filter(|t| *t != 0);
+    let is_dir = name.ends_with('/') || mode_type == Some(S_IFDIR);
+    let bare = name.strip_suffix('/').unwrap_or(&name);
+    if let Err(why) = path::check(bare, false) {
+        out.push(finding(
+            codes::ZIP_UNSAFE_NAME,
+            &name,
+            format!("zip entry {name:?} is refused: {}", why.reason()),
+        ));
+        return None;
+    }
+    match mode_type {
+        Some(S_IFLNK) => {
+            out.push(finding(
+                codes::ZIP_SYMLINK,
+                &name,
+                format!("zip entry {name:?} is a symbolic link; a bag holds regular files only"),
+            ));
+            return None;
+        }
+        Some(t) if t != S_IFREG && t != S_IFDIR => {
+            out.push(finding(
+                codes::ZIP_SYMLINK,
+                &name,
+                format!("zip entry {name:?} is a special file (mode {t:o}); a bag holds regular files only"),
+            ));
+            return None;
+        }
+        _ => {}
+    }
+    if is_dir {
+        return Some((
+            bare.to_string(),
+            Node {
+                path: String::new(),
+                size: 0,
+                index,
+                blocked: false,
+                header: 0,
+                compressed: 0,
+            },
+            true,
+        ));
+    }
+    let size = entry.size();
+    let compressed = entry.compressed_size();
+    let blocked = unreadable(entry, &name, out);
+    Some((
+        name,
+        Node {
+            path: String::new(),
+            size,
+            index,
+            blocked,
+            header: entry.header_start(),
+            compressed,
+        },
+        false,
+    ))
+}
+
+/// The entry's name, or `None` (with a finding) when it holds a NUL or control character or
+/// cannot be decoded.
+fn entry_name(entry: &zip::read::ZipFileEntry<'_>, out: &mut Vec<Diagnostic>) -> Option<String> {
+    let raw = entry.name_raw();
+    let lossy = String::from_utf8_lossy(raw).into_owned();
+    if raw.iter().any(|&b| b < 0x20 || b == 0x7f) {
+        out.push(finding(
+            codes::ZIP_UNSAFE_NAME,
+            &lossy,
+            format!("zip entry {lossy:?} has a NUL or control character in its name"),
+        ));
+        return None;
+    }
+    match entry.name() {
+        Ok(n) => Some(n.into_owned()),
+        Err(e) => {
             out.push(finding(
                 codes::ZIP_UNSAFE_NAME,
                 &lossy,
-                format!("zip entry {lossy:?} has a NUL or control character in its name"),
+                format!("zip entry name {lossy:?} cannot be decoded: {e}"),
             ));
-            continue;
+            None
         }
-        let name = match entry.name() {
-            Ok(n) => n.into_owned(),
-            Err(e) => {
-                out.push(finding(
-                    codes::ZIP_UNSAFE_NAME,
-                    &lossy,
-                    format!("zip entry name {lossy:?} cannot be decoded: {e}"),
-                ));
-                continue;
-            }
-        };
-        let mode_type = entry.unix_mode().map(|m| m & S_IFMT).filter(|t| *t != 0);
-        let is_dir = name.ends_with('/') || mode_type == Some(S_IFDIR);
-        let bare = name.strip_suffix('/').unwrap_or(&name);
-        if let Err(why) = path::check(bare, false) {
-            out.push(finding(
-                codes::ZIP_UNSAFE_NAME,
-                &name,
-                format!("zip entry {name:?} is refused: {}", why.reason()),
-            ));
-            continue;
-        }
-        match mode_type {
-            Some(S_IFLNK) => {
-                out.push(finding(
-                    codes::ZIP_SYMLINK,
-                    &name,
-                    format!(
-                        "zip entry {name:?} is a symbolic link; a bag holds regular files only"
-                    ),
-                ));
-                continue;
-            }
-            Some(t) if t != S_IFREG && t != S_IFDIR => {
-                out.push(finding(
-                    codes::ZIP_SYMLINK,
-                    &name,
-                    format!("zip entry {name:?} is a special file (mode {t:o}); a bag holds regular files only"),
-                ));
-                continue;
-            }
-            _ => {}
-        }
-        if is_dir {
-            entries.push((
-                bare.to_string(),
-                Node {
-                    path: String::new(),
-                    size: 0,
-                    index,
-                    blocked: false,
-                    header: 0,
-                    compressed: 0,
-                },
-                true,
-            ));
-            continue;
-        }
-        let size = entry.size();
-        let compressed = entry.compressed_size();
-        let mut blocked = false;
-        if entry.encrypted() {
-            out.push(finding(
-                codes::ZIP_UNSUPPORTED,
-                &name,
-                format!("zip entry {name:?} is encrypted"),
-            ));
-            blocked = true;
-        }
-        use zip::CompressionMethod as M;
-        if !matches!(
-            entry.compression(),
-            M::Stored | M::Deflated | M::Deflate64 | M::Bzip2 | M::Zstd | M::Lzma | M::Xz
-        ) {
-            out.push(finding(
-                codes::ZIP_UNSUPPORTED,
-                &name,
-                format!(
-                    "zip entry {name:?} uses compression method {:?}, which is not read",
-                    entry.compression()
-                ),
-            ));
-            blocked = true;
-        }
-        total = total.saturating_add(size);
-        if total > opts.max_uncompressed {
-            out.push(finding(
-                codes::ZIP_BOMB,
-                &shown,
-                format!(
-                    "the zip's entries add up to more than {} bytes uncompressed (the limit, which verify --max-unzipped raises); nothing is decompressed",
-                    opts.max_uncompressed
-                ),
-            ));
-            return Ok(None);
-        }
-        entries.push((
-            name.clone(),
-            Node {
-                path: String::new(),
-                size,
-                index,
-                blocked,
-                header: entry.header_start(),
-                compressed,
-            },
-            false,
-        ));
     }
+}
 
-    // One top-level folder, holding everything.
+/// Whether a file entry cannot be read: it is encrypted, or compressed by a method not read
+/// (each reported).
+fn unreadable(entry: &zip::read::ZipFileEntry<'_>, name: &str, out: &mut Vec<Diagnostic>) -> bool {
+    let mut blocked = false;
+    if entry.encrypted() {
+        out.push(finding(
+            codes::ZIP_UNSUPPORTED,
+            name,
+            format!("zip entry {name:?} is encrypted"),
+        ));
+        blocked = true;
+    }
+    use zip::CompressionMethod as M;
+    if !matches!(
+        entry.compression(),
+        M::Stored | M::Deflated | M::Deflate64 | M::Bzip2 | M::Zstd | M::Lzma | M::Xz
+    ) {
+        out.push(finding(
+            codes::ZIP_UNSUPPORTED,
+            name,
+            format!(
+                "zip entry {name:?} uses compression method {:?}, which is not read",
+                entry.compression()
+            ),
+        ));
+        blocked = true;
+    }
+    blocked
+}
+
+/// The bag's folder: the zip must hold exactly one top-level folder, and nothing beside it
+/// (what lies beside it is reported). `None` when there is not exactly one.
+fn bag_folder(entries: &[ZipEntry], shown: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
     let mut tops: BTreeSet<&str> = BTreeSet::new();
     let mut loose = Vec::new();
-    for (name, _, is_dir) in &entries {
+    for (name, _, is_dir) in entries {
         match name.split_once('/') {
             Some((top, _)) => {
                 tops.insert(top);
@@ -482,14 +547,14 @@ pub(crate) fn open_zip(
         _ => {
             out.push(finding(
                 codes::ZIP_LAYOUT,
-                &shown,
+                shown,
                 format!(
                     "the zip must hold exactly one top-level folder (the bag); it holds {}: {:?}",
                     tops.len(),
                     tops
                 ),
             ));
-            return Ok(None);
+            return None;
         }
     };
     for name in loose {
@@ -501,12 +566,15 @@ pub(crate) fn open_zip(
             ),
         ));
     }
+    Some(top)
+}
 
-    let prefix = format!("{top}/");
+/// The bag's files (named from the bag folder) and folders, with every folder above a file.
+fn files_and_dirs(entries: Vec<ZipEntry>, prefix: &str) -> (Vec<Node>, BTreeSet<String>) {
     let mut files = Vec::new();
     let mut dirs = BTreeSet::new();
     for (name, mut node, is_dir) in entries {
-        let Some(rel) = name.strip_prefix(&prefix) else {
+        let Some(rel) = name.strip_prefix(prefix) else {
             continue;
         };
         let mut parent = rel;
@@ -521,10 +589,13 @@ pub(crate) fn open_zip(
             files.push(node);
         }
     }
+    (files, dirs)
+}
 
-    // Names that one file system would merge lose a file when the zip is unpacked there.
+/// Names that one file system would merge lose a file when the zip is unpacked there.
+fn report_case_twins(files: &[Node], out: &mut Vec<Diagnostic>) {
     let mut by_fold: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for n in &files {
+    for n in files {
         by_fold
             .entry(path::fold(&n.path))
             .or_default()
@@ -540,14 +611,6 @@ pub(crate) fn open_zip(
             ),
         ));
     }
-
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let tree = Tree {
-        kind: Kind::Zip(archive),
-        files,
-        dirs,
-    };
-    Ok(Some(budget(tree, &prefix, opts, out)))
 }
 
 /// Holds every zip entry to what the zip and the bag declare, before anything is inflated:
