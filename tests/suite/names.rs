@@ -86,7 +86,7 @@ fn an_event_holds_the_names_inside_it_and_the_reading_copy_does_not_nest_links()
     );
     let register = std::fs::read_to_string(repo().join("export/tei/register.xml")).unwrap();
     assert!(register.contains(
-        "<event xml:id=\"trial-of-the-sixteen\" type=\"trial\" from=\"1936-08-19\" to=\"1936-08-24\">"
+        "<event xml:id=\"trial-of-the-sixteen\" xml:space=\"preserve\" type=\"trial\" from=\"1936-08-19\" to=\"1936-08-24\">"
     ));
     let html = std::fs::read_to_string(repo().join(format!("export/html/{id}.html"))).unwrap();
     // The event is the target of the index's link back; the city inside it is a link.

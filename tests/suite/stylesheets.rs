@@ -257,4 +257,43 @@ fn the_tei_stylesheets_render_every_file_as_a_reader_expects() {
         conquest.contains("[...]</div><p>But the Marshal"),
         "the excerpt's opening gap before its paragraph"
     );
+    // In the register, a person's names, life dates and notes stand apart on the page, as a
+    // reader sees them (inline, so nothing but the text's own spaces parts them).
+    let register = std::fs::read_to_string(output.join("register.xml")).unwrap();
+    let inline = inline_text(&register);
+    let tei = std::fs::read_to_string(input.join("register.xml")).unwrap();
+    let mut dates = 0;
+    for (open, close) in [("<birth ", "</birth>"), ("<death ", "</death>")] {
+        for (i, _) in tei.match_indices(open) {
+            let rest = &tei[i..];
+            let text = &rest[rest.find('>').unwrap() + 1..rest.find(close).unwrap()];
+            assert!(
+                inline.contains(&format!(" {text} ")),
+                "register: “{text}” runs into its neighbours"
+            );
+            dates += 1;
+        }
+    }
+    assert!(dates > 40, "the register's life dates: {dates}");
+    assert!(
+        inline
+            .contains("Antonov-Ovseyenko born 21 March 1883 died 10 February 1938 Note: Bolshevik"),
+        "register: an entry as a reader sees it"
+    );
+}
+
+/// The text of an HTML page as a reader sees it where everything is inline: tags dropped
+/// without a space in their place, spaces collapsed.
+fn inline_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -95,7 +95,7 @@ fn the_header_and_text_say_what_an_editor_needs() {
         "<title type=\"main\">Proofs, Comrade Executioner!</title>",
         // The editor's word on the book and the husband.
         "ambassador <persName ref=\"#joffe-adolph\">Joffe</persName>",
-        "<person xml:id=\"joffe-adolph\">",
+        "<person xml:id=\"joffe-adolph\" xml:space=\"preserve\">",
     ] {
         assert!(tei.contains(expected), "missing {expected}");
     }
@@ -550,12 +550,12 @@ fn the_header_links_declares_and_states_rights_apart() {
 fn register_entries_type_places_names_and_give_dates_as_text() {
     let register = std::fs::read_to_string(repo().join("export/tei/register.xml")).unwrap();
     for want in [
-        "<place xml:id=\"moscow\" type=\"city\">",
+        "<place xml:id=\"moscow\" xml:space=\"preserve\" type=\"city\">",
         "<location>\n            <geo>55.76 37.62</geo>",
         "<persName type=\"pseudonym\">Galen</persName>",
         "<persName type=\"birth\">Lev Davidovich Bronstein</persName>",
-        "<birth when=\"1899-03-29\">29 March 1899</birth>",
-        "<death when=\"1940-02\">February 1940</death>",
+        "<birth when=\"1899-03-29\">born 29 March 1899</birth>",
+        "<death when=\"1940-02\">died February 1940</death>",
         "<idno type=\"wikidata\">http://www.wikidata.org/entity/Q649</idno>",
         "<title level=\"m\" xml:lang=\"fr\">Staline: Aperçu historique du bolchévisme</title>",
         "<title type=\"original\" xml:lang=\"ru\">Известия</title>",

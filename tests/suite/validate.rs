@@ -546,8 +546,8 @@ fn broken_documents() -> Vec<(&'static str, String, bool)> {
             "person_without_xml_id",
             replaced(
                 &names,
-                "<person xml:id=\"yezhov-nikolai\" cert=\"medium\">",
-                "<person cert=\"medium\">",
+                "<person xml:id=\"yezhov-nikolai\" xml:space=\"preserve\" cert=\"medium\">",
+                "<person xml:space=\"preserve\" cert=\"medium\">",
             ),
             true,
         ),
