@@ -148,6 +148,19 @@ pub enum Error {
         detail: String,
     },
 
+    /// A storage URL editio cannot use: no bucket named, a prefix with an empty, `.` or `..`
+    /// part, a scheme other than a folder or s3://.
+    #[error("{url}: {problem}")]
+    StorageUrl { url: String, problem: String },
+
+    /// The place named as a storage root is not one (and, for a release, not empty either).
+    #[error("{location}: {problem}")]
+    NotAStorageRoot { location: String, problem: String },
+
+    /// `storage copy` copies only into an empty folder or prefix.
+    #[error("{location}: the destination is not empty; copy into an empty folder or prefix")]
+    DestinationNotEmpty { location: String },
+
     /// Another release is writing the same object now (or one was interrupted and its claim
     /// is still there).
     #[error("{location}: {message}")]
@@ -296,10 +309,6 @@ pub enum Error {
     #[error("{}: injected fault at point {point}", path.display())]
     InjectedFault { path: PathBuf, point: u32 },
 
-    /// A problem in the storage code that has no typed variant of its own yet.
-    #[error("{}: {message}", location)]
-    Invalid { location: String, message: String },
-
     /// An error met once and shared by every edition that needed the same file.
     #[error(transparent)]
     Shared(std::sync::Arc<Error>),
@@ -352,6 +361,9 @@ impl Error {
             | Error::StorageUnreachable { .. }
             | Error::NoBucket { .. }
             | Error::StorageRefused { .. }
+            | Error::StorageUrl { .. }
+            | Error::NotAStorageRoot { .. }
+            | Error::DestinationNotEmpty { .. }
             | Error::Busy { .. } => true,
             Error::ArchiveExists { .. }
             | Error::BadId { .. }
@@ -373,8 +385,7 @@ impl Error {
             | Error::SourceChanged { .. }
             | Error::UnrecordedChange { .. }
             | Error::SameCopy { .. }
-            | Error::InjectedFault { .. }
-            | Error::Invalid { .. } => false,
+            | Error::InjectedFault { .. } => false,
             Error::Shared(inner) => inner.could_not_run(),
         }
     }

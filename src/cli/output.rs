@@ -155,24 +155,39 @@ pub fn progress_bar(out: &Out) -> indicatif::ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} {elapsed}")
-    {
+    if let Ok(style) = ProgressStyle::with_template(STEPS) {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
 
+/// A progress bar counting steps (editions, files).
+const STEPS: &str = "{spinner} {msg} [{bar:30}] {pos}/{len} {elapsed}";
+/// A progress bar counting bytes of source text, with their rate.
+const TEXT: &str = "{spinner} {msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} of text, {binary_bytes_per_sec} {elapsed}";
+
 /// Moves `bar` on for one progress event of the library.
 pub fn on_progress(bar: &indicatif::ProgressBar, event: editio::engine::progress::Event) {
     use editio::engine::progress::Event;
+    use indicatif::ProgressStyle;
     match event {
         Event::Phase { name, total } => {
+            if let Ok(style) = ProgressStyle::with_template(STEPS) {
+                bar.set_style(style.progress_chars("=> "));
+            }
             bar.set_message(name);
             bar.set_length(total);
             bar.set_position(0);
         }
-        Event::Advance(n) => bar.inc(n),
+        // Text read, with its rate: throughput on a long build.
+        Event::TextTotal(total) => {
+            if let Ok(style) = ProgressStyle::with_template(TEXT) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_length(total);
+            bar.set_position(0);
+        }
+        Event::Advance(n) | Event::Text(n) => bar.inc(n),
     }
 }

@@ -8,6 +8,12 @@ pub enum Event {
     Phase { name: &'static str, total: u64 },
     /// This many more steps of the current phase are done (steps may finish on any thread).
     Advance(u64),
+    /// The current phase counts its work in bytes of source text, this many in all: what is
+    /// done comes as [`Event::Text`] instead of [`Event::Advance`], so that a caller can show
+    /// throughput.
+    TextTotal(u64),
+    /// This many more bytes of source text went through the current phase.
+    Text(u64),
 }
 
 /// A callback for [`Event`]s; may be called from several threads at once.

@@ -132,8 +132,13 @@ struct Shared<'a> {
     pipeline: OnceLock<Pipeline>,
 }
 
+/// The size of an edition's source as its record gives it (0 without a record), for progress.
+fn source_size(edition: &load::EditionDir) -> u64 {
+    edition.record.as_ref().map_or(0, |r| r.received.size)
+}
+
 /// Runs the engine over the archive at `root`, telling `progress` how far it got (one
-/// [`Event::Advance`] per edition). With `cache`, an edition whose inputs and outputs are those
+/// [`Event::Text`] per edition, with its source's size). With `cache`, an edition whose inputs and outputs are those
 /// the cache recorded is not built again.
 pub fn run<S: Sink>(
     root: &Path,
@@ -147,6 +152,9 @@ pub fn run<S: Sink>(
         name: S::PHASE,
         total: archive.editions.len() as u64,
     });
+    progress(Event::TextTotal(
+        archive.editions.iter().map(source_size).sum(),
+    ));
     let shared = Shared {
         archive: &archive,
         cache,
@@ -163,7 +171,7 @@ pub fn run<S: Sink>(
         .par_iter()
         .map(|edition| {
             let done = shared.edition(edition, sink);
-            progress(Event::Advance(1));
+            progress(Event::Text(source_size(edition)));
             done
         })
         .collect();

@@ -85,9 +85,9 @@ pub fn open(choice: &StorageChoice, create: bool) -> Result<Option<Root>> {
         }
         StorageUrl::S3 { prefix, .. } => {
             if prefix.is_empty() {
-                return Err(Error::Invalid {
-                    location: choice.url.to_string(),
-                    message: "name a prefix for the storage root (s3://bucket/ocfl): editio \
+                return Err(Error::StorageUrl {
+                    url: choice.url.to_string(),
+                    problem: "name a prefix for the storage root (s3://bucket/ocfl): editio \
                               keeps its claims on objects beside the root, not in it"
                         .into(),
                 });
@@ -109,9 +109,9 @@ pub fn open_remote(url: &StorageUrl, s3: &S3Settings) -> Result<RemoteRoot> {
     let choice = StorageChoice::new(url.clone(), s3.clone());
     match open(&choice, false)? {
         Some(Root::Remote(r)) => Ok(r),
-        _ => Err(Error::Invalid {
+        _ => Err(Error::NotAStorageRoot {
             location: url.to_string(),
-            message: "is not an OCFL 1.1 storage root (no 0=ocfl_1.1)".into(),
+            problem: "is not an OCFL 1.1 storage root (no 0=ocfl_1.1)".into(),
         }),
     }
 }
@@ -202,9 +202,9 @@ pub fn copy(
 ) -> Result<CopyReport> {
     let src = storage::open(from, s3)?;
     if !src.exists(crate::archive::ocfl::ROOT_DECLARATION)? {
-        return Err(Error::Invalid {
+        return Err(Error::NotAStorageRoot {
             location: from.to_string(),
-            message: "is not an OCFL 1.1 storage root (no 0=ocfl_1.1)".into(),
+            problem: "is not an OCFL 1.1 storage root (no 0=ocfl_1.1)".into(),
         });
     }
     let dst: Arc<dyn storage::Storage> = storage::open(to, s3)?;

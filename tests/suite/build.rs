@@ -185,3 +185,50 @@ fn a_changed_register_rebuilds_from_the_register_not_from_the_cache() {
     assert_eq!(build(tmp.path()).0, Some(0));
     assert_eq!(exports(tmp.path()), incremental);
 }
+
+#[test]
+fn a_build_reports_its_progress_in_bytes_of_source_text() {
+    use editio::engine::progress::Event;
+    use std::sync::Mutex;
+    let tmp = bundled_copy();
+    let events = Mutex::new(Vec::new());
+    editio::ops::build::build_with_progress(
+        tmp.path(),
+        editio::engine::commit::BuildOptions {
+            pdf: false,
+            incremental: false,
+            keep: false,
+        },
+        &|e| events.lock().unwrap().push(e),
+    )
+    .unwrap();
+    let events = events.into_inner().unwrap();
+    // The sources' sizes, as a user sees them on disk.
+    let sources: u64 = std::fs::read_dir(tmp.path().join("editions"))
+        .unwrap()
+        .map(|d| d.unwrap().path().join("source.txt"))
+        .filter(|p| p.is_file())
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .sum();
+    let total = events.iter().find_map(|e| match e {
+        Event::TextTotal(n) => Some(*n),
+        _ => None,
+    });
+    let done: u64 = events
+        .iter()
+        .map(|e| match e {
+            Event::Text(n) => *n,
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(total, Some(sources), "{events:?}");
+    assert_eq!(done, sources, "{events:?}");
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, Event::Text(_)))
+            .count(),
+        3,
+        "one step per edition: {events:?}"
+    );
+}

@@ -53,6 +53,23 @@ fn errors_exit_2_when_the_command_could_not_run_and_1_when_the_archive_is_damage
             &["log", "serge-proofs-comrade-executioner"],
             "nothing was released yet",
         ),
+        // A storage root named wrongly: no server is asked.
+        (
+            &["storage", "copy", "export/ocfl", "ftp://host/ocfl"],
+            "not in ftp://",
+        ),
+        (
+            &["storage", "copy", "export/ocfl", "s3:///ocfl"],
+            "names no bucket",
+        ),
+        (
+            &["storage", "copy", "export/ocfl", "s3://bucket/a/../ocfl"],
+            "has an empty, `.` or `..` part in its prefix",
+        ),
+        (
+            &["storage", "copy", "editions", "elsewhere"],
+            "is not an OCFL 1.1 storage root (no 0=ocfl_1.1)",
+        ),
     ] {
         let (status, err) = code(args);
         assert_eq!(status, Some(2), "{args:?}: {err}");

@@ -717,9 +717,9 @@ fn a_storage_root_copied_to_garage_and_back_is_valid_and_verified() {
     let (code, text) = copy(disk.to_str().unwrap(), "s3://editio/copy");
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("identical"), "{text}");
-    // Into a prefix that holds something: refused.
+    // Into a prefix that holds something: refused, and the command could not run.
     let (code, text) = copy(disk.to_str().unwrap(), "s3://editio/copy");
-    assert_eq!(code, Some(1), "{text}");
+    assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("not empty"), "{text}");
     let (code, text) = copy("s3://editio/copy", back.to_str().unwrap());
     assert_eq!(code, Some(0), "{text}");

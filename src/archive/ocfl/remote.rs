@@ -85,9 +85,9 @@ impl RemoteRoot {
                 return Self::open(storage, claims, parallel);
             }
             if let (false, Some(first)) = (creating, entries.first()) {
-                return Err(Error::Invalid {
+                return Err(Error::NotAStorageRoot {
                     location: storage.location(""),
-                    message: format!(
+                    problem: format!(
                         "is not empty ({} holds something) and is not an OCFL 1.1 storage root \
                          (no 0=ocfl_1.1); choose an empty or new prefix",
                         first.key
@@ -122,16 +122,16 @@ impl RemoteRoot {
     ) -> Result<RemoteRoot> {
         let read = |key: &str| -> Result<Option<Json>> {
             match storage.get_bytes(key, MAX_INVENTORY_BYTES)? {
-                Some(bytes) => json::parse(&bytes).map(Some).map_err(|e| Error::Invalid {
+                Some(bytes) => json::parse(&bytes).map(Some).map_err(|e| Error::Damaged {
                     location: storage.location(key),
-                    message: e.to_string(),
+                    problem: e.to_string(),
                 }),
                 None => Ok(None),
             }
         };
-        let layout_json = read("ocfl_layout.json")?.ok_or_else(|| Error::Invalid {
+        let layout_json = read("ocfl_layout.json")?.ok_or_else(|| Error::Damaged {
             location: storage.location("ocfl_layout.json"),
-            message: "is missing; editio writes only to roots that name their layout".into(),
+            problem: "is missing; editio writes only to roots that name their layout".into(),
         })?;
         let ext = layout_extension(&layout_json)
             .unwrap_or_default()
@@ -212,9 +212,9 @@ impl RemoteRoot {
     /// from the store once, kept while this root is open), sorted by logical path.
     pub fn version_files(&self, id: &str, number: u32) -> Result<Vec<(String, PathBuf)>> {
         let obj = self.object_key(id);
-        let existing = self.read_existing(id)?.ok_or_else(|| Error::Invalid {
+        let existing = self.read_existing(id)?.ok_or_else(|| Error::Damaged {
             location: self.storage.location(&obj),
-            message: "has no object".into(),
+            problem: "has no object".into(),
         })?;
         let files = version_content(&existing, number, &self.storage.location(&obj))?;
         let base = self.cache.path().join(&obj);
@@ -395,9 +395,9 @@ impl RemoteRoot {
                 MAX_INVENTORY_BYTES,
             )?;
             if vinv.as_deref() != Some(bytes.as_slice()) {
-                return Err(Error::Invalid {
+                return Err(Error::Damaged {
                     location: self.storage.location(&format!("{obj}/{sidecar_name}")),
-                    message: "does not match inventory.json, and this is not an interrupted \
+                    problem: "does not match inventory.json, and this is not an interrupted \
                               commit; run editio verify"
                         .into(),
                 });
@@ -542,9 +542,9 @@ impl RemoteRoot {
         let prefix = object.map(|id| format!("{}/", self.object_key(id)));
         let entries = self.storage.list(prefix.as_deref().unwrap_or(""))?;
         if object.is_some() && entries.is_empty() {
-            return Err(Error::Invalid {
+            return Err(Error::Damaged {
                 location: self.storage.location(prefix.as_deref().unwrap_or("")),
-                message: "holds no object".into(),
+                problem: "holds no object".into(),
             });
         }
         progress(Transfer::Total(entries.len() as u64));

@@ -650,9 +650,9 @@ fn next_version(
                 .checked_add(1)
                 .and_then(|n| e.head.with_number(n));
             let Some(next) = next else {
-                return Err(Error::Invalid {
-                    location: location.to_owned(),
-                    message:
+                return Err(Error::Package {
+                    what: location.to_owned(),
+                    problem:
                         "the object's zero-padded version names have no room for another version"
                             .into(),
                 });
@@ -795,9 +795,9 @@ pub(super) fn version_content(
     location: &str,
 ) -> Result<Vec<(String, String)>> {
     let inv = &existing.inv;
-    let err = |message: String| Error::Invalid {
+    let err = |problem: String| Error::Damaged {
         location: location.to_owned(),
-        message,
+        problem,
     };
     let version = inv
         .versions

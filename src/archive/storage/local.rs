@@ -32,9 +32,9 @@ impl LocalStorage {
                 .split('/')
                 .any(|p| p.is_empty() || p == "." || p == "..")
         {
-            return Err(Error::Invalid {
+            return Err(Error::Damaged {
                 location: self.root.join(key).display().to_string(),
-                message: "is not a usable object key (an empty, `.` or `..` part)".into(),
+                problem: "is not a usable object key (an empty, `.` or `..` part)".into(),
             });
         }
         Ok(self.root.join(key))

@@ -67,9 +67,9 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
             .read_to_end(&mut bytes)
             .map_err(|e| self.error(key, e.to_string()))?;
         if bytes.len() as u64 > limit {
-            return Err(Error::Invalid {
+            return Err(Error::Damaged {
                 location: self.location(key),
-                message: format!("is larger than {limit} bytes, more than editio reads here"),
+                problem: format!("is larger than {limit} bytes, more than editio reads here"),
             });
         }
         Ok(Some(bytes))
@@ -101,17 +101,17 @@ impl StorageUrl {
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
             let prefix = prefix.trim_matches('/');
             if bucket.is_empty() {
-                return Err(Error::Invalid {
-                    location: text.into(),
-                    message: "names no bucket; write s3://bucket/prefix".into(),
+                return Err(Error::StorageUrl {
+                    url: text.into(),
+                    problem: "names no bucket; write s3://bucket/prefix".into(),
                 });
             }
             if prefix.split('/').any(|p| p == "." || p == "..")
                 || (!prefix.is_empty() && prefix.split('/').any(str::is_empty))
             {
-                return Err(Error::Invalid {
-                    location: text.into(),
-                    message: "has an empty, `.` or `..` part in its prefix".into(),
+                return Err(Error::StorageUrl {
+                    url: text.into(),
+                    problem: "has an empty, `.` or `..` part in its prefix".into(),
                 });
             }
             return Ok(StorageUrl::S3 {
@@ -122,9 +122,9 @@ impl StorageUrl {
         if let Some((scheme, _)) = text.split_once("://")
             && scheme != "file"
         {
-            return Err(Error::Invalid {
-                location: text.into(),
-                message: format!(
+            return Err(Error::StorageUrl {
+                url: text.into(),
+                problem: format!(
                     "editio stores releases in a folder or in S3-compatible object storage \
                      (s3://bucket/prefix), not in {scheme}://"
                 ),
@@ -212,9 +212,8 @@ pub fn copy_all(
 ) -> Result<(usize, u64)> {
     use rayon::prelude::*;
     if let Some(first) = to.list("")?.first() {
-        return Err(Error::Invalid {
+        return Err(Error::DestinationNotEmpty {
             location: to.location(&first.key),
-            message: "the destination is not empty; copy into an empty folder or prefix".into(),
         });
     }
     let entries = from.list("")?;

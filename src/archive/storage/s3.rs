@@ -123,9 +123,9 @@ impl S3Storage {
         } else {
             format!("{}/{key}", self.prefix)
         };
-        Key::parse(&full).map_err(|e| Error::Invalid {
+        Key::parse(&full).map_err(|e| Error::Damaged {
             location: self.location(key),
-            message: format!("is not a usable object key: {e}"),
+            problem: format!("is not a usable object key: {e}"),
         })
     }
 
@@ -482,9 +482,9 @@ impl Storage for S3Storage {
 
 impl S3Storage {
     fn key_of_prefix(&self) -> Result<Key> {
-        Key::parse(&self.prefix).map_err(|e| Error::Invalid {
-            location: self.location(""),
-            message: format!("is not a usable prefix: {e}"),
+        Key::parse(&self.prefix).map_err(|e| Error::StorageUrl {
+            url: self.location(""),
+            problem: format!("is not a usable prefix: {e}"),
         })
     }
 }
