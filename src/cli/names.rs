@@ -13,41 +13,58 @@ pub fn run(
     let root = archive_root(global)?;
     let report = editio::ops::check::check(&root)?;
     if unregistered {
-        let found = editio::ops::names::unregistered(&report);
-        for u in &found {
-            if out.json {
-                out.json_line(&serde_json::json!({
-                    "type": "unregistered",
-                    "text": u.text,
-                    "count": u.places.len(),
-                    "places": u.places.iter().map(|p| serde_json::json!({
-                        "edition": p.edition,
-                        "path": p.path,
-                        "line": p.line,
-                        "column": p.column,
-                        "link": p.link(),
-                        "context": p.context,
-                    })).collect::<Vec<_>>(),
-                }))?;
-            } else {
-                out.line(&format!("{:>3}  {}", u.places.len(), u.text))?;
-                for p in &u.places {
-                    out.line(&format!("       {}  {}", p.link(), p.context))?;
-                }
+        print_unregistered(&report, stubs, out)?;
+    } else {
+        print_counts(&report, out)?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// `--unregistered`: each capitalised name that is not in the register, with where it
+/// stands, and the stub entries for them when asked.
+fn print_unregistered(
+    report: &editio::ops::check::Report,
+    stubs: Option<&std::path::Path>,
+    out: &mut Out,
+) -> editio::Result<()> {
+    let found = editio::ops::names::unregistered(report);
+    for u in &found {
+        if out.json {
+            out.json_line(&serde_json::json!({
+                "type": "unregistered",
+                "text": u.text,
+                "count": u.places.len(),
+                "places": u.places.iter().map(|p| serde_json::json!({
+                    "edition": p.edition,
+                    "path": p.path,
+                    "line": p.line,
+                    "column": p.column,
+                    "link": p.link(),
+                    "context": p.context,
+                })).collect::<Vec<_>>(),
+            }))?;
+        } else {
+            out.line(&format!("{:>3}  {}", u.places.len(), u.text))?;
+            for p in &u.places {
+                out.line(&format!("       {}  {}", p.link(), p.context))?;
             }
         }
-        if let Some(path) = stubs {
-            write_stubs(path, &found, &report, out)?;
-        }
-        if !out.json {
-            out.line(&format!(
-                "{} capitalised names not in the register",
-                found.len()
-            ))?;
-        }
-        return Ok(EXIT_OK);
     }
-    let counts = editio::ops::names::counts(&report);
+    if let Some(path) = stubs {
+        write_stubs(path, &found, report, out)?;
+    }
+    if !out.json {
+        out.line(&format!(
+            "{} capitalised names not in the register",
+            found.len()
+        ))?;
+    }
+    Ok(())
+}
+
+/// Each register entry with its mentions per edition, then the totals of each kind.
+fn print_counts(report: &editio::ops::check::Report, out: &mut Out) -> editio::Result<()> {
+    let counts = editio::ops::names::counts(report);
     let editions: Vec<&str> = report.built.iter().map(|b| b.edition.id.as_str()).collect();
     for c in &counts {
         if out.json {
@@ -83,7 +100,7 @@ pub fn run(
             ))?;
         }
     }
-    Ok(EXIT_OK)
+    Ok(())
 }
 
 /// Appends a register entry to fill in for each new name to `path` (created if missing):

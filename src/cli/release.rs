@@ -3,6 +3,7 @@
 use super::{EXIT_OK, Global, archive_root, output::Out};
 use clap::Args;
 use editio::ops::release::{Outcome, ReleaseOptions, parse_time, release_with_progress};
+use std::path::Path;
 
 #[derive(Debug, Args)]
 pub struct ReleaseArgs {
@@ -57,47 +58,7 @@ pub fn run(global: &Global, args: &ReleaseArgs, out: &mut Out) -> editio::Result
     let report = report?;
     let rel = |p: &std::path::Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
     for o in &report.outcomes {
-        match o {
-            Outcome::Released {
-                id,
-                version,
-                new_files,
-                reused,
-                deposit,
-                message,
-                changed,
-                warnings,
-            } => {
-                if out.json {
-                    out.json_line(&serde_json::json!({"type": "released", "edition": id, "version": version, "new_files": new_files, "reused": reused, "deposit": rel(deposit), "message": message, "changed": changed, "warnings": warnings}))?;
-                } else {
-                    out.ok(&format!("released {id} v{version}: {new_files} new files stored, {reused} unchanged; deposit {}", rel(deposit)))?;
-                    out.line(&format!("  message: {message}"))?;
-                    for w in warnings {
-                        out.note(&format!("warning: {w}"));
-                    }
-                }
-            }
-            Outcome::Unchanged {
-                id,
-                version,
-                deposit_written,
-            } => {
-                if out.json {
-                    out.json_line(&serde_json::json!({"type": "unchanged", "edition": id, "version": version, "deposit_written": deposit_written.as_deref().map(rel)}))?;
-                } else {
-                    out.line(&format!(
-                        "{id}: no change since v{version}; nothing written"
-                    ))?;
-                    if let Some(d) = deposit_written {
-                        out.line(&format!(
-                            "  the deposit of v{version} was missing and has been written: {}",
-                            rel(d)
-                        ))?;
-                    }
-                }
-            }
-        }
+        print_outcome(o, &root, out)?;
     }
     if args.collection && report.collection.is_none() && !out.json {
         out.line("collection: no edition changed; no new collection deposit written")?;
@@ -110,4 +71,52 @@ pub fn run(global: &Global, args: &ReleaseArgs, out: &mut Out) -> editio::Result
         }
     }
     Ok(EXIT_OK)
+}
+
+/// Says what became of one edition: the version released, or that nothing changed (and a
+/// missing deposit that was written).
+fn print_outcome(o: &Outcome, root: &Path, out: &mut Out) -> editio::Result<()> {
+    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    match o {
+        Outcome::Released {
+            id,
+            version,
+            new_files,
+            reused,
+            deposit,
+            message,
+            changed,
+            warnings,
+        } => {
+            if out.json {
+                out.json_line(&serde_json::json!({"type": "released", "edition": id, "version": version, "new_files": new_files, "reused": reused, "deposit": rel(deposit), "message": message, "changed": changed, "warnings": warnings}))?;
+            } else {
+                out.ok(&format!("released {id} v{version}: {new_files} new files stored, {reused} unchanged; deposit {}", rel(deposit)))?;
+                out.line(&format!("  message: {message}"))?;
+                for w in warnings {
+                    out.note(&format!("warning: {w}"));
+                }
+            }
+        }
+        Outcome::Unchanged {
+            id,
+            version,
+            deposit_written,
+        } => {
+            if out.json {
+                out.json_line(&serde_json::json!({"type": "unchanged", "edition": id, "version": version, "deposit_written": deposit_written.as_deref().map(rel)}))?;
+            } else {
+                out.line(&format!(
+                    "{id}: no change since v{version}; nothing written"
+                ))?;
+                if let Some(d) = deposit_written {
+                    out.line(&format!(
+                        "  the deposit of v{version} was missing and has been written: {}",
+                        rel(d)
+                    ))?;
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -6,7 +6,7 @@ use clap::Args;
 use editio::ops::verify::{self, Event, Options, Report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -105,17 +105,7 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
             max_unzipped: args.max_unzipped,
             storage: (!choice.is_default(&root)).then_some(choice),
         };
-        verify::verify_archive(&root, &options, &on_event).and_then(|mut report| {
-            let left = editio::ops::leftovers::findings(&root)?;
-            if !left.is_empty() {
-                report.targets.push(verify::Target {
-                    path: PathBuf::from(editio::layout::EXPORT_DIR),
-                    kind: verify::Kind::Exports,
-                    diagnostics: left,
-                });
-            }
-            Ok(report)
-        })
+        verify_whole_archive(&root, &options, &on_event)
     } else {
         let options = Options {
             fast: args.fast,
@@ -124,33 +114,73 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
             max_unzipped: args.max_unzipped,
             storage: None,
         };
-        // Storage roots in object storage, and (when the archive's storage root is there)
-        // edition or object ids, are verified by reading the store.
-        let mut remote: Vec<(editio::archive::ocfl::RemoteRoot, Option<String>)> = Vec::new();
-        let mut paths: Vec<PathBuf> = Vec::new();
-        // Deposit zips in object storage.
-        let mut zips: Vec<editio::ops::storage::Zips> = Vec::new();
+        let named = Named::sort(global, args)?;
+        verify_named(&named, &options, &bar, &on_event)
+    };
+    bar.finish_and_clear();
+    let report = report?;
+    print(&report, args, out)?;
+    if args.record {
+        record(global, &report, out)?;
+    }
+    // The worst of the paths: one that could not be read, then one with problems.
+    Ok(if report.unreadable > 0 {
+        EXIT_USAGE
+    } else if report.intact() {
+        EXIT_OK
+    } else {
+        EXIT_PROBLEMS
+    })
+}
+
+/// The whole archive at `root`, with editio's leftover temporary files in `export/` as one
+/// more target.
+fn verify_whole_archive(
+    root: &Path,
+    options: &Options,
+    on_event: &(dyn Fn(Event<'_>) + Sync),
+) -> editio::Result<Report> {
+    let mut report = verify::verify_archive(root, options, on_event)?;
+    let left = editio::ops::leftovers::findings(root)?;
+    if !left.is_empty() {
+        report.targets.push(verify::Target {
+            path: PathBuf::from(editio::layout::EXPORT_DIR),
+            kind: verify::Kind::Exports,
+            diagnostics: left,
+        });
+    }
+    Ok(report)
+}
+
+/// The PATHs given, by how each is read.
+#[derive(Default)]
+struct Named {
+    /// Paths on disk, read by the library's detection.
+    paths: Vec<PathBuf>,
+    /// Storage roots in object storage, and (when the archive's storage root is there)
+    /// edition or object ids, verified by reading the store: the root, and the object id.
+    remote: Vec<(editio::archive::ocfl::RemoteRoot, Option<String>)>,
+    /// Deposit zips in object storage.
+    zips: Vec<editio::ops::storage::Zips>,
+}
+
+impl Named {
+    /// Tells apart what each PATH names: an `s3://` location of deposits or of a storage root,
+    /// an edition or OCFL object id in the archive's storage root, or a path on disk.
+    fn sort(global: &Global, args: &VerifyArgs) -> editio::Result<Named> {
+        let mut named = Named::default();
         for p in &args.paths {
             let text = p.to_string_lossy();
             if text.starts_with("s3://") {
                 let url = editio::archive::storage::StorageUrl::parse(&text)?;
-                let keys = super::storage::keys_from_env()?;
-                let keys = match archive_root(global)
-                    .ok()
-                    .and_then(|r| super::storage::choice(global, &r).ok())
-                {
-                    Some(c) if c.url.is_remote() => editio::archive::storage::S3Settings {
-                        endpoint: c.s3.endpoint.or(keys.endpoint.clone()),
-                        region: c.s3.region.or(keys.region.clone()),
-                        ..keys
-                    },
-                    _ => keys,
-                };
+                let keys = s3_keys(global)?;
                 if let Some(found) = editio::ops::storage::deposits_at(&url, &keys)? {
-                    zips.push(found);
+                    named.zips.push(found);
                     continue;
                 }
-                remote.push((editio::ops::storage::open_remote(&url, &keys)?, None));
+                named
+                    .remote
+                    .push((editio::ops::storage::open_remote(&url, &keys)?, None));
                 continue;
             }
             let id = text.as_ref();
@@ -161,68 +191,88 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
                     match super::storage::object(global, id) {
                         Ok(o) => match o.store {
                             editio::archive::ocfl::Root::Disk(s) => {
-                                paths.push(s.object_path(&o.id))
+                                named.paths.push(s.object_path(&o.id))
                             }
                             editio::archive::ocfl::Root::Remote(r) => {
-                                remote.push((r, Some(o.id.clone())))
+                                named.remote.push((r, Some(o.id.clone())))
                             }
                         },
                         Err(_) => {
                             let _ = root;
-                            paths.push(p.clone())
+                            named.paths.push(p.clone())
                         }
                     }
                 }
-                _ => paths.push(p.clone()),
+                _ => named.paths.push(p.clone()),
             }
         }
-        verify::verify_paths(&paths, &options, &on_event).and_then(|mut report| {
-            for (root, object) in &remote {
-                let label = match object {
-                    Some(id) => root.storage().location(&root.object_key(id)),
-                    None => root.location(),
-                };
-                bar.set_message(format!("{label} (reading objects)"));
-                bar.set_position(0);
-                let target =
-                    verify::verify_remote(root, object.as_deref(), args.fast, &|t| match t {
-                        editio::archive::ocfl::remote::Transfer::Total(n) => bar.set_length(n),
-                        editio::archive::ocfl::remote::Transfer::Done(_) => bar.inc(1),
-                    })?;
-                report.targets.push(target);
-            }
-            for (store, keys) in &zips {
-                for key in keys {
-                    bar.set_message(format!("{} (reading the zip)", store.location(key)));
-                    report
-                        .targets
-                        .push(verify::verify_remote_zip(store.as_ref(), key, &options)?);
-                }
-            }
-            Ok(report)
-        })
-    };
-    bar.finish_and_clear();
-    let report = report?;
-    print(&report, args, out)?;
-    if args.record {
-        let root = archive_root(global)?;
-        let when = editio::ops::release::release_time(super::source_date_epoch()?)?;
-        for (id, ok) in verify::record(&root, &report, when)? {
-            let outcome = if ok { "success" } else { "failure" };
-            out.line(&format!(
-                "recorded a fixity check ({outcome}) in editions/{id}/events.toml"
-            ))?;
+        Ok(named)
+    }
+}
+
+/// The keys for object storage from the environment, with the endpoint and region of the
+/// archive's own storage root when that is in object storage.
+fn s3_keys(global: &Global) -> editio::Result<editio::archive::storage::S3Settings> {
+    let keys = super::storage::keys_from_env()?;
+    Ok(
+        match archive_root(global)
+            .ok()
+            .and_then(|r| super::storage::choice(global, &r).ok())
+        {
+            Some(c) if c.url.is_remote() => editio::archive::storage::S3Settings {
+                endpoint: c.s3.endpoint.or(keys.endpoint.clone()),
+                region: c.s3.region.or(keys.region.clone()),
+                ..keys
+            },
+            _ => keys,
+        },
+    )
+}
+
+/// Verifies the PATHs given: those on disk, then storage roots and objects in object storage
+/// (the bar counting the files read), then deposit zips there.
+fn verify_named(
+    named: &Named,
+    options: &Options,
+    bar: &ProgressBar,
+    on_event: &(dyn Fn(Event<'_>) + Sync),
+) -> editio::Result<Report> {
+    let mut report = verify::verify_paths(&named.paths, options, on_event)?;
+    for (root, object) in &named.remote {
+        let label = match object {
+            Some(id) => root.storage().location(&root.object_key(id)),
+            None => root.location(),
+        };
+        bar.set_message(format!("{label} (reading objects)"));
+        bar.set_position(0);
+        let target = verify::verify_remote(root, object.as_deref(), options.fast, &|t| match t {
+            editio::archive::ocfl::remote::Transfer::Total(n) => bar.set_length(n),
+            editio::archive::ocfl::remote::Transfer::Done(_) => bar.inc(1),
+        })?;
+        report.targets.push(target);
+    }
+    for (store, keys) in &named.zips {
+        for key in keys {
+            bar.set_message(format!("{} (reading the zip)", store.location(key)));
+            report
+                .targets
+                .push(verify::verify_remote_zip(store.as_ref(), key, options)?);
         }
     }
-    // The worst of the paths: one that could not be read, then one with problems.
-    Ok(if report.unreadable > 0 {
-        EXIT_USAGE
-    } else if report.intact() {
-        EXIT_OK
-    } else {
-        EXIT_PROBLEMS
-    })
+    Ok(report)
+}
+
+/// `--record`: records the outcome in each edition's `events.toml` and says so.
+fn record(global: &Global, report: &Report, out: &mut Out) -> editio::Result<()> {
+    let root = archive_root(global)?;
+    let when = editio::ops::release::release_time(super::source_date_epoch()?)?;
+    for (id, ok) in verify::record(&root, report, when)? {
+        let outcome = if ok { "success" } else { "failure" };
+        out.line(&format!(
+            "recorded a fixity check ({outcome}) in editions/{id}/events.toml"
+        ))?;
+    }
+    Ok(())
 }
 
 fn print(report: &Report, args: &VerifyArgs, out: &mut Out) -> editio::Result<()> {

@@ -181,30 +181,46 @@ pub fn build(
         .collect();
     write_collection(root, &renderers, &report.archive, &editions, written)?;
     if let Some(cache) = &cache {
-        // The records of the editions built go in place after their outputs.
-        for s in &mut kept {
-            if let Some(staged) = s.cached.take() {
-                let _ = staged.commit();
-            }
-        }
-        cache.save(register_files, &register.findings);
-        if register.read {
-            cache.save_register(&report.archive.register);
-        }
+        save_cache(cache, &mut kept, register_files, &register, &report.archive);
     }
     if options.keep {
-        report.built = kept
-            .into_iter()
-            .filter_map(|s| {
-                Some(Built {
-                    tei: s.tei?,
-                    edition: s.edition,
-                    files: s.files,
-                })
-            })
-            .collect();
+        report.built = into_built(kept);
     }
     Ok(report)
+}
+
+/// Records what the cache needs for the next build: the records of the editions built go in
+/// place after their outputs, then the register's files and findings, and the register itself
+/// when it was read from its files.
+fn save_cache(
+    cache: &Cache,
+    kept: &mut [Staged],
+    register_files: Option<BTreeMap<String, String>>,
+    register: &run::RegisterUse,
+    archive: &Archive,
+) {
+    for s in kept {
+        if let Some(staged) = s.cached.take() {
+            let _ = staged.commit();
+        }
+    }
+    cache.save(register_files, &register.findings);
+    if register.read {
+        cache.save_register(&archive.register);
+    }
+}
+
+/// The editions built, as the report keeps them (those with their TEI).
+fn into_built(kept: Vec<Staged>) -> Vec<Built> {
+    kept.into_iter()
+        .filter_map(|s| {
+            Some(Built {
+                tei: s.tei?,
+                edition: s.edition,
+                files: s.files,
+            })
+        })
+        .collect()
 }
 
 /// Puts the editions' staged outputs in place, in archive order, and lists the outputs of the

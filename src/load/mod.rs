@@ -216,101 +216,129 @@ pub fn register(dir: &Path) -> Result<(Register, Vec<Diagnostic>)> {
     if !dir.is_dir() {
         return Ok((register, diags));
     }
+    let mut seen: std::collections::BTreeMap<String, PathBuf> = Default::default();
+    for path in toml_files(dir)? {
+        let text = read_text(&path)?;
+        let Some(file) = parse_register_file(&path, &text, &mut diags) else {
+            continue;
+        };
+        check_entries(&path, &text, &file, &mut seen, &mut diags);
+        register.extend(file);
+    }
+    check_authors(&register, dir, &mut diags);
+    Ok((register, diags))
+}
+
+/// The `*.toml` files of a folder, in name order.
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(Error::io(dir))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
-    let mut seen: std::collections::BTreeMap<String, PathBuf> = Default::default();
-    for path in files {
-        let text = read_text(&path)?;
-        let (file, mut found) = toml::parse::<RegisterFile>(
-            &path,
-            &text,
-            &toml::Codes {
-                syntax: codes::REGISTER_SYNTAX,
-                unknown_field: codes::REGISTER_UNKNOWN_FIELD,
-                invalid: codes::REGISTER_INVALID,
-            },
-        );
-        let file = match file {
-            Some(file) => file,
-            // Readable TOML with an entry that is not: each entry on its own, so that one bad
-            // entry does not hide the others.
-            None if !found.iter().any(|d| d.code == codes::REGISTER_SYNTAX) => {
-                let (mut lists, each) = toml::parse_entries(
-                    &path,
-                    &text,
-                    &toml::Codes {
-                        syntax: codes::REGISTER_SYNTAX,
-                        unknown_field: codes::REGISTER_UNKNOWN_FIELD,
-                        invalid: codes::REGISTER_INVALID,
-                    },
-                    &["person", "place", "org", "work", "event"],
-                );
-                found = each;
-                RegisterFile {
-                    event: lists.pop().unwrap_or_default(),
-                    work: lists.pop().unwrap_or_default(),
-                    org: lists.pop().unwrap_or_default(),
-                    place: lists.pop().unwrap_or_default(),
-                    person: lists.pop().unwrap_or_default(),
-                    // A file whose entries are read one by one is a list file, not the history.
-                    history: Vec::new(),
-                }
-            }
-            None => {
-                diags.append(&mut found);
-                continue;
-            }
-        };
-        diags.append(&mut found);
-        let lists = [
-            ("person", &file.person),
-            ("place", &file.place),
-            ("org", &file.org),
-            ("work", &file.work),
-            ("event", &file.event),
-        ];
-        for (list, entries) in lists {
-            for (i, e) in entries.iter().enumerate() {
-                let idx = i.to_string();
-                let at = |field: &str| toml::locate(&path, &text, &[list, &idx, field]);
-                for (field, message) in entry_problems(e) {
-                    diags.push(Diagnostic::new(codes::REGISTER_INVALID, at(field), message));
-                }
-                if let Some(original) = &e.original
-                    && e.original_lang.is_none()
-                {
-                    diags.push(
-                        Diagnostic::new(
-                            codes::REGISTER_LANGUAGE_UNKNOWN,
-                            at("original"),
-                            format!(
-                                "entry '{}': the language of “{original}” is not given; the TEI says only its script ({})",
-                                e.key,
-                                crate::model::register::script_tag(original)
-                            ),
-                        )
-                        .with_help(
-                            "add original_lang = \"ru\" (or uk, de, fr, ja, zh-Hans, zh-Hant: a BCP 47 tag) after original",
-                        ),
-                    );
-                }
-                if let Some(first) = seen.get(&e.key) {
-                    diags.push(Diagnostic::new(
-                        codes::REGISTER_DUPLICATE_KEY,
-                        at("key"),
-                        format!("key '{}' is also used in {}", e.key, first.display()),
-                    ));
-                } else {
-                    seen.insert(e.key.clone(), path.clone());
-                }
+    Ok(files)
+}
+
+/// Reads one register file, adding its findings to `diags`. Readable TOML with an entry that is
+/// not is read entry by entry, so that one bad entry does not hide the others; `None` when the
+/// file is not TOML at all.
+fn parse_register_file(
+    path: &Path,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RegisterFile> {
+    let file_codes = toml::Codes {
+        syntax: codes::REGISTER_SYNTAX,
+        unknown_field: codes::REGISTER_UNKNOWN_FIELD,
+        invalid: codes::REGISTER_INVALID,
+    };
+    let (file, mut found) = toml::parse::<RegisterFile>(path, text, &file_codes);
+    let file = match file {
+        Some(file) => file,
+        None if !found.iter().any(|d| d.code == codes::REGISTER_SYNTAX) => {
+            let (mut lists, each) = toml::parse_entries(
+                path,
+                text,
+                &file_codes,
+                &["person", "place", "org", "work", "event"],
+            );
+            found = each;
+            RegisterFile {
+                event: lists.pop().unwrap_or_default(),
+                work: lists.pop().unwrap_or_default(),
+                org: lists.pop().unwrap_or_default(),
+                place: lists.pop().unwrap_or_default(),
+                person: lists.pop().unwrap_or_default(),
+                // A file whose entries are read one by one is a list file, not the history.
+                history: Vec::new(),
             }
         }
-        register.extend(file);
+        None => {
+            diags.append(&mut found);
+            return None;
+        }
+    };
+    diags.append(&mut found);
+    Some(file)
+}
+
+/// Checks each entry of one register file: its fields, that an original form says its
+/// language, and that its key is not used already (keys in `seen`, with the file of each).
+fn check_entries(
+    path: &Path,
+    text: &str,
+    file: &RegisterFile,
+    seen: &mut std::collections::BTreeMap<String, PathBuf>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let lists = [
+        ("person", &file.person),
+        ("place", &file.place),
+        ("org", &file.org),
+        ("work", &file.work),
+        ("event", &file.event),
+    ];
+    for (list, entries) in lists {
+        for (i, e) in entries.iter().enumerate() {
+            let idx = i.to_string();
+            let at = |field: &str| toml::locate(path, text, &[list, &idx, field]);
+            for (field, message) in entry_problems(e) {
+                diags.push(Diagnostic::new(codes::REGISTER_INVALID, at(field), message));
+            }
+            if let Some(original) = &e.original
+                && e.original_lang.is_none()
+            {
+                diags.push(
+                    Diagnostic::new(
+                        codes::REGISTER_LANGUAGE_UNKNOWN,
+                        at("original"),
+                        format!(
+                            "entry '{}': the language of “{original}” is not given; the TEI says only its script ({})",
+                            e.key,
+                            crate::model::register::script_tag(original)
+                        ),
+                    )
+                    .with_help(
+                        "add original_lang = \"ru\" (or uk, de, fr, ja, zh-Hans, zh-Hant: a BCP 47 tag) after original",
+                    ),
+                );
+            }
+            if let Some(first) = seen.get(&e.key) {
+                diags.push(Diagnostic::new(
+                    codes::REGISTER_DUPLICATE_KEY,
+                    at("key"),
+                    format!("key '{}' is also used in {}", e.key, first.display()),
+                ));
+            } else {
+                seen.insert(e.key.clone(), path.to_path_buf());
+            }
+        }
     }
+}
+
+/// Every work's author must be in the register.
+fn check_authors(register: &Register, dir: &Path, diags: &mut Vec<Diagnostic>) {
     for named in &register.entries {
         if let Some(author) = &named.entry.author
             && register.get(author).is_none()
@@ -325,7 +353,6 @@ pub fn register(dir: &Path) -> Result<(Register, Vec<Diagnostic>)> {
             ));
         }
     }
-    Ok((register, diags))
 }
 
 /// What is wrong with one register entry, field by field: an unsafe key, an empty name or form,

@@ -104,55 +104,75 @@ pub fn parse_entries<T: DeserializeOwned>(
             continue;
         };
         for (i, item) in items.iter().enumerate() {
-            let DeValue::Table(entry) = item.get_ref() else {
-                diags.push(Diagnostic::new(
-                    codes.invalid,
-                    at(Some(item.span())),
-                    format!("entry {} of `{name}` is not a table", i + 1),
-                ));
-                continue;
-            };
-            let spanned = toml::Spanned::new(item.span(), entry.clone());
-            let mut unknown = Vec::new();
-            let de = toml::de::Deserializer::from(spanned);
-            match serde_ignored::deserialize(de, |p| unknown.push(segments(&p))) {
-                Ok(value) => out[slot].push(value),
-                Err(err) => {
-                    let err: toml::de::Error = err;
-                    let location = match err.span() {
-                        Some(span) if span.start != item.span().start => at(Some(span)),
-                        _ => at(Some(item.span())),
-                    };
-                    diags.push(
-                        Diagnostic::new(
-                            codes.invalid,
-                            location,
-                            format!(
-                                "[[{name}]] entry {}: {}; this entry is left out, the rest of the file is read",
-                                i + 1,
-                                first_line(err.message())
-                            ),
-                        )
-                        .with_help("fix this entry; see the README's register fields"),
-                    );
-                }
-            }
-            for segs in unknown {
-                let span = find_key(entry, &segs);
-                diags.push(
-                    Diagnostic::new(
-                        codes.unknown_field,
-                        at(span),
-                        format!("unknown field `{name}.{}`", segs.join(".")),
-                    )
-                    .with_help(
-                        "check the spelling, or remove the field; editio ignores nothing silently",
-                    ),
-                );
-            }
+            let (value, mut found) = parse_entry(path, text, codes, name, i, item);
+            out[slot].extend(value);
+            diags.append(&mut found);
         }
     }
     (out, diags)
+}
+
+/// Reads entry `i` (from 0) of the list `name` on its own as `T`, with the findings about it
+/// at its own line: not a table, a value that does not fit, unknown fields.
+fn parse_entry<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    codes: &Codes,
+    name: &str,
+    i: usize,
+    item: &toml::Spanned<DeValue<'_>>,
+) -> (Option<T>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let at = |span: Option<std::ops::Range<usize>>| match span {
+        Some(span) => Location::at_offset(path, text, span.start),
+        None => Location::file(path),
+    };
+    let DeValue::Table(entry) = item.get_ref() else {
+        diags.push(Diagnostic::new(
+            codes.invalid,
+            at(Some(item.span())),
+            format!("entry {} of `{name}` is not a table", i + 1),
+        ));
+        return (None, diags);
+    };
+    let spanned = toml::Spanned::new(item.span(), entry.clone());
+    let mut unknown = Vec::new();
+    let de = toml::de::Deserializer::from(spanned);
+    let value = match serde_ignored::deserialize(de, |p| unknown.push(segments(&p))) {
+        Ok(value) => Some(value),
+        Err(err) => {
+            let err: toml::de::Error = err;
+            let location = match err.span() {
+                Some(span) if span.start != item.span().start => at(Some(span)),
+                _ => at(Some(item.span())),
+            };
+            diags.push(
+                Diagnostic::new(
+                    codes.invalid,
+                    location,
+                    format!(
+                        "[[{name}]] entry {}: {}; this entry is left out, the rest of the file is read",
+                        i + 1,
+                        first_line(err.message())
+                    ),
+                )
+                .with_help("fix this entry; see the README's register fields"),
+            );
+            None
+        }
+    };
+    for segs in unknown {
+        let span = find_key(entry, &segs);
+        diags.push(
+            Diagnostic::new(
+                codes.unknown_field,
+                at(span),
+                format!("unknown field `{name}.{}`", segs.join(".")),
+            )
+            .with_help("check the spelling, or remove the field; editio ignores nothing silently"),
+        );
+    }
+    (value, diags)
 }
 
 fn first_line(msg: &str) -> String {

@@ -481,7 +481,21 @@ fn names_in_run(
     initial: bool,
     is_common: &dyn Fn(&str) -> bool,
 ) -> Vec<(usize, String)> {
-    // The capitalised words with their offsets (connectors stay inside the spans).
+    let words = capitalised_words(run);
+    // In capitals, every word that is not common, a title or a stop word is a name of its
+    // own, or a run of such words (`SALISBURY PLAIN` stays two names at worst).
+    if words.iter().all(|(_, w)| all_caps(w)) && words.len() > 1
+        || initial && words.len() == 1 && all_caps(words[0].1)
+    {
+        return names_in_capitals(run, &words, is_common);
+    }
+    name_in_mixed_case(run, &words, initial, is_common)
+        .into_iter()
+        .collect()
+}
+
+/// The capitalised words of a run with their offsets (connectors stay inside the spans).
+fn capitalised_words(run: &str) -> Vec<(usize, &str)> {
     let mut words: Vec<(usize, &str)> = Vec::new();
     let mut at = 0;
     for w in run.split(' ') {
@@ -490,35 +504,54 @@ fn names_in_run(
         }
         at += w.len() + 1;
     }
-    let never = |w: &str| is_stop(w) || is_stance_word(w) || is_roman(w) || w.chars().count() < 2;
+    words
+}
+
+/// A word that is never part of a name: a stop word, a word of stance, a Roman numeral, or a
+/// single letter.
+fn never_a_name(w: &str) -> bool {
+    is_stop(w) || is_stance_word(w) || is_roman(w) || w.chars().count() < 2
+}
+
+/// The names in a run written in capitals: each stretch of words that are not common, titles
+/// or never part of a name (a common word right after a title counts as a name).
+fn names_in_capitals(
+    run: &str,
+    words: &[(usize, &str)],
+    is_common: &dyn Fn(&str) -> bool,
+) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    // In capitals, every word that is not common, a title or a stop word is a name of its
-    // own, or a run of such words (`SALISBURY PLAIN` stays two names at worst).
-    if words.iter().all(|(_, w)| all_caps(w)) && words.len() > 1
-        || initial && words.len() == 1 && all_caps(words[0].1)
-    {
-        let mut k = 0;
-        while k < words.len() {
-            let (s, w) = words[k];
-            let after_title = k > 0 && is_title(words[k - 1].1);
-            if never(w) || is_title(w) || (is_common(w) && !after_title) {
-                k += 1;
-                continue;
-            }
-            let mut j = k + 1;
-            while j < words.len()
-                && !never(words[j].1)
-                && !is_title(words[j].1)
-                && !is_common(words[j].1)
-            {
-                j += 1;
-            }
-            let end = words[j - 1].0 + words[j - 1].1.len();
-            out.push((s, clean(&run[s..end])));
-            k = j;
+    let mut k = 0;
+    while k < words.len() {
+        let (s, w) = words[k];
+        let after_title = k > 0 && is_title(words[k - 1].1);
+        if never_a_name(w) || is_title(w) || (is_common(w) && !after_title) {
+            k += 1;
+            continue;
         }
-        return out;
+        let mut j = k + 1;
+        while j < words.len()
+            && !never_a_name(words[j].1)
+            && !is_title(words[j].1)
+            && !is_common(words[j].1)
+        {
+            j += 1;
+        }
+        let end = words[j - 1].0 + words[j - 1].1.len();
+        out.push((s, clean(&run[s..end])));
+        k = j;
     }
+    out
+}
+
+/// The one name in a run in mixed case, if any: what is left after leading stop words,
+/// titles and offices, unless that is only common words.
+fn name_in_mixed_case(
+    run: &str,
+    words: &[(usize, &str)],
+    initial: bool,
+    is_common: &dyn Fn(&str) -> bool,
+) -> Option<(usize, String)> {
     // Mixed case: leading stop words and titles go; at the start of a sentence, a leading
     // common word goes too (`Then Stalin`).
     let mut k = 0;
@@ -546,34 +579,31 @@ fn names_in_run(
             rest = &rest[last + 1..];
             // `Commissar of the Interior`, `Commissar for Light Industry`: the rest of an
             // office's name, unless it is a name itself.
-            if office_of && rest.iter().all(|(_, w)| is_common(w) || never(w)) {
-                return out;
+            if office_of && rest.iter().all(|(_, w)| is_common(w) || never_a_name(w)) {
+                return None;
             }
             after_title = !office_of;
         } else if rest
             .iter()
-            .all(|(_, w)| is_title(w) || is_common(w) || never(w))
+            .all(|(_, w)| is_title(w) || is_common(w) || never_a_name(w))
         {
-            return out;
+            return None;
         }
     }
-    let Some(&(from, _)) = rest.first() else {
-        return out;
-    };
-    if rest.iter().all(|(_, w)| never(w)) {
-        return out;
+    let &(from, _) = rest.first()?;
+    if rest.iter().all(|(_, w)| never_a_name(w)) {
+        return None;
     }
     let single = rest.len() == 1;
     let w = rest[0].1;
     if single && is_common(w) && !after_title {
-        return out;
+        return None;
     }
     // Words that are all common, at the start of a sentence: a phrase, not a name.
-    if initial && rest.iter().all(|(_, w)| is_common(w) || never(w)) && !after_title {
-        return out;
+    if initial && rest.iter().all(|(_, w)| is_common(w) || never_a_name(w)) && !after_title {
+        return None;
     }
-    out.push((from, clean(&run[from..])));
-    out
+    Some((from, clean(&run[from..])))
 }
 
 /// A name without a possessive ending or a trailing stop.

@@ -57,29 +57,7 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
         what: "the record",
     })?;
     let source = edition.source_path();
-    let (_, current) = digest::sha256_file(&source)?;
-    if !current.eq_ignore_ascii_case(&record.received.sha256) {
-        return Err(Error::SourceChanged {
-            path: source,
-            current,
-            recorded: record.received.sha256.clone(),
-        });
-    }
-    let released = match (&archive.config, super::provenance::store(root)?) {
-        (Some(config), Some(store)) => {
-            super::provenance::released_source(&store, &crate::layout::object_id(config, &opts.id))?
-        }
-        _ => None,
-    };
-    if let Some(r) = &released
-        && super::provenance::unrecorded_change(&opts.id, &source, record, &current, r).is_some()
-    {
-        return Err(Error::UnrecordedChange {
-            path: source,
-            id: opts.id.clone(),
-            version: r.version,
-        });
-    }
+    let (current, released) = check_source(root, &archive, &opts.id, &source, record)?;
 
     let bytes = super::add::read_received(&opts.file)?;
     let encoding =
@@ -122,18 +100,8 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
             change: &change,
         },
     )?;
-    // The edited record must read back as a sound record of the new bytes.
-    let reread: Record = toml::from_str(&edited).map_err(|e| Error::Damaged {
-        location: record_path.display().to_string(),
-        problem: format!("the edited record does not read back ({e}); nothing was changed"),
-    })?;
-    debug_assert_eq!(reread.received.sha256, sha256);
-
-    // Both files are staged beside their destination, then renamed: the source first.
-    let staged_source = crate::archive::write::stage(&source, &bytes)?;
-    let staged_record = crate::archive::write::stage(&record_path, edited.as_bytes())?;
-    staged_source.commit()?;
-    staged_record.commit()?;
+    check_reads_back(&record_path, &edited, &sha256)?;
+    write_both(&source, &bytes, &record_path, &edited)?;
     Ok(Receipt {
         id: opts.id.clone(),
         size: bytes.len() as u64,
@@ -141,6 +109,62 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
         replaces: current,
         released_in: released.map(|r| r.version),
     })
+}
+
+/// The source's current SHA-256, refused when it differs from its record, with its latest
+/// released version; refused when that version's source differs and the record says nothing
+/// of the change.
+fn check_source(
+    root: &Path,
+    archive: &load::Archive,
+    id: &str,
+    source: &Path,
+    record: &Record,
+) -> Result<(String, Option<super::provenance::ReleasedSource>)> {
+    let (_, current) = digest::sha256_file(source)?;
+    if !current.eq_ignore_ascii_case(&record.received.sha256) {
+        return Err(Error::SourceChanged {
+            path: source.to_path_buf(),
+            current,
+            recorded: record.received.sha256.clone(),
+        });
+    }
+    let released = match (&archive.config, super::provenance::store(root)?) {
+        (Some(config), Some(store)) => {
+            super::provenance::released_source(&store, &crate::layout::object_id(config, id))?
+        }
+        _ => None,
+    };
+    if let Some(r) = &released
+        && super::provenance::unrecorded_change(id, source, record, &current, r).is_some()
+    {
+        return Err(Error::UnrecordedChange {
+            path: source.to_path_buf(),
+            id: id.to_string(),
+            version: r.version,
+        });
+    }
+    Ok((current, released))
+}
+
+/// The edited record must read back as a sound record of the new bytes.
+fn check_reads_back(record_path: &Path, edited: &str, sha256: &str) -> Result<()> {
+    let reread: Record = toml::from_str(edited).map_err(|e| Error::Damaged {
+        location: record_path.display().to_string(),
+        problem: format!("the edited record does not read back ({e}); nothing was changed"),
+    })?;
+    debug_assert_eq!(reread.received.sha256, sha256);
+    Ok(())
+}
+
+/// Writes the new source and the edited record: both are staged beside their destination,
+/// then renamed, the source first.
+fn write_both(source: &Path, bytes: &[u8], record_path: &Path, edited: &str) -> Result<()> {
+    let staged_source = crate::archive::write::stage(source, bytes)?;
+    let staged_record = crate::archive::write::stage(record_path, edited.as_bytes())?;
+    staged_source.commit()?;
+    staged_record.commit()?;
+    Ok(())
 }
 
 /// Refuses a copy that is the one already recorded, or another edition's source, and a receipt
@@ -256,6 +280,38 @@ fn edit_record(path: &Path, text: &str, new: &NewReceipt) -> Result<String> {
         .and_then(Item::as_table_mut)
         .ok_or_else(|| invalid("has no [received] table".into()))?;
     // The receipt until now, as it stands, becomes the last earlier one.
+    let earlier = receipt_as_is(received);
+    write_receipt(received, new);
+    match received.get_mut("earlier") {
+        Some(item) => item
+            .as_array_of_tables_mut()
+            .ok_or_else(|| {
+                invalid("[received] has an `earlier` that is not [[received.earlier]]".into())
+            })?
+            .push(earlier),
+        None => {
+            let mut list = ArrayOfTables::new();
+            list.push(earlier);
+            received.insert("earlier", Item::ArrayOfTables(list));
+        }
+    }
+    let entry = history_entry(new);
+    match doc.get_mut("history") {
+        Some(item) => item
+            .as_array_of_tables_mut()
+            .ok_or_else(|| invalid("`history` is not a list of [[history]] tables".into()))?
+            .push(entry),
+        None => {
+            let mut list = ArrayOfTables::new();
+            list.push(entry);
+            doc.insert("history", Item::ArrayOfTables(list));
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// A copy of the receipt's fields as they stand, without their layout.
+fn receipt_as_is(received: &Table) -> Table {
     let mut earlier = Table::new();
     for key in [
         "file_name",
@@ -275,6 +331,12 @@ fn edit_record(path: &Path, text: &str, new: &NewReceipt) -> Result<String> {
             earlier.insert(key, item);
         }
     }
+    earlier
+}
+
+/// Writes the new receipt's fields over the old ones in `[received]`; the date, receiver and
+/// route as confirmed facts.
+fn write_receipt(received: &mut Table, new: &NewReceipt) {
     let fact = |v: &str| {
         let mut t = InlineTable::new();
         t.insert("value", v.into());
@@ -298,35 +360,15 @@ fn edit_record(path: &Path, text: &str, new: &NewReceipt) -> Result<String> {
         }
     }
     received.insert("reason", value(new.reason));
-    match received.get_mut("earlier") {
-        Some(item) => item
-            .as_array_of_tables_mut()
-            .ok_or_else(|| {
-                invalid("[received] has an `earlier` that is not [[received.earlier]]".into())
-            })?
-            .push(earlier),
-        None => {
-            let mut list = ArrayOfTables::new();
-            list.push(earlier);
-            received.insert("earlier", Item::ArrayOfTables(list));
-        }
-    }
+}
+
+/// The `[[history]]` entry of the receipt.
+fn history_entry(new: &NewReceipt) -> Table {
     let mut entry = Table::new();
     entry.insert("date", value(new.date));
     if let Some(by) = new.by {
         entry.insert("by", value(by));
     }
     entry.insert("change", value(new.change));
-    match doc.get_mut("history") {
-        Some(item) => item
-            .as_array_of_tables_mut()
-            .ok_or_else(|| invalid("`history` is not a list of [[history]] tables".into()))?
-            .push(entry),
-        None => {
-            let mut list = ArrayOfTables::new();
-            list.push(entry);
-            doc.insert("history", Item::ArrayOfTables(list));
-        }
-    }
-    Ok(doc.to_string())
+    entry
 }

@@ -137,36 +137,9 @@ pub fn release_with_progress(
         path: root.join("editio.toml"),
         what: "the archive's settings",
     })?;
-    let selected: Vec<&super::build::Built> = if opts.all {
-        build.built.iter().collect()
-    } else {
-        let mut out = Vec::new();
-        for id in &opts.ids {
-            let b = build
-                .built
-                .iter()
-                .find(|b| b.edition.id == *id)
-                .ok_or_else(|| Error::UnknownEdition {
-                    id: id.clone(),
-                    hint: "",
-                })?;
-            out.push(b);
-        }
-        out
-    };
-    if selected.is_empty() {
-        return Err(Error::BadArguments {
-            flag: "release",
-            message: "name the editions to release, or --all".into(),
-        });
-    }
+    let selected = select_editions(&build, opts)?;
     let date = release_time(opts.date)?;
-    let store = match &opts.storage {
-        None => Root::Disk(StorageRoot::create_or_open(&root.join(OCFL_DIR))?),
-        Some(choice) => {
-            super::storage::open(choice, true)?.expect("a storage root opened to be created")
-        }
-    };
+    let store = open_store(root, opts)?;
     let deposits = root.join(DEPOSIT_DIR);
     std::fs::create_dir_all(&deposits).map_err(Error::io(&deposits))?;
     let ctx = RenderContext {
@@ -193,15 +166,7 @@ pub fn release_with_progress(
     let changed = outcomes
         .iter()
         .any(|o| matches!(o, Outcome::Released { .. }));
-    let earlier = std::fs::read_dir(&deposits)
-        .map_err(Error::io(&deposits))?
-        .flatten()
-        .any(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            name.starts_with("collection-") && name.ends_with(".zip")
-        });
-    let collection = if opts.collection && (changed || !earlier) {
+    let collection = if opts.collection && (changed || !has_collection_deposit(&deposits)?) {
         Some(collection_bag(
             &store,
             &deposits,
@@ -217,6 +182,61 @@ pub fn release_with_progress(
         outcomes,
         collection,
     })
+}
+
+/// The built editions `opts` names (every one with `all`), in the order named; an unknown id
+/// or none named is an error.
+fn select_editions<'a>(
+    build: &'a super::build::BuildReport,
+    opts: &ReleaseOptions,
+) -> Result<Vec<&'a super::build::Built>> {
+    let selected: Vec<&super::build::Built> = if opts.all {
+        build.built.iter().collect()
+    } else {
+        let mut out = Vec::new();
+        for id in &opts.ids {
+            let b = build
+                .built
+                .iter()
+                .find(|b| b.edition.id == *id)
+                .ok_or_else(|| Error::UnknownEdition {
+                    id: id.clone(),
+                    hint: "",
+                })?;
+            out.push(b);
+        }
+        out
+    };
+    if selected.is_empty() {
+        return Err(Error::BadArguments {
+            flag: "release",
+            message: "name the editions to release, or --all".into(),
+        });
+    }
+    Ok(selected)
+}
+
+/// The storage root versions go to: `export/ocfl`, or the one `opts.storage` names, created
+/// when absent.
+fn open_store(root: &Path, opts: &ReleaseOptions) -> Result<Root> {
+    Ok(match &opts.storage {
+        None => Root::Disk(StorageRoot::create_or_open(&root.join(OCFL_DIR))?),
+        Some(choice) => {
+            super::storage::open(choice, true)?.expect("a storage root opened to be created")
+        }
+    })
+}
+
+/// Whether the deposit folder holds a collection deposit from an earlier release.
+fn has_collection_deposit(deposits: &Path) -> Result<bool> {
+    Ok(std::fs::read_dir(deposits)
+        .map_err(Error::io(deposits))?
+        .flatten()
+        .any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("collection-") && name.ends_with(".zip")
+        }))
 }
 
 /// The files of an edition's next version, by logical path, without the PREMIS log.
@@ -278,6 +298,9 @@ struct Plan<'a> {
     new_history: Vec<String>,
 }
 
+/// Works out what releasing `built` would do: its next version's files, what changed since the
+/// head version, and the history entries that are new; refuses a release date before a
+/// receipt of the source or before the head version.
 fn plan_edition<'a>(
     root: &Path,
     store: &Root,
@@ -293,54 +316,18 @@ fn plan_edition<'a>(
     for (path, content) in &files {
         current.insert(path.clone(), sha512_of(content)?);
     }
-    let history: Vec<&crate::model::record::Change> = e.record.history.iter().collect();
-    // Time runs forward: not before any receipt of the source, nor before the head version.
-    let stamp = date.format(&Rfc3339).unwrap_or_default();
-    let received = &e.record.received;
-    let day = &stamp[..10.min(stamp.len())];
-    let receipts = || -> Result<()> {
-        for receipt in
-            std::iter::once(&received.date).chain(received.earlier.iter().map(|r| &r.date))
-        {
-            if let Some(when) = receipt
-                .known()
-                .filter(|w| super::receive::date_before(day, w))
-            {
-                return Err(Error::Backdated {
-                    what: format!("the release date of {} v{}", e.id, versions.len() + 1),
-                    date: stamp.clone(),
-                    than: format!("a receipt of its source ({when})"),
-                    earliest: when.to_string(),
-                });
-            }
-        }
-        Ok(())
-    };
     let Some(head) = versions.last() else {
-        receipts()?;
+        check_receipts(e, date, versions.len() + 1)?;
         return Ok(Plan {
             built,
             oid,
             versions,
             changed: Some(current.into_keys().collect()),
             files,
-            new_history: history.iter().map(|h| h.change.clone()).collect(),
+            new_history: e.record.history.iter().map(|h| h.change.clone()).collect(),
         });
     };
-    let mut stored = head.state.clone();
-    stored.remove(PREMIS_PATH);
-    let changed: Vec<String> = if head.algorithm == ocfl::digest::Algorithm::Sha512 {
-        stored
-            .keys()
-            .chain(current.keys())
-            .filter(|p| stored.get(*p) != current.get(*p))
-            .cloned()
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect()
-    } else {
-        current.keys().cloned().collect()
-    };
+    let changed = changed_since(head, &current);
     if changed.is_empty() {
         return Ok(Plan {
             built,
@@ -351,38 +338,9 @@ fn plan_edition<'a>(
             new_history: Vec::new(),
         });
     }
-    let head_created = OffsetDateTime::parse(&head.created, &Rfc3339).ok();
-    if let Some(t) = head_created.filter(|t| date < *t) {
-        return Err(Error::Backdated {
-            what: format!("the release date of {} v{}", e.id, head.number + 1),
-            date: stamp.clone(),
-            than: format!("v{} ({})", head.number, head.created),
-            earliest: t.format(&Rfc3339).unwrap_or_default(),
-        });
-    }
-    receipts()?;
-    // The history entries the head version's record lacks.
-    let previous: Option<crate::model::record::Record> = store
-        .version_files(&oid, head.number)?
-        .into_iter()
-        .find(|(p, _)| p == crate::load::RECORD_FILE)
-        .and_then(|(_, file)| std::fs::read_to_string(file).ok())
-        .and_then(|text| toml::from_str(&text).ok());
-    let new_history = match previous {
-        Some(prev) => history
-            .into_iter()
-            .filter(|h| !prev.history.contains(h))
-            .map(|h| h.change.clone())
-            .collect(),
-        // An unreadable earlier record: the entries dated after the head version.
-        None => e
-            .record
-            .history
-            .iter()
-            .filter(|h| super::receive::date_before(&head.created, &h.date))
-            .map(|h| h.change.clone())
-            .collect(),
-    };
+    check_after_head(e, head, date)?;
+    check_receipts(e, date, versions.len() + 1)?;
+    let new_history = history_since(store, &oid, head, e)?;
     Ok(Plan {
         built,
         oid,
@@ -393,6 +351,103 @@ fn plan_edition<'a>(
     })
 }
 
+/// Time runs forward: refuses a release `date` (of version `number` of `e`) on a day before
+/// any receipt of the edition's source.
+fn check_receipts(e: &crate::model::Edition, date: OffsetDateTime, number: usize) -> Result<()> {
+    let stamp = date.format(&Rfc3339).unwrap_or_default();
+    let received = &e.record.received;
+    let day = &stamp[..10.min(stamp.len())];
+    for receipt in std::iter::once(&received.date).chain(received.earlier.iter().map(|r| &r.date)) {
+        if let Some(when) = receipt
+            .known()
+            .filter(|w| super::receive::date_before(day, w))
+        {
+            return Err(Error::Backdated {
+                what: format!("the release date of {} v{number}", e.id),
+                date: stamp.clone(),
+                than: format!("a receipt of its source ({when})"),
+                earliest: when.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Time runs forward: refuses a release `date` of `e` before its head version was made.
+fn check_after_head(
+    e: &crate::model::Edition,
+    head: &ocfl::store::VersionInfo,
+    date: OffsetDateTime,
+) -> Result<()> {
+    let head_created = OffsetDateTime::parse(&head.created, &Rfc3339).ok();
+    if let Some(t) = head_created.filter(|t| date < *t) {
+        return Err(Error::Backdated {
+            what: format!("the release date of {} v{}", e.id, head.number + 1),
+            date: date.format(&Rfc3339).unwrap_or_default(),
+            than: format!("v{} ({})", head.number, head.created),
+            earliest: t.format(&Rfc3339).unwrap_or_default(),
+        });
+    }
+    Ok(())
+}
+
+/// The logical paths added, removed or changed between the head version (its PREMIS log
+/// aside) and the `current` SHA-512 digests; every current path when the head version used
+/// another algorithm.
+fn changed_since(
+    head: &ocfl::store::VersionInfo,
+    current: &std::collections::BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut stored = head.state.clone();
+    stored.remove(PREMIS_PATH);
+    if head.algorithm == ocfl::digest::Algorithm::Sha512 {
+        stored
+            .keys()
+            .chain(current.keys())
+            .filter(|p| stored.get(*p) != current.get(*p))
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    } else {
+        current.keys().cloned().collect()
+    }
+}
+
+/// The history entries of `e` that the head version's record lacks; when that record cannot
+/// be read, the entries dated after the head version.
+fn history_since(
+    store: &Root,
+    oid: &str,
+    head: &ocfl::store::VersionInfo,
+    e: &crate::model::Edition,
+) -> Result<Vec<String>> {
+    let previous: Option<crate::model::record::Record> = store
+        .version_files(oid, head.number)?
+        .into_iter()
+        .find(|(p, _)| p == crate::load::RECORD_FILE)
+        .and_then(|(_, file)| std::fs::read_to_string(file).ok())
+        .and_then(|text| toml::from_str(&text).ok());
+    Ok(match previous {
+        Some(prev) => e
+            .record
+            .history
+            .iter()
+            .filter(|h| !prev.history.contains(h))
+            .map(|h| h.change.clone())
+            .collect(),
+        None => e
+            .record
+            .history
+            .iter()
+            .filter(|h| super::receive::date_before(&head.created, &h.date))
+            .map(|h| h.change.clone())
+            .collect(),
+    })
+}
+
+/// Carries out one edition's plan: commits its new version and writes its deposit, or, when
+/// nothing changed, writes only a deposit the head version lacks.
 fn release_edition(
     root: &Path,
     store: &Root,
@@ -412,60 +467,17 @@ fn release_edition(
     } = plan;
     let e = &built.edition;
     let Some(changed) = changed else {
-        let head = versions.last().expect("an unchanged edition has a version");
-        let deposit = deposits.join(format!("{}-v{}.zip", e.id, head.number));
-        let written = if deposit.exists() {
-            None
-        } else {
-            write_deposit(store, &oid, head.number, &head.created, e, ctx, &deposit)?;
-            if let Some(choice) = &opts.storage {
-                super::storage::upload_deposit(choice, &deposit)?;
-            }
-            Some(deposit)
-        };
-        return Ok(Outcome::Unchanged {
-            id: e.id.clone(),
-            version: head.number,
-            deposit_written: written,
-        });
+        return keep_unchanged(store, deposits, &oid, &versions, e, ctx, opts);
     };
 
     let number = versions.last().map_or(1, |v| v.number + 1);
-    let deposit = deposits.join(format!("{}-v{number}.zip", e.id));
-    if deposit.exists() {
-        return Err(Error::Store {
-            problem: format!(
-                "a deposit of version {number} exists but the storage root has no such version; \
-                 released packages are never rewritten: move it aside and release again"
-            ),
-            path: deposit,
-        });
-    }
+    let deposit = new_deposit(deposits, e, number)?;
     let created = date.format(&Rfc3339).map_err(|e| Error::Time {
         what: "the release time".into(),
         reason: e.to_string(),
     })?;
     let mut warnings = Vec::new();
-    let summary = if new_history.is_empty() {
-        if number > 1 {
-            warnings.push(format!(
-                "the history of {} records no change since v{}; add a [[history]] entry to \
-                 its edition.toml saying what changed (changed: {})",
-                e.id,
-                number - 1,
-                changed.join(", ")
-            ));
-            format!(
-                "changed {}; the edition's history records no change since v{}",
-                changed.join(", "),
-                number - 1
-            )
-        } else {
-            "first release".to_string()
-        }
-    } else {
-        new_history.join("; ")
-    };
+    let summary = summarize(e, number, &changed, &new_history, &mut warnings);
     let message = opts
         .message
         .clone()
@@ -475,42 +487,14 @@ fn release_edition(
         .clone()
         .unwrap_or_else(|| ctx.config.archive.contact.name.clone());
 
-    let mut events = premis::record_events(e);
-    let dir = root.join(crate::load::EDITIONS_DIR).join(&e.id);
-    for (i, logged) in super::events::read(&dir)?.event.into_iter().enumerate() {
-        events.push(premis::Event {
-            id: format!("verification-{}", i + 1),
-            kind: logged.kind,
-            when: logged.date,
-            detail: logged.detail,
-            outcome: logged.outcome,
-            agent: logged.agent,
-        });
-    }
-    for v in &versions {
-        events.extend(release_events(v.number, &v.created, &v.message, &v.user));
-    }
-    events.extend(release_events(number, &created, &message, &user));
-    // In the order they happened (dates sort before times on the same day).
-    events.sort_by(|a, b| a.when.cmp(&b.when));
+    let events = premis_events(root, e, &versions, number, &created, &message, &user)?;
     files.push((
         PREMIS_PATH.to_string(),
         Content::Bytes(premis::render(e, &events)),
     ));
     files.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let meta = VersionMeta {
-        created: date,
-        message: message.clone(),
-        user_name: user,
-        // OCFL asks for a URI for the user: their e-mail, the contact's web page, or else the
-        // archive's own base URI.
-        user_address: Some(match &ctx.config.archive.contact {
-            c if c.email.is_some() => format!("mailto:{}", c.email.as_deref().unwrap_or_default()),
-            c if c.url.is_some() => c.url.clone().unwrap_or_default(),
-            _ => ctx.config.archive.base_uri.clone(),
-        }),
-    };
+    let meta = version_meta(ctx.config, date, message.clone(), user);
     let (new_files, reused) = match store.commit(&oid, &files, &meta)? {
         Commit::Created {
             version,
@@ -536,6 +520,134 @@ fn release_edition(
         changed,
         warnings,
     })
+}
+
+/// Where version `number`'s deposit goes; refused when a deposit is there already, since
+/// released packages are never rewritten.
+fn new_deposit(deposits: &Path, e: &crate::model::Edition, number: u32) -> Result<PathBuf> {
+    let deposit = deposits.join(format!("{}-v{number}.zip", e.id));
+    if deposit.exists() {
+        return Err(Error::Store {
+            problem: format!(
+                "a deposit of version {number} exists but the storage root has no such version; \
+                 released packages are never rewritten: move it aside and release again"
+            ),
+            path: deposit,
+        });
+    }
+    Ok(deposit)
+}
+
+/// An edition with nothing new: no version is made, and its head version's deposit is
+/// written (and uploaded) only when it is missing, as after an interrupted release.
+fn keep_unchanged(
+    store: &Root,
+    deposits: &Path,
+    oid: &str,
+    versions: &[ocfl::store::VersionInfo],
+    e: &crate::model::Edition,
+    ctx: &RenderContext,
+    opts: &ReleaseOptions,
+) -> Result<Outcome> {
+    let head = versions.last().expect("an unchanged edition has a version");
+    let deposit = deposits.join(format!("{}-v{}.zip", e.id, head.number));
+    let written = if deposit.exists() {
+        None
+    } else {
+        write_deposit(store, oid, head.number, &head.created, e, ctx, &deposit)?;
+        if let Some(choice) = &opts.storage {
+            super::storage::upload_deposit(choice, &deposit)?;
+        }
+        Some(deposit)
+    };
+    Ok(Outcome::Unchanged {
+        id: e.id.clone(),
+        version: head.number,
+        deposit_written: written,
+    })
+}
+
+/// What version `number` changes, for its default message: the new history entries, or, when
+/// the history records none after a first version, the changed paths (with a warning for
+/// the releaser in `warnings`).
+fn summarize(
+    e: &crate::model::Edition,
+    number: u32,
+    changed: &[String],
+    new_history: &[String],
+    warnings: &mut Vec<String>,
+) -> String {
+    if !new_history.is_empty() {
+        return new_history.join("; ");
+    }
+    if number == 1 {
+        return "first release".to_string();
+    }
+    warnings.push(format!(
+        "the history of {} records no change since v{}; add a [[history]] entry to its \
+         edition.toml saying what changed (changed: {})",
+        e.id,
+        number - 1,
+        changed.join(", ")
+    ));
+    format!(
+        "changed {}; the edition's history records no change since v{}",
+        changed.join(", "),
+        number - 1
+    )
+}
+
+/// The PREMIS events of version `number` (made at `created`): the record's events, the
+/// verifications logged in the edition's `events.toml`, and every release including this
+/// one, in the order they happened.
+fn premis_events(
+    root: &Path,
+    e: &crate::model::Edition,
+    versions: &[ocfl::store::VersionInfo],
+    number: u32,
+    created: &str,
+    message: &str,
+    user: &str,
+) -> Result<Vec<premis::Event>> {
+    let mut events = premis::record_events(e);
+    let dir = root.join(crate::load::EDITIONS_DIR).join(&e.id);
+    for (i, logged) in super::events::read(&dir)?.event.into_iter().enumerate() {
+        events.push(premis::Event {
+            id: format!("verification-{}", i + 1),
+            kind: logged.kind,
+            when: logged.date,
+            detail: logged.detail,
+            outcome: logged.outcome,
+            agent: logged.agent,
+        });
+    }
+    for v in versions {
+        events.extend(release_events(v.number, &v.created, &v.message, &v.user));
+    }
+    events.extend(release_events(number, created, message, user));
+    // In the order they happened (dates sort before times on the same day).
+    events.sort_by(|a, b| a.when.cmp(&b.when));
+    Ok(events)
+}
+
+/// The OCFL version's metadata. OCFL asks for a URI for the user: their e-mail, the contact's
+/// web page, or else the archive's own base URI.
+fn version_meta(
+    config: &Config,
+    date: OffsetDateTime,
+    message: String,
+    user: String,
+) -> VersionMeta {
+    VersionMeta {
+        created: date,
+        message,
+        user_name: user,
+        user_address: Some(match &config.archive.contact {
+            c if c.email.is_some() => format!("mailto:{}", c.email.as_deref().unwrap_or_default()),
+            c if c.url.is_some() => c.url.clone().unwrap_or_default(),
+            _ => config.archive.base_uri.clone(),
+        }),
+    }
 }
 
 /// The events of one release: the encoding made for it, and the release itself.

@@ -9,6 +9,7 @@ use crate::archive::bagit::{self, ValidateOptions};
 use crate::archive::ocfl::{self, StorageRoot, VersionInfo};
 use crate::diagnostic::{Diagnostic, Location, codes};
 use crate::error::{Error, Result};
+use crate::model::Config;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -281,13 +282,7 @@ pub fn verify_archive(
     let ocfl_dir = root.join(crate::layout::OCFL_DIR);
     let deposit_dir = root.join(crate::layout::DEPOSIT_DIR);
     let deposits = list_zips(&deposit_dir)?;
-    let remote = match &opts.storage {
-        Some(choice) => match super::storage::open(choice, false)? {
-            Some(ocfl::Root::Remote(r)) => Some(r),
-            _ => None,
-        },
-        None => None,
-    };
+    let remote = open_remote(opts)?;
     let has_ocfl = remote.is_none() && ocfl_dir.exists();
     let planned = 2 + usize::from(has_ocfl || remote.is_some()) + deposits.len() + 1;
     progress(Event::Planned(planned));
@@ -298,21 +293,10 @@ pub fn verify_archive(
     let editions = Path::new(crate::load::EDITIONS_DIR);
     progress(Event::Started(editions, Kind::Sources));
     let check = super::check::check(root)?;
-    let integrity = |d: &&Diagnostic| {
-        d.is_error()
-            && ["ED1", "ED2", "ED3"]
-                .iter()
-                .any(|p| d.code.id.starts_with(p))
-    };
     report.targets.push(Target {
         path: editions.to_path_buf(),
         kind: Kind::Sources,
-        diagnostics: check
-            .diagnostics
-            .iter()
-            .filter(integrity)
-            .cloned()
-            .collect(),
+        diagnostics: integrity_findings(&check),
     });
     progress(Event::Finished(editions));
 
@@ -337,22 +321,9 @@ pub fn verify_archive(
     if has_ocfl {
         let shown = rel(&ocfl_dir);
         progress(Event::Started(&shown, Kind::OcflStorageRoot));
-        let diagnostics = match detect(&ocfl_dir)? {
-            Kind::OcflStorageRoot => ocfl::validate_storage_root_with(&ocfl_dir, opts.fast)?
-                .into_iter()
-                .map(|d| relative(d, root))
-                .collect(),
-            _ => vec![Diagnostic::new(
-                ocfl::codes::E069,
-                Location::file(&shown),
-                "export/ocfl is not an OCFL storage root (no 0=ocfl_1.1)",
-            )],
-        };
-        report.targets.push(Target {
-            path: shown.clone(),
-            kind: Kind::OcflStorageRoot,
-            diagnostics,
-        });
+        report
+            .targets
+            .push(verify_local_root(root, &ocfl_dir, &shown, opts.fast)?);
         progress(Event::Finished(&shown));
     }
 
@@ -366,26 +337,7 @@ pub fn verify_archive(
     }
 
     // Every deposit.
-    let bag_opts = ValidateOptions {
-        fast: opts.fast,
-        max_uncompressed: opts.max_unzipped.unwrap_or(bagit::DEFAULT_MAX_UNCOMPRESSED),
-        ..ValidateOptions::default()
-    };
-    let mut manifests = Vec::with_capacity(deposits.len());
-    for zip in &deposits {
-        let shown = rel(zip);
-        progress(Event::Started(&shown, Kind::BagZip));
-        let (findings, manifest) =
-            bagit::validate_with_manifest(zip, &bag_opts, bagit::Algorithm::Sha512)?;
-        manifests.push((zip.as_path(), manifest));
-        let diagnostics = findings.into_iter().map(|d| inside(d, &shown)).collect();
-        report.targets.push(Target {
-            path: shown.clone(),
-            kind: Kind::BagZip,
-            diagnostics,
-        });
-        progress(Event::Finished(&shown));
-    }
+    let manifests = verify_deposits(root, &deposits, opts, progress, &mut report)?;
 
     // Deposits against versions.
     let shown = rel(&deposit_dir);
@@ -398,6 +350,88 @@ pub fn verify_archive(
     });
     progress(Event::Finished(&shown));
     Ok(report)
+}
+
+/// The remote storage root the options name (`[storage]`, `--storage`), if any; a storage
+/// choice that is a folder on disk gives none.
+fn open_remote(opts: &Options) -> Result<Option<ocfl::RemoteRoot>> {
+    Ok(match &opts.storage {
+        Some(choice) => match super::storage::open(choice, false)? {
+            Some(ocfl::Root::Remote(r)) => Some(r),
+            _ => None,
+        },
+        None => None,
+    })
+}
+
+/// The check's findings that concern integrity (errors of ED1xx, ED2xx, ED3xx): a source or
+/// record that is lost or altered, not a matter of encoding.
+fn integrity_findings(check: &super::check::Report) -> Vec<Diagnostic> {
+    let integrity = |d: &&Diagnostic| {
+        d.is_error()
+            && ["ED1", "ED2", "ED3"]
+                .iter()
+                .any(|p| d.code.id.starts_with(p))
+    };
+    check
+        .diagnostics
+        .iter()
+        .filter(integrity)
+        .cloned()
+        .collect()
+}
+
+/// Validates `export/ocfl` (shown as `shown`) as an OCFL storage root; findings name files
+/// relative to `root`.
+fn verify_local_root(root: &Path, ocfl_dir: &Path, shown: &Path, fast: bool) -> Result<Target> {
+    let diagnostics = match detect(ocfl_dir)? {
+        Kind::OcflStorageRoot => ocfl::validate_storage_root_with(ocfl_dir, fast)?
+            .into_iter()
+            .map(|d| relative(d, root))
+            .collect(),
+        _ => vec![Diagnostic::new(
+            ocfl::codes::E069,
+            Location::file(shown),
+            "export/ocfl is not an OCFL storage root (no 0=ocfl_1.1)",
+        )],
+    };
+    Ok(Target {
+        path: shown.to_path_buf(),
+        kind: Kind::OcflStorageRoot,
+        diagnostics,
+    })
+}
+
+/// Validates each deposit as a bag, adding a target for each to `report`, and returns each
+/// with its SHA-512 payload manifest for the comparison with its OCFL version.
+fn verify_deposits<'a>(
+    root: &Path,
+    deposits: &'a [PathBuf],
+    opts: &Options,
+    progress: &(dyn Fn(Event<'_>) + Sync),
+    report: &mut Report,
+) -> Result<Vec<(&'a Path, Option<bagit::PayloadManifest>)>> {
+    let bag_opts = ValidateOptions {
+        fast: opts.fast,
+        max_uncompressed: opts.max_unzipped.unwrap_or(bagit::DEFAULT_MAX_UNCOMPRESSED),
+        ..ValidateOptions::default()
+    };
+    let mut manifests = Vec::with_capacity(deposits.len());
+    for zip in deposits {
+        let shown = zip.strip_prefix(root).unwrap_or(zip).to_path_buf();
+        progress(Event::Started(&shown, Kind::BagZip));
+        let (findings, manifest) =
+            bagit::validate_with_manifest(zip, &bag_opts, bagit::Algorithm::Sha512)?;
+        manifests.push((zip.as_path(), manifest));
+        let diagnostics = findings.into_iter().map(|d| inside(d, &shown)).collect();
+        report.targets.push(Target {
+            path: shown.clone(),
+            kind: Kind::BagZip,
+            diagnostics,
+        });
+        progress(Event::Finished(&shown));
+    }
+    Ok(manifests)
 }
 
 fn relative(mut d: Diagnostic, root: &Path) -> Diagnostic {
@@ -499,15 +533,7 @@ fn compare_exports(
     let rel_dir = Path::new(crate::layout::EXPORT_DIR).join(folder);
     let dir = root.join(&rel_dir);
     let shown = |name: &str| rel_dir.join(name);
-    // Files of editions that could not be built (their source is reported already).
-    let built: BTreeSet<&str> = check.built.iter().map(|b| b.edition.id.as_str()).collect();
-    let unbuilt: BTreeSet<&str> = check
-        .archive
-        .editions
-        .iter()
-        .map(|e| e.id.as_str())
-        .filter(|id| !built.contains(id))
-        .collect();
+    let unbuilt = unbuilt_editions(check);
     let is_unbuilt = |name: &str| {
         Path::new(name)
             .file_stem()
@@ -542,39 +568,7 @@ fn compare_exports(
                 }
                 continue;
             };
-            let path = entry.path();
-            match std::fs::read(&path) {
-                Ok(bytes) if bytes == *want => {}
-                Ok(bytes) => {
-                    let at = bytes
-                        .iter()
-                        .zip(want.iter())
-                        .position(|(a, b)| a != b)
-                        .unwrap_or(bytes.len().min(want.len()));
-                    let mut loc = Location::file(shown(&name));
-                    loc.offset = Some(at);
-                    out.push(
-                        Diagnostic::new(
-                            codes::EXPORT_STALE,
-                            loc,
-                            format!(
-                                "differs from what the build writes ({} bytes on disk, {} \
-                                 expected; first difference at byte {at})",
-                                bytes.len(),
-                                want.len()
-                            ),
-                        )
-                        .with_help(
-                            "run `editio build` to rewrite it, after finding out why it changed",
-                        ),
-                    );
-                }
-                Err(e) => out.push(Diagnostic::new(
-                    codes::EXPORT_STALE,
-                    Location::file(shown(&name)),
-                    format!("cannot be read: {e}"),
-                )),
-            }
+            out.extend(compare_file(&entry.path(), &shown(&name), want));
         }
     }
     for name in expected
@@ -593,6 +587,53 @@ fn compare_exports(
     Ok(out)
 }
 
+/// The editions of the archive that could not be built (their source is reported already).
+fn unbuilt_editions(check: &super::check::Report) -> BTreeSet<&str> {
+    let built: BTreeSet<&str> = check.built.iter().map(|b| b.edition.id.as_str()).collect();
+    check
+        .archive
+        .editions
+        .iter()
+        .map(|e| e.id.as_str())
+        .filter(|id| !built.contains(id))
+        .collect()
+}
+
+/// One file of `export/` (shown as `shown`) against the bytes the build writes: a finding
+/// naming the first byte that differs, or that it cannot be read; none when equal.
+fn compare_file(path: &Path, shown: &Path, want: &[u8]) -> Option<Diagnostic> {
+    match std::fs::read(path) {
+        Ok(bytes) if bytes == *want => None,
+        Ok(bytes) => {
+            let at = bytes
+                .iter()
+                .zip(want.iter())
+                .position(|(a, b)| a != b)
+                .unwrap_or(bytes.len().min(want.len()));
+            let mut loc = Location::file(shown);
+            loc.offset = Some(at);
+            Some(
+                Diagnostic::new(
+                    codes::EXPORT_STALE,
+                    loc,
+                    format!(
+                        "differs from what the build writes ({} bytes on disk, {} expected; \
+                         first difference at byte {at})",
+                        bytes.len(),
+                        want.len()
+                    ),
+                )
+                .with_help("run `editio build` to rewrite it, after finding out why it changed"),
+            )
+        }
+        Err(e) => Some(Diagnostic::new(
+            codes::EXPORT_STALE,
+            Location::file(shown),
+            format!("cannot be read: {e}"),
+        )),
+    }
+}
+
 /// Each deposit's payload against its OCFL version (ED602, ED603), and each version's
 /// deposit (ED604). `deposits` pairs each deposit with its SHA-512 payload manifest as the
 /// bag validator read it.
@@ -604,35 +645,18 @@ fn consistency(
     deposits: Vec<(&Path, Option<bagit::PayloadManifest>)>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
-    let store = if let Some(r) = remote {
-        Some(ocfl::Root::Remote(r))
-    } else if ocfl_dir.join(ocfl::ROOT_DECLARATION).is_file() {
-        // An existing root is only opened (read), never created.
-        StorageRoot::create_or_open(ocfl_dir)
-            .ok()
-            .map(ocfl::Root::Disk)
-    } else {
-        None
-    };
+    let store = open_store(ocfl_dir, remote);
     let Some(config) = &check.archive.config else {
         return out;
     };
-    let mut versions: BTreeMap<String, Vec<VersionInfo>> = BTreeMap::new();
-    let mut version_of = |id: &str| -> Option<Vec<VersionInfo>> {
-        if let Some(v) = versions.get(id) {
-            return Some(v.clone());
-        }
-        let v = store
-            .as_ref()?
-            .versions(&crate::layout::object_id(config, id))
-            .ok()?;
-        versions.insert(id.to_string(), v.clone());
-        Some(v)
+    let mut versions = Versions {
+        store: store.as_ref(),
+        config,
+        read: BTreeMap::new(),
     };
     let mut seen: BTreeSet<(String, u32)> = BTreeSet::new();
     for (zip, manifest) in deposits {
-        let shown = rel(zip);
+        let shown = zip.strip_prefix(root).unwrap_or(zip).to_path_buf();
         let stem = zip
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -645,104 +669,192 @@ fn consistency(
             ));
             continue;
         };
-        // (edition id, version, payload prefix) groups this deposit holds.
-        let groups: Vec<(String, u32, String)> = if stem.starts_with("collection-") {
-            let mut g = BTreeSet::new();
-            for p in manifest.keys() {
-                let mut parts = p.splitn(4, '/');
-                if let (Some("data"), Some(id), Some(v), Some(_)) =
-                    (parts.next(), parts.next(), parts.next(), parts.next())
-                    && let Some(n) = v.strip_prefix('v').and_then(|n| n.parse::<u32>().ok())
-                {
-                    g.insert((id.to_string(), n, format!("data/{id}/{v}/")));
-                }
-            }
-            g.into_iter().collect()
-        } else {
-            match stem
-                .rsplit_once("-v")
-                .and_then(|(id, n)| Some((id.to_string(), n.parse::<u32>().ok()?)))
-            {
-                Some((id, n)) => vec![(id, n, "data/".to_string())],
-                None => {
-                    out.push(Diagnostic::new(
-                        codes::DEPOSIT_ORPHAN,
-                        Location::file(&shown),
-                        "the name is not <edition>-v<N>.zip: no OCFL version to compare with",
-                    ));
-                    continue;
-                }
-            }
+        let Some(groups) = deposit_groups(&stem, &manifest) else {
+            out.push(Diagnostic::new(
+                codes::DEPOSIT_ORPHAN,
+                Location::file(&shown),
+                "the name is not <edition>-v<N>.zip: no OCFL version to compare with",
+            ));
+            continue;
         };
-        for (id, n, prefix) in groups {
+        for group in groups {
             if !stem.starts_with("collection-") {
-                seen.insert((id.clone(), n));
+                seen.insert((group.id.clone(), group.version));
             }
-            let Some(state) = version_of(&id)
-                .and_then(|vs| vs.into_iter().find(|v| v.number == n))
-                .filter(|v| v.algorithm == ocfl::digest::Algorithm::Sha512)
-                .map(|v| v.state)
-            else {
-                out.push(Diagnostic::new(
+            match versions.sha512_state(&group.id, group.version) {
+                Some(state) => compare_payload(&shown, &group, &state, &manifest, &mut out),
+                None => out.push(Diagnostic::new(
                     codes::DEPOSIT_ORPHAN,
                     Location::file(&shown),
                     format!(
                         "holds version {n} of {id}, but export/ocfl has no such version (or \
-                         it cannot be read, or does not use SHA-512)"
+                         it cannot be read, or does not use SHA-512)",
+                        n = group.version,
+                        id = group.id,
                     ),
-                ));
-                continue;
-            };
-            let payload: BTreeMap<&str, &String> = manifest
-                .iter()
-                .filter_map(|(p, d)| p.strip_prefix(prefix.as_str()).map(|l| (l, d)))
-                .collect();
-            for (logical, digest) in &state {
-                let file = shown.join(format!("{prefix}{logical}"));
-                match payload.get(logical.as_str()) {
-                    None => out.push(Diagnostic::new(
-                        codes::DEPOSIT_MISMATCH,
-                        Location::file(file),
-                        format!("version {n} of {id} has {logical}, the deposit does not"),
-                    )),
-                    Some(d) if !d.eq_ignore_ascii_case(digest) => out.push(Diagnostic::new(
-                        codes::DEPOSIT_MISMATCH,
-                        Location::file(file),
-                        format!(
-                            "the deposit's SHA-512 of {logical} differs from version {n} of {id}"
-                        ),
-                    )),
-                    Some(_) => {}
-                }
-            }
-            for logical in payload.keys().filter(|l| !state.contains_key(**l)) {
-                out.push(Diagnostic::new(
-                    codes::DEPOSIT_MISMATCH,
-                    Location::file(shown.join(format!("{prefix}{logical}"))),
-                    format!("the deposit has {logical}, version {n} of {id} does not"),
-                ));
+                )),
             }
         }
     }
-    // Every version of every edition has its deposit.
     if store.is_some() {
-        for e in &check.archive.editions {
-            for v in version_of(&e.id).unwrap_or_default() {
-                if !seen.contains(&(e.id.clone(), v.number)) {
-                    let name = format!("{}-v{}.zip", e.id, v.number);
-                    out.push(
-                        Diagnostic::new(
-                            codes::DEPOSIT_MISSING,
-                            Location::file(Path::new(crate::layout::DEPOSIT_DIR).join(&name)),
-                            format!("version {} of {} has no deposit {name}", v.number, e.id),
-                        )
-                        .with_help("`editio release` rewrites the deposit of a head version"),
-                    );
-                }
-            }
-        }
+        missing_deposits(check, &mut versions, &seen, &mut out);
     }
     out
+}
+
+/// The archive's storage root for reading: the remote one when given, else `export/ocfl` when
+/// it is there. An existing root is only opened (read), never created.
+fn open_store(ocfl_dir: &Path, remote: Option<ocfl::RemoteRoot>) -> Option<ocfl::Root> {
+    if let Some(r) = remote {
+        Some(ocfl::Root::Remote(r))
+    } else if ocfl_dir.join(ocfl::ROOT_DECLARATION).is_file() {
+        StorageRoot::create_or_open(ocfl_dir)
+            .ok()
+            .map(ocfl::Root::Disk)
+    } else {
+        None
+    }
+}
+
+/// The versions of each edition's OCFL object, read from the storage root once per edition.
+struct Versions<'a> {
+    store: Option<&'a ocfl::Root>,
+    config: &'a Config,
+    read: BTreeMap<String, Vec<VersionInfo>>,
+}
+
+impl Versions<'_> {
+    /// Every version of edition `id`; `None` when there is no storage root or the object
+    /// cannot be read.
+    fn of(&mut self, id: &str) -> Option<Vec<VersionInfo>> {
+        if let Some(v) = self.read.get(id) {
+            return Some(v.clone());
+        }
+        let v = self
+            .store?
+            .versions(&crate::layout::object_id(self.config, id))
+            .ok()?;
+        self.read.insert(id.to_string(), v.clone());
+        Some(v)
+    }
+
+    /// The state (logical path -> digest) of version `n` of edition `id`, when it exists and
+    /// uses SHA-512, the deposits' algorithm.
+    fn sha512_state(&mut self, id: &str, n: u32) -> Option<BTreeMap<String, String>> {
+        self.of(id)
+            .and_then(|vs| vs.into_iter().find(|v| v.number == n))
+            .filter(|v| v.algorithm == ocfl::digest::Algorithm::Sha512)
+            .map(|v| v.state)
+    }
+}
+
+/// One edition version held in a deposit, under `prefix` in its payload.
+struct Group {
+    id: String,
+    version: u32,
+    prefix: String,
+}
+
+/// The edition versions a deposit holds, from its name and manifest: a collection deposit
+/// holds `data/<id>/v<N>/…` for each, an edition's deposit `<id>-v<N>.zip` holds one under
+/// `data/`. `None` when the name says neither.
+fn deposit_groups(stem: &str, manifest: &bagit::PayloadManifest) -> Option<Vec<Group>> {
+    if stem.starts_with("collection-") {
+        let mut g = BTreeSet::new();
+        for p in manifest.keys() {
+            let mut parts = p.splitn(4, '/');
+            if let (Some("data"), Some(id), Some(v), Some(_)) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+                && let Some(n) = v.strip_prefix('v').and_then(|n| n.parse::<u32>().ok())
+            {
+                g.insert((id.to_string(), n, format!("data/{id}/{v}/")));
+            }
+        }
+        return Some(
+            g.into_iter()
+                .map(|(id, version, prefix)| Group {
+                    id,
+                    version,
+                    prefix,
+                })
+                .collect(),
+        );
+    }
+    let (id, n) = stem
+        .rsplit_once("-v")
+        .and_then(|(id, n)| Some((id.to_string(), n.parse::<u32>().ok()?)))?;
+    Some(vec![Group {
+        id,
+        version: n,
+        prefix: "data/".to_string(),
+    }])
+}
+
+/// A deposit's payload under `group.prefix` against the state of its OCFL version (ED603):
+/// each file the version has must be in the deposit with the same SHA-512, and no other.
+fn compare_payload(
+    shown: &Path,
+    group: &Group,
+    state: &BTreeMap<String, String>,
+    manifest: &bagit::PayloadManifest,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Group {
+        id,
+        version: n,
+        prefix,
+    } = group;
+    let payload: BTreeMap<&str, &String> = manifest
+        .iter()
+        .filter_map(|(p, d)| p.strip_prefix(prefix.as_str()).map(|l| (l, d)))
+        .collect();
+    for (logical, digest) in state {
+        let file = shown.join(format!("{prefix}{logical}"));
+        match payload.get(logical.as_str()) {
+            None => out.push(Diagnostic::new(
+                codes::DEPOSIT_MISMATCH,
+                Location::file(file),
+                format!("version {n} of {id} has {logical}, the deposit does not"),
+            )),
+            Some(d) if !d.eq_ignore_ascii_case(digest) => out.push(Diagnostic::new(
+                codes::DEPOSIT_MISMATCH,
+                Location::file(file),
+                format!("the deposit's SHA-512 of {logical} differs from version {n} of {id}"),
+            )),
+            Some(_) => {}
+        }
+    }
+    for logical in payload.keys().filter(|l| !state.contains_key(**l)) {
+        out.push(Diagnostic::new(
+            codes::DEPOSIT_MISMATCH,
+            Location::file(shown.join(format!("{prefix}{logical}"))),
+            format!("the deposit has {logical}, version {n} of {id} does not"),
+        ));
+    }
+}
+
+/// Every version of every edition whose deposit was not `seen` (ED604).
+fn missing_deposits(
+    check: &super::check::Report,
+    versions: &mut Versions<'_>,
+    seen: &BTreeSet<(String, u32)>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for e in &check.archive.editions {
+        for v in versions.of(&e.id).unwrap_or_default() {
+            if !seen.contains(&(e.id.clone(), v.number)) {
+                let name = format!("{}-v{}.zip", e.id, v.number);
+                out.push(
+                    Diagnostic::new(
+                        codes::DEPOSIT_MISSING,
+                        Location::file(Path::new(crate::layout::DEPOSIT_DIR).join(&name)),
+                        format!("version {} of {} has no deposit {name}", v.number, e.id),
+                    )
+                    .with_help("`editio release` rewrites the deposit of a head version"),
+                );
+            }
+        }
+    }
 }
 
 /// Whether a finding in `target` concerns edition `id`: it names the edition, or a path of it

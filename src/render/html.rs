@@ -748,6 +748,30 @@ impl Walk<'_> {
         out.raw(&format!("[{n}]</a></sup>"));
     }
 
+    /// Records a mention of entry `key` in the current block, in the order met, and returns
+    /// the mention's id, the link to the entry in the index, and its title on hover (the
+    /// entry's name and dates, and whether the identification is uncertain).
+    fn mention(&mut self, key: &str, entry: &Entry, uncertain: bool) -> (String, String, String) {
+        let list = self.mentions.entry(key.to_string()).or_default();
+        if list.is_empty() {
+            self.order.push(key.to_string());
+        }
+        let id = format!("m-{key}-{}", list.len() + 1);
+        list.push(Mention {
+            id: id.clone(),
+            block: self.block,
+            uncertain,
+        });
+        let mut title = entry.name.clone();
+        if let Some(d) = life_dates(entry) {
+            title.push_str(&format!(" ({d})"));
+        }
+        if uncertain {
+            title.push_str("; identification uncertain");
+        }
+        (id, format!("#{}", index_id(key)), title)
+    }
+
     /// A name in the text: a link to its entry in the index of names, with the entry's name
     /// and dates on hover; a name inside a name (`nested`) is not a link of its own.
     fn name(
@@ -775,26 +799,7 @@ impl Walk<'_> {
         let entry = key.and_then(|k| self.ctx.register.get(k));
         let kind = kind.word();
         let link = match (key, entry) {
-            (Some(key), Some(named)) => {
-                let list = self.mentions.entry(key.to_string()).or_default();
-                if list.is_empty() {
-                    self.order.push(key.to_string());
-                }
-                let id = format!("m-{key}-{}", list.len() + 1);
-                list.push(Mention {
-                    id: id.clone(),
-                    block: self.block,
-                    uncertain,
-                });
-                let mut title = named.entry.name.clone();
-                if let Some(d) = life_dates(&named.entry) {
-                    title.push_str(&format!(" ({d})"));
-                }
-                if uncertain {
-                    title.push_str("; identification uncertain");
-                }
-                Some((id, format!("#{}", index_id(key)), title))
-            }
+            (Some(key), Some(named)) => Some(self.mention(key, &named.entry, uncertain)),
             _ => None,
         };
         match link {
@@ -931,25 +936,8 @@ pub fn edition_view(
         .region(Region::Back)
         .map(|b| walk.block(b))
         .collect();
-    // A text that ends on a heading has its end-of-excerpt gap after that heading (the excerpt
-    // pass only puts it inside a paragraph).
-    let end_gap = (edition.log.excerpt.ends_midway
-        && edition
-            .region(Region::Body)
-            .last()
-            .is_some_and(|b| b.kind == BlockKind::Heading))
-    .then(|| gap_text(GapReason::ExcerptEnds, edition));
-
-    let anchors = &edition.log.note_anchors;
-    let anchors = match (anchors.first(), anchors.last()) {
-        (Some(first), Some(last)) => Some(context! {
-            count => anchors.len(),
-            first => first,
-            last => last,
-        }),
-        _ => None,
-    };
-
+    let end_gap = end_gap(edition);
+    let anchors = anchors_view(edition);
     let index = index_view(&walk);
     let colophon = colophon_view(edition, ctx, extra);
     let date = edition_date(edition);
@@ -989,6 +977,30 @@ pub fn edition_view(
         pdf_href => ctx.config.build.pdf.then(|| format!("../pdf/{}.pdf", edition.id)),
         archive => archive.name.clone(),
         generator => crate::AGENT,
+    }
+}
+
+/// The end-of-excerpt gap of a text that ends on a heading, which goes after that heading (the
+/// excerpt pass only puts it inside a paragraph).
+fn end_gap(edition: &Edition) -> Option<&'static str> {
+    (edition.log.excerpt.ends_midway
+        && edition
+            .region(Region::Body)
+            .last()
+            .is_some_and(|b| b.kind == BlockKind::Heading))
+    .then(|| gap_text(GapReason::ExcerptEnds, edition))
+}
+
+/// The note anchors the notes pass placed: how many, the first and the last.
+fn anchors_view(edition: &Edition) -> Option<Value> {
+    let anchors = &edition.log.note_anchors;
+    match (anchors.first(), anchors.last()) {
+        (Some(first), Some(last)) => Some(context! {
+            count => anchors.len(),
+            first => first,
+            last => last,
+        }),
+        _ => None,
     }
 }
 

@@ -147,7 +147,6 @@ fn current_receipt(r: &crate::model::Record, receiver: &str, out: &mut Vec<Event
 
 /// Renders the log: the source as the object, then the events, then the agents.
 pub fn render(edition: &Edition, events: &[Event]) -> Vec<u8> {
-    let r = &edition.record;
     let mut x = Xml::new();
     x.decl();
     x.open(
@@ -162,6 +161,18 @@ pub fn render(edition: &Edition, events: &[Event]) -> Vec<u8> {
             ("version", "3.0"),
         ],
     );
+    write_object(&mut x, &edition.record);
+    for e in events {
+        write_event(&mut x, e);
+    }
+    write_agents(&mut x, events);
+    x.close("premis");
+    x.finish()
+}
+
+/// The one object the log is about: the received source, with its SHA-256, size, encoding and
+/// original name.
+fn write_object(x: &mut Xml, r: &crate::model::Record) {
     x.open("object", &[("xsi:type", "file")]);
     x.open("objectIdentifier", &[]);
     x.leaf("objectIdentifierType", &[], "local");
@@ -184,32 +195,36 @@ pub fn render(edition: &Edition, events: &[Event]) -> Vec<u8> {
     x.close("objectCharacteristics");
     x.leaf("originalName", &[], &r.received.file_name);
     x.close("object");
+}
 
-    for e in events {
-        x.open("event", &[]);
-        x.open("eventIdentifier", &[]);
-        x.leaf("eventIdentifierType", &[], "local");
-        x.leaf("eventIdentifierValue", &[], &e.id);
-        x.close("eventIdentifier");
-        x.leaf("eventType", &[], &e.kind);
-        x.leaf("eventDateTime", &[], &e.when);
-        x.open("eventDetailInformation", &[]);
-        x.leaf("eventDetail", &[], &e.detail);
-        x.close("eventDetailInformation");
-        x.open("eventOutcomeInformation", &[]);
-        x.leaf("eventOutcome", &[], &e.outcome);
-        x.close("eventOutcomeInformation");
-        x.open("linkingAgentIdentifier", &[]);
-        x.leaf("linkingAgentIdentifierType", &[], "local");
-        x.leaf("linkingAgentIdentifierValue", &[], &e.agent);
-        x.close("linkingAgentIdentifier");
-        x.open("linkingObjectIdentifier", &[]);
-        x.leaf("linkingObjectIdentifierType", &[], "local");
-        x.leaf("linkingObjectIdentifierValue", &[], "source.txt");
-        x.close("linkingObjectIdentifier");
-        x.close("event");
-    }
+/// One event, linked to its agent and to the source.
+fn write_event(x: &mut Xml, e: &Event) {
+    x.open("event", &[]);
+    x.open("eventIdentifier", &[]);
+    x.leaf("eventIdentifierType", &[], "local");
+    x.leaf("eventIdentifierValue", &[], &e.id);
+    x.close("eventIdentifier");
+    x.leaf("eventType", &[], &e.kind);
+    x.leaf("eventDateTime", &[], &e.when);
+    x.open("eventDetailInformation", &[]);
+    x.leaf("eventDetail", &[], &e.detail);
+    x.close("eventDetailInformation");
+    x.open("eventOutcomeInformation", &[]);
+    x.leaf("eventOutcome", &[], &e.outcome);
+    x.close("eventOutcomeInformation");
+    x.open("linkingAgentIdentifier", &[]);
+    x.leaf("linkingAgentIdentifierType", &[], "local");
+    x.leaf("linkingAgentIdentifierValue", &[], &e.agent);
+    x.close("linkingAgentIdentifier");
+    x.open("linkingObjectIdentifier", &[]);
+    x.leaf("linkingObjectIdentifierType", &[], "local");
+    x.leaf("linkingObjectIdentifierValue", &[], "source.txt");
+    x.close("linkingObjectIdentifier");
+    x.close("event");
+}
 
+/// Each agent of the events once: editio itself as software, anyone else as an organization.
+fn write_agents(x: &mut Xml, events: &[Event]) {
     let mut agents: Vec<&str> = events.iter().map(|e| e.agent.as_str()).collect();
     agents.sort_unstable();
     agents.dedup();
@@ -229,6 +244,4 @@ pub fn render(edition: &Edition, events: &[Event]) -> Vec<u8> {
         }
         x.close("agent");
     }
-    x.close("premis");
-    x.finish()
 }

@@ -142,38 +142,7 @@ impl Jing {
                 schema_problems.push(format!("{}:{}: {}", label, m.line.unwrap_or(0), m.message));
                 continue;
             }
-            let target =
-                files
-                    .iter()
-                    .find(|t| Path::new(&m.file) == t.absolute)
-                    .or(if files.len() == 1 {
-                        files.first()
-                    } else {
-                        None
-                    });
-            let path = target.map_or_else(|| PathBuf::from(&m.file), |t| t.shown.clone());
-            let location = Location {
-                path,
-                line: m.line,
-                column: m.column,
-                offset: None,
-            };
-            match m.kind {
-                Kind::Error => found.push(
-                    Diagnostic::new(
-                        codes::SCHEMA_INVALID,
-                        location,
-                        format!("not valid against {label}: {}", m.message),
-                    )
-                    .with_help(help(label)),
-                ),
-                Kind::Fatal => found.push(Diagnostic::new(
-                    codes::XML_MALFORMED,
-                    location,
-                    format!("{} (jing)", m.message),
-                )),
-                Kind::Warning => {}
-            }
+            found.extend(finding(&m, label, files));
         }
         if !schema_problems.is_empty() {
             return Err(JingError::Schema {
@@ -191,6 +160,43 @@ impl Jing {
             });
         }
         Ok(found)
+    }
+}
+
+/// One of jing's messages about a file as a finding, naming the file as shown (a message
+/// about a file jing names otherwise, when there is one file, is about that file); none for a
+/// warning.
+fn finding(m: &Message, label: &str, files: &[Target]) -> Option<Diagnostic> {
+    let target = files
+        .iter()
+        .find(|t| Path::new(&m.file) == t.absolute)
+        .or(if files.len() == 1 {
+            files.first()
+        } else {
+            None
+        });
+    let path = target.map_or_else(|| PathBuf::from(&m.file), |t| t.shown.clone());
+    let location = Location {
+        path,
+        line: m.line,
+        column: m.column,
+        offset: None,
+    };
+    match m.kind {
+        Kind::Error => Some(
+            Diagnostic::new(
+                codes::SCHEMA_INVALID,
+                location,
+                format!("not valid against {label}: {}", m.message),
+            )
+            .with_help(help(label)),
+        ),
+        Kind::Fatal => Some(Diagnostic::new(
+            codes::XML_MALFORMED,
+            location,
+            format!("{} (jing)", m.message),
+        )),
+        Kind::Warning => None,
     }
 }
 

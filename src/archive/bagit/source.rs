@@ -148,10 +148,9 @@ fn finding(code: crate::diagnostic::Code, path: &str, message: impl Into<String>
 
 /// Lists a bag folder. Links and special files are reported, never followed.
 pub(crate) fn open_dir(root: &Path, out: &mut Vec<Diagnostic>) -> Result<Tree> {
-    let mut files = Vec::new();
-    let mut dirs = BTreeSet::new();
-    let mut stack = vec![String::new()];
-    while let Some(rel) = stack.pop() {
+    let mut listing = Listing::default();
+    listing.stack.push(String::new());
+    while let Some(rel) = listing.stack.pop() {
         let dir = if rel.is_empty() {
             root.to_path_buf()
         } else {
@@ -170,89 +169,103 @@ pub(crate) fn open_dir(root: &Path, out: &mut Vec<Diagnostic>) -> Result<Tree> {
             }
         };
         for entry in entries {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    out.push(finding(
-                        codes::READ_FAILED,
-                        &rel,
-                        format!("cannot list {rel}/: {e}"),
-                    ));
-                    continue;
-                }
-            };
-            let name = entry.file_name();
-            let join = |n: &str| {
-                if rel.is_empty() {
-                    n.to_string()
-                } else {
-                    format!("{rel}/{n}")
-                }
-            };
-            let Some(name) = name.to_str() else {
-                let shown = join(&name.to_string_lossy());
-                out.push(finding(
-                    codes::NAME_UNREPRESENTABLE,
-                    &shown,
-                    format!(
-                        "{shown:?}: the file name is not valid UTF-8, so no manifest can list it"
-                    ),
-                ));
-                continue;
-            };
-            let child = join(name);
-            // `DirEntry::file_type` does not follow symbolic links.
-            let kind = match entry.file_type() {
-                Ok(k) => k,
-                Err(e) => {
-                    out.push(finding(
-                        codes::READ_FAILED,
-                        &child,
-                        format!("cannot inspect {child}: {e}"),
-                    ));
-                    continue;
-                }
-            };
-            if kind.is_symlink() {
-                out.push(finding(
-                    codes::NOT_REGULAR,
-                    &child,
-                    format!("{child} is a symbolic link; links are never followed out of a bag"),
-                ));
-            } else if kind.is_dir() {
-                dirs.insert(child.clone());
-                stack.push(child);
-            } else if kind.is_file() {
-                match entry.metadata() {
-                    Ok(m) => files.push(Node {
-                        path: child,
-                        size: m.len(),
-                        index: 0,
-                        blocked: false,
-                        header: 0,
-                        compressed: 0,
-                    }),
-                    Err(e) => out.push(finding(
-                        codes::READ_FAILED,
-                        &child,
-                        format!("cannot inspect {child}: {e}"),
-                    )),
-                }
-            } else {
-                out.push(finding(
-                    codes::NOT_REGULAR,
-                    &child,
-                    format!("{child} is not a regular file (a device, socket or pipe)"),
-                ));
+            match entry {
+                Ok(entry) => listing.add(&rel, &entry, out),
+                Err(e) => out.push(finding(
+                    codes::READ_FAILED,
+                    &rel,
+                    format!("cannot list {rel}/: {e}"),
+                )),
             }
         }
     }
+    let Listing {
+        mut files, dirs, ..
+    } = listing;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Tree {
         kind: Kind::Dir(root.to_path_buf()),
         files,
         dirs,
     })
+}
+
+/// A bag folder as it is listed: its files and folders so far, and the folders still to list.
+#[derive(Default)]
+struct Listing {
+    files: Vec<Node>,
+    dirs: BTreeSet<String>,
+    stack: Vec<String>,
+}
+
+impl Listing {
+    /// Takes one entry of folder `rel`: a regular file is listed, a folder is to be listed in
+    /// turn, and anything else (a link, a device, a name that is not UTF-8, an entry that
+    /// cannot be inspected) is a finding.
+    fn add(&mut self, rel: &str, entry: &std::fs::DirEntry, out: &mut Vec<Diagnostic>) {
+        let name = entry.file_name();
+        let join = |n: &str| {
+            if rel.is_empty() {
+                n.to_string()
+            } else {
+                format!("{rel}/{n}")
+            }
+        };
+        let Some(name) = name.to_str() else {
+            let shown = join(&name.to_string_lossy());
+            out.push(finding(
+                codes::NAME_UNREPRESENTABLE,
+                &shown,
+                format!("{shown:?}: the file name is not valid UTF-8, so no manifest can list it"),
+            ));
+            return;
+        };
+        let child = join(name);
+        // `DirEntry::file_type` does not follow symbolic links.
+        let kind = match entry.file_type() {
+            Ok(k) => k,
+            Err(e) => {
+                out.push(finding(
+                    codes::READ_FAILED,
+                    &child,
+                    format!("cannot inspect {child}: {e}"),
+                ));
+                return;
+            }
+        };
+        if kind.is_symlink() {
+            out.push(finding(
+                codes::NOT_REGULAR,
+                &child,
+                format!("{child} is a symbolic link; links are never followed out of a bag"),
+            ));
+        } else if kind.is_dir() {
+            self.dirs.insert(child.clone());
+            self.stack.push(child);
+        } else if kind.is_file() {
+            match entry.metadata() {
+                Ok(m) => self.files.push(Node {
+                    path: child,
+                    size: m.len(),
+                    index: 0,
+                    blocked: false,
+                    header: 0,
+                    compressed: 0,
+                }),
+                Err(e) => out.push(finding(
+                    codes::READ_FAILED,
+                    &child,
+                    format!("cannot inspect {child}: {e}"),
+                )),
+            }
+        } else {
+            out.push(finding(
+                codes::NOT_REGULAR,
+                &child,
+                format!("{child} is not a regular file (a device, socket or pipe)"),
+            ));
+        }
+    }
 }
 
 const S_IFMT: u32 = 0o170000;
@@ -290,20 +303,7 @@ pub(crate) fn open_zip(
     };
     if archive.has_duplicate_names() {
         let names = duplicate_names(shared, archive.central_directory_start(), opts.max_entries);
-        if names.is_empty() {
-            out.push(finding(
-                codes::ZIP_DUPLICATE,
-                &shown,
-                "the zip holds the same entry name more than once",
-            ));
-        }
-        for name in names {
-            out.push(finding(
-                codes::ZIP_DUPLICATE,
-                &name,
-                format!("the zip holds {name:?} more than once; which one is meant is undefined"),
-            ));
-        }
+        report_duplicates(names, &shown, out);
     }
     if archive.len() > opts.max_entries {
         out.push(finding(
@@ -317,143 +317,221 @@ pub(crate) fn open_zip(
         ));
         return Ok(None);
     }
+    let Some(entries) = zip_entries(&archive, &shown, opts, out) else {
+        return Ok(None);
+    };
+    let Some(top) = bag_folder(&entries, &shown, out) else {
+        return Ok(None);
+    };
+    let prefix = format!("{top}/");
+    let (mut files, dirs) = files_and_dirs(entries, &prefix);
+    report_case_twins(&files, out);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let tree = Tree {
+        kind: Kind::Zip(archive),
+        files,
+        dirs,
+    };
+    Ok(Some(budget(tree, &prefix, opts, out)))
+}
 
+/// A zip entry as read from the central directory: its full name, its node (path still to
+/// be set), and whether it is a folder.
+type ZipEntry = (String, Node, bool);
+
+/// The same entry name more than once: which one is meant is undefined.
+fn report_duplicates(names: Vec<String>, shown: &str, out: &mut Vec<Diagnostic>) {
+    if names.is_empty() {
+        out.push(finding(
+            codes::ZIP_DUPLICATE,
+            shown,
+            "the zip holds the same entry name more than once",
+        ));
+    }
+    for name in names {
+        out.push(finding(
+            codes::ZIP_DUPLICATE,
+            &name,
+            format!("the zip holds {name:?} more than once; which one is meant is undefined"),
+        ));
+    }
+}
+
+/// Reads the central directory, entry by entry: entries with unsafe names, links and special
+/// files are reported and left out, encrypted entries and unknown compression reported and
+/// blocked. `None` when the entries add up to more than the limit uncompressed.
+fn zip_entries(
+    archive: &ZipArchive<SharedFile>,
+    shown: &str,
+    opts: &ValidateOptions,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Vec<ZipEntry>> {
     let meta = archive.metadata();
     let mut total: u64 = 0;
-    let mut entries: Vec<(String, Node, bool)> = Vec::new();
+    let mut entries: Vec<ZipEntry> = Vec::new();
     for index in 0..archive.len() {
         let Ok(entry) = meta.entry(index) else {
             out.push(finding(
                 codes::ZIP_CORRUPT,
-                &shown,
+                shown,
                 format!("entry {index} of the central directory cannot be read"),
             ));
             continue;
         };
-        let raw = entry.name_raw();
-        let lossy = String::from_utf8_lossy(raw).into_owned();
-        if raw.iter().any(|&b| b < 0x20 || b == 0x7f) {
+        let Some((name, node, is_dir)) = zip_entry(&entry, index, out) else {
+            continue;
+        };
+        if !is_dir {
+            total = total.saturating_add(node.size);
+            if total > opts.max_uncompressed {
+                out.push(finding(
+                    codes::ZIP_BOMB,
+                    shown,
+                    format!(
+                        "the zip's entries add up to more than {} bytes uncompressed (the limit, which verify --max-unzipped raises); nothing is decompressed",
+                        opts.max_uncompressed
+                    ),
+                ));
+                return None;
+            }
+        }
+        entries.push((name, node, is_dir));
+    }
+    Some(entries)
+}
+
+/// One entry of the central directory, or `None` (with a finding) when its name is unsafe or
+/// cannot be decoded, or it is a link or a special file. A folder is named without its
+/// trailing '/'; an encrypted file, or one compressed by a method not read, is blocked.
+fn zip_entry(
+    entry: &zip::read::ZipFileEntry<'_>,
+    index: usize,
+    out: &mut Vec<Diagnostic>,
+) -> Option<ZipEntry> {
+    let name = entry_name(entry, out)?;
+    let mode_type = entry.unix_mode().map(|m| m & S_IFMT).filter(|t| *t != 0);
+    let is_dir = name.ends_with('/') || mode_type == Some(S_IFDIR);
+    let bare = name.strip_suffix('/').unwrap_or(&name);
+    if let Err(why) = path::check(bare, false) {
+        out.push(finding(
+            codes::ZIP_UNSAFE_NAME,
+            &name,
+            format!("zip entry {name:?} is refused: {}", why.reason()),
+        ));
+        return None;
+    }
+    match mode_type {
+        Some(S_IFLNK) => {
+            out.push(finding(
+                codes::ZIP_SYMLINK,
+                &name,
+                format!("zip entry {name:?} is a symbolic link; a bag holds regular files only"),
+            ));
+            return None;
+        }
+        Some(t) if t != S_IFREG && t != S_IFDIR => {
+            out.push(finding(
+                codes::ZIP_SYMLINK,
+                &name,
+                format!("zip entry {name:?} is a special file (mode {t:o}); a bag holds regular files only"),
+            ));
+            return None;
+        }
+        _ => {}
+    }
+    if is_dir {
+        return Some((
+            bare.to_string(),
+            Node {
+                path: String::new(),
+                size: 0,
+                index,
+                blocked: false,
+                header: 0,
+                compressed: 0,
+            },
+            true,
+        ));
+    }
+    let size = entry.size();
+    let compressed = entry.compressed_size();
+    let blocked = unreadable(entry, &name, out);
+    Some((
+        name,
+        Node {
+            path: String::new(),
+            size,
+            index,
+            blocked,
+            header: entry.header_start(),
+            compressed,
+        },
+        false,
+    ))
+}
+
+/// The entry's name, or `None` (with a finding) when it holds a NUL or control character or
+/// cannot be decoded.
+fn entry_name(entry: &zip::read::ZipFileEntry<'_>, out: &mut Vec<Diagnostic>) -> Option<String> {
+    let raw = entry.name_raw();
+    let lossy = String::from_utf8_lossy(raw).into_owned();
+    if raw.iter().any(|&b| b < 0x20 || b == 0x7f) {
+        out.push(finding(
+            codes::ZIP_UNSAFE_NAME,
+            &lossy,
+            format!("zip entry {lossy:?} has a NUL or control character in its name"),
+        ));
+        return None;
+    }
+    match entry.name() {
+        Ok(n) => Some(n.into_owned()),
+        Err(e) => {
             out.push(finding(
                 codes::ZIP_UNSAFE_NAME,
                 &lossy,
-                format!("zip entry {lossy:?} has a NUL or control character in its name"),
+                format!("zip entry name {lossy:?} cannot be decoded: {e}"),
             ));
-            continue;
+            None
         }
-        let name = match entry.name() {
-            Ok(n) => n.into_owned(),
-            Err(e) => {
-                out.push(finding(
-                    codes::ZIP_UNSAFE_NAME,
-                    &lossy,
-                    format!("zip entry name {lossy:?} cannot be decoded: {e}"),
-                ));
-                continue;
-            }
-        };
-        let mode_type = entry.unix_mode().map(|m| m & S_IFMT).filter(|t| *t != 0);
-        let is_dir = name.ends_with('/') || mode_type == Some(S_IFDIR);
-        let bare = name.strip_suffix('/').unwrap_or(&name);
-        if let Err(why) = path::check(bare, false) {
-            out.push(finding(
-                codes::ZIP_UNSAFE_NAME,
-                &name,
-                format!("zip entry {name:?} is refused: {}", why.reason()),
-            ));
-            continue;
-        }
-        match mode_type {
-            Some(S_IFLNK) => {
-                out.push(finding(
-                    codes::ZIP_SYMLINK,
-                    &name,
-                    format!(
-                        "zip entry {name:?} is a symbolic link; a bag holds regular files only"
-                    ),
-                ));
-                continue;
-            }
-            Some(t) if t != S_IFREG && t != S_IFDIR => {
-                out.push(finding(
-                    codes::ZIP_SYMLINK,
-                    &name,
-                    format!("zip entry {name:?} is a special file (mode {t:o}); a bag holds regular files only"),
-                ));
-                continue;
-            }
-            _ => {}
-        }
-        if is_dir {
-            entries.push((
-                bare.to_string(),
-                Node {
-                    path: String::new(),
-                    size: 0,
-                    index,
-                    blocked: false,
-                    header: 0,
-                    compressed: 0,
-                },
-                true,
-            ));
-            continue;
-        }
-        let size = entry.size();
-        let compressed = entry.compressed_size();
-        let mut blocked = false;
-        if entry.encrypted() {
-            out.push(finding(
-                codes::ZIP_UNSUPPORTED,
-                &name,
-                format!("zip entry {name:?} is encrypted"),
-            ));
-            blocked = true;
-        }
-        use zip::CompressionMethod as M;
-        if !matches!(
-            entry.compression(),
-            M::Stored | M::Deflated | M::Deflate64 | M::Bzip2 | M::Zstd | M::Lzma | M::Xz
-        ) {
-            out.push(finding(
-                codes::ZIP_UNSUPPORTED,
-                &name,
-                format!(
-                    "zip entry {name:?} uses compression method {:?}, which is not read",
-                    entry.compression()
-                ),
-            ));
-            blocked = true;
-        }
-        total = total.saturating_add(size);
-        if total > opts.max_uncompressed {
-            out.push(finding(
-                codes::ZIP_BOMB,
-                &shown,
-                format!(
-                    "the zip's entries add up to more than {} bytes uncompressed (the limit, which verify --max-unzipped raises); nothing is decompressed",
-                    opts.max_uncompressed
-                ),
-            ));
-            return Ok(None);
-        }
-        entries.push((
-            name.clone(),
-            Node {
-                path: String::new(),
-                size,
-                index,
-                blocked,
-                header: entry.header_start(),
-                compressed,
-            },
-            false,
-        ));
     }
+}
 
-    // One top-level folder, holding everything.
+/// Whether a file entry cannot be read: it is encrypted, or compressed by a method not read
+/// (each reported).
+fn unreadable(entry: &zip::read::ZipFileEntry<'_>, name: &str, out: &mut Vec<Diagnostic>) -> bool {
+    let mut blocked = false;
+    if entry.encrypted() {
+        out.push(finding(
+            codes::ZIP_UNSUPPORTED,
+            name,
+            format!("zip entry {name:?} is encrypted"),
+        ));
+        blocked = true;
+    }
+    use zip::CompressionMethod as M;
+    if !matches!(
+        entry.compression(),
+        M::Stored | M::Deflated | M::Deflate64 | M::Bzip2 | M::Zstd | M::Lzma | M::Xz
+    ) {
+        out.push(finding(
+            codes::ZIP_UNSUPPORTED,
+            name,
+            format!(
+                "zip entry {name:?} uses compression method {:?}, which is not read",
+                entry.compression()
+            ),
+        ));
+        blocked = true;
+    }
+    blocked
+}
+
+/// The bag's folder: the zip must hold exactly one top-level folder, and nothing beside it
+/// (what lies beside it is reported). `None` when there is not exactly one.
+fn bag_folder(entries: &[ZipEntry], shown: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
     let mut tops: BTreeSet<&str> = BTreeSet::new();
     let mut loose = Vec::new();
-    for (name, _, is_dir) in &entries {
+    for (name, _, is_dir) in entries {
         match name.split_once('/') {
             Some((top, _)) => {
                 tops.insert(top);
@@ -469,14 +547,14 @@ pub(crate) fn open_zip(
         _ => {
             out.push(finding(
                 codes::ZIP_LAYOUT,
-                &shown,
+                shown,
                 format!(
                     "the zip must hold exactly one top-level folder (the bag); it holds {}: {:?}",
                     tops.len(),
                     tops
                 ),
             ));
-            return Ok(None);
+            return None;
         }
     };
     for name in loose {
@@ -488,12 +566,15 @@ pub(crate) fn open_zip(
             ),
         ));
     }
+    Some(top)
+}
 
-    let prefix = format!("{top}/");
+/// The bag's files (named from the bag folder) and folders, with every folder above a file.
+fn files_and_dirs(entries: Vec<ZipEntry>, prefix: &str) -> (Vec<Node>, BTreeSet<String>) {
     let mut files = Vec::new();
     let mut dirs = BTreeSet::new();
     for (name, mut node, is_dir) in entries {
-        let Some(rel) = name.strip_prefix(&prefix) else {
+        let Some(rel) = name.strip_prefix(prefix) else {
             continue;
         };
         let mut parent = rel;
@@ -508,10 +589,13 @@ pub(crate) fn open_zip(
             files.push(node);
         }
     }
+    (files, dirs)
+}
 
-    // Names that one file system would merge lose a file when the zip is unpacked there.
+/// Names that one file system would merge lose a file when the zip is unpacked there.
+fn report_case_twins(files: &[Node], out: &mut Vec<Diagnostic>) {
     let mut by_fold: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for n in &files {
+    for n in files {
         by_fold
             .entry(path::fold(&n.path))
             .or_default()
@@ -527,14 +611,6 @@ pub(crate) fn open_zip(
             ),
         ));
     }
-
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let tree = Tree {
-        kind: Kind::Zip(archive),
-        files,
-        dirs,
-    };
-    Ok(Some(budget(tree, &prefix, opts, out)))
 }
 
 /// Holds every zip entry to what the zip and the bag declare, before anything is inflated:
@@ -543,9 +619,16 @@ pub(crate) fn open_zip(
 /// are not decompressed. Every entry read is also stopped the moment it yields more than its
 /// header declares (see [`Tree::read_with`]).
 fn budget(mut tree: Tree, prefix: &str, opts: &ValidateOptions, out: &mut Vec<Diagnostic>) -> Tree {
+    block_overlapping(&mut tree, prefix, out);
+    block_payload_beyond_oxum(&mut tree, prefix, opts, out);
+    block_oversized_manifests(&mut tree, prefix, out);
+    tree
+}
+
+/// Overlapping entries: sorted by where their local header starts, each must end (at least
+/// its fixed header, name and compressed data) before the next begins.
+fn block_overlapping(tree: &mut Tree, prefix: &str, out: &mut Vec<Diagnostic>) {
     let shown = |n: &Node| format!("{prefix}{}", n.path);
-    // Overlapping entries: sorted by where their local header starts, each must end (at
-    // least its fixed header, name and compressed data) before the next begins.
     let mut order: Vec<usize> = (0..tree.files.len()).collect();
     order.sort_by_key(|&i| tree.files[i].header);
     for pair in order.windows(2) {
@@ -570,10 +653,19 @@ fn budget(mut tree: Tree, prefix: &str, opts: &ValidateOptions, out: &mut Vec<Di
             tree.files[j].blocked = true;
         }
     }
-    // The payload against Payload-Oxum. A bag whose Payload-Oxum is merely wrong is finding
-    // BAG032 (its files are still read); a zip whose payload declares more than twice the
-    // bag's Payload-Oxum and 64 MiB besides is a bomb, and is not inflated.
-    if let Some(octets) = declared_octets(&tree, opts) {
+}
+
+/// The payload against Payload-Oxum. A bag whose Payload-Oxum is merely wrong is finding
+/// BAG032 (its files are still read); a zip whose payload declares more than twice the bag's
+/// Payload-Oxum and 64 MiB besides is a bomb, and is not inflated.
+fn block_payload_beyond_oxum(
+    tree: &mut Tree,
+    prefix: &str,
+    opts: &ValidateOptions,
+    out: &mut Vec<Diagnostic>,
+) {
+    let shown = |n: &Node| format!("{prefix}{}", n.path);
+    if let Some(octets) = declared_octets(tree, opts) {
         let octets = octets.saturating_mul(2).saturating_add(64 << 20);
         let mut payload: Vec<usize> = (0..tree.files.len())
             .filter(|&i| tree.files[i].path.starts_with("data/") && !tree.files[i].blocked)
@@ -605,8 +697,11 @@ fn budget(mut tree: Tree, prefix: &str, opts: &ValidateOptions, out: &mut Vec<Di
             ));
         }
     }
-    // Manifests: a line per file listed, each a digest, two spaces and a path (percent-encoded
-    // at worst three bytes a byte).
+}
+
+/// Manifests: a line per file listed, each a digest, two spaces and a path (percent-encoded
+/// at worst three bytes a byte); a manifest that declares more than that is not inflated.
+fn block_oversized_manifests(tree: &mut Tree, prefix: &str, out: &mut Vec<Diagnostic>) {
     let line = |n: &Node| 128 + 3 + 3 * n.path.len() as u64;
     let payload_room: u64 = tree
         .files
@@ -641,7 +736,6 @@ fn budget(mut tree: Tree, prefix: &str, opts: &ValidateOptions, out: &mut Vec<Di
             n.blocked = true;
         }
     }
-    tree
 }
 
 /// The octet count of `Payload-Oxum` in the zip's `bag-info.txt`, if it has a readable one.

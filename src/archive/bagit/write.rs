@@ -272,6 +272,73 @@ fn check_path(p: &str, what: &str) -> Result<()> {
     })
 }
 
+/// The entries of a bag as they are planned: each file with its folders, refusing names that
+/// would collide when the zip is unpacked.
+#[derive(Default)]
+struct Entries<'s> {
+    /// Path relative to the bag root → source. Folders are listed with a trailing '/'.
+    entries: BTreeMap<String, Option<Source<'s>>>,
+    /// Each path as folded for comparison → the path.
+    folded: BTreeMap<String, String>,
+}
+
+impl<'s> Entries<'s> {
+    /// Adds the file `rel` and its folders. Twins by case or normalization would collide when
+    /// the zip is unpacked, and are refused.
+    fn add(&mut self, rel: String, source: Source<'s>) -> Result<()> {
+        if let Some(other) = self.folded.insert(path::fold(&rel), rel.clone()) {
+            return Err(invalid(
+                format!("bag file {rel:?}"),
+                format!(
+                    "clashes with {other:?}: names must differ by more than case or Unicode normalization"
+                ),
+            ));
+        }
+        let mut parent = rel.as_str();
+        while let Some((p, _)) = parent.rsplit_once('/') {
+            self.entries.insert(format!("{p}/"), None);
+            parent = p;
+        }
+        self.entries.insert(rel, Some(source));
+        Ok(())
+    }
+
+    /// Adds the payload under `data/`, in path order, and returns each file's path (with
+    /// `data/`) and size, by payload index. An empty payload still has its folder.
+    fn add_payload(&mut self, spec: &'s BagSpec) -> Result<Vec<(String, u64)>> {
+        let mut payload = Vec::new();
+        let mut sorted: Vec<(usize, &BagFile)> = spec.payload.iter().enumerate().collect();
+        sorted.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+        for (_, f) in &sorted {
+            check_path(&f.path, "payload file")?;
+            let rel = format!("data/{}", f.path);
+            let size = content_size(&f.source, &rel)?;
+            self.add(rel.clone(), Source::Payload(&f.source, payload.len()))?;
+            payload.push((rel, size));
+        }
+        self.entries.insert("data/".into(), None);
+        Ok(payload)
+    }
+}
+
+/// Refuses an extra tag file under `data/` or with a name BagIt reserves at the top.
+fn check_tag_file_name(p: &str) -> Result<()> {
+    check_path(p, "tag file")?;
+    let top = p.split('/').next().unwrap_or_default();
+    let reserved = top == "data"
+        || (!p.contains('/')
+            && (["bagit.txt", "bag-info.txt", "fetch.txt"].contains(&top)
+                || top.starts_with("manifest-")
+                || top.starts_with("tagmanifest-")));
+    if reserved {
+        return Err(invalid(
+            format!("tag file {p:?}"),
+            "uses a name BagIt reserves",
+        ));
+    }
+    Ok(())
+}
+
 impl<'s> Plan<'s> {
     fn new(spec: &'s BagSpec) -> Result<Plan<'s>> {
         if spec.name.contains('/') {
@@ -281,89 +348,36 @@ impl<'s> Plan<'s> {
             ));
         }
         check_path(&spec.name, "bag name")?;
-        let mut entries: BTreeMap<String, Option<Source<'s>>> = BTreeMap::new();
-        let mut folded = BTreeMap::new();
-        let mut add = |rel: String,
-                       source: Source<'s>,
-                       entries: &mut BTreeMap<String, Option<Source<'s>>>|
-         -> Result<()> {
-            // Twins by case or normalization would collide when the zip is unpacked.
-            if let Some(other) = folded.insert(path::fold(&rel), rel.clone()) {
-                return Err(invalid(
-                    format!("bag file {rel:?}"),
-                    format!(
-                        "clashes with {other:?}: names must differ by more than case or Unicode normalization"
-                    ),
-                ));
-            }
-            let mut parent = rel.as_str();
-            while let Some((p, _)) = parent.rsplit_once('/') {
-                entries.insert(format!("{p}/"), None);
-                parent = p;
-            }
-            entries.insert(rel, Some(source));
-            Ok(())
-        };
-
-        let mut payload = Vec::new();
-        let mut sorted: Vec<(usize, &BagFile)> = spec.payload.iter().enumerate().collect();
-        sorted.sort_by(|a, b| a.1.path.cmp(&b.1.path));
-        for (_, f) in &sorted {
-            check_path(&f.path, "payload file")?;
-            let rel = format!("data/{}", f.path);
-            let size = content_size(&f.source, &rel)?;
-            add(
-                rel.clone(),
-                Source::Payload(&f.source, payload.len()),
-                &mut entries,
-            )?;
-            payload.push((rel, size));
-        }
-        // An empty payload still has its folder.
-        entries.insert("data/".into(), None);
-
+        let mut entries = Entries::default();
+        let payload = entries.add_payload(spec)?;
         let octets: u64 = payload.iter().map(|(_, s)| s).sum();
         let info = bag_info(spec, octets, payload.len() as u64)?;
         let mut tag_digests = BTreeMap::new();
         for (name, bytes) in [("bagit.txt", DECLARATION.to_vec()), ("bag-info.txt", info)] {
             tag_digests.insert(name.to_string(), digests(&mut &bytes[..], name)?);
-            add(name.to_string(), Source::Bytes(bytes), &mut entries)?;
+            entries.add(name.to_string(), Source::Bytes(bytes))?;
         }
         for alg in ALGORITHMS {
-            add(
+            entries.add(
                 format!("manifest-{}.txt", alg.name()),
                 Source::Manifest(alg),
-                &mut entries,
             )?;
-            add(
+            entries.add(
                 format!("tagmanifest-{}.txt", alg.name()),
                 Source::TagManifest(alg),
-                &mut entries,
             )?;
         }
         for f in &spec.tag_files {
-            check_path(&f.path, "tag file")?;
-            let top = f.path.split('/').next().unwrap_or_default();
-            let reserved = top == "data"
-                || (!f.path.contains('/')
-                    && (["bagit.txt", "bag-info.txt", "fetch.txt"].contains(&top)
-                        || top.starts_with("manifest-")
-                        || top.starts_with("tagmanifest-")));
-            if reserved {
-                return Err(invalid(
-                    format!("tag file {:?}", f.path),
-                    "uses a name BagIt reserves",
-                ));
-            }
+            check_tag_file_name(&f.path)?;
             // Tag files are small; hashing them first lets the tag manifests be written
             // wherever they fall in the sorted order.
             let mut reader = open(&f.source)?;
             tag_digests.insert(f.path.clone(), digests(&mut reader, &f.path)?);
-            add(f.path.clone(), Source::Given(&f.source), &mut entries)?;
+            entries.add(f.path.clone(), Source::Given(&f.source))?;
         }
         Ok(Plan {
             spec,
-            entries,
+            entries: entries.entries,
             payload,
             tag_digests,
         })
@@ -402,35 +416,54 @@ impl<'s> Plan<'s> {
                     }
                 }
                 Source::Manifest(alg) => {
-                    // "data/" sorts before "manifest-": every payload digest is known here.
-                    let mut text = String::new();
-                    for ((p, _), d) in self.payload.iter().zip(&payload_digests) {
-                        let sum = pick(d.as_deref(), alg)
-                            .ok_or_else(|| invalid(&rel, "written before its payload"))?;
-                        text.push_str(&format!("{sum}  {}\n", path::encode(p)));
-                    }
-                    let bytes = text.into_bytes();
+                    let bytes = self.manifest(&rel, alg, &payload_digests)?;
                     self.tag_digests
                         .insert(rel.clone(), digests(&mut &bytes[..], &rel)?);
                     sink.file(&rel, &mut &bytes[..], bytes.len() as u64)?;
                     manifests.insert(alg, bytes);
                 }
                 Source::TagManifest(alg) => {
-                    // "manifest-" sorts before "tagmanifest-", and other tag files are hashed
-                    // in advance, so every tag digest is known here.
-                    if self.tag_digests.len() != self.tag_files_expected() {
-                        return Err(invalid(&rel, "written before the tag files it lists"));
-                    }
-                    let mut text = String::new();
-                    for (p, d) in &self.tag_digests {
-                        let sum =
-                            pick(Some(d), alg).ok_or_else(|| invalid(&rel, "missing digest"))?;
-                        text.push_str(&format!("{sum}  {}\n", path::encode(p)));
-                    }
+                    let text = self.tag_manifest(&rel, alg)?;
                     sink.file(&rel, &mut text.as_bytes(), text.len() as u64)?;
                 }
             }
         }
+        Ok(self.summary(payload_digests))
+    }
+
+    /// The payload manifest `rel` for `alg`. "data/" sorts before "manifest-": every payload
+    /// digest is known when it is written.
+    fn manifest(
+        &self,
+        rel: &str,
+        alg: Algorithm,
+        payload_digests: &[Option<Vec<(Algorithm, String)>>],
+    ) -> Result<Vec<u8>> {
+        let mut text = String::new();
+        for ((p, _), d) in self.payload.iter().zip(payload_digests) {
+            let sum = pick(d.as_deref(), alg)
+                .ok_or_else(|| invalid(rel, "written before its payload"))?;
+            text.push_str(&format!("{sum}  {}\n", path::encode(p)));
+        }
+        Ok(text.into_bytes())
+    }
+
+    /// The tag manifest `rel` for `alg`. "manifest-" sorts before "tagmanifest-", and other
+    /// tag files are hashed in advance, so every tag digest is known when it is written.
+    fn tag_manifest(&self, rel: &str, alg: Algorithm) -> Result<String> {
+        if self.tag_digests.len() != self.tag_files_expected() {
+            return Err(invalid(rel, "written before the tag files it lists"));
+        }
+        let mut text = String::new();
+        for (p, d) in &self.tag_digests {
+            let sum = pick(Some(d), alg).ok_or_else(|| invalid(rel, "missing digest"))?;
+            text.push_str(&format!("{sum}  {}\n", path::encode(p)));
+        }
+        Ok(text)
+    }
+
+    /// What was written: the payload files with their size and digests.
+    fn summary(self, payload_digests: Vec<Option<Vec<(Algorithm, String)>>>) -> BagSummary {
         let files = self
             .payload
             .iter()
@@ -446,12 +479,12 @@ impl<'s> Plan<'s> {
                     .to_string(),
             })
             .collect();
-        Ok(BagSummary {
+        BagSummary {
             name: self.spec.name.clone(),
             payload_octets: self.payload.iter().map(|p| p.1).sum(),
             payload_files: self.payload.len() as u64,
             files,
-        })
+        }
     }
 
     /// bagit.txt, bag-info.txt, the payload manifests and the extra tag files.

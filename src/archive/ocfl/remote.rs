@@ -32,7 +32,7 @@ use super::store::{
 };
 use super::{Commit, Content, Recovery, VersionInfo, VersionMeta};
 use super::{MAX_INVENTORY_BYTES, OBJECT_DECLARATION, ROOT_DECLARATION};
-use crate::archive::storage::{Created, Storage};
+use crate::archive::storage::{Created, Entry, Storage};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -252,19 +252,7 @@ impl RemoteRoot {
         self.recover_claimed(id)?;
         let existing = self.read_existing(id)?;
 
-        // Each input is read once: copied to a local staging file while both digests are
-        // computed, then uploaded from there if it is new content.
-        let stage = tempfile::Builder::new()
-            .prefix("editio-stage-")
-            .tempdir()
-            .map_err(Error::io(std::env::temp_dir()))?;
-        let digests: Vec<(String, String)> = files
-            .par_iter()
-            .enumerate()
-            .map(|(i, (_, content))| {
-                super::store::stage_one(content, &stage.path().join(i.to_string()))
-            })
-            .collect::<Result<_>>()?;
+        let (stage, digests) = stage_inputs(files)?;
         let Planned {
             version_name,
             number,
@@ -289,15 +277,7 @@ impl RemoteRoot {
         }
 
         // 1. The new content, several files at once.
-        self.pool.install(|| {
-            new.par_iter().try_for_each(|(i, content_path)| {
-                let local = stage.path().join(i.to_string());
-                let mut file = std::fs::File::open(&local).map_err(Error::io(&local))?;
-                self.storage
-                    .put(&format!("{obj}/{version_name}/{content_path}"), &mut file)
-                    .map(|_| ())
-            })
-        })?;
+        self.upload_new(&format!("{obj}/{version_name}"), &new, stage.path())?;
         // 2. The version's own inventory and sidecar.
         self.storage
             .put_bytes(&format!("{obj}/{version_name}/inventory.json"), &inv_bytes)?;
@@ -319,6 +299,20 @@ impl RemoteRoot {
             version: number,
             new_files,
             reused,
+        })
+    }
+
+    /// Uploads the new content of a version, several files at once: input `i` of the commit,
+    /// staged as `stage/i`, goes to `version_key/content_path`.
+    fn upload_new(&self, version_key: &str, new: &[(usize, String)], stage: &Path) -> Result<()> {
+        self.pool.install(|| {
+            new.par_iter().try_for_each(|(i, content_path)| {
+                let local = stage.join(i.to_string());
+                let mut file = std::fs::File::open(&local).map_err(Error::io(&local))?;
+                self.storage
+                    .put(&format!("{version_key}/{content_path}"), &mut file)
+                    .map(|_| ())
+            })
         })
     }
 
@@ -544,7 +538,7 @@ impl RemoteRoot {
         fast: bool,
         progress: &(dyn Fn(Transfer) + Sync),
     ) -> Result<Vec<Diagnostic>> {
-        use std::collections::{HashMap, HashSet};
+        use std::collections::HashMap;
         let prefix = object.map(|id| format!("{}/", self.object_key(id)));
         let entries = self.storage.list(prefix.as_deref().unwrap_or(""))?;
         if object.is_some() && entries.is_empty() {
@@ -558,36 +552,8 @@ impl RemoteRoot {
             .prefix("editio-verify-")
             .tempdir()
             .map_err(Error::io(std::env::temp_dir()))?;
-        // The objects' roots (where their declarations are); a key below one, inside a
-        // version's folder and a folder below that, is content.
-        let roots: HashSet<&str> = entries
-            .iter()
-            .filter_map(|e| e.key.rsplit_once('/'))
-            .filter(|(_, name)| name.starts_with("0=ocfl_object_"))
-            .map(|(dir, _)| dir)
-            .collect();
-        let is_content = |key: &str| {
-            key.match_indices('/').any(|(i, _)| {
-                roots.contains(&key[..i]) && {
-                    let mut parts = key[i + 1..].split('/');
-                    parts
-                        .next()
-                        .and_then(super::inventory::VersionName::parse)
-                        .is_some()
-                        && parts.count() >= 2
-                }
-            })
-        };
-        let (content, small): (Vec<_>, Vec<_>) = entries.iter().partition(|e| is_content(&e.key));
-        let mut stand_ins: HashMap<PathBuf, &str> = HashMap::with_capacity(content.len());
-        for e in &content {
-            let local = mirror.path().join(&e.key);
-            if let Some(dir) = local.parent() {
-                std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
-            }
-            std::fs::File::create(&local).map_err(Error::io(&local))?;
-            stand_ins.insert(local, e.key.as_str());
-        }
+        let (content, small) = split_content(&entries);
+        let stand_ins = stand_ins(mirror.path(), &content)?;
         let sizes: HashMap<&str, u64> = content.iter().map(|e| (e.key.as_str(), e.size)).collect();
         // The first request that failed while streaming: it stops the verification.
         let failed: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
@@ -640,6 +606,66 @@ impl RemoteRoot {
             .map(|(_, d)| d)
             .map_err(|e| self.storage.error(key, e.to_string()))
     }
+}
+
+/// Splits the keys listed into content files and the small files the checks read. The objects'
+/// roots are where their declarations are; a key below one, inside a version's folder and a
+/// folder below that, is content.
+fn split_content(entries: &[Entry]) -> (Vec<&Entry>, Vec<&Entry>) {
+    let roots: std::collections::HashSet<&str> = entries
+        .iter()
+        .filter_map(|e| e.key.rsplit_once('/'))
+        .filter(|(_, name)| name.starts_with("0=ocfl_object_"))
+        .map(|(dir, _)| dir)
+        .collect();
+    let is_content = |key: &str| {
+        key.match_indices('/').any(|(i, _)| {
+            roots.contains(&key[..i]) && {
+                let mut parts = key[i + 1..].split('/');
+                parts
+                    .next()
+                    .and_then(super::inventory::VersionName::parse)
+                    .is_some()
+                    && parts.count() >= 2
+            }
+        })
+    };
+    entries.iter().partition(|e| is_content(&e.key))
+}
+
+/// An empty file in `mirror` for each content file, standing in for it where the checks of the
+/// disk look; by its local path, the key it stands for.
+fn stand_ins<'a>(
+    mirror: &Path,
+    content: &[&'a Entry],
+) -> Result<std::collections::HashMap<PathBuf, &'a str>> {
+    let mut stand_ins = std::collections::HashMap::with_capacity(content.len());
+    for e in content {
+        let local = mirror.join(&e.key);
+        if let Some(dir) = local.parent() {
+            std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        }
+        std::fs::File::create(&local).map_err(Error::io(&local))?;
+        stand_ins.insert(local, e.key.as_str());
+    }
+    Ok(stand_ins)
+}
+
+/// Stages the inputs of a commit: each is read once, copied to a local staging file (`i` for
+/// input `i`) while both digests are computed, then uploaded from there if it is new content.
+fn stage_inputs(files: &[(String, Content)]) -> Result<(tempfile::TempDir, Vec<(String, String)>)> {
+    let stage = tempfile::Builder::new()
+        .prefix("editio-stage-")
+        .tempdir()
+        .map_err(Error::io(std::env::temp_dir()))?;
+    let digests: Vec<(String, String)> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, (_, content))| {
+            super::store::stage_one(content, &stage.path().join(i.to_string()))
+        })
+        .collect::<Result<_>>()?;
+    Ok((stage, digests))
 }
 
 /// Progress of a transfer.

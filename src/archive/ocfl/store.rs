@@ -240,12 +240,7 @@ impl StorageRoot {
         // Hash every input once (sha512 for addressing, sha256 for fixity) while copying it
         // into the staging area, in parallel.
         let incoming = stage.join("incoming");
-        fs::create_dir(&incoming).map_err(Error::io(&incoming))?;
-        let digests: Vec<(String, String)> = files
-            .par_iter()
-            .enumerate()
-            .map(|(i, (_, content))| stage_one(content, &incoming.join(i.to_string())))
-            .collect::<Result<_>>()?;
+        let digests = stage_all(files, &incoming)?;
 
         let planned = plan_version(
             &obj.display().to_string(),
@@ -256,100 +251,63 @@ impl StorageRoot {
             &created,
             meta,
         )?;
-        let Planned {
-            version_name,
-            number,
-            ref new,
-            new_files,
-            reused,
-            unchanged,
-            ref inv_bytes,
-            ref sidecar,
-            ref sidecar_name,
-        } = planned;
         let version_root = match existing {
-            Some(_) => stage.join(&version_name),
-            None => stage.join("object").join(&version_name),
+            Some(_) => stage.join(&planned.version_name),
+            None => stage.join("object").join(&planned.version_name),
         };
-        for (i, content_path) in new {
-            let target = version_root.join(content_path);
-            if let Some(dir) = target.parent() {
-                fs::create_dir_all(dir).map_err(Error::io(dir))?;
-            }
-            let from = incoming.join(i.to_string());
-            fs::rename(&from, &target).map_err(Error::io(&target))?;
-        }
-        fs::remove_dir_all(&incoming).map_err(Error::io(&incoming))?;
-        if let Some(version) = unchanged {
+        place_new_content(&planned.new, &incoming, &version_root)?;
+        if let Some(version) = planned.unchanged {
             return Ok(Commit::Unchanged { version });
         }
-        let inv_bytes = inv_bytes.as_slice();
-        write_synced(&version_root.join("inventory.json"), inv_bytes)?;
-        write_synced(&version_root.join(sidecar_name), sidecar.as_bytes())?;
+        write_synced(&version_root.join("inventory.json"), &planned.inv_bytes)?;
+        write_synced(
+            &version_root.join(&planned.sidecar_name),
+            planned.sidecar.as_bytes(),
+        )?;
         sync_tree(&version_root)?;
-
-        let outcome = Commit::Created {
-            version: number,
-            new_files,
-            reused,
-        };
         if existing.is_none() {
-            // A new object appears whole, by one rename, or not at all.
-            let staged_obj = stage.join("object");
-            write_synced(&staged_obj.join(OBJECT_DECLARATION), b"ocfl_object_1.1\n")?;
-            write_synced(&staged_obj.join("inventory.json"), inv_bytes)?;
-            write_synced(&staged_obj.join(sidecar_name), sidecar.as_bytes())?;
-            sync_dir(&staged_obj)?;
-            if fault == Some(1) {
-                return crash(staging, 1);
-            }
-            let obj_parent = obj.parent().unwrap_or(&self.path);
-            fs::create_dir_all(obj_parent).map_err(Error::io(obj_parent))?;
-            if fault == Some(2) {
-                return crash(staging, 2);
-            }
-            if obj.exists() {
-                return Err(invalid(
-                    &obj,
-                    "appeared while v1 was being written; nothing was changed",
-                ));
-            }
-            fs::rename(&staged_obj, &obj).map_err(Error::io(&obj))?;
-            sync_dir(obj_parent)?;
-            if fault == Some(3) {
-                return crash(staging, 3);
-            }
-            return Ok(outcome);
+            return self.publish_object(&obj, staging, &planned, fault);
         }
+        publish_version(&obj, staging, &planned, &version_root, fault)
+    }
 
+    /// Puts a new object in place: it appears whole, by one rename of its staged folder, or
+    /// not at all. Stops at fault points 1 to 3.
+    fn publish_object(
+        &self,
+        obj: &Path,
+        staging: tempfile::TempDir,
+        planned: &Planned,
+        fault: Option<u32>,
+    ) -> Result<Commit> {
+        let staged_obj = staging.path().join("object");
+        write_synced(&staged_obj.join(OBJECT_DECLARATION), b"ocfl_object_1.1\n")?;
+        write_synced(&staged_obj.join("inventory.json"), &planned.inv_bytes)?;
+        write_synced(
+            &staged_obj.join(&planned.sidecar_name),
+            planned.sidecar.as_bytes(),
+        )?;
+        sync_dir(&staged_obj)?;
         if fault == Some(1) {
             return crash(staging, 1);
         }
-        let target = obj.join(&version_name);
-        if target.exists() {
-            // Never write over a version: the head read above must be stale.
-            return Err(invalid(
-                &target,
-                &format!(
-                    "version {version_name} already exists; versions are immutable and it \
-                     was not touched (another writer, or a stale head?)"
-                ),
-            ));
-        }
-        fs::rename(&version_root, &target).map_err(Error::io(&target))?;
-        sync_dir(&obj)?;
+        let obj_parent = obj.parent().unwrap_or(&self.path);
+        fs::create_dir_all(obj_parent).map_err(Error::io(obj_parent))?;
         if fault == Some(2) {
             return crash(staging, 2);
         }
-        replace_file(&stage, &obj.join("inventory.json"), inv_bytes)?;
+        if obj.exists() {
+            return Err(invalid(
+                obj,
+                "appeared while v1 was being written; nothing was changed",
+            ));
+        }
+        fs::rename(&staged_obj, obj).map_err(Error::io(obj))?;
+        sync_dir(obj_parent)?;
         if fault == Some(3) {
             return crash(staging, 3);
         }
-        replace_file(&stage, &obj.join(sidecar_name), sidecar.as_bytes())?;
-        if fault == Some(4) {
-            return crash(staging, 4);
-        }
-        Ok(outcome)
+        Ok(planned.created())
     }
 
     /// Completes a commit that a crash interrupted (a complete `vN` the root inventory does
@@ -361,29 +319,10 @@ impl StorageRoot {
     }
 
     fn recover_locked(&self, id: &str) -> Result<Recovery> {
-        // Only a lock holder creates staging directories, so any found now are a crash's.
-        let parent = self.staging_parent()?;
-        let prefix = self.staging_prefix();
-        for entry in fs::read_dir(&parent).map_err(Error::io(&parent))?.flatten() {
-            if entry.file_name().to_string_lossy().starts_with(&prefix) {
-                let p = entry.path();
-                fs::remove_dir_all(&p).map_err(Error::io(&p))?;
-            }
-        }
-
+        let parent = self.remove_staging()?;
         let obj = self.object_path(id);
         if !obj.exists() {
-            // A crash between creating the tuple directories and renaming the new object into
-            // them leaves empty directories, which a storage root must not hold (E073).
-            let mut dir = obj.parent();
-            while let Some(d) =
-                dir.filter(|d| *d != self.path.as_path() && d.starts_with(&self.path))
-            {
-                if fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
+            self.remove_empty_parents(&obj);
             return Ok(Recovery::Nothing);
         }
         let inv_path = obj.join("inventory.json");
@@ -453,6 +392,33 @@ impl StorageRoot {
         Ok(result)
     }
 
+    /// Removes the staging directories a crash left, and returns the folder they are made in.
+    /// Only a lock holder creates staging directories, so any found now are a crash's.
+    fn remove_staging(&self) -> Result<PathBuf> {
+        let parent = self.staging_parent()?;
+        let prefix = self.staging_prefix();
+        for entry in fs::read_dir(&parent).map_err(Error::io(&parent))?.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let p = entry.path();
+                fs::remove_dir_all(&p).map_err(Error::io(&p))?;
+            }
+        }
+        Ok(parent)
+    }
+
+    /// Removes the empty folders above an absent object, up to the storage root. A crash
+    /// between creating the tuple directories and renaming the new object into them leaves
+    /// empty directories, which a storage root must not hold (E073).
+    fn remove_empty_parents(&self, obj: &Path) {
+        let mut dir = obj.parent();
+        while let Some(d) = dir.filter(|d| *d != self.path.as_path() && d.starts_with(&self.path)) {
+            if fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+
     fn recovery_stage(&self, parent: &Path) -> Result<tempfile::TempDir> {
         tempfile::Builder::new()
             .prefix(&self.staging_prefix())
@@ -487,6 +453,77 @@ impl StorageRoot {
     }
 }
 
+/// Copies every input into `incoming` (`incoming/i` for input `i`), in parallel, and returns
+/// the (SHA-512, SHA-256) of each.
+fn stage_all(files: &[(String, Content)], incoming: &Path) -> Result<Vec<(String, String)>> {
+    fs::create_dir(incoming).map_err(Error::io(incoming))?;
+    files
+        .par_iter()
+        .enumerate()
+        .map(|(i, (_, content))| stage_one(content, &incoming.join(i.to_string())))
+        .collect::<Result<_>>()
+}
+
+/// Moves the new content from `incoming` into the staged version, at its content paths, and
+/// removes what is left of `incoming`.
+fn place_new_content(new: &[(usize, String)], incoming: &Path, version_root: &Path) -> Result<()> {
+    for (i, content_path) in new {
+        let target = version_root.join(content_path);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        }
+        let from = incoming.join(i.to_string());
+        fs::rename(&from, &target).map_err(Error::io(&target))?;
+    }
+    fs::remove_dir_all(incoming).map_err(Error::io(incoming))
+}
+
+/// Puts a new version of an existing object in place: the staged version folder is renamed
+/// into the object (never over a version), then the root inventory and its sidecar are
+/// replaced, the inventory being the commit point. Stops at fault points 1 to 4.
+fn publish_version(
+    obj: &Path,
+    staging: tempfile::TempDir,
+    planned: &Planned,
+    version_root: &Path,
+    fault: Option<u32>,
+) -> Result<Commit> {
+    let stage = staging.path().to_path_buf();
+    let version_name = &planned.version_name;
+    if fault == Some(1) {
+        return crash(staging, 1);
+    }
+    let target = obj.join(version_name);
+    if target.exists() {
+        // Never write over a version: the head read above must be stale.
+        return Err(invalid(
+            &target,
+            &format!(
+                "version {version_name} already exists; versions are immutable and it \
+                 was not touched (another writer, or a stale head?)"
+            ),
+        ));
+    }
+    fs::rename(version_root, &target).map_err(Error::io(&target))?;
+    sync_dir(obj)?;
+    if fault == Some(2) {
+        return crash(staging, 2);
+    }
+    replace_file(&stage, &obj.join("inventory.json"), &planned.inv_bytes)?;
+    if fault == Some(3) {
+        return crash(staging, 3);
+    }
+    replace_file(
+        &stage,
+        &obj.join(&planned.sidecar_name),
+        planned.sidecar.as_bytes(),
+    )?;
+    if fault == Some(4) {
+        return crash(staging, 4);
+    }
+    Ok(planned.created())
+}
+
 /// The next version of an object, worked out from its files' digests: which files are new
 /// content, and the new inventory. The same for every storage; only how the bytes are put in
 /// place differs.
@@ -504,6 +541,17 @@ pub(super) struct Planned {
     pub sidecar_name: String,
 }
 
+impl Planned {
+    /// The outcome of committing this plan.
+    fn created(&self) -> Commit {
+        Commit::Created {
+            version: self.number,
+            new_files: self.new_files,
+            reused: self.reused,
+        }
+    }
+}
+
 /// Plans the version after `existing` (or v1) holding `files`, whose (sha512, sha256) are
 /// `digests`; `location` names the object in errors.
 pub(super) fn plan_version(
@@ -515,43 +563,9 @@ pub(super) fn plan_version(
     created: &str,
     meta: &VersionMeta,
 ) -> Result<Planned> {
-    let (alg, version_name, number, cd) = match existing {
-        Some(e) => {
-            let next = e
-                .head
-                .number
-                .checked_add(1)
-                .and_then(|n| e.head.with_number(n));
-            let Some(next) = next else {
-                return Err(Error::Package {
-                    what: location.to_owned(),
-                    problem:
-                        "the object's zero-padded version names have no room for another version"
-                            .into(),
-                });
-            };
-            (
-                e.algorithm,
-                next,
-                e.head.number + 1,
-                e.inv.content_directory.clone(),
-            )
-        }
-        None => (Algorithm::Sha512, "v1".to_owned(), 1, "content".to_owned()),
-    };
+    let (alg, version_name, number, cd) = next_version(location, existing)?;
 
-    // Existing content, by lowercased digest -> the manifest key as written.
-    let mut known: HashMap<String, String> = HashMap::new();
-    let mut manifest: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    if let Some(e) = existing {
-        for (d, paths) in &e.inv.manifest {
-            known.insert(d.to_ascii_lowercase(), d.clone());
-            manifest
-                .entry(d.clone())
-                .or_default()
-                .extend(paths.iter().cloned());
-        }
-    }
+    let (mut known, mut manifest) = existing_manifest(existing);
     let mut fixity = existing_fixity(existing.map(|e| &e.inv));
 
     // Decide, in logical-path order so the outcome is deterministic, which files are new.
@@ -592,30 +606,10 @@ pub(super) fn plan_version(
         state.entry(key).or_default().insert(logical.clone());
     }
 
-    let mut unchanged = None;
-    if let Some(e) = existing
-        && let Some(head) = e.inv.head_version()
-    {
-        let old: BTreeMap<&str, String> = head.logical_map();
-        let new: BTreeMap<&str, String> = state
-            .iter()
-            .flat_map(|(d, ps)| ps.iter().map(move |p| (p.as_str(), d.to_ascii_lowercase())))
-            .collect();
-        if old == new {
-            unchanged = Some(e.head.number);
-        }
-    }
+    let unchanged = unchanged_head(existing, &state);
 
     // The inventory: earlier version blocks as they were, the new one appended.
-    let mut versions: Vec<(String, Json)> = existing
-        .map(|e| {
-            e.inv
-                .versions
-                .iter()
-                .map(|v| (v.name.clone(), v.raw.sorted()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut versions = earlier_versions(existing);
     versions.push((version_name.clone(), version_block(created, meta, &state)));
     let inv_json = inventory_json(
         id,
@@ -640,6 +634,91 @@ pub(super) fn plan_version(
         sidecar,
         sidecar_name,
     })
+}
+
+/// The digest algorithm, name, number and content folder of the version after `existing`'s
+/// head (or of v1, with SHA-512 and `content`); refused when zero-padded names have no room.
+fn next_version(
+    location: &str,
+    existing: Option<&Existing>,
+) -> Result<(Algorithm, String, u32, String)> {
+    Ok(match existing {
+        Some(e) => {
+            let next = e
+                .head
+                .number
+                .checked_add(1)
+                .and_then(|n| e.head.with_number(n));
+            let Some(next) = next else {
+                return Err(Error::Package {
+                    what: location.to_owned(),
+                    problem:
+                        "the object's zero-padded version names have no room for another version"
+                            .into(),
+                });
+            };
+            (
+                e.algorithm,
+                next,
+                e.head.number + 1,
+                e.inv.content_directory.clone(),
+            )
+        }
+        None => (Algorithm::Sha512, "v1".to_owned(), 1, "content".to_owned()),
+    })
+}
+
+/// The object's content so far: the manifest key as written by its lowercased digest, and
+/// the manifest.
+fn existing_manifest(
+    existing: Option<&Existing>,
+) -> (HashMap<String, String>, BTreeMap<String, BTreeSet<String>>) {
+    let mut known: HashMap<String, String> = HashMap::new();
+    let mut manifest: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    if let Some(e) = existing {
+        for (d, paths) in &e.inv.manifest {
+            known.insert(d.to_ascii_lowercase(), d.clone());
+            manifest
+                .entry(d.clone())
+                .or_default()
+                .extend(paths.iter().cloned());
+        }
+    }
+    (known, manifest)
+}
+
+/// The head version's number when `state` is exactly its state (nothing to write).
+fn unchanged_head(
+    existing: Option<&Existing>,
+    state: &BTreeMap<String, BTreeSet<String>>,
+) -> Option<u32> {
+    let mut unchanged = None;
+    if let Some(e) = existing
+        && let Some(head) = e.inv.head_version()
+    {
+        let old: BTreeMap<&str, String> = head.logical_map();
+        let new: BTreeMap<&str, String> = state
+            .iter()
+            .flat_map(|(d, ps)| ps.iter().map(move |p| (p.as_str(), d.to_ascii_lowercase())))
+            .collect();
+        if old == new {
+            unchanged = Some(e.head.number);
+        }
+    }
+    unchanged
+}
+
+/// The inventory's earlier version blocks, as they were.
+fn earlier_versions(existing: Option<&Existing>) -> Vec<(String, Json)> {
+    existing
+        .map(|e| {
+            e.inv
+                .versions
+                .iter()
+                .map(|v| (v.name.clone(), v.raw.sorted()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// What a commit needs to know about an existing object.

@@ -49,57 +49,7 @@ impl S3Storage {
     /// Connects lazily: nothing is sent until the first request.
     pub fn new(bucket: &str, prefix: &str, settings: &S3Settings) -> Result<S3Storage> {
         let location = format!("s3://{bucket}/{prefix}");
-        let mut builder = AmazonS3Builder::new()
-            .with_bucket_name(bucket)
-            .with_region(settings.region.as_deref().unwrap_or("us-east-1"))
-            .with_conditional_put(S3ConditionalPut::ETagMatch)
-            .with_retry(RetryConfig {
-                backoff: BackoffConfig {
-                    init_backoff: Duration::from_millis(100),
-                    max_backoff: Duration::from_secs(5),
-                    base: 2.0,
-                },
-                max_retries: 5,
-                retry_timeout: Duration::from_secs(60),
-            })
-            .with_client_options(
-                ClientOptions::new()
-                    .with_connect_timeout(Duration::from_secs(10))
-                    .with_timeout(Duration::from_secs(300))
-                    .with_allow_http(true),
-            );
-        if let Some(endpoint) = &settings.endpoint {
-            // Servers other than Amazon's are addressed by path (http://host/bucket/key).
-            builder = builder
-                .with_endpoint(endpoint)
-                .with_virtual_hosted_style_request(false);
-        }
-        match (&settings.access_key_id, &settings.secret_access_key) {
-            (Some(id), Some(secret)) => {
-                builder = builder
-                    .with_access_key_id(id)
-                    .with_secret_access_key(secret);
-                if let Some(token) = &settings.session_token {
-                    builder = builder.with_token(token);
-                }
-            }
-            (None, None) => {
-                return Err(Error::Storage {
-                    location,
-                    message: "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY \
-                              (or AWS_PROFILE naming a profile in ~/.aws/credentials)"
-                        .into(),
-                });
-            }
-            _ => {
-                return Err(Error::Storage {
-                    location,
-                    message: "only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set; \
-                              set both"
-                        .into(),
-                });
-            }
-        }
+        let builder = credentials(client(bucket, settings), settings, &location)?;
         let store = builder.build().map_err(|e| Error::Storage {
             location: location.clone(),
             message: e.to_string(),
@@ -227,6 +177,72 @@ impl S3Storage {
         }
         self.error(key, describe(&e))
     }
+}
+
+/// The client for `bucket`: its region, conditional writes by ETag, retries with backoff,
+/// timeouts, and the server when it is not Amazon's.
+fn client(bucket: &str, settings: &S3Settings) -> AmazonS3Builder {
+    let builder = AmazonS3Builder::new()
+        .with_bucket_name(bucket)
+        .with_region(settings.region.as_deref().unwrap_or("us-east-1"))
+        .with_conditional_put(S3ConditionalPut::ETagMatch)
+        .with_retry(RetryConfig {
+            backoff: BackoffConfig {
+                init_backoff: Duration::from_millis(100),
+                max_backoff: Duration::from_secs(5),
+                base: 2.0,
+            },
+            max_retries: 5,
+            retry_timeout: Duration::from_secs(60),
+        })
+        .with_client_options(
+            ClientOptions::new()
+                .with_connect_timeout(Duration::from_secs(10))
+                .with_timeout(Duration::from_secs(300))
+                .with_allow_http(true),
+        );
+    match &settings.endpoint {
+        // Servers other than Amazon's are addressed by path (http://host/bucket/key).
+        Some(endpoint) => builder
+            .with_endpoint(endpoint)
+            .with_virtual_hosted_style_request(false),
+        None => builder,
+    }
+}
+
+/// The client with the keys of `settings`; refused when none is set, or only one of the pair.
+fn credentials(
+    mut builder: AmazonS3Builder,
+    settings: &S3Settings,
+    location: &str,
+) -> Result<AmazonS3Builder> {
+    match (&settings.access_key_id, &settings.secret_access_key) {
+        (Some(id), Some(secret)) => {
+            builder = builder
+                .with_access_key_id(id)
+                .with_secret_access_key(secret);
+            if let Some(token) = &settings.session_token {
+                builder = builder.with_token(token);
+            }
+        }
+        (None, None) => {
+            return Err(Error::Storage {
+                location: location.to_string(),
+                message: "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY \
+                          (or AWS_PROFILE naming a profile in ~/.aws/credentials)"
+                    .into(),
+            });
+        }
+        _ => {
+            return Err(Error::Storage {
+                location: location.to_string(),
+                message: "only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set; \
+                          set both"
+                    .into(),
+            });
+        }
+    }
+    Ok(builder)
 }
 
 /// What the server answered, briefly: its status and the S3 error code and message of the
