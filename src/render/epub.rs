@@ -310,8 +310,9 @@ fn rights(edition: &Edition, ctx: &RenderContext) -> String {
         .as_deref()
         .unwrap_or(&ctx.config.archive.licence);
     let source_rights = match rights.source.known() {
-        Some(v) => v.to_string(),
-        None => "not established".to_string(),
+        Some(v) if v.ends_with('.') => v.to_string(),
+        Some(v) => format!("{v}."),
+        None => "not established.".to_string(),
     };
     let source_licence = rights
         .source_licence
