@@ -620,24 +620,13 @@ impl Names {
             let russian = rng.chance(60);
             let (given, surname, original) = if russian {
                 let (gl, gc) = rng.pick(RU_GIVEN);
-                let (mut sl, mut sc) = (String::new(), String::new());
-                for _ in 0..2 + rng.below(2) {
-                    let (l, c) = rng.pick(RU_SYLL);
-                    sl.push_str(l);
-                    sc.push_str(c);
-                }
-                let (l, c) = rng.pick(RU_END);
-                sl.push_str(l);
-                sc.push_str(c);
+                let (sl, sc) = russian_surname(rng);
                 // Every third Russian entry carries its Cyrillic original, so that the names
                 // pass adds its transliterations.
                 let original = (i % 3 == 0).then(|| format!("{gc} {}", capital(&sc)));
                 (gl.to_string(), capital(&sl), original)
             } else {
-                let mut s = String::new();
-                for _ in 0..2 + rng.below(2) {
-                    s.push_str(rng.pick(WEST_SYLL));
-                }
+                let s = western_surname(rng);
                 (rng.pick(WEST_GIVEN).to_string(), capital(&s), None)
             };
             let full = format!("{given} {surname}");
@@ -886,28 +875,40 @@ fn surname_pool(rng: &mut Rng, len: usize) -> Vec<(String, Option<String>)> {
             break;
         }
         let (l, c) = if rng.chance(60) {
-            let (mut l, mut c) = (String::new(), String::new());
-            for _ in 0..2 + rng.below(2) {
-                let (a, b) = rng.pick(RU_SYLL);
-                l.push_str(a);
-                c.push_str(b);
-            }
-            let (a, b) = rng.pick(RU_END);
-            l.push_str(a);
-            c.push_str(b);
+            let (l, c) = russian_surname(rng);
             (capital(&l), Some(capital(&c)))
         } else {
-            let mut l = String::new();
-            for _ in 0..2 + rng.below(2) {
-                l.push_str(rng.pick(WEST_SYLL));
-            }
-            (capital(&l), None)
+            (capital(&western_surname(rng)), None)
         };
         if seen.insert(l.clone()) {
             pool.push((l, c));
         }
     }
     pool
+}
+
+/// A Russian-style surname of two or three syllables and an ending, in Latin letters and in
+/// Cyrillic, not yet capitalised.
+fn russian_surname(rng: &mut Rng) -> (String, String) {
+    let (mut latin, mut cyrillic) = (String::new(), String::new());
+    for _ in 0..2 + rng.below(2) {
+        let (l, c) = rng.pick(RU_SYLL);
+        latin.push_str(l);
+        cyrillic.push_str(c);
+    }
+    let (l, c) = rng.pick(RU_END);
+    latin.push_str(l);
+    cyrillic.push_str(c);
+    (latin, cyrillic)
+}
+
+/// A Western-style surname of two or three syllables, not yet capitalised.
+fn western_surname(rng: &mut Rng) -> String {
+    let mut s = String::new();
+    for _ in 0..2 + rng.below(2) {
+        s.push_str(rng.pick(WEST_SYLL));
+    }
+    s
 }
 
 /// Cumulative weights 1/(rank + 20) (Zipf–Mandelbrot) for a pool of `len` surnames, and their
