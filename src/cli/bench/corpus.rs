@@ -890,13 +890,19 @@ fn surname_pool(rng: &mut Rng, len: usize) -> Vec<(String, Option<String>)> {
 /// A Russian-style surname of two or three syllables and an ending, in Latin letters and in
 /// Cyrillic, not yet capitalised.
 fn russian_surname(rng: &mut Rng) -> (String, String) {
+    russian_word(rng, RU_END)
+}
+
+/// A Russian-style word of two or three syllables and one of `endings`, in Latin letters and
+/// in Cyrillic, not yet capitalised.
+fn russian_word(rng: &mut Rng, endings: &[(&str, &str)]) -> (String, String) {
     let (mut latin, mut cyrillic) = (String::new(), String::new());
     for _ in 0..2 + rng.below(2) {
         let (l, c) = rng.pick(RU_SYLL);
         latin.push_str(l);
         cyrillic.push_str(c);
     }
-    let (l, c) = rng.pick(RU_END);
+    let (l, c) = rng.pick(endings);
     latin.push_str(l);
     cyrillic.push_str(c);
     (latin, cyrillic)
@@ -1007,15 +1013,7 @@ fn known_forms(
 fn places(rng: &mut Rng, n: usize) -> Vec<Entry> {
     let mut places = Vec::with_capacity(n);
     for i in 0..n {
-        let (mut l, mut c) = (String::new(), String::new());
-        for _ in 0..2 + rng.below(2) {
-            let (a, b) = rng.pick(RU_SYLL);
-            l.push_str(a);
-            c.push_str(b);
-        }
-        let (a, b) = rng.pick(PLACE_END);
-        l.push_str(a);
-        c.push_str(b);
+        let (l, c) = russian_word(rng, PLACE_END);
         let name = capital(&l);
         places.push(Entry {
             key: key(&format!("place-{name}-{i}")),
