@@ -631,16 +631,7 @@ impl Names {
             };
             let full = format!("{given} {surname}");
             let mut forms = vec![full.clone(), surname.clone()];
-            // Variant spellings, as texts of several periods write them.
-            if surname.ends_with("sky") {
-                forms.push(format!("{}ski", &surname[..surname.len() - 1]));
-            }
-            if surname.contains("ye") && rng.chance(50) {
-                forms.push(surname.replace("ye", "e"));
-            }
-            if rng.chance(10) {
-                forms.push(format!("{}. {surname}", &given[..1]));
-            }
+            variant_spellings(rng, &given, &surname, &mut forms);
             forms.dedup();
             persons.push(Entry {
                 key: key(&format!("{surname}-{given}-{i}")),
@@ -887,6 +878,20 @@ fn surname_pool(rng: &mut Rng, len: usize) -> Vec<(String, Option<String>)> {
     pool
 }
 
+/// Variant spellings of a person's name, as texts of several periods write them: `-ski` for
+/// `-sky`, `e` for `ye` (half the time), the given name's initial (one time in ten).
+fn variant_spellings(rng: &mut Rng, given: &str, surname: &str, forms: &mut Vec<String>) {
+    if surname.ends_with("sky") {
+        forms.push(format!("{}ski", &surname[..surname.len() - 1]));
+    }
+    if surname.contains("ye") && rng.chance(50) {
+        forms.push(surname.replace("ye", "e"));
+    }
+    if rng.chance(10) {
+        forms.push(format!("{}. {surname}", &given[..1]));
+    }
+}
+
 /// A Russian-style surname of two or three syllables and an ending, in Latin letters and in
 /// Cyrillic, not yet capitalised.
 fn russian_surname(rng: &mut Rng) -> (String, String) {
@@ -958,15 +963,7 @@ fn hard_person(rng: &mut Rng, i: usize, surname: &str, cyrillic: Option<&str>) -
     if let Some(p) = patronymic {
         forms.push(format!("{given} {p} {surname}"));
     }
-    if surname.ends_with("sky") {
-        forms.push(format!("{}ski", &surname[..surname.len() - 1]));
-    }
-    if surname.contains("ye") && rng.chance(50) {
-        forms.push(surname.replace("ye", "e"));
-    }
-    if rng.chance(10) {
-        forms.push(format!("{}. {surname}", &given[..1]));
-    }
+    variant_spellings(rng, &given, surname, &mut forms);
     let variants: Vec<String> = original
         .as_deref()
         .map(editio::passes::names::translit::forms)
