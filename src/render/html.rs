@@ -24,6 +24,9 @@ pub const TEMPLATE_DIR: &str = "templates";
 /// The stylesheet the HTML pages link to, written beside them.
 pub const STYLESHEET: &str = "editio.css";
 
+/// The Typst template of the PDF (see `pdf.rs`), kept with the other templates.
+pub const PDF_TEMPLATE: &str = "edition.typ";
+
 /// The embedded templates and stylesheets, by name. Each can be overridden.
 const EMBEDDED: &[(&str, &str)] = &[
     ("edition.html", include_str!("templates/edition.html")),
@@ -37,7 +40,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("nav.xhtml", include_str!("templates/nav.xhtml")),
     (STYLESHEET, include_str!("templates/editio.css")),
     ("epub.css", include_str!("templates/epub.css")),
-    (super::pdf::TEMPLATE, include_str!("templates/edition.typ")),
+    (PDF_TEMPLATE, include_str!("templates/edition.typ")),
 ];
 
 /// The names of the embedded templates and stylesheets, for documentation and tests.

@@ -70,7 +70,7 @@ impl Renderer for Pdf {
 
 /// The name of the Typst template of the printed edition (built in, or the archive's own in
 /// `templates/`).
-pub const TEMPLATE: &str = "edition.typ";
+pub const TEMPLATE: &str = super::html::PDF_TEMPLATE;
 
 /// The CJK face: Noto Serif CJK SC cut down to the characters the bundled texts and register
 /// use, with the kana and CJK punctuation (`fonts/make-subsets.py` makes it again).
