@@ -1,6 +1,8 @@
 //! The one way a source comes in: read once, measured against its record (size, SHA-256),
-//! decoded with the encoding the record names, and made into the edition shell the passes
-//! work on. `add`, `check`, the build and the normalize pass all go through here.
+//! decoded once with the encoding the record names, and made into the edition shell the
+//! passes work on. `add` and `receive` check a new file with [`check_decodable`]; the engine
+//! of `check` and `build` (and `blocks`) read with [`read`]; the normalize pass works on the
+//! text decoded here and decodes nothing itself.
 
 use super::EditionDir;
 use crate::diagnostic::{Diagnostic, Location, codes};
@@ -15,13 +17,19 @@ pub struct Source {
     pub raw: Vec<u8>,
     /// Their SHA-256, in lowercase hex.
     pub sha256: String,
+    /// The bytes decoded with the encoding the record names, when the edition has a record
+    /// and they decode.
+    pub text: Option<String>,
 }
 
 /// Reads the source of `edition` once and compares it with its record: missing (ED301),
 /// another size (ED302) or checksum (ED303), or not decodable with the recorded encoding
-/// (ED304). The source comes back whenever it could be read, with those findings.
+/// (ED304). The source comes back whenever it could be read, with those findings; it is
+/// decoded here, once, whenever the edition has a record.
 pub fn read(edition: &EditionDir) -> Result<(Option<Source>, Vec<Diagnostic>)> {
     let path = edition.source_path();
+    #[cfg(test)]
+    tests::count(&path, tests::READ);
     let raw = match std::fs::read(&path) {
         Ok(raw) => raw,
         Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound) || path.is_dir() => {
@@ -36,25 +44,37 @@ pub fn read(edition: &EditionDir) -> Result<(Option<Source>, Vec<Diagnostic>)> {
         Err(e) => return Err(Error::io(&path)(e)),
     };
     let sha256 = crate::archive::digest::sha256_bytes(&raw);
-    let found = match &edition.record {
-        Some(record) => problems(&path, &raw, &sha256, record),
-        None => Vec::new(),
+    let (text, found) = match &edition.record {
+        Some(record) => {
+            let text = decode_recorded(&path, &raw, record);
+            let found = problems(&path, &raw, &sha256, record, text.as_ref().err());
+            (text.ok(), found)
+        }
+        None => (None, Vec::new()),
     };
-    Ok((Some(Source { raw, sha256 }), found))
+    Ok((Some(Source { raw, sha256, text }), found))
 }
 
-/// The edition shell of a source: the model before the passes.
+/// The edition shell of a source: the model before the passes. A source that could not be
+/// decoded (its finding, ED304, is [`read`]'s) gives a shell with no text.
 pub fn shell(edition: &EditionDir, record: Record, source: Source) -> Edition {
     Edition::new(
         edition.id.clone(),
         record,
         edition.source_path(),
-        source.raw,
+        source.text.unwrap_or_default(),
     )
 }
 
-/// The source's bytes against its record: size, SHA-256 and decodability.
-fn problems(path: &Path, raw: &[u8], sha256: &str, record: &Record) -> Vec<Diagnostic> {
+/// The source's bytes against its record: size, SHA-256 and decodability (`undecodable`:
+/// why decoding them failed, if it did).
+fn problems(
+    path: &Path,
+    raw: &[u8],
+    sha256: &str,
+    record: &Record,
+    undecodable: Option<&Error>,
+) -> Vec<Diagnostic> {
     const RESTORE: &str =
         "source.txt must never change: restore it from a backup or a released version";
     let mut out = Vec::new();
@@ -82,7 +102,7 @@ fn problems(path: &Path, raw: &[u8], sha256: &str, record: &Record) -> Vec<Diagn
             )
             .with_help(RESTORE),
         );
-    } else if let Err(e) = decode_recorded(path, raw, record) {
+    } else if let Some(e) = undecodable {
         out.push(Diagnostic::new(
             codes::SOURCE_DECODE,
             Location::file(path),
@@ -94,16 +114,7 @@ fn problems(path: &Path, raw: &[u8], sha256: &str, record: &Record) -> Vec<Diagn
 
 /// Decodes a source with the encoding its record names (UTF-8 when none).
 pub fn decode_recorded(path: &Path, raw: &[u8], record: &Record) -> Result<String> {
-    let label = record.received.encoding.as_deref();
-    check_decodable(path, raw, label)?;
-    decode(path, raw, encoding_of(label))
-}
-
-/// The encoding a label names; UTF-8 for none or an unknown one.
-pub fn encoding_of(label: Option<&str>) -> &'static encoding_rs::Encoding {
-    label
-        .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
-        .unwrap_or(encoding_rs::UTF_8)
+    decode_text(path, raw, record.received.encoding.as_deref()).map(|(text, _)| text)
 }
 
 /// Checks that `bytes` decode: as UTF-8, or from the named encoding. Returns the canonical
@@ -113,6 +124,18 @@ pub fn check_decodable(
     bytes: &[u8],
     label: Option<&str>,
 ) -> Result<Option<&'static str>> {
+    decode_text(path, bytes, label).map(|(_, encoding)| encoding)
+}
+
+/// Decodes `bytes`, in one pass, as text: as UTF-8, or from the named encoding. Returns the
+/// text and the canonical name of a non-UTF-8 encoding.
+fn decode_text(
+    path: &Path,
+    bytes: &[u8],
+    label: Option<&str>,
+) -> Result<(String, Option<&'static str>)> {
+    #[cfg(test)]
+    tests::count(path, tests::DECODED);
     let named = match label {
         None => None,
         Some(label) => Some(
@@ -129,35 +152,31 @@ pub fn check_decodable(
             what,
         });
     }
-    match label {
-        None => std::str::from_utf8(bytes).map(|_| None).map_err(|e| {
-            let offset = e.valid_up_to();
-            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-            Error::NotUtf8 {
-                path: path.to_path_buf(),
-                offset,
-                line,
+    match named {
+        None => match std::str::from_utf8(bytes) {
+            Ok(text) => Ok((text.to_string(), None)),
+            Err(e) => {
+                let offset = e.valid_up_to();
+                let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+                Err(Error::NotUtf8 {
+                    path: path.to_path_buf(),
+                    offset,
+                    line,
+                })
             }
-        }),
-        Some(label) => {
-            let encoding =
-                encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-                    Error::UnknownEncoding {
-                        label: label.to_string(),
-                    }
-                })?;
-            decode(path, bytes, encoding)?;
-            Ok((encoding != encoding_rs::UTF_8).then_some(encoding.name()))
+        },
+        Some(encoding) => {
+            let text = decode(path, bytes, encoding)?;
+            Ok((
+                text,
+                (encoding != encoding_rs::UTF_8).then_some(encoding.name()),
+            ))
         }
     }
 }
 
 /// Decodes `bytes` strictly: a malformed sequence is an error naming its offset.
-pub fn decode(
-    path: &Path,
-    bytes: &[u8],
-    encoding: &'static encoding_rs::Encoding,
-) -> Result<String> {
+fn decode(path: &Path, bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Result<String> {
     let mut decoder = encoding.new_decoder_without_bom_handling();
     let mut out = String::with_capacity(bytes.len());
     let mut pos = 0;
@@ -223,4 +242,39 @@ fn not_text(bytes: &[u8], encoding: Option<&'static encoding_rs::Encoding>) -> O
         ));
     }
     None
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    pub const READ: usize = 0;
+    pub const DECODED: usize = 1;
+
+    /// How many times each source was read and decoded, by path.
+    static COUNTS: Mutex<BTreeMap<PathBuf, [usize; 2]>> = Mutex::new(BTreeMap::new());
+
+    pub fn count(path: &Path, what: usize) {
+        let mut counts = COUNTS.lock().unwrap_or_else(|e| e.into_inner());
+        counts.entry(path.to_path_buf()).or_default()[what] += 1;
+    }
+
+    /// The engine of `check` and `build` reads each source once and decodes it once: the
+    /// normalize pass, the record checks and the cache take what was read.
+    #[test]
+    fn each_source_is_read_and_decoded_once_per_run() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let report = crate::ops::check::check(root).unwrap();
+        assert!(!report.built.is_empty());
+        let counts = COUNTS.lock().unwrap_or_else(|e| e.into_inner());
+        for built in &report.built {
+            let path = root
+                .join(super::super::EDITIONS_DIR)
+                .join(&built.edition.id)
+                .join(super::super::SOURCE_FILE);
+            assert_eq!(counts.get(&path), Some(&[1, 1]), "{}", path.display());
+        }
+    }
 }
