@@ -178,7 +178,10 @@ fn edition(dir: &Path, id: &str) -> Result<(EditionDir, Vec<Diagnostic>)> {
             },
         );
         diags.append(&mut found);
-        record
+        record.map(|mut record| {
+            diags.extend(nested_receipts(&record_path, &text, &mut record));
+            record
+        })
     } else {
         diags.push(
             Diagnostic::new(
@@ -437,4 +440,28 @@ fn entry_problems(e: &Entry) -> Vec<(&'static str, String)> {
         );
     }
     out
+}
+
+/// A receipt in `[[received.earlier]]` lists no earlier copies of its own: such a list is a
+/// field the record does not have, reported and left out as any other.
+fn nested_receipts(path: &Path, text: &str, record: &mut Record) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (i, earlier) in record.received.earlier.iter_mut().enumerate() {
+        if std::mem::take(&mut earlier.earlier).is_empty() {
+            continue;
+        }
+        let segs = [
+            "received".to_string(),
+            "earlier".into(),
+            i.to_string(),
+            "earlier".into(),
+        ];
+        let at: Vec<&str> = segs.iter().map(String::as_str).collect();
+        found.push(toml::unknown_field(
+            codes::RECORD_UNKNOWN_FIELD,
+            toml::locate(path, text, &at),
+            &segs,
+        ));
+    }
+    found
 }
