@@ -1,6 +1,9 @@
-//! Finding an archive on disk and reading it into the model. Nothing here stops at the first
+//! Finding an archive on disk and reading it into the model: the settings, the edition records
+//! and the register (here), each edition's source ([`source`]) and its log of recorded
+//! verifications ([`events`]). Loading the records and the register does not stop at the first
 //! problem: what cannot be read becomes a [`Diagnostic`] and loading goes on.
 
+pub mod events;
 pub mod source;
 pub mod toml;
 
@@ -18,6 +21,8 @@ pub const EDITIONS_DIR: &str = "editions";
 pub const RECORD_FILE: &str = "edition.toml";
 /// The source as received, in each edition folder.
 pub const SOURCE_FILE: &str = "source.txt";
+/// The log of recorded verifications, in an edition folder that has one.
+pub const EVENTS_FILE: &str = "events.toml";
 /// The register's folder, under `editions/`.
 pub const REGISTER_DIR: &str = "register";
 
