@@ -1,8 +1,8 @@
 //! The one way a source comes in: read once, measured against its record (size, SHA-256),
 //! decoded once with the encoding the record names, and made into the edition shell the
-//! passes work on. `add` and `receive` check a new file with [`check_decodable`]; the engine
-//! of `check` and `build` (and `blocks`) read with [`read`]; the normalize pass works on the
-//! text decoded here and decodes nothing itself.
+//! passes work on. `add` and `receive` take a new file with [`offered`]; the engine of
+//! `check` and `build` (and `blocks`) reads an edition's source with [`read`]; the normalize
+//! pass works on the text decoded here and decodes nothing itself.
 
 use super::EditionDir;
 use crate::diagnostic::{Diagnostic, Location, codes};
@@ -112,6 +112,81 @@ fn problems(
     out
 }
 
+/// A file offered as a source (`editio add`, `editio receive`), read once and checked.
+#[derive(Debug)]
+pub struct Offered {
+    /// The bytes as received.
+    pub bytes: Vec<u8>,
+    /// The canonical name of its encoding when it is not UTF-8, to be recorded.
+    pub encoding: Option<&'static str>,
+    /// Its SHA-256, in lowercase hex.
+    pub sha256: String,
+    /// Its file name as received.
+    pub file_name: String,
+}
+
+/// Reads the file at `path` offered as a source, and checks that it is text in the encoding
+/// `label` names (UTF-8 when none).
+pub fn offered(path: &Path, label: Option<&str>) -> Result<Offered> {
+    let bytes = read_received(path)?;
+    let encoding = check_decodable(path, &bytes, label)?;
+    let sha256 = crate::archive::digest::sha256_bytes(&bytes);
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Offered {
+        bytes,
+        encoding,
+        sha256,
+        file_name,
+    })
+}
+
+/// The most editio reads of a received file: 1 GiB.
+pub const MAX_SOURCE_BYTES: u64 = 1 << 30;
+
+/// Reads a received file: a regular file (not a pipe, a device or a folder), not empty, and no
+/// larger than [`MAX_SOURCE_BYTES`] (even if it grows while being read).
+fn read_received(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(Error::io(path))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder, not a file"
+        } else {
+            "not a regular file (a pipe, a socket or a device)"
+        };
+        return Err(Error::NotRegularFile {
+            path: path.to_path_buf(),
+            what,
+        });
+    }
+    if meta.len() > MAX_SOURCE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_SOURCE_BYTES,
+        });
+    }
+    let file = std::fs::File::open(path).map_err(Error::io(path))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Error::io(path))?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_SOURCE_BYTES,
+        });
+    }
+    if bytes.is_empty() {
+        return Err(Error::EmptySource {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(bytes)
+}
+
 /// Decodes a source with the encoding its record names (UTF-8 when none).
 pub fn decode_recorded(path: &Path, raw: &[u8], record: &Record) -> Result<String> {
     decode_text(path, raw, record.received.encoding.as_deref()).map(|(text, _)| text)
@@ -119,11 +194,7 @@ pub fn decode_recorded(path: &Path, raw: &[u8], record: &Record) -> Result<Strin
 
 /// Checks that `bytes` decode: as UTF-8, or from the named encoding. Returns the canonical
 /// name of a non-UTF-8 encoding, to be recorded.
-pub fn check_decodable(
-    path: &Path,
-    bytes: &[u8],
-    label: Option<&str>,
-) -> Result<Option<&'static str>> {
+fn check_decodable(path: &Path, bytes: &[u8], label: Option<&str>) -> Result<Option<&'static str>> {
     decode_text(path, bytes, label).map(|(_, encoding)| encoding)
 }
 

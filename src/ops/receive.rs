@@ -59,18 +59,15 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
     let source = edition.source_path();
     let (current, released) = check_source(root, &archive, &opts.id, &source, record)?;
 
-    let bytes = super::add::read_received(&opts.file)?;
-    let encoding =
-        crate::load::source::check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
-    let sha256 = digest::sha256_bytes(&bytes);
+    let crate::load::source::Offered {
+        bytes,
+        encoding,
+        sha256,
+        file_name,
+    } = crate::load::source::offered(&opts.file, opts.encoding.as_deref())?;
     refuse_copy(opts, &archive, &sha256, &current)?;
     let date = receipt_date(opts, record)?;
 
-    let file_name = opts
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let by = opts
         .by
         .clone()
