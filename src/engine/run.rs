@@ -316,7 +316,7 @@ pub fn build_edition(
     pipeline.run(&mut edition);
     let ctx = RenderContext { config, register };
     let tei = crate::render::tei::render(&edition, &ctx);
-    let fidelity = crate::validate::fidelity::check(&tei, &edition.text);
+    let fidelity = crate::tei_checks::fidelity::check(&tei, &edition.text);
     edition.findings.extend(fidelity.into_iter().map(|mut d| {
         d.location.path = edition.source_path.clone();
         d
