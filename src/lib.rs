@@ -22,6 +22,8 @@
 //!   rules, and jing against `schemas/editio.rng` and `tei_all.rng`.
 //! - [`archive`]: digests, safe file writing, OCFL 1.1 and BagIt 1.0 packages (writing, and
 //!   their conformance checks with the specs' codes), and object storage.
+//! - [`progress`]: how far a long operation (build, release, verify, storage copy) got, one
+//!   type for all of them, reported to a callback that the binary draws as a progress bar.
 //!
 //! The benchmark corpus generator (`editio bench-corpus`) is part of the binary, not of this
 //! library.
@@ -35,6 +37,7 @@ pub mod load;
 pub mod model;
 pub mod ops;
 pub mod passes;
+pub mod progress;
 pub mod render;
 pub mod tei_checks;
 
