@@ -198,7 +198,7 @@ fn a_build_reports_its_progress_in_bytes_of_source_text() {
         Other,
     }
     let tmp = bundled_copy();
-    let events = Mutex::new(Vec::new());
+    let reports = Mutex::new(Vec::new());
     editio::ops::build::build_with_progress(
         tmp.path(),
         editio::engine::commit::BuildOptions {
@@ -207,7 +207,7 @@ fn a_build_reports_its_progress_in_bytes_of_source_text() {
             keep: false,
         },
         &|p| {
-            events.lock().unwrap().push(match p {
+            reports.lock().unwrap().push(match p {
                 Progress::Phase {
                     total,
                     unit: Unit::TextBytes,
@@ -219,7 +219,7 @@ fn a_build_reports_its_progress_in_bytes_of_source_text() {
         },
     )
     .unwrap();
-    let events = events.into_inner().unwrap();
+    let reports = reports.into_inner().unwrap();
     // The sources' sizes, as a user sees them on disk.
     let sources: u64 = std::fs::read_dir(tmp.path().join("editions"))
         .unwrap()
@@ -227,22 +227,25 @@ fn a_build_reports_its_progress_in_bytes_of_source_text() {
         .filter(|p| p.is_file())
         .map(|p| std::fs::metadata(p).unwrap().len())
         .sum();
-    let total = events.iter().find_map(|e| match e {
+    let total = reports.iter().find_map(|e| match e {
         Seen::TextPhase(n) => Some(*n),
         _ => None,
     });
-    let done: u64 = events
+    let done: u64 = reports
         .iter()
         .map(|e| match e {
             Seen::Done(n) => *n,
             _ => 0,
         })
         .sum();
-    assert_eq!(total, Some(sources), "{events:?}");
-    assert_eq!(done, sources, "{events:?}");
+    assert_eq!(total, Some(sources), "{reports:?}");
+    assert_eq!(done, sources, "{reports:?}");
     assert_eq!(
-        events.iter().filter(|e| matches!(e, Seen::Done(_))).count(),
+        reports
+            .iter()
+            .filter(|e| matches!(e, Seen::Done(_)))
+            .count(),
         3,
-        "one step per edition: {events:?}"
+        "one step per edition: {reports:?}"
     );
 }
