@@ -366,6 +366,7 @@ fn stage(
         mut edition, tei, ..
     } = built;
     if !keep {
+        edition.raw = Vec::new();
         edition.decoded = String::new();
         edition.text = String::new();
         edition.blocks = Vec::new();

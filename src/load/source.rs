@@ -58,12 +58,14 @@ pub fn read(edition: &EditionDir) -> Result<(Option<Source>, Vec<Diagnostic>)> {
 /// The edition shell of a source: the model before the passes. A source that could not be
 /// decoded (its finding, ED304, is [`read`]'s) gives a shell with no text.
 pub fn shell(edition: &EditionDir, record: Record, source: Source) -> Edition {
-    Edition::new(
+    let mut shell = Edition::new(
         edition.id.clone(),
         record,
         edition.source_path(),
         source.text.unwrap_or_default(),
-    )
+    );
+    shell.raw = source.raw;
+    shell
 }
 
 /// The source's bytes against its record: size, SHA-256 and decodability (`undecodable`:

@@ -15,6 +15,9 @@ pub struct Edition {
     pub record: Record,
     /// Where the source is, for findings.
     pub source_path: PathBuf,
+    /// The source's bytes as received, as the build read them (a release takes their digests
+    /// from here); empty when they were not read.
+    pub raw: Vec<u8>,
     /// The source as received, decoded with its recorded encoding when it was loaded (see
     /// [`crate::load::source`]); empty when it could not be decoded.
     pub decoded: String,
@@ -34,6 +37,7 @@ impl Edition {
             id,
             record,
             source_path,
+            raw: Vec::new(),
             decoded,
             text: String::new(),
             blocks: Vec::new(),

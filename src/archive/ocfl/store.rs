@@ -640,7 +640,7 @@ struct Placed {
 fn place_files(
     existing: Option<&Existing>,
     files: &[(String, Content)],
-    digests: &[(String, String)],
+    digests: &[Digests],
     alg: Algorithm,
     version_name: &str,
     cd: &str,
