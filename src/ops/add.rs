@@ -50,17 +50,12 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
     }
     let received = date_or_today("--received", opts.received.as_deref())?;
 
-    let crate::load::source::Offered {
-        bytes,
-        encoding,
-        sha256,
-        file_name,
-    } = crate::load::source::offered(&opts.file, opts.encoding.as_deref())?;
-    if let Some(existing) = archive.edition_with_sha256(&sha256) {
+    let copy = crate::load::source::offered(&opts.file, opts.encoding.as_deref())?;
+    if let Some(existing) = archive.edition_with_sha256(&copy.sha256) {
         return Err(Error::DuplicateSource {
             path: opts.file.clone(),
             existing: existing.id.clone(),
-            sha256,
+            sha256: copy.sha256,
         });
     }
 
@@ -72,12 +67,12 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
                 title => &opts.title,
                 language => &opts.language,
                 authors => &opts.authors,
-                file_name => file_name,
+                file_name => copy.file_name,
                 received_date => received,
                 by => &opts.by,
-                size => bytes.len(),
-                sha256 => &sha256,
-                encoding => encoding,
+                size => copy.bytes.len(),
+                sha256 => &copy.sha256,
+                encoding => copy.encoding,
             })
         })
         .map_err(|e| Error::Template {
@@ -85,13 +80,13 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
             message: e.to_string(),
         })?;
 
-    place_edition(&editions, &dir, &bytes, &record)?;
+    place_edition(&editions, &dir, &copy.bytes, &record)?;
     Ok(Added {
         id: opts.id.clone(),
         dir,
-        size: bytes.len() as u64,
-        sha256,
-        encoding,
+        size: copy.bytes.len() as u64,
+        sha256: copy.sha256,
+        encoding: copy.encoding,
     })
 }
 
