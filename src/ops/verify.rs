@@ -288,17 +288,16 @@ pub fn verify_archive(root: &Path, opts: &Options, progress: OnProgress) -> Resu
 
     // Sources and records.
     let editions = Path::new(crate::load::EDITIONS_DIR);
-    progress(Progress::Working {
-        on: editions,
-        what: Kind::Sources.describe(),
-    });
-    let check = super::check::check(root)?;
-    report.targets.push(Target {
-        path: editions.to_path_buf(),
-        kind: Kind::Sources,
-        diagnostics: integrity_findings(&check),
-    });
-    progress(Progress::Done(1));
+    let mut checked = None;
+    step(progress, &mut report, editions, Kind::Sources, || {
+        let check = super::check::check(root)?;
+        let diagnostics = integrity_findings(&check);
+        checked = Some(check);
+        Ok(diagnostics)
+    })?;
+    let Some(check) = checked else {
+        return Ok(report);
+    };
 
     // export/ against the build: the TEI, the reading copies and the PDFs.
     let exports = expected_exports(root, &check)?;
@@ -308,41 +307,23 @@ pub fn verify_archive(root: &Path, opts: &Options, progress: OnProgress) -> Resu
     ));
     for (dir, expected) in exports {
         let shown = Path::new(crate::layout::EXPORT_DIR).join(dir);
-        progress(Progress::Working {
-            on: &shown,
-            what: Kind::Exports.describe(),
-        });
-        report.targets.push(Target {
-            path: shown.clone(),
-            kind: Kind::Exports,
-            diagnostics: compare_exports(root, &check, dir, &expected)?,
-        });
-        progress(Progress::Done(1));
+        step(progress, &mut report, &shown, Kind::Exports, || {
+            compare_exports(root, &check, dir, &expected)
+        })?;
     }
 
-    // The storage root.
+    // The storage root, on disk or in object storage.
     if has_ocfl {
         let shown = rel(&ocfl_dir);
-        progress(Progress::Working {
-            on: &shown,
-            what: Kind::OcflStorageRoot.describe(),
-        });
-        report
-            .targets
-            .push(verify_local_root(root, &ocfl_dir, &shown, opts.fast)?);
-        progress(Progress::Done(1));
+        step(progress, &mut report, &shown, Kind::OcflStorageRoot, || {
+            verify_local_root(root, &ocfl_dir, &shown, opts.fast)
+        })?;
     }
-
     if let Some(r) = &remote {
         let shown = PathBuf::from(r.location());
-        progress(Progress::Working {
-            on: &shown,
-            what: Kind::OcflStorageRoot.describe(),
-        });
-        report
-            .targets
-            .push(verify_remote(r, None, opts.fast, &crate::progress::ignore)?);
-        progress(Progress::Done(1));
+        step(progress, &mut report, &shown, Kind::OcflStorageRoot, || {
+            verify_remote(r, None, opts.fast, &crate::progress::ignore).map(|t| t.diagnostics)
+        })?;
     }
 
     // Every deposit.
@@ -350,18 +331,33 @@ pub fn verify_archive(root: &Path, opts: &Options, progress: OnProgress) -> Resu
 
     // Deposits against versions.
     let shown = rel(&deposit_dir);
+    step(progress, &mut report, &shown, Kind::Consistency, || {
+        Ok(consistency(root, &check, &ocfl_dir, remote, manifests))
+    })?;
+    Ok(report)
+}
+
+/// One step of verifying the whole archive: says what is being checked, runs `check`, files its
+/// findings under `on` as a target of `kind`, and counts the step done.
+fn step(
+    progress: OnProgress,
+    report: &mut Report,
+    on: &Path,
+    kind: Kind,
+    check: impl FnOnce() -> Result<Vec<Diagnostic>>,
+) -> Result<()> {
     progress(Progress::Working {
-        on: &shown,
-        what: Kind::Consistency.describe(),
+        on,
+        what: kind.describe(),
     });
-    let diagnostics = consistency(root, &check, &ocfl_dir, remote, manifests);
+    let diagnostics = check()?;
     report.targets.push(Target {
-        path: shown.clone(),
-        kind: Kind::Consistency,
+        path: on.to_path_buf(),
+        kind,
         diagnostics,
     });
     progress(Progress::Done(1));
-    Ok(report)
+    Ok(())
 }
 
 /// The remote storage root the options name (`[storage]`, `--storage`), if any; a storage
@@ -395,8 +391,13 @@ fn integrity_findings(check: &super::check::Report) -> Vec<Diagnostic> {
 
 /// Validates `export/ocfl` (shown as `shown`) as an OCFL storage root; findings name files
 /// relative to `root`.
-fn verify_local_root(root: &Path, ocfl_dir: &Path, shown: &Path, fast: bool) -> Result<Target> {
-    let diagnostics = match detect(ocfl_dir)? {
+fn verify_local_root(
+    root: &Path,
+    ocfl_dir: &Path,
+    shown: &Path,
+    fast: bool,
+) -> Result<Vec<Diagnostic>> {
+    Ok(match detect(ocfl_dir)? {
         Kind::OcflStorageRoot => ocfl::validate_storage_root_with(ocfl_dir, fast)?
             .into_iter()
             .map(|d| relative(d, root))
@@ -406,11 +407,6 @@ fn verify_local_root(root: &Path, ocfl_dir: &Path, shown: &Path, fast: bool) -> 
             Location::file(shown),
             "export/ocfl is not an OCFL storage root (no 0=ocfl_1.1)",
         )],
-    };
-    Ok(Target {
-        path: shown.to_path_buf(),
-        kind: Kind::OcflStorageRoot,
-        diagnostics,
     })
 }
 
