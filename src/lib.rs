@@ -18,9 +18,12 @@
 //!   the commit of the outputs into `export/`, and the build cache.
 //! - [`ops`]: what the commands do (`init`, `add`, `check`, `build`, `validate`, `release`,
 //!   `verify`), on top of the engine.
-//! - [`validate`]: reading back the TEI editio wrote: fidelity to the source, the built-in TEI
-//!   checks, and jing against `schemas/editio.rng` and `tei_all.rng`.
-//! - [`archive`]: digests and safe file writing.
+//! - [`tei_checks`]: checks on TEI documents: fidelity to the source, the built-in TEI
+//!   rules, and jing against `schemas/editio.rng` and `tei_all.rng`.
+//! - [`archive`]: digests, safe file writing, OCFL 1.1 and BagIt 1.0 packages (writing, and
+//!   their conformance checks with the specs' codes), and object storage.
+//! - [`progress`]: how far a long operation (build, release, verify, storage copy) got, one
+//!   type for all of them, reported to a callback that the binary draws as a progress bar.
 //!
 //! The benchmark corpus generator (`editio bench-corpus`) is part of the binary, not of this
 //! library.
@@ -34,8 +37,9 @@ pub mod load;
 pub mod model;
 pub mod ops;
 pub mod passes;
+pub mod progress;
 pub mod render;
-pub mod validate;
+pub mod tei_checks;
 
 pub use diagnostic::{Diagnostic, Severity};
 

@@ -22,11 +22,9 @@ pub fn run(
                 ));
             }
         }
-        let bar = super::output::progress_bar(out);
-        let b = editio::ops::build::build_with_progress(&root, options, &|e| {
-            super::output::on_progress(&bar, e)
-        });
-        bar.finish_and_clear();
+        let bar = super::progress::Bar::new(out);
+        let b = editio::ops::build::build_with_progress(&root, options, &|p| bar.show(p));
+        bar.clear();
         let b = b?;
         let report = editio::ops::check::Report {
             archive: b.archive,

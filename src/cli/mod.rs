@@ -9,6 +9,7 @@ mod init;
 mod inspect;
 mod names;
 mod output;
+mod progress;
 mod receive;
 mod release;
 mod remove;

@@ -40,7 +40,7 @@ pub fn run(global: &Global, args: &ReleaseArgs, out: &mut Out) -> editio::Result
     editio::ops::leftovers::sweep(&root, &lock)?;
     let choice = super::storage::choice(global, &root)?;
     let storage = (!choice.is_default(&root)).then_some(choice);
-    let bar = super::output::progress_bar(out);
+    let bar = super::progress::Bar::new(out);
     let report = release_with_progress(
         &root,
         &ReleaseOptions {
@@ -52,9 +52,9 @@ pub fn run(global: &Global, args: &ReleaseArgs, out: &mut Out) -> editio::Result
             collection: args.collection,
             storage,
         },
-        &|e| super::output::on_progress(&bar, e),
+        &|p| bar.show(p),
     );
-    bar.finish_and_clear();
+    bar.clear();
     let report = report?;
     let rel = |p: &std::path::Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
     for o in &report.outcomes {

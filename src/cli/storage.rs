@@ -147,9 +147,9 @@ pub fn run(_global: &Global, cmd: &StorageCommand, out: &mut Out) -> editio::Res
             if args.region.is_some() {
                 keys.region = args.region.clone();
             }
-            let bar = super::output::progress_bar(out);
-            let report = editio::ops::storage::copy(&from, &to, &keys, &|n| bar.inc(n));
-            bar.finish_and_clear();
+            let bar = super::progress::Bar::new(out);
+            let report = editio::ops::storage::copy(&from, &to, &keys, &|p| bar.show(p));
+            bar.clear();
             let report = report?;
             if out.json {
                 out.json_line(&serde_json::json!({"type": "copied", "from": from.to_string(), "to": to.to_string(), "objects": report.objects, "bytes": report.bytes}))?;

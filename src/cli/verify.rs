@@ -1,11 +1,11 @@
 //! `editio verify`: prints the library's findings grouped by what was verified, with a
 //! progress bar on stderr for long runs, and turns them into the exit code.
 
+use super::progress::Bar;
 use super::{EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Global, archive_root, output::Out};
 use clap::Args;
-use editio::ops::verify::{self, Event, Options, Report};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
+use editio::ops::verify::{self, Options, Report};
+use editio::progress::OnProgress;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
@@ -67,19 +67,6 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<
     }
 }
 
-fn progress_bar(quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{spinner} [{pos}/{len}] {elapsed} {wide_msg}")
-    {
-        bar.set_style(style);
-    }
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    bar
-}
-
 fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u8> {
     if args.record && !args.paths.is_empty() {
         return Err(editio::Error::BadArguments {
@@ -87,14 +74,8 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
             message: "records a verification of the whole archive: give no PATH".into(),
         });
     }
-    let bar = progress_bar(global.quiet);
-    let on_event = |e: Event<'_>| match e {
-        Event::Planned(n) => bar.set_length(n as u64),
-        Event::Started(path, kind) => {
-            bar.set_message(format!("{} ({})", path.display(), kind.describe()))
-        }
-        Event::Finished(_) => bar.inc(1),
-    };
+    let bar = Bar::new(out);
+    let progress = |p: editio::progress::Progress<'_>| bar.show(p);
     let report = if args.paths.is_empty() {
         let root = archive_root(global)?;
         let choice = super::storage::choice(global, &root)?;
@@ -105,7 +86,7 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
             max_unzipped: args.max_unzipped,
             storage: (!choice.is_default(&root)).then_some(choice),
         };
-        verify_whole_archive(&root, &options, &on_event)
+        verify_whole_archive(&root, &options, &progress)
     } else {
         let options = Options {
             fast: args.fast,
@@ -115,9 +96,9 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
             storage: None,
         };
         let named = Named::sort(global, args)?;
-        verify_named(&named, &options, &bar, &on_event)
+        verify_named(&named, &options, &progress)
     };
-    bar.finish_and_clear();
+    bar.clear();
     let report = report?;
     print(&report, args, out)?;
     if args.record {
@@ -138,9 +119,9 @@ fn verify(global: &Global, args: &VerifyArgs, out: &mut Out) -> editio::Result<u
 fn verify_whole_archive(
     root: &Path,
     options: &Options,
-    on_event: &(dyn Fn(Event<'_>) + Sync),
+    progress: OnProgress,
 ) -> editio::Result<Report> {
-    let mut report = verify::verify_archive(root, options, on_event)?;
+    let mut report = verify::verify_archive(root, options, progress)?;
     let left = editio::ops::leftovers::findings(root)?;
     if !left.is_empty() {
         report.targets.push(verify::Target {
@@ -231,32 +212,20 @@ fn s3_keys(global: &Global) -> editio::Result<editio::archive::storage::S3Settin
 
 /// Verifies the PATHs given: those on disk, then storage roots and objects in object storage
 /// (the bar counting the files read), then deposit zips there.
-fn verify_named(
-    named: &Named,
-    options: &Options,
-    bar: &ProgressBar,
-    on_event: &(dyn Fn(Event<'_>) + Sync),
-) -> editio::Result<Report> {
-    let mut report = verify::verify_paths(&named.paths, options, on_event)?;
+fn verify_named(named: &Named, options: &Options, progress: OnProgress) -> editio::Result<Report> {
+    let mut report = verify::verify_paths(&named.paths, options, progress)?;
     for (root, object) in &named.remote {
-        let label = match object {
-            Some(id) => root.storage().location(&root.object_key(id)),
-            None => root.location(),
-        };
-        bar.set_message(format!("{label} (reading objects)"));
-        bar.set_position(0);
-        let target = verify::verify_remote(root, object.as_deref(), options.fast, &|t| match t {
-            editio::archive::ocfl::remote::Transfer::Total(n) => bar.set_length(n),
-            editio::archive::ocfl::remote::Transfer::Done(_) => bar.inc(1),
-        })?;
+        let target = verify::verify_remote(root, object.as_deref(), options.fast, progress)?;
         report.targets.push(target);
     }
     for (store, keys) in &named.zips {
         for key in keys {
-            bar.set_message(format!("{} (reading the zip)", store.location(key)));
-            report
-                .targets
-                .push(verify::verify_remote_zip(store.as_ref(), key, options)?);
+            report.targets.push(verify::verify_remote_zip(
+                store.as_ref(),
+                key,
+                options,
+                progress,
+            )?);
         }
     }
     Ok(report)

@@ -6,13 +6,13 @@
 
 use super::EXPORT_DIR;
 use super::cache::{self, Cache};
-use super::progress::Progress;
 use super::run::{self, Built, Checks, Sink};
 use crate::archive::write;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::load::Archive;
 use crate::model::Edition;
+use crate::progress::OnProgress;
 use crate::render::{self, RenderContext, Renderer};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -116,7 +116,7 @@ impl Sink for Stage<'_> {
 }
 
 /// Builds the archive at `root` with `options`, running `checks` on the records, and telling
-/// `progress` how far it got (one step per edition built).
+/// `progress` how far it got (the bytes of source text of each edition built).
 ///
 /// Every edition is checked, passed, encoded and rendered in one go, in parallel, and its
 /// outputs are staged beside their destinations (see [`write::Staged`]); only when the whole
@@ -125,7 +125,7 @@ impl Sink for Stage<'_> {
 pub fn build(
     root: &Path,
     options: BuildOptions,
-    progress: Progress,
+    progress: OnProgress,
     checks: &dyn Checks,
 ) -> Result<BuildReport> {
     let (config, _) = crate::load::config(root)?;

@@ -14,7 +14,6 @@
 
 pub mod cache;
 pub mod commit;
-pub mod progress;
 pub mod run;
 
 pub use commit::{BuildOptions, BuildReport, build};

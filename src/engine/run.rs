@@ -5,7 +5,6 @@
 //! it in memory; the build renders and stages its outputs, see [`super::commit`]).
 
 use super::cache::{Cache, Reused};
-use super::progress::{Event, Progress};
 use crate::diagnostic::{Code, Diagnostic, codes};
 use crate::error::{Error, Result};
 use crate::load::source::Source;
@@ -13,6 +12,7 @@ use crate::load::{self, Archive, EditionDir};
 use crate::model::register::Register;
 use crate::model::{Config, Edition};
 use crate::passes::Pipeline;
+use crate::progress::{OnProgress, Progress, Unit};
 use crate::render::RenderContext;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -138,23 +138,21 @@ fn source_size(edition: &load::EditionDir) -> u64 {
 }
 
 /// Runs the engine over the archive at `root`, telling `progress` how far it got (one
-/// [`Event::Text`] per edition, with its source's size). With `cache`, an edition whose inputs and outputs are those
-/// the cache recorded is not built again.
+/// [`Progress::Done`] per edition, with its source's size in bytes of text). With `cache`, an
+/// edition whose inputs and outputs are those the cache recorded is not built again.
 pub fn run<S: Sink>(
     root: &Path,
-    progress: Progress,
+    progress: OnProgress,
     cache: Option<&Cache>,
     checks: &dyn Checks,
     sink: &S,
 ) -> Result<Run<S::Kept>> {
     let (archive, mut diags) = load::archive_without_register(root)?;
-    progress(Event::Phase {
+    progress(Progress::Phase {
         name: S::PHASE,
-        total: archive.editions.len() as u64,
+        total: archive.editions.iter().map(source_size).sum(),
+        unit: Unit::TextBytes,
     });
-    progress(Event::TextTotal(
-        archive.editions.iter().map(source_size).sum(),
-    ));
     let shared = Shared {
         archive: &archive,
         cache,
@@ -171,7 +169,7 @@ pub fn run<S: Sink>(
         .par_iter()
         .map(|edition| {
             let done = shared.edition(edition, sink);
-            progress(Event::Text(source_size(edition)));
+            progress(Progress::Done(source_size(edition)));
             done
         })
         .collect();
@@ -316,7 +314,7 @@ pub fn build_edition(
     pipeline.run(&mut edition);
     let ctx = RenderContext { config, register };
     let tei = crate::render::tei::render(&edition, &ctx);
-    let fidelity = crate::validate::fidelity::check(&tei, &edition.text);
+    let fidelity = crate::tei_checks::fidelity::check(&tei, &edition.text);
     edition.findings.extend(fidelity.into_iter().map(|mut d| {
         d.location.path = edition.source_path.clone();
         d

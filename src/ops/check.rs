@@ -5,13 +5,13 @@
 use super::provenance::ReleasedSource;
 use crate::archive::ocfl::StorageRoot;
 use crate::diagnostic::{Code, Diagnostic, Location, codes};
-use crate::engine::progress::Progress;
 use crate::engine::{Built, Checks, Keep};
 use crate::error::Result;
 use crate::load::source::Source;
 use crate::load::{self, Archive, EditionDir};
 use crate::model::record::{Bibl, BiblKind, Cert, Fact, Record};
 use crate::model::{check_date, check_id};
+use crate::progress::OnProgress;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -36,12 +36,13 @@ impl Report {
 
 /// Checks the archive at `root`.
 pub fn check(root: &Path) -> Result<Report> {
-    check_with_progress(root, &crate::engine::progress::none)
+    check_with_progress(root, &crate::progress::ignore)
 }
 
-/// [`check`], telling `progress` how far it got (one step per edition): the build's engine,
-/// keeping every edition in memory and writing nothing, with the record checks.
-pub fn check_with_progress(root: &Path, progress: Progress) -> Result<Report> {
+/// [`check`], telling `progress` how far it got (the bytes of source text of each edition):
+/// the build's engine, keeping every edition in memory and writing nothing, with the record
+/// checks.
+pub fn check_with_progress(root: &Path, progress: OnProgress) -> Result<Report> {
     let checks = RecordChecks::new(root);
     let run = crate::engine::run::run(root, progress, None, &checks, &Keep)?;
     Ok(Report {

@@ -9,6 +9,7 @@ use crate::archive::bagit::{self, BagFile, BagSpec};
 use crate::archive::ocfl::{self, Commit, Root, StorageRoot, VersionMeta};
 use crate::error::{Error, Result};
 use crate::model::Config;
+use crate::progress::{OnProgress, Progress, Unit};
 use crate::render::{RenderContext, dc, premis, tei};
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
@@ -111,7 +112,7 @@ pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
 /// Releases editions of the archive at `root`. The archive is built first; an archive with
 /// errors is not released.
 pub fn release(root: &Path, opts: &ReleaseOptions) -> Result<ReleaseReport> {
-    release_with_progress(root, opts, &crate::engine::progress::none)
+    release_with_progress(root, opts, &crate::progress::ignore)
 }
 
 /// [`release`], telling `progress` how far it got: the build's phases, then one step per
@@ -119,7 +120,7 @@ pub fn release(root: &Path, opts: &ReleaseOptions) -> Result<ReleaseReport> {
 pub fn release_with_progress(
     root: &Path,
     opts: &ReleaseOptions,
-    progress: crate::engine::progress::Progress,
+    progress: OnProgress,
 ) -> Result<ReleaseReport> {
     let options = super::build::BuildOptions {
         keep: true,
@@ -152,15 +153,16 @@ pub fn release_with_progress(
         plans.push(plan_edition(root, &store, built, &ctx, date)?);
     }
     let mut outcomes = Vec::new();
-    progress(crate::engine::progress::Event::Phase {
+    progress(Progress::Phase {
         name: "releasing",
         total: plans.len() as u64,
+        unit: Unit::Steps,
     });
     for plan in plans {
         outcomes.push(release_edition(
             root, &store, &deposits, plan, &ctx, opts, date,
         )?);
-        progress(crate::engine::progress::Event::Advance(1));
+        progress(Progress::Done(1));
     }
     // A new collection deposit only when there is something new to put in it.
     let changed = outcomes

@@ -198,7 +198,7 @@ pub fn copy(
     from: &StorageUrl,
     to: &StorageUrl,
     s3: &S3Settings,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: crate::progress::OnProgress,
 ) -> Result<CopyReport> {
     let src = storage::open(from, s3)?;
     if !src.exists(crate::archive::ocfl::ROOT_DECLARATION)? {

@@ -1,13 +1,13 @@
 //! `editio validate`: checks TEI files (those named, or every `export/tei/*.xml` of the
-//! archive) with the built-in checks of [`crate::validate::tei`], compares their header
+//! archive) with the built-in checks of [`crate::tei_checks::rules`], compares their header
 //! checksums with the archive's records, and then runs jing against editio's schema and, when
-//! one is named, the full TEI schema ([`crate::validate::jing`]).
+//! one is named, the full TEI schema ([`crate::tei_checks::jing`]).
 
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::load;
-use crate::validate::jing::{EDITIO_RNG_NAME, Jing, Missing, Target};
-use crate::validate::tei;
+use crate::tei_checks::jing::{EDITIO_RNG_NAME, Jing, Missing, Target};
+use crate::tei_checks::rules;
 use std::path::{Path, PathBuf};
 
 /// Where the TEI files of an archive are.
@@ -108,10 +108,10 @@ pub fn validate(root: Option<&Path>, files: &[PathBuf], options: &Options) -> Re
     for shown in &files {
         let on_disk = base.map_or_else(|| shown.clone(), |b| b.join(shown));
         let bytes = std::fs::read(&on_disk).map_err(Error::io(&on_disk))?;
-        let checked = tei::check(shown, &bytes);
+        let checked = rules::check(shown, &bytes);
         let mut found = checked.diagnostics.clone();
         if let (true, Some(archive)) = (checked.well_formed, &archive) {
-            found.extend(tei::check_checksums(&checked, archive));
+            found.extend(rules::check_checksums(&checked, archive));
         }
         if checked.well_formed {
             targets.push(Target {

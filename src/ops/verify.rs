@@ -10,6 +10,7 @@ use crate::archive::ocfl::{self, StorageRoot, VersionInfo};
 use crate::diagnostic::{Diagnostic, Location, codes};
 use crate::error::{Error, Result};
 use crate::model::Config;
+use crate::progress::{OnProgress, Progress, Unit};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -106,16 +107,8 @@ impl Report {
     }
 }
 
-/// What the caller may show while verification runs (the library never prints).
-#[derive(Clone, Copy, Debug)]
-pub enum Event<'a> {
-    /// This many targets will be checked.
-    Planned(usize),
-    /// A target is being checked.
-    Started(&'a Path, Kind),
-    /// A target is done.
-    Finished(&'a Path),
-}
+/// The name of verification's phase, for progress bars.
+const PHASE: &str = "verifying";
 
 /// Tells what `path` is. `Err` when it cannot be read at all.
 pub fn detect(path: &Path) -> Result<Kind> {
@@ -169,18 +162,21 @@ fn is_version_dir(path: &Path) -> bool {
 
 /// Verifies each of `paths`, whatever it is. `Err` only when a path cannot be read at all
 /// (checked for every path before any work starts).
-pub fn verify_paths(
-    paths: &[PathBuf],
-    opts: &Options,
-    progress: &(dyn Fn(Event<'_>) + Sync),
-) -> Result<Report> {
-    progress(Event::Planned(paths.len()));
+pub fn verify_paths(paths: &[PathBuf], opts: &Options, progress: OnProgress) -> Result<Report> {
+    progress(Progress::Phase {
+        name: PHASE,
+        total: paths.len() as u64,
+        unit: Unit::Steps,
+    });
     let mut report = Report::default();
     for path in paths {
         // A path that cannot be read is answered like the others, and verification goes on.
         let (kind, found) = match detect(path) {
             Ok(kind) => {
-                progress(Event::Started(path, kind));
+                progress(Progress::Working {
+                    on: path,
+                    what: kind.describe(),
+                });
                 (kind, verify_one(path, kind, opts))
             }
             Err(e) => (Kind::Unknown, Err(e)),
@@ -202,7 +198,7 @@ pub fn verify_paths(
                 ]
             }
         };
-        progress(Event::Finished(path));
+        progress(Progress::Done(1));
         report.targets.push(Target {
             path: path.clone(),
             kind,
@@ -274,66 +270,78 @@ fn inside(mut d: Diagnostic, bag: &Path) -> Diagnostic {
 
 /// Verifies the whole archive at `root`: sources, `export/`, the OCFL storage root, every
 /// deposit, and deposits against versions. Findings name files relative to `root`.
-pub fn verify_archive(
-    root: &Path,
-    opts: &Options,
-    progress: &(dyn Fn(Event<'_>) + Sync),
-) -> Result<Report> {
+pub fn verify_archive(root: &Path, opts: &Options, progress: OnProgress) -> Result<Report> {
     let ocfl_dir = root.join(crate::layout::OCFL_DIR);
     let deposit_dir = root.join(crate::layout::DEPOSIT_DIR);
     let deposits = list_zips(&deposit_dir)?;
     let remote = open_remote(opts)?;
     let has_ocfl = remote.is_none() && ocfl_dir.exists();
     let planned = 2 + usize::from(has_ocfl || remote.is_some()) + deposits.len() + 1;
-    progress(Event::Planned(planned));
+    progress(Progress::Phase {
+        name: PHASE,
+        total: planned as u64,
+        unit: Unit::Steps,
+    });
     let mut report = Report::default();
     let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
 
     // Sources and records.
     let editions = Path::new(crate::load::EDITIONS_DIR);
-    progress(Event::Started(editions, Kind::Sources));
+    progress(Progress::Working {
+        on: editions,
+        what: Kind::Sources.describe(),
+    });
     let check = super::check::check(root)?;
     report.targets.push(Target {
         path: editions.to_path_buf(),
         kind: Kind::Sources,
         diagnostics: integrity_findings(&check),
     });
-    progress(Event::Finished(editions));
+    progress(Progress::Done(1));
 
     // export/ against the build: the TEI, the reading copies and the PDFs.
     let exports = expected_exports(root, &check)?;
     // Now that the folders to compare are known, the count is exact.
-    progress(Event::Planned(
-        1 + exports.len() + usize::from(has_ocfl) + deposits.len() + 1,
+    progress(Progress::Total(
+        (1 + exports.len() + usize::from(has_ocfl) + deposits.len() + 1) as u64,
     ));
     for (dir, expected) in exports {
         let shown = Path::new(crate::layout::EXPORT_DIR).join(dir);
-        progress(Event::Started(&shown, Kind::Exports));
+        progress(Progress::Working {
+            on: &shown,
+            what: Kind::Exports.describe(),
+        });
         report.targets.push(Target {
             path: shown.clone(),
             kind: Kind::Exports,
             diagnostics: compare_exports(root, &check, dir, &expected)?,
         });
-        progress(Event::Finished(&shown));
+        progress(Progress::Done(1));
     }
 
     // The storage root.
     if has_ocfl {
         let shown = rel(&ocfl_dir);
-        progress(Event::Started(&shown, Kind::OcflStorageRoot));
+        progress(Progress::Working {
+            on: &shown,
+            what: Kind::OcflStorageRoot.describe(),
+        });
         report
             .targets
             .push(verify_local_root(root, &ocfl_dir, &shown, opts.fast)?);
-        progress(Event::Finished(&shown));
+        progress(Progress::Done(1));
     }
 
     if let Some(r) = &remote {
         let shown = PathBuf::from(r.location());
-        progress(Event::Started(&shown, Kind::OcflStorageRoot));
+        progress(Progress::Working {
+            on: &shown,
+            what: Kind::OcflStorageRoot.describe(),
+        });
         report
             .targets
-            .push(verify_remote(r, None, opts.fast, &|_| {})?);
-        progress(Event::Finished(&shown));
+            .push(verify_remote(r, None, opts.fast, &crate::progress::ignore)?);
+        progress(Progress::Done(1));
     }
 
     // Every deposit.
@@ -341,14 +349,17 @@ pub fn verify_archive(
 
     // Deposits against versions.
     let shown = rel(&deposit_dir);
-    progress(Event::Started(&shown, Kind::Consistency));
+    progress(Progress::Working {
+        on: &shown,
+        what: Kind::Consistency.describe(),
+    });
     let diagnostics = consistency(root, &check, &ocfl_dir, remote, manifests);
     report.targets.push(Target {
         path: shown.clone(),
         kind: Kind::Consistency,
         diagnostics,
     });
-    progress(Event::Finished(&shown));
+    progress(Progress::Done(1));
     Ok(report)
 }
 
@@ -408,7 +419,7 @@ fn verify_deposits<'a>(
     root: &Path,
     deposits: &'a [PathBuf],
     opts: &Options,
-    progress: &(dyn Fn(Event<'_>) + Sync),
+    progress: OnProgress,
     report: &mut Report,
 ) -> Result<Vec<(&'a Path, Option<bagit::PayloadManifest>)>> {
     let bag_opts = ValidateOptions {
@@ -419,7 +430,10 @@ fn verify_deposits<'a>(
     let mut manifests = Vec::with_capacity(deposits.len());
     for zip in deposits {
         let shown = zip.strip_prefix(root).unwrap_or(zip).to_path_buf();
-        progress(Event::Started(&shown, Kind::BagZip));
+        progress(Progress::Working {
+            on: &shown,
+            what: Kind::BagZip.describe(),
+        });
         let (findings, manifest) =
             bagit::validate_with_manifest(zip, &bag_opts, bagit::Algorithm::Sha512)?;
         manifests.push((zip.as_path(), manifest));
@@ -429,7 +443,7 @@ fn verify_deposits<'a>(
             kind: Kind::BagZip,
             diagnostics,
         });
-        progress(Event::Finished(&shown));
+        progress(Progress::Done(1));
     }
     Ok(manifests)
 }
@@ -937,24 +951,30 @@ pub fn record(
 /// Verifies a storage root in object storage, or one object of it (`object`), with the codes
 /// of a storage root or object on disk: every stored object is read (several at once,
 /// streamed), every digest checked. An unreachable store is an error, not a finding: the
-/// verdict would be unfounded.
+/// verdict would be unfounded. `progress` is told what is verified, then the objects read.
 pub fn verify_remote(
     root: &ocfl::RemoteRoot,
     object: Option<&str>,
     fast: bool,
-    progress: &(dyn Fn(ocfl::remote::Transfer) + Sync),
+    progress: OnProgress,
 ) -> Result<Target> {
+    let path = PathBuf::from(match object {
+        Some(id) => root.storage().location(&root.object_key(id)),
+        None => root.location(),
+    });
+    let kind = if object.is_some() {
+        Kind::OcflObject
+    } else {
+        Kind::OcflStorageRoot
+    };
+    progress(Progress::Working {
+        on: &path,
+        what: kind.describe(),
+    });
     let diagnostics = root.validate(object, fast, progress)?;
     Ok(Target {
-        path: PathBuf::from(match object {
-            Some(id) => root.storage().location(&root.object_key(id)),
-            None => root.location(),
-        }),
-        kind: if object.is_some() {
-            Kind::OcflObject
-        } else {
-            Kind::OcflStorageRoot
-        },
+        path,
+        kind,
         diagnostics,
     })
 }
@@ -962,11 +982,12 @@ pub fn verify_remote(
 /// Verifies a deposit zip in object storage (`key` in `storage`) as a zip on disk is verified,
 /// with the same codes; findings name the object (`s3://bucket/prefix/name.zip/...`). A zip is
 /// read from its end (its central directory) and by offsets, so the object is first streamed
-/// into a temporary file, removed afterwards.
+/// into a temporary file, removed afterwards. `progress` is told which zip is read.
 pub fn verify_remote_zip(
     storage: &dyn crate::archive::storage::Storage,
     key: &str,
     opts: &Options,
+    progress: OnProgress,
 ) -> Result<Target> {
     let dir = tempfile::Builder::new()
         .prefix("editio-verify-")
@@ -974,8 +995,12 @@ pub fn verify_remote_zip(
         .map_err(Error::io(std::env::temp_dir()))?;
     let name = key.rsplit('/').next().unwrap_or(key);
     let local = dir.path().join(name);
-    ocfl::remote::download(storage, key, &local)?;
     let location = storage.location(key);
+    progress(Progress::Working {
+        on: Path::new(&location),
+        what: "reading the zip",
+    });
+    ocfl::remote::download(storage, key, &local)?;
     let diagnostics = verify_one(&local, Kind::BagZip, opts)?
         .into_iter()
         .map(|mut d| {

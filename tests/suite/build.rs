@@ -188,10 +188,17 @@ fn a_changed_register_rebuilds_from_the_register_not_from_the_cache() {
 
 #[test]
 fn a_build_reports_its_progress_in_bytes_of_source_text() {
-    use editio::engine::progress::Event;
+    use editio::progress::{Progress, Unit};
     use std::sync::Mutex;
+    /// A report as the test keeps it, owned.
+    #[derive(Debug)]
+    enum Seen {
+        TextPhase(u64),
+        Done(u64),
+        Other,
+    }
     let tmp = bundled_copy();
-    let events = Mutex::new(Vec::new());
+    let reports = Mutex::new(Vec::new());
     editio::ops::build::build_with_progress(
         tmp.path(),
         editio::engine::commit::BuildOptions {
@@ -199,10 +206,20 @@ fn a_build_reports_its_progress_in_bytes_of_source_text() {
             incremental: false,
             keep: false,
         },
-        &|e| events.lock().unwrap().push(e),
+        &|p| {
+            reports.lock().unwrap().push(match p {
+                Progress::Phase {
+                    total,
+                    unit: Unit::TextBytes,
+                    ..
+                } => Seen::TextPhase(total),
+                Progress::Done(n) => Seen::Done(n),
+                _ => Seen::Other,
+            })
+        },
     )
     .unwrap();
-    let events = events.into_inner().unwrap();
+    let reports = reports.into_inner().unwrap();
     // The sources' sizes, as a user sees them on disk.
     let sources: u64 = std::fs::read_dir(tmp.path().join("editions"))
         .unwrap()
@@ -210,25 +227,25 @@ fn a_build_reports_its_progress_in_bytes_of_source_text() {
         .filter(|p| p.is_file())
         .map(|p| std::fs::metadata(p).unwrap().len())
         .sum();
-    let total = events.iter().find_map(|e| match e {
-        Event::TextTotal(n) => Some(*n),
+    let total = reports.iter().find_map(|e| match e {
+        Seen::TextPhase(n) => Some(*n),
         _ => None,
     });
-    let done: u64 = events
+    let done: u64 = reports
         .iter()
         .map(|e| match e {
-            Event::Text(n) => *n,
+            Seen::Done(n) => *n,
             _ => 0,
         })
         .sum();
-    assert_eq!(total, Some(sources), "{events:?}");
-    assert_eq!(done, sources, "{events:?}");
+    assert_eq!(total, Some(sources), "{reports:?}");
+    assert_eq!(done, sources, "{reports:?}");
     assert_eq!(
-        events
+        reports
             .iter()
-            .filter(|e| matches!(e, Event::Text(_)))
+            .filter(|e| matches!(e, Seen::Done(_)))
             .count(),
         3,
-        "one step per edition: {events:?}"
+        "one step per edition: {reports:?}"
     );
 }

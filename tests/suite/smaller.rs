@@ -164,17 +164,18 @@ fn verify_progress_never_counts_past_its_total() {
             .success()
     );
     let state = std::sync::Mutex::new((0usize, 0usize, true));
-    let on = |e: editio::ops::verify::Event<'_>| {
+    let on = |p: editio::progress::Progress<'_>| {
+        use editio::progress::Progress;
         let mut s = state.lock().unwrap();
-        match e {
-            editio::ops::verify::Event::Planned(n) => s.0 = n,
-            editio::ops::verify::Event::Finished(_) => {
-                s.1 += 1;
+        match p {
+            Progress::Phase { total: n, .. } | Progress::Total(n) => s.0 = n as usize,
+            Progress::Done(n) => {
+                s.1 += n as usize;
                 if s.1 > s.0 {
                     s.2 = false;
                 }
             }
-            editio::ops::verify::Event::Started(..) => {}
+            Progress::Working { .. } => {}
         }
     };
     let report = editio::ops::verify::verify_archive(

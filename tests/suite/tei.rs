@@ -42,10 +42,10 @@ fn every_committed_tei_reproduces_its_source() {
         let tei = std::fs::read(repo().join(format!("export/tei/{id}.xml"))).unwrap();
         let source =
             std::fs::read_to_string(repo().join(format!("editions/{id}/source.txt"))).unwrap();
-        let text = editio::validate::fidelity::tei_text(&tei).unwrap();
+        let text = editio::tei_checks::fidelity::tei_text(&tei).unwrap();
         assert_eq!(
             text,
-            editio::validate::fidelity::expected_text(&source),
+            editio::tei_checks::fidelity::expected_text(&source),
             "{id}"
         );
         let tei = String::from_utf8(tei).unwrap();

@@ -97,13 +97,13 @@ mod hash;
 mod path;
 
 pub use path::decode as decode_path;
+mod conformance;
 mod source;
 mod text;
-mod validate;
 mod write;
 
+pub use conformance::{PayloadManifest, validate, validate_with_manifest};
 pub use hash::Algorithm;
-pub use validate::{PayloadManifest, validate, validate_with_manifest};
 pub use write::{BagFile, BagSpec, BagSummary, Content, SummaryFile, write_dir, write_zip};
 
 /// Limits and switches for [`validate`].

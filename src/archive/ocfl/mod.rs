@@ -1,6 +1,6 @@
 //! OCFL 1.1 (Oxford Common File Layout): the archive layer's versioned storage. [`store`]
 //! writes a storage root with immutable, content-addressed object versions (used by
-//! `editio release`); [`validate`] checks any object or storage root against the spec and
+//! `editio release`); [`conformance`] checks any object or storage root against the spec and
 //! reports every problem as a [`Diagnostic`] carrying the spec's own validation code
 //! (`E001`...`E112`, `W001`...`W016`, see [`codes`]), for `editio verify`.
 //!
@@ -22,6 +22,7 @@
 //! ```
 
 pub mod codes;
+pub mod conformance;
 pub mod digest;
 #[doc(hidden)]
 pub mod fuzz;
@@ -30,14 +31,13 @@ pub mod json;
 pub mod layout;
 pub mod remote;
 pub mod store;
-pub mod validate;
 
-pub use remote::RemoteRoot;
-pub use store::{Commit, Content, Recovery, StorageRoot, VersionInfo, VersionMeta};
-pub use validate::{
+pub use conformance::{
     ContentDigests, validate_object, validate_object_from, validate_object_with,
     validate_storage_root, validate_storage_root_from, validate_storage_root_with,
 };
+pub use remote::RemoteRoot;
+pub use store::{Commit, Content, Recovery, StorageRoot, VersionInfo, VersionMeta};
 
 use crate::diagnostic::{Code, Diagnostic, Location};
 use std::path::Path;

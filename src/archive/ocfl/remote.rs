@@ -35,6 +35,7 @@ use super::{MAX_INVENTORY_BYTES, OBJECT_DECLARATION, ROOT_DECLARATION};
 use crate::archive::storage::{Created, Entry, Storage};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
+use crate::progress::{OnProgress, Progress, Unit};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -536,9 +537,8 @@ impl RemoteRoot {
         &self,
         object: Option<&str>,
         fast: bool,
-        progress: &(dyn Fn(Transfer) + Sync),
+        progress: OnProgress,
     ) -> Result<Vec<Diagnostic>> {
-        use std::collections::HashMap;
         let prefix = object.map(|id| format!("{}/", self.object_key(id)));
         let entries = self.storage.list(prefix.as_deref().unwrap_or(""))?;
         if object.is_some() && entries.is_empty() {
@@ -547,20 +547,23 @@ impl RemoteRoot {
                 problem: "holds no object".into(),
             });
         }
-        progress(Transfer::Total(entries.len() as u64));
+        progress(Progress::Phase {
+            name: "reading objects",
+            total: entries.len() as u64,
+            unit: Unit::Steps,
+        });
         let mirror = tempfile::Builder::new()
             .prefix("editio-verify-")
             .tempdir()
             .map_err(Error::io(std::env::temp_dir()))?;
         let (content, small) = split_content(&entries);
         let stand_ins = stand_ins(mirror.path(), &content)?;
-        let sizes: HashMap<&str, u64> = content.iter().map(|e| (e.key.as_str(), e.size)).collect();
         // The first request that failed while streaming: it stops the verification.
         let failed: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
         let digests = |local: &Path, algorithms: &[Algorithm]| {
             let key = *stand_ins.get(local)?;
             let outcome = self.stream_digests(key, algorithms);
-            progress(Transfer::Done(sizes.get(key).copied().unwrap_or(0)));
+            progress(Progress::Done(1));
             Some(outcome.map_err(|e| {
                 let text = e.to_string();
                 let mut first = failed.lock().unwrap_or_else(|p| p.into_inner());
@@ -571,7 +574,7 @@ impl RemoteRoot {
         let mut findings = self.pool.install(|| {
             small.par_iter().try_for_each(|e| {
                 self.download(&e.key, &mirror.path().join(&e.key))?;
-                progress(Transfer::Done(e.size));
+                progress(Progress::Done(1));
                 Ok::<(), Error>(())
             })?;
             let local = match &prefix {
@@ -666,15 +669,6 @@ fn stage_inputs(files: &[(String, Content)]) -> Result<(tempfile::TempDir, Vec<(
         })
         .collect::<Result<_>>()?;
     Ok((stage, digests))
-}
-
-/// Progress of a transfer.
-#[derive(Clone, Copy, Debug)]
-pub enum Transfer {
-    /// How many objects there are.
-    Total(u64),
-    /// One object (of this many bytes) done.
-    Done(u64),
 }
 
 /// Rewrites a finding's local mirror path as the object's location in the store.

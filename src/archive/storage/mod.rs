@@ -14,6 +14,7 @@ pub mod local;
 pub mod s3;
 
 use crate::error::{Error, Result};
+use crate::progress::{OnProgress, Progress, Unit};
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -205,10 +206,11 @@ pub fn open(url: &StorageUrl, s3: &S3Settings) -> Result<Arc<dyn Storage>> {
 
 /// Copies every object under `from` to `to` (which must hold none yet), then reads each copy
 /// back and compares it byte for byte with its original; returns the objects and bytes copied.
+/// `progress` is told the number of objects, then each one copied.
 pub fn copy_all(
     from: &dyn Storage,
     to: &dyn Storage,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: OnProgress,
 ) -> Result<(usize, u64)> {
     use rayon::prelude::*;
     if let Some(first) = to.list("")?.first() {
@@ -217,6 +219,11 @@ pub fn copy_all(
         });
     }
     let entries = from.list("")?;
+    progress(Progress::Phase {
+        name: "copying",
+        total: entries.len() as u64,
+        unit: Unit::Steps,
+    });
     let bytes = entries
         .par_iter()
         .map(|e| {
@@ -231,7 +238,7 @@ pub fn copy_all(
                 ));
             }
             same_bytes(from, to, &e.key)?;
-            progress(1);
+            progress(Progress::Done(1));
             Ok(n)
         })
         .collect::<Result<Vec<u64>>>()?;
