@@ -222,6 +222,94 @@ pub fn sha256_reader(mut reader: impl Read) -> std::io::Result<(u64, String)> {
     Ok((size, digests.pop().map(|(_, d)| d).unwrap_or_default()))
 }
 
+/// The two digests an OCFL version records of each file: SHA-512, which addresses its content,
+/// and SHA-256, its fixity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Digests {
+    pub sha512: String,
+    pub sha256: String,
+}
+
+impl Digests {
+    /// The digests of bytes in memory.
+    pub fn of_bytes(bytes: &[u8]) -> Digests {
+        let mut hasher = MultiHasher::new(&[Algorithm::Sha512, Algorithm::Sha256]);
+        hasher.update(bytes);
+        Digests::from_hasher(hasher)
+    }
+
+    /// The digests of everything `reader` yields, read once.
+    pub fn of_reader(reader: &mut dyn Read) -> std::io::Result<Digests> {
+        let mut hasher = MultiHasher::new(&[Algorithm::Sha512, Algorithm::Sha256]);
+        hasher.consume(reader)?;
+        Ok(Digests::from_hasher(hasher))
+    }
+
+    fn from_hasher(hasher: MultiHasher<Algorithm>) -> Digests {
+        let (_, digests) = hasher.finish();
+        let get = |a: Algorithm| {
+            digests
+                .iter()
+                .find(|(x, _)| *x == a)
+                .map(|(_, d)| d.clone())
+                .unwrap_or_default()
+        };
+        Digests {
+            sha512: get(Algorithm::Sha512),
+            sha256: get(Algorithm::Sha256),
+        }
+    }
+}
+
+/// A reader that digests the bytes passing through it and, at their end, fails unless they had
+/// the `expected` digests. A writer that streams from it (a put, in parts or whole; a copy
+/// into staging) stops with that error before it completes the object, so bytes other than the
+/// ones a version was planned with are never stored under it, and the file is read only once.
+pub struct Checked<R> {
+    inner: R,
+    hasher: Option<MultiHasher<Algorithm>>,
+    expected: Digests,
+    what: String,
+}
+
+impl<R: Read> Checked<R> {
+    /// Checks `inner` against `expected`; `what` names the bytes in the error.
+    pub fn new(inner: R, expected: Digests, what: String) -> Checked<R> {
+        Checked {
+            inner,
+            hasher: Some(MultiHasher::new(&[Algorithm::Sha512, Algorithm::Sha256])),
+            expected,
+            what,
+        }
+    }
+}
+
+impl<R: Read> Read for Checked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            if let Some(h) = &mut self.hasher {
+                h.update(buf.get(..n).unwrap_or_default());
+            }
+            return Ok(n);
+        }
+        if let Some(hasher) = self.hasher.take() {
+            let got = Digests::from_hasher(hasher);
+            if got != self.expected {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "{} changed after its digests were taken (SHA-256 {} when planned, {} now); \
+                     nothing of it was stored: run the command again",
+                        self.what, self.expected.sha256, got.sha256
+                    ),
+                ));
+            }
+        }
+        Ok(0)
+    }
+}
+
 /// The size and SHA-256 of a file.
 pub fn sha256_file(path: &Path) -> Result<(u64, String)> {
     let file = std::fs::File::open(path).map_err(Error::io(path))?;

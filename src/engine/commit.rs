@@ -76,8 +76,8 @@ pub struct Staged {
     tei: Option<Vec<u8>>,
     /// Every renderer's outputs, in the order of the list.
     outputs: Vec<Output>,
-    /// With `keep`: the reproducible outputs, relative to `export/`.
-    files: Vec<PathBuf>,
+    /// With `keep`: the reproducible outputs, relative to `export/`, and their digests.
+    files: Vec<(PathBuf, crate::archive::digest::Digests)>,
     /// The build cache's record of the edition, staged.
     cached: Option<write::Staged>,
 }
@@ -350,7 +350,8 @@ fn stage(
                 recorded.push((path.clone(), sha, cache::stamp(&on_disk)));
             }
             if keep && renderer.reproducible() {
-                files.push(output.path);
+                let digests = crate::archive::digest::Digests::of_bytes(&output.bytes);
+                files.push((output.path, digests));
             }
             outputs.push(Output { path, staged });
         }

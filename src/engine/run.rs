@@ -25,9 +25,10 @@ pub struct Built {
     pub edition: Edition,
     pub tei: Vec<u8>,
     /// After a build that keeps its editions: the reproducible outputs written for it (see
-    /// [`crate::render::Renderer::reproducible`]), relative to `export/`. These are the files
-    /// of a released version.
-    pub files: Vec<std::path::PathBuf>,
+    /// [`crate::render::Renderer::reproducible`]), relative to `export/`, with the digests of
+    /// their bytes as rendered. These are the files of a released version, whose writer then
+    /// needs not read them to plan it.
+    pub files: Vec<(std::path::PathBuf, crate::archive::digest::Digests)>,
 }
 
 /// What becomes of each edition as soon as it is built, on the thread that built it.

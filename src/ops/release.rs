@@ -250,10 +250,7 @@ fn version_files(
     let e = &built.edition;
     let dir = root.join(crate::load::EDITIONS_DIR).join(&e.id);
     let mut files = vec![
-        (
-            "source.txt".to_string(),
-            Content::File(dir.join(crate::load::SOURCE_FILE)),
-        ),
+        ("source.txt".to_string(), source_content(&dir, e)),
         (
             "edition.toml".to_string(),
             Content::File(dir.join(crate::load::RECORD_FILE)),
@@ -269,23 +266,25 @@ fn version_files(
     ];
     // Every reproducible output of the build's renderers, as the build wrote it.
     let export = root.join(crate::layout::EXPORT_DIR);
-    for path in &built.files {
+    for (path, digests) in &built.files {
         if let Some(name) = crate::engine::cache::slash_path(path) {
-            files.push((name, Content::File(export.join(path))));
+            let path = export.join(path);
+            let digests = digests.clone();
+            files.push((name, Content::Known { path, digests }));
         }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
 
-fn sha512_of(content: &Content) -> Result<String> {
-    use ocfl::digest::{Algorithm, digest_bytes, digest_file};
-    match content {
-        Content::Bytes(b) => Ok(digest_bytes(Algorithm::Sha512, b)),
-        Content::File(p) => digest_file(p, &[Algorithm::Sha512])
-            .map_err(Error::io(p))
-            .map(|d| d.into_iter().map(|(_, h)| h).next().unwrap_or_default()),
+/// The edition's source file, with the digests of its bytes as the build read them.
+fn source_content(dir: &Path, e: &crate::model::Edition) -> Content {
+    let path = dir.join(crate::load::SOURCE_FILE);
+    if e.raw.is_empty() {
+        return Content::File(path);
     }
+    let digests = crate::archive::digest::Digests::of_bytes(&e.raw);
+    Content::Known { path, digests }
 }
 
 /// What releasing one edition would do, worked out before anything is written.
@@ -313,10 +312,16 @@ fn plan_edition<'a>(
     let e = &built.edition;
     let oid = object_id(ctx.config, &e.id);
     let versions = store.versions(&oid)?;
-    let files = version_files(root, built, ctx);
+    let mut files = version_files(root, built, ctx);
+    // Every file's digests, taken once: a file read for them is not read again to plan.
     let mut current = std::collections::BTreeMap::new();
-    for (path, content) in &files {
-        current.insert(path.clone(), sha512_of(content)?);
+    for (path, content) in &mut files {
+        let digests = content.digests()?;
+        current.insert(path.clone(), digests.sha512.clone());
+        if let Content::File(p) = content {
+            let path = std::mem::take(p);
+            *content = Content::Known { path, digests };
+        }
     }
     let Some(head) = versions.last() else {
         check_receipts(e, date, versions.len() + 1)?;

@@ -158,6 +158,52 @@ fn files_on_disk_are_streamed_in() {
     assert_valid(&obj);
 }
 
+/// A file that changed after its digests were taken (between the build that rendered it and
+/// the release) is never stored: the commit stops with an error naming it, the object keeps its
+/// version and stays valid, and nothing is left beside the root.
+#[test]
+fn a_file_changed_after_its_digests_were_taken_is_never_stored() {
+    use editio::archive::digest::Digests;
+    let dir = tempfile::tempdir().unwrap();
+    let root = StorageRoot::create_or_open(&dir.path().join("ocfl")).unwrap();
+    root.commit(ID, &files_v1(), &meta("First")).unwrap();
+    let src = dir.path().join("page.html");
+    fs::write(&src, "<html>as it is now</html>\n").unwrap();
+    let mut files = files_v1();
+    files.push((
+        "html/page.html".into(),
+        Content::Known {
+            path: src.clone(),
+            digests: Digests::of_bytes(b"<html>as planned</html>\n"),
+        },
+    ));
+    let err = root
+        .commit(ID, &files, &meta("Second"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("changed after its digests were taken"),
+        "{err}"
+    );
+    assert!(err.contains("page.html"), "{err}");
+    assert_eq!(root.head(ID).unwrap(), Some(1));
+    assert_valid(&root.object_path(ID));
+    let beside: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(beside.is_empty(), "staging left: {beside:?}");
+    // With its true digests, the file goes in as v2.
+    files.last_mut().unwrap().1 = Content::Known {
+        path: src,
+        digests: Digests::of_bytes(b"<html>as it is now</html>\n"),
+    };
+    let second = root.commit(ID, &files, &meta("Second")).unwrap();
+    assert!(matches!(second, Commit::Created { version: 2, .. }));
+    assert_valid(&root.object_path(ID));
+}
+
 #[test]
 fn bad_input_is_refused() {
     let dir = tempfile::tempdir().unwrap();

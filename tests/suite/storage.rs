@@ -279,6 +279,69 @@ fn a_large_object_is_uploaded_in_parts_and_read_back_whole() {
     assert!(back == bytes, "the object read back differs");
 }
 
+/// A file that changed after its digests were taken (between the build that rendered it and
+/// its upload) is never stored: a small one is not sent, a large one's upload in parts is
+/// aborted. The object gets no version, and a commit of the file with its true digests then
+/// completes.
+#[test]
+fn a_file_changed_after_its_digests_were_taken_is_never_stored() {
+    use editio::archive::Content;
+    use editio::archive::digest::Digests;
+    use editio::archive::ocfl::{Commit, RemoteRoot, VersionMeta};
+    let Some(g) = Garage::start() else { return };
+    let storage = g.storage("changed");
+    let root = RemoteRoot::create_or_open(storage.clone(), g.storage("changed.claims"), 4).unwrap();
+    let id = "urn:editio:test:changed";
+    let meta = VersionMeta {
+        created: time::macros::datetime!(2026-11-21 10:30:00 UTC),
+        message: "Changed".into(),
+        user_name: "A. Editor".into(),
+        user_address: None,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let size = editio::archive::storage::s3::PART_SIZE + 1_000;
+    let planned_big: Vec<u8> = (0..size).map(|i| (i * 7 % 251) as u8).collect();
+    let mut now_big = planned_big.clone();
+    now_big[size - 1] ^= 1;
+    for (name, planned, now) in [
+        (
+            "small.txt",
+            b"as planned\n".to_vec(),
+            b"as it is now\n".to_vec(),
+        ),
+        ("big.bin", planned_big, now_big.clone()),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &now).unwrap();
+        let digests = Digests::of_bytes(&planned);
+        let files = vec![(format!("data/{name}"), Content::Known { path, digests })];
+        let err = root.commit(id, &files, &meta).unwrap_err().to_string();
+        assert!(
+            err.contains("changed after its digests were taken"),
+            "{name}: {err}"
+        );
+        assert_eq!(root.head(id).unwrap(), None, "{name}");
+        let stored: Vec<String> = storage
+            .list("")
+            .unwrap()
+            .into_iter()
+            .map(|e| e.key)
+            .collect();
+        assert!(
+            !stored.iter().any(|k| k.ends_with(name)),
+            "{name} was stored: {stored:?}"
+        );
+    }
+    let path = dir.path().join("big.bin");
+    let digests = Digests::of_bytes(&now_big);
+    let files = vec![("data/big.bin".to_string(), Content::Known { path, digests })];
+    assert!(matches!(
+        root.commit(id, &files, &meta).unwrap(),
+        Commit::Created { version: 1, .. }
+    ));
+    assert_eq!(root.head(id).unwrap(), Some(1));
+}
+
 #[test]
 fn a_release_to_garage_verifies_and_reads_back_and_a_second_version_follows() {
     let Some(g) = Garage::start() else { return };

@@ -236,30 +236,34 @@ struct Plan<'s> {
 fn content_size(c: &Content, shown: &str) -> Result<u64> {
     match c {
         Content::Bytes(b) => Ok(b.len() as u64),
-        Content::File(p) => std::fs::metadata(p).map_err(Error::io(p)).and_then(|m| {
-            if m.is_file() {
-                Ok(m.len())
-            } else {
-                Err(invalid(
-                    shown,
-                    format!("{} is not a regular file", p.display()),
-                ))
-            }
-        }),
+        Content::File(p) | Content::Known { path: p, .. } => {
+            std::fs::metadata(p).map_err(Error::io(p)).and_then(|m| {
+                if m.is_file() {
+                    Ok(m.len())
+                } else {
+                    Err(invalid(
+                        shown,
+                        format!("{} is not a regular file", p.display()),
+                    ))
+                }
+            })
+        }
     }
 }
 
 fn open(c: &Content) -> Result<Box<dyn Read + '_>> {
     match c {
         Content::Bytes(b) => Ok(Box::new(&b[..])),
-        Content::File(p) => Ok(Box::new(File::open(p).map_err(Error::io(p))?)),
+        Content::File(p) | Content::Known { path: p, .. } => {
+            Ok(Box::new(File::open(p).map_err(Error::io(p))?))
+        }
     }
 }
 
 fn content_name(c: &Content) -> PathBuf {
     match c {
         Content::Bytes(_) => PathBuf::from("<bytes>"),
-        Content::File(p) => p.clone(),
+        Content::File(p) | Content::Known { path: p, .. } => p.clone(),
     }
 }
 

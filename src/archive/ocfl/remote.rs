@@ -27,11 +27,12 @@ use super::digest::Algorithm;
 use super::json::{self, Json};
 use super::layout::Layout;
 use super::store::{
-    Existing, Planned, check_commit, existing_from_bytes, layout_extension, layout_of,
-    plan_version, root_files, version_content, version_infos,
+    Existing, Planned, check_commit, existing_from_bytes, input_digests, layout_extension,
+    layout_of, plan_version, root_files, version_content, version_infos,
 };
 use super::{Commit, Content, Recovery, VersionInfo, VersionMeta};
 use super::{MAX_INVENTORY_BYTES, OBJECT_DECLARATION, ROOT_DECLARATION};
+use crate::archive::digest::Digests;
 use crate::archive::storage::{Created, Entry, Storage};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
@@ -253,7 +254,7 @@ impl RemoteRoot {
         self.recover_claimed(id)?;
         let existing = self.read_existing(id)?;
 
-        let (stage, digests) = stage_inputs(files)?;
+        let digests = input_digests(files)?;
         let Planned {
             version_name,
             number,
@@ -278,7 +279,7 @@ impl RemoteRoot {
         }
 
         // 1. The new content, several files at once.
-        self.upload_new(&format!("{obj}/{version_name}"), &new, stage.path())?;
+        self.upload_new(&format!("{obj}/{version_name}"), files, &digests, &new)?;
         // 2. The version's own inventory and sidecar.
         self.storage
             .put_bytes(&format!("{obj}/{version_name}/inventory.json"), &inv_bytes)?;
@@ -303,16 +304,28 @@ impl RemoteRoot {
         })
     }
 
-    /// Uploads the new content of a version, several files at once: input `i` of the commit,
-    /// staged as `stage/i`, goes to `version_key/content_path`.
-    fn upload_new(&self, version_key: &str, new: &[(usize, String)], stage: &Path) -> Result<()> {
+    /// Uploads the new content of a version, several files at once: input `i` goes to
+    /// `version_key/content_path`, streamed from where it is (in parts when large), each file
+    /// read once, and its digests checked as it goes: an input whose bytes are not the ones
+    /// planned fails before its upload completes (a single request is not sent; an upload in
+    /// parts is aborted).
+    fn upload_new(
+        &self,
+        version_key: &str,
+        files: &[(String, Content)],
+        digests: &[Digests],
+        new: &[(usize, String)],
+    ) -> Result<()> {
         self.pool.install(|| {
             new.par_iter().try_for_each(|(i, content_path)| {
-                let local = stage.join(i.to_string());
-                let mut file = std::fs::File::open(&local).map_err(Error::io(&local))?;
-                self.storage
-                    .put(&format!("{version_key}/{content_path}"), &mut file)
-                    .map(|_| ())
+                let key = format!("{version_key}/{content_path}");
+                let (Some((_, content)), Some(expected)) = (files.get(*i), digests.get(*i)) else {
+                    return Err(self
+                        .storage
+                        .error(&key, "has no input (a planning error)".into()));
+                };
+                let mut reader = content.checked_reader(expected)?;
+                self.storage.put(&key, &mut reader).map(|_| ())
             })
         })
     }
@@ -652,23 +665,6 @@ fn stand_ins<'a>(
         stand_ins.insert(local, e.key.as_str());
     }
     Ok(stand_ins)
-}
-
-/// Stages the inputs of a commit: each is read once, copied to a local staging file (`i` for
-/// input `i`) while both digests are computed, then uploaded from there if it is new content.
-fn stage_inputs(files: &[(String, Content)]) -> Result<(tempfile::TempDir, Vec<(String, String)>)> {
-    let stage = tempfile::Builder::new()
-        .prefix("editio-stage-")
-        .tempdir()
-        .map_err(Error::io(std::env::temp_dir()))?;
-    let digests: Vec<(String, String)> = files
-        .par_iter()
-        .enumerate()
-        .map(|(i, (_, content))| {
-            super::store::stage_one(content, &stage.path().join(i.to_string()))
-        })
-        .collect::<Result<_>>()?;
-    Ok((stage, digests))
 }
 
 /// Rewrites a finding's local mirror path as the object's location in the store.

@@ -11,18 +11,18 @@
 //! staging directories. Commits to one storage root are serialised by an advisory lock on its
 //! declaration file.
 
-use super::digest::{Algorithm, MultiHasher, digest_bytes};
+use super::digest::{Algorithm, digest_bytes};
 use super::inventory::{self, Context, Inventory, SpecVersion, VersionName};
 use super::json::{self, Json};
 use super::layout::{HASH_AND_ID_N_TUPLE, HASHED_N_TUPLE, Layout};
 use super::{MAX_INVENTORY_BYTES, OBJECT_DECLARATION, ROOT_DECLARATION};
-use crate::archive::digest::CopyError;
+use crate::archive::digest::Digests;
 use crate::archive::write;
 use crate::error::{Error, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::{self, File};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -230,18 +230,9 @@ impl StorageRoot {
             None
         };
 
-        let parent = self.staging_parent()?;
-        let staging = tempfile::Builder::new()
-            .prefix(&self.staging_prefix())
-            .tempdir_in(&parent)
-            .map_err(Error::io(&parent))?;
-        let stage = staging.path().to_path_buf();
-
-        // Hash every input once (sha512 for addressing, sha256 for fixity) while copying it
-        // into the staging area, in parallel.
-        let incoming = stage.join("incoming");
-        let digests = stage_all(files, &incoming)?;
-
+        // Every input's digests (SHA-512 for addressing, SHA-256 for fixity), in parallel: taken
+        // from the bytes in memory, as known, or by reading the file once.
+        let digests = input_digests(files)?;
         let planned = plan_version(
             &obj.display().to_string(),
             id,
@@ -251,14 +242,21 @@ impl StorageRoot {
             &created,
             meta,
         )?;
+        if let Some(version) = planned.unchanged {
+            return Ok(Commit::Unchanged { version });
+        }
+
+        let parent = self.staging_parent()?;
+        let staging = tempfile::Builder::new()
+            .prefix(&self.staging_prefix())
+            .tempdir_in(&parent)
+            .map_err(Error::io(&parent))?;
+        let stage = staging.path().to_path_buf();
         let version_root = match existing {
             Some(_) => stage.join(&planned.version_name),
             None => stage.join("object").join(&planned.version_name),
         };
-        place_new_content(&planned.new, &incoming, &version_root)?;
-        if let Some(version) = planned.unchanged {
-            return Ok(Commit::Unchanged { version });
-        }
+        place_new_content(files, &digests, &planned.new, &version_root)?;
         write_synced(&version_root.join("inventory.json"), &planned.inv_bytes)?;
         write_synced(
             &version_root.join(&planned.sidecar_name),
@@ -453,29 +451,54 @@ impl StorageRoot {
     }
 }
 
-/// Copies every input into `incoming` (`incoming/i` for input `i`), in parallel, and returns
-/// the (SHA-512, SHA-256) of each.
-fn stage_all(files: &[(String, Content)], incoming: &Path) -> Result<Vec<(String, String)>> {
-    fs::create_dir(incoming).map_err(Error::io(incoming))?;
-    files
-        .par_iter()
-        .enumerate()
-        .map(|(i, (_, content))| stage_one(content, &incoming.join(i.to_string())))
-        .collect::<Result<_>>()
+/// The digests of every input, in parallel (see [`Content::digests`]).
+pub(super) fn input_digests(files: &[(String, Content)]) -> Result<Vec<Digests>> {
+    files.par_iter().map(|(_, c)| c.digests()).collect()
 }
 
-/// Moves the new content from `incoming` into the staged version, at its content paths, and
-/// removes what is left of `incoming`.
-fn place_new_content(new: &[(usize, String)], incoming: &Path, version_root: &Path) -> Result<()> {
-    for (i, content_path) in new {
+/// Copies the new content into the staged version, at its content paths, in parallel: each
+/// file read once, its digests checked as it is copied, and synced.
+fn place_new_content(
+    files: &[(String, Content)],
+    digests: &[Digests],
+    new: &[(usize, String)],
+    version_root: &Path,
+) -> Result<()> {
+    new.par_iter().try_for_each(|(i, content_path)| {
         let target = version_root.join(content_path);
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(Error::io(dir))?;
         }
-        let from = incoming.join(i.to_string());
-        fs::rename(&from, &target).map_err(Error::io(&target))?;
+        let (Some((_, content)), Some(expected)) = (files.get(*i), digests.get(*i)) else {
+            return Err(invalid(&target, "has no input to copy (a planning error)"));
+        };
+        let mut reader = content.checked_reader(expected)?;
+        let mut out = File::create(&target).map_err(Error::io(&target))?;
+        let mut buf = vec![0u8; crate::archive::digest::BUF_SIZE];
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(read_failed(content, &target, e)),
+            };
+            out.write_all(buf.get(..n).unwrap_or_default())
+                .map_err(Error::io(&target))?;
+        }
+        out.sync_all().map_err(Error::io(&target))
+    })
+}
+
+/// An input that could not be read while it was stored at `target`: a file that changed after
+/// its digests were taken, or failed to read.
+fn read_failed(content: &Content, target: &Path, e: std::io::Error) -> Error {
+    match content.path() {
+        Some(p) if e.kind() != std::io::ErrorKind::InvalidData => Error::io(p)(e),
+        _ => Error::Storage {
+            location: target.display().to_string(),
+            message: e.to_string(),
+        },
     }
-    fs::remove_dir_all(incoming).map_err(Error::io(incoming))
 }
 
 /// Puts a new version of an existing object in place: the staged version folder is renamed
@@ -552,14 +575,14 @@ impl Planned {
     }
 }
 
-/// Plans the version after `existing` (or v1) holding `files`, whose (sha512, sha256) are
-/// `digests`; `location` names the object in errors.
+/// Plans the version after `existing` (or v1) holding `files`, whose digests are `digests`;
+/// `location` names the object in errors.
 pub(super) fn plan_version(
     location: &str,
     id: &str,
     existing: Option<&Existing>,
     files: &[(String, Content)],
-    digests: &[(String, String)],
+    digests: &[Digests],
     created: &str,
     meta: &VersionMeta,
 ) -> Result<Planned> {
@@ -569,7 +592,7 @@ pub(super) fn plan_version(
     let mut fixity = existing_fixity(existing.map(|e| &e.inv));
 
     // Decide, in logical-path order so the outcome is deterministic, which files are new.
-    let mut order: Vec<(usize, &String, &(String, String))> = files
+    let mut order: Vec<(usize, &String, &Digests)> = files
         .iter()
         .zip(digests)
         .enumerate()
@@ -579,7 +602,7 @@ pub(super) fn plan_version(
     let mut state: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let (mut new_files, mut reused) = (0, 0);
     let mut new = Vec::new();
-    for (i, logical, (sha512, sha256)) in order {
+    for (i, logical, Digests { sha512, sha256 }) in order {
         let digest = if alg == Algorithm::Sha256 {
             sha256
         } else {
@@ -989,35 +1012,6 @@ fn check_logical_paths(files: &[(String, Content)]) -> Result<()> {
         });
     }
     Ok(())
-}
-
-/// Copies one input into `target` while hashing it; returns (sha512, sha256).
-pub(super) fn stage_one(content: &Content, target: &Path) -> Result<(String, String)> {
-    let mut out = File::create(target).map_err(Error::io(target))?;
-    let mut hasher = MultiHasher::new(&[Algorithm::Sha512, Algorithm::Sha256]);
-    match content {
-        Content::Bytes(b) => {
-            hasher.update(b);
-            out.write_all(b).map_err(Error::io(target))?;
-        }
-        Content::File(src) => {
-            let mut file = File::open(src).map_err(Error::io(src))?;
-            hasher.copy(&mut file, &mut out).map_err(|e| match e {
-                CopyError::Read(e) => Error::io(src)(e),
-                CopyError::Write(e) => Error::io(target)(e),
-            })?;
-        }
-    }
-    out.sync_all().map_err(Error::io(target))?;
-    let (_, digests) = hasher.finish();
-    let get = |a: Algorithm| {
-        digests
-            .iter()
-            .find(|(x, _)| *x == a)
-            .map(|(_, d)| d.clone())
-            .unwrap_or_default()
-    };
-    Ok((get(Algorithm::Sha512), get(Algorithm::Sha256)))
 }
 
 type Fixity = BTreeMap<String, BTreeMap<String, BTreeSet<String>>>;
