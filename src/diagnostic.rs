@@ -40,15 +40,13 @@ impl Serialize for Code {
 /// Declares a family of codes, each with its severity and one-line meaning: a constant per
 /// code and `ALL`, the family in order. Every family (ED, BAG, OCFL) is declared with it.
 /// `NAME = "ED101", Error, "meaning";` names a code; `E001, Error, "meaning";` is a code that
-/// is its own name (the OCFL specification's).
-#[macro_export]
-#[doc(hidden)]
-macro_rules! codes {
+/// is its own name (the OCFL specification's). Invoked as `crate::diagnostic::codes!`.
+macro_rules! declare_codes {
     ($($name:ident $(= $id:literal)?, $sev:ident, $summary:literal;)*) => {
         $(
             #[doc = $summary]
             pub const $name: $crate::diagnostic::Code = $crate::diagnostic::Code {
-                id: $crate::code_id!($name $(, $id)?),
+                id: $crate::diagnostic::code_id!($name $(, $id)?),
                 severity: $crate::diagnostic::Severity::$sev,
                 summary: $summary,
             };
@@ -58,9 +56,10 @@ macro_rules! codes {
     };
 }
 
+// The macro namespace is apart from the module `codes` below, so the two share the name.
+pub(crate) use declare_codes as codes;
+
 /// A code's id: the literal given, or the constant's own name.
-#[macro_export]
-#[doc(hidden)]
 macro_rules! code_id {
     ($name:ident) => {
         stringify!($name)
@@ -69,12 +68,13 @@ macro_rules! code_id {
         $id
     };
 }
+pub(crate) use code_id;
 
 /// The stable codes. `ED1xx`: archive settings; `ED2xx`: edition records; `ED3xx`: sources;
 /// `ED4xx`: encoding (passes, TEI); `ED5xx`: names and the register; `ED6xx`: `editio verify`
 /// (what a path is, and whether releases agree with each other); `ED7xx`: the printed copy.
 pub mod codes {
-    crate::codes! {
+    crate::diagnostic::codes! {
         CONFIG_SYNTAX = "ED101", Error, "editio.toml is not valid TOML";
         CONFIG_UNKNOWN_FIELD = "ED102", Error, "editio.toml has a field editio does not know";
         CONFIG_INVALID = "ED103", Error, "editio.toml has a missing or invalid value";

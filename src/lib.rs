@@ -42,17 +42,6 @@ pub mod render;
 pub mod tei_checks;
 
 pub use diagnostic::{Diagnostic, Severity};
-
-/// Every family of finding codes editio reports: ED (its own checks), BAG (RFC 8493 bags) and
-/// OCFL (the OCFL 1.1 specification's validation codes), each declared with
-/// the one `codes!` macro (in `diagnostic.rs`).
-pub fn code_families() -> [(&'static str, &'static [diagnostic::Code]); 3] {
-    [
-        ("ED", diagnostic::codes::ALL),
-        ("BAG", archive::bagit::codes::ALL),
-        ("OCFL", archive::ocfl::codes::ALL),
-    ]
-}
 pub use error::{Error, Result};
 
 /// The name and version of this program, as recorded in the files it writes.

@@ -367,6 +367,7 @@ fn stage(
     } = built;
     if !keep {
         edition.raw = Vec::new();
+        edition.decoded = String::new();
         edition.text = String::new();
         edition.blocks = Vec::new();
     }

@@ -239,7 +239,7 @@ impl Shared<'_> {
                 edition.id.clone(),
                 record.clone(),
                 edition.source_path(),
-                Vec::new(),
+                String::new(),
             );
             return Ok((found, Some(Outcome::Reused(Box::new((shell, hit))))));
         }

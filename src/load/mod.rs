@@ -1,6 +1,9 @@
-//! Finding an archive on disk and reading it into the model. Nothing here stops at the first
+//! Finding an archive on disk and reading it into the model: the settings, the edition records
+//! and the register (here), each edition's source ([`source`]) and its log of recorded
+//! verifications ([`events`]). Loading the records and the register does not stop at the first
 //! problem: what cannot be read becomes a [`Diagnostic`] and loading goes on.
 
+pub mod events;
 pub mod source;
 pub mod toml;
 
@@ -18,6 +21,8 @@ pub const EDITIONS_DIR: &str = "editions";
 pub const RECORD_FILE: &str = "edition.toml";
 /// The source as received, in each edition folder.
 pub const SOURCE_FILE: &str = "source.txt";
+/// The log of recorded verifications, in an edition folder that has one.
+pub const EVENTS_FILE: &str = "events.toml";
 /// The register's folder, under `editions/`.
 pub const REGISTER_DIR: &str = "register";
 
@@ -178,7 +183,10 @@ fn edition(dir: &Path, id: &str) -> Result<(EditionDir, Vec<Diagnostic>)> {
             },
         );
         diags.append(&mut found);
-        record
+        record.map(|mut record| {
+            diags.extend(nested_receipts(&record_path, &text, &mut record));
+            record
+        })
     } else {
         diags.push(
             Diagnostic::new(
@@ -437,4 +445,28 @@ fn entry_problems(e: &Entry) -> Vec<(&'static str, String)> {
         );
     }
     out
+}
+
+/// A receipt in `[[received.earlier]]` lists no earlier copies of its own: such a list is a
+/// field the record does not have, reported and left out as any other.
+fn nested_receipts(path: &Path, text: &str, record: &mut Record) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (i, earlier) in record.received.earlier.iter_mut().enumerate() {
+        if std::mem::take(&mut earlier.earlier).is_empty() {
+            continue;
+        }
+        let segs = [
+            "received".to_string(),
+            "earlier".into(),
+            i.to_string(),
+            "earlier".into(),
+        ];
+        let at: Vec<&str> = segs.iter().map(String::as_str).collect();
+        found.push(toml::unknown_field(
+            codes::RECORD_UNKNOWN_FIELD,
+            toml::locate(path, text, &at),
+            &segs,
+        ));
+    }
+    found
 }

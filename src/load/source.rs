@@ -1,6 +1,8 @@
 //! The one way a source comes in: read once, measured against its record (size, SHA-256),
-//! decoded with the encoding the record names, and made into the edition shell the passes
-//! work on. `add`, `check`, the build and the normalize pass all go through here.
+//! decoded once with the encoding the record names, and made into the edition shell the
+//! passes work on. `add` and `receive` take a new file with [`offered`]; the engine of
+//! `check` and `build` (and `blocks`) reads an edition's source with [`read`]; the normalize
+//! pass works on the text decoded here and decodes nothing itself.
 
 use super::EditionDir;
 use crate::diagnostic::{Diagnostic, Location, codes};
@@ -15,13 +17,19 @@ pub struct Source {
     pub raw: Vec<u8>,
     /// Their SHA-256, in lowercase hex.
     pub sha256: String,
+    /// The bytes decoded with the encoding the record names, when the edition has a record
+    /// and they decode.
+    pub text: Option<String>,
 }
 
 /// Reads the source of `edition` once and compares it with its record: missing (ED301),
 /// another size (ED302) or checksum (ED303), or not decodable with the recorded encoding
-/// (ED304). The source comes back whenever it could be read, with those findings.
+/// (ED304). The source comes back whenever it could be read, with those findings; it is
+/// decoded here, once, whenever the edition has a record.
 pub fn read(edition: &EditionDir) -> Result<(Option<Source>, Vec<Diagnostic>)> {
     let path = edition.source_path();
+    #[cfg(test)]
+    tests::count(&path, tests::READ);
     let raw = match std::fs::read(&path) {
         Ok(raw) => raw,
         Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound) || path.is_dir() => {
@@ -36,25 +44,39 @@ pub fn read(edition: &EditionDir) -> Result<(Option<Source>, Vec<Diagnostic>)> {
         Err(e) => return Err(Error::io(&path)(e)),
     };
     let sha256 = crate::archive::digest::sha256_bytes(&raw);
-    let found = match &edition.record {
-        Some(record) => problems(&path, &raw, &sha256, record),
-        None => Vec::new(),
+    let (text, found) = match &edition.record {
+        Some(record) => {
+            let text = decode_recorded(&path, &raw, record);
+            let found = problems(&path, &raw, &sha256, record, text.as_ref().err());
+            (text.ok(), found)
+        }
+        None => (None, Vec::new()),
     };
-    Ok((Some(Source { raw, sha256 }), found))
+    Ok((Some(Source { raw, sha256, text }), found))
 }
 
-/// The edition shell of a source: the model before the passes.
+/// The edition shell of a source: the model before the passes. A source that could not be
+/// decoded (its finding, ED304, is [`read`]'s) gives a shell with no text.
 pub fn shell(edition: &EditionDir, record: Record, source: Source) -> Edition {
-    Edition::new(
+    let mut shell = Edition::new(
         edition.id.clone(),
         record,
         edition.source_path(),
-        source.raw,
-    )
+        source.text.unwrap_or_default(),
+    );
+    shell.raw = source.raw;
+    shell
 }
 
-/// The source's bytes against its record: size, SHA-256 and decodability.
-fn problems(path: &Path, raw: &[u8], sha256: &str, record: &Record) -> Vec<Diagnostic> {
+/// The source's bytes against its record: size, SHA-256 and decodability (`undecodable`:
+/// why decoding them failed, if it did).
+fn problems(
+    path: &Path,
+    raw: &[u8],
+    sha256: &str,
+    record: &Record,
+    undecodable: Option<&Error>,
+) -> Vec<Diagnostic> {
     const RESTORE: &str =
         "source.txt must never change: restore it from a backup or a released version";
     let mut out = Vec::new();
@@ -82,7 +104,7 @@ fn problems(path: &Path, raw: &[u8], sha256: &str, record: &Record) -> Vec<Diagn
             )
             .with_help(RESTORE),
         );
-    } else if let Err(e) = decode_recorded(path, raw, record) {
+    } else if let Some(e) = undecodable {
         out.push(Diagnostic::new(
             codes::SOURCE_DECODE,
             Location::file(path),
@@ -92,27 +114,101 @@ fn problems(path: &Path, raw: &[u8], sha256: &str, record: &Record) -> Vec<Diagn
     out
 }
 
-/// Decodes a source with the encoding its record names (UTF-8 when none).
-pub fn decode_recorded(path: &Path, raw: &[u8], record: &Record) -> Result<String> {
-    let label = record.received.encoding.as_deref();
-    check_decodable(path, raw, label)?;
-    decode(path, raw, encoding_of(label))
+/// A file offered as a source (`editio add`, `editio receive`), read once and checked.
+#[derive(Debug)]
+pub struct Offered {
+    /// The bytes as received.
+    pub bytes: Vec<u8>,
+    /// The canonical name of its encoding when it is not UTF-8, to be recorded.
+    pub encoding: Option<&'static str>,
+    /// Its SHA-256, in lowercase hex.
+    pub sha256: String,
+    /// Its file name as received.
+    pub file_name: String,
 }
 
-/// The encoding a label names; UTF-8 for none or an unknown one.
-pub fn encoding_of(label: Option<&str>) -> &'static encoding_rs::Encoding {
-    label
-        .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
-        .unwrap_or(encoding_rs::UTF_8)
+/// Reads the file at `path` offered as a source, and checks that it is text in the encoding
+/// `label` names (UTF-8 when none).
+pub fn offered(path: &Path, label: Option<&str>) -> Result<Offered> {
+    let bytes = read_received(path)?;
+    let encoding = check_decodable(path, &bytes, label)?;
+    let sha256 = crate::archive::digest::sha256_bytes(&bytes);
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Offered {
+        bytes,
+        encoding,
+        sha256,
+        file_name,
+    })
+}
+
+/// The most editio reads of a received file: 1 GiB.
+pub const MAX_SOURCE_BYTES: u64 = 1 << 30;
+
+/// Reads a received file: a regular file (not a pipe, a device or a folder), not empty, and no
+/// larger than [`MAX_SOURCE_BYTES`] (even if it grows while being read).
+fn read_received(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(Error::io(path))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder, not a file"
+        } else {
+            "not a regular file (a pipe, a socket or a device)"
+        };
+        return Err(Error::NotRegularFile {
+            path: path.to_path_buf(),
+            what,
+        });
+    }
+    if meta.len() > MAX_SOURCE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_SOURCE_BYTES,
+        });
+    }
+    let file = std::fs::File::open(path).map_err(Error::io(path))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Error::io(path))?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_SOURCE_BYTES,
+        });
+    }
+    if bytes.is_empty() {
+        return Err(Error::EmptySource {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Decodes a source with the encoding its record names (UTF-8 when none).
+pub fn decode_recorded(path: &Path, raw: &[u8], record: &Record) -> Result<String> {
+    decode_text(path, raw, record.received.encoding.as_deref()).map(|(text, _)| text)
 }
 
 /// Checks that `bytes` decode: as UTF-8, or from the named encoding. Returns the canonical
 /// name of a non-UTF-8 encoding, to be recorded.
-pub fn check_decodable(
+fn check_decodable(path: &Path, bytes: &[u8], label: Option<&str>) -> Result<Option<&'static str>> {
+    decode_text(path, bytes, label).map(|(_, encoding)| encoding)
+}
+
+/// Decodes `bytes`, in one pass, as text: as UTF-8, or from the named encoding. Returns the
+/// text and the canonical name of a non-UTF-8 encoding.
+fn decode_text(
     path: &Path,
     bytes: &[u8],
     label: Option<&str>,
-) -> Result<Option<&'static str>> {
+) -> Result<(String, Option<&'static str>)> {
+    #[cfg(test)]
+    tests::count(path, tests::DECODED);
     let named = match label {
         None => None,
         Some(label) => Some(
@@ -129,35 +225,31 @@ pub fn check_decodable(
             what,
         });
     }
-    match label {
-        None => std::str::from_utf8(bytes).map(|_| None).map_err(|e| {
-            let offset = e.valid_up_to();
-            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-            Error::NotUtf8 {
-                path: path.to_path_buf(),
-                offset,
-                line,
+    match named {
+        None => match std::str::from_utf8(bytes) {
+            Ok(text) => Ok((text.to_string(), None)),
+            Err(e) => {
+                let offset = e.valid_up_to();
+                let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+                Err(Error::NotUtf8 {
+                    path: path.to_path_buf(),
+                    offset,
+                    line,
+                })
             }
-        }),
-        Some(label) => {
-            let encoding =
-                encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-                    Error::UnknownEncoding {
-                        label: label.to_string(),
-                    }
-                })?;
-            decode(path, bytes, encoding)?;
-            Ok((encoding != encoding_rs::UTF_8).then_some(encoding.name()))
+        },
+        Some(encoding) => {
+            let text = decode(path, bytes, encoding)?;
+            Ok((
+                text,
+                (encoding != encoding_rs::UTF_8).then_some(encoding.name()),
+            ))
         }
     }
 }
 
 /// Decodes `bytes` strictly: a malformed sequence is an error naming its offset.
-pub fn decode(
-    path: &Path,
-    bytes: &[u8],
-    encoding: &'static encoding_rs::Encoding,
-) -> Result<String> {
+fn decode(path: &Path, bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Result<String> {
     let mut decoder = encoding.new_decoder_without_bom_handling();
     let mut out = String::with_capacity(bytes.len());
     let mut pos = 0;
@@ -223,4 +315,39 @@ fn not_text(bytes: &[u8], encoding: Option<&'static encoding_rs::Encoding>) -> O
         ));
     }
     None
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    pub const READ: usize = 0;
+    pub const DECODED: usize = 1;
+
+    /// How many times each source was read and decoded, by path.
+    static COUNTS: Mutex<BTreeMap<PathBuf, [usize; 2]>> = Mutex::new(BTreeMap::new());
+
+    pub fn count(path: &Path, what: usize) {
+        let mut counts = COUNTS.lock().unwrap_or_else(|e| e.into_inner());
+        counts.entry(path.to_path_buf()).or_default()[what] += 1;
+    }
+
+    /// The engine of `check` and `build` reads each source once and decodes it once: the
+    /// normalize pass, the record checks and the cache take what was read.
+    #[test]
+    fn each_source_is_read_and_decoded_once_per_run() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let report = crate::ops::check::check(root).unwrap();
+        assert!(!report.built.is_empty());
+        let counts = COUNTS.lock().unwrap_or_else(|e| e.into_inner());
+        for built in &report.built {
+            let path = root
+                .join(super::super::EDITIONS_DIR)
+                .join(&built.edition.id)
+                .join(super::super::SOURCE_FILE);
+            assert_eq!(counts.get(&path), Some(&[1, 1]), "{}", path.display());
+        }
+    }
 }

@@ -50,16 +50,20 @@ pub fn parse<T: DeserializeOwned>(
     };
     for segs in unknown {
         let span = find_key(table.get_ref(), &segs);
-        diags.push(
-            Diagnostic::new(
-                codes.unknown_field,
-                at(span),
-                format!("unknown field `{}`", segs.join(".")),
-            )
-            .with_help("check the spelling, or remove the field; editio ignores nothing silently"),
-        );
+        diags.push(unknown_field(codes.unknown_field, at(span), &segs));
     }
     (value, diags)
+}
+
+/// The finding for a field the file's type does not have, at `segs` (table keys and array
+/// indices).
+pub fn unknown_field(code: Code, location: Location, segs: &[String]) -> Diagnostic {
+    Diagnostic::new(
+        code,
+        location,
+        format!("unknown field `{}`", segs.join(".")),
+    )
+    .with_help("check the spelling, or remove the field; editio ignores nothing silently")
 }
 
 /// For a file whose typed reading failed as a whole: reads each table of the arrays `lists`

@@ -15,8 +15,12 @@ pub struct Edition {
     pub record: Record,
     /// Where the source is, for findings.
     pub source_path: PathBuf,
-    /// The source's bytes as received.
+    /// The source's bytes as received, as the build read them (a release takes their digests
+    /// from here); empty when they were not read.
     pub raw: Vec<u8>,
+    /// The source as received, decoded with its recorded encoding when it was loaded (see
+    /// [`crate::load::source`]); empty when it could not be decoded.
+    pub decoded: String,
     /// The source decoded and normalized (set by the normalize pass).
     pub text: String,
     /// The text's blocks in source order (set by the structure pass).
@@ -28,12 +32,13 @@ pub struct Edition {
 }
 
 impl Edition {
-    pub fn new(id: String, record: Record, source_path: PathBuf, raw: Vec<u8>) -> Self {
+    pub fn new(id: String, record: Record, source_path: PathBuf, decoded: String) -> Self {
         Edition {
             id,
             record,
             source_path,
-            raw,
+            raw: Vec::new(),
+            decoded,
             text: String::new(),
             blocks: Vec::new(),
             log: PassLog::default(),

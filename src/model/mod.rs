@@ -1,8 +1,11 @@
-//! The data model: the archive's settings and each edition's provenance record, exactly as
-//! they are written in `editio.toml` and `editions/<id>/edition.toml`.
+//! The data model: the archive's settings, each edition's provenance record and its log of
+//! recorded verifications, exactly as they are written in `editio.toml`,
+//! `editions/<id>/edition.toml` and `editions/<id>/events.toml`; the register; and the edition
+//! the passes shape.
 
 pub mod config;
 pub mod edition;
+pub mod events;
 pub mod record;
 pub mod register;
 

@@ -37,7 +37,7 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription: Option<Bibl>,
     /// How the file came into the archive.
-    pub received: Received,
+    pub received: Receipt,
     /// The rights in the source and in the encoding.
     pub rights: Rights,
     /// What changed in the edition, and when.
@@ -410,10 +410,12 @@ impl Bibl {
     }
 }
 
-/// How the file came into the archive. Size and checksum are measured by `editio add`.
+/// A copy of the source as received: `[received]`, the copy `source.txt` holds, or one of the
+/// copies before it (`[[received.earlier]]`). Size and checksum are measured by `editio add`
+/// and `editio receive`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct Received {
+pub struct Receipt {
     /// The file's name as received.
     pub file_name: String,
     /// When it was received (ISO 8601).
@@ -421,35 +423,6 @@ pub struct Received {
     /// Who received or recorded it.
     pub by: Fact,
     /// By what route it came (a download, an e-mail, a scan).
-    pub route: Fact,
-    /// The size of `source.txt` in bytes.
-    pub size: u64,
-    /// The SHA-256 of `source.txt`, lowercase hex.
-    #[schemars(regex(pattern = "^[0-9a-f]{64}$"))]
-    pub sha256: String,
-    /// The character encoding of `source.txt` (a WHATWG label); UTF-8 when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encoding: Option<String>,
-    /// Why this copy replaced an earlier one (written by `editio receive`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The copies received before this one, oldest first (written by `editio receive`). A
-    /// released source never changes unless its receipt is recorded here.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub earlier: Vec<EarlierReceipt>,
-}
-
-/// A copy of the source received before the current one.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct EarlierReceipt {
-    /// The file's name as received.
-    pub file_name: String,
-    /// When it was received (ISO 8601).
-    pub date: Fact,
-    /// Who received or recorded it.
-    pub by: Fact,
-    /// By what route it came.
     pub route: Fact,
     /// Its size in bytes.
     pub size: u64,
@@ -459,9 +432,21 @@ pub struct EarlierReceipt {
     /// Its character encoding (a WHATWG label); UTF-8 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
-    /// Why it had replaced the copy before it, if it did.
+    /// Why this copy replaced the one before it (written by `editio receive`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// In `[received]` only: the copies received before this one, oldest first (written by
+    /// `editio receive`). A released source never changes unless its receipt is recorded here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(transform = earlier_lists_none)]
+    pub earlier: Vec<Receipt>,
+}
+
+/// In the schema: a receipt in `[[received.earlier]]` lists no earlier copies of its own.
+fn earlier_lists_none(schema: &mut schemars::Schema) {
+    if let Some(items) = schema.get_mut("items").and_then(|i| i.as_object_mut()) {
+        items.insert("not".into(), serde_json::json!({ "required": ["earlier"] }));
+    }
 }
 
 /// Rights in the source and in the encoding.

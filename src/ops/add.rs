@@ -1,7 +1,6 @@
 //! `editio add`: records a received file as a new edition, byte for byte, with its size,
 //! SHA-256 and a starting provenance record that says what is still to be filled in.
 
-use crate::archive::digest;
 use crate::error::{Error, Result};
 use crate::load::{Archive, RECORD_FILE, SOURCE_FILE};
 use crate::model;
@@ -51,23 +50,15 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
     }
     let received = date_or_today("--received", opts.received.as_deref())?;
 
-    let bytes = read_received(&opts.file)?;
-    let encoding =
-        crate::load::source::check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
-    let sha256 = digest::sha256_bytes(&bytes);
-    if let Some(existing) = archive.edition_with_sha256(&sha256) {
+    let copy = crate::load::source::offered(&opts.file, opts.encoding.as_deref())?;
+    if let Some(existing) = archive.edition_with_sha256(&copy.sha256) {
         return Err(Error::DuplicateSource {
             path: opts.file.clone(),
             existing: existing.id.clone(),
-            sha256,
+            sha256: copy.sha256,
         });
     }
 
-    let file_name = opts
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let record = super::toml_templates()
         .get_template("edition.toml")
         .and_then(|t| {
@@ -76,12 +67,12 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
                 title => &opts.title,
                 language => &opts.language,
                 authors => &opts.authors,
-                file_name => file_name,
+                file_name => copy.file_name,
                 received_date => received,
                 by => &opts.by,
-                size => bytes.len(),
-                sha256 => &sha256,
-                encoding => encoding,
+                size => copy.bytes.len(),
+                sha256 => &copy.sha256,
+                encoding => copy.encoding,
             })
         })
         .map_err(|e| Error::Template {
@@ -89,13 +80,13 @@ pub fn add(archive: &Archive, opts: &AddOptions) -> Result<Added> {
             message: e.to_string(),
         })?;
 
-    place_edition(&editions, &dir, &bytes, &record)?;
+    place_edition(&editions, &dir, &copy.bytes, &record)?;
     Ok(Added {
         id: opts.id.clone(),
         dir,
-        size: bytes.len() as u64,
-        sha256,
-        encoding,
+        size: copy.bytes.len() as u64,
+        sha256: copy.sha256,
+        encoding: copy.encoding,
     })
 }
 
@@ -134,50 +125,6 @@ fn place_edition(editions: &Path, dir: &Path, bytes: &[u8], record: &str) -> Res
         });
     }
     Ok(())
-}
-
-/// The most editio reads of a received file: 1 GiB.
-pub const MAX_SOURCE_BYTES: u64 = 1 << 30;
-
-/// Reads a received file: a regular file (not a pipe, a device or a folder), not empty, and no
-/// larger than [`MAX_SOURCE_BYTES`] (even if it grows while being read).
-pub fn read_received(path: &Path) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(Error::io(path))?;
-    if !meta.is_file() {
-        let what = if meta.is_dir() {
-            "a folder, not a file"
-        } else {
-            "not a regular file (a pipe, a socket or a device)"
-        };
-        return Err(Error::NotRegularFile {
-            path: path.to_path_buf(),
-            what,
-        });
-    }
-    if meta.len() > MAX_SOURCE_BYTES {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            limit: MAX_SOURCE_BYTES,
-        });
-    }
-    let file = std::fs::File::open(path).map_err(Error::io(path))?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_SOURCE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(Error::io(path))?;
-    if bytes.len() as u64 > MAX_SOURCE_BYTES {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            limit: MAX_SOURCE_BYTES,
-        });
-    }
-    if bytes.is_empty() {
-        return Err(Error::EmptySource {
-            path: path.to_path_buf(),
-        });
-    }
-    Ok(bytes)
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {

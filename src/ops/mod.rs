@@ -4,7 +4,6 @@
 pub mod add;
 pub mod build;
 pub mod check;
-pub mod events;
 pub mod init;
 pub mod inspect;
 pub mod leftovers;

@@ -222,13 +222,7 @@ struct SourceLines {
 
 impl SourceLines {
     fn new(e: &Edition) -> Self {
-        let decoded = crate::load::source::decode(
-            &e.source_path,
-            &e.raw,
-            crate::load::source::encoding_of(e.record.received.encoding.as_deref()),
-        )
-        .unwrap_or_default();
-        let decoded = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);
+        let decoded = e.decoded.strip_prefix('\u{feff}').unwrap_or(&e.decoded);
         let lines = decoded
             .replace("\r\n", "\n")
             .replace('\r', "\n")

@@ -59,18 +59,10 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
     let source = edition.source_path();
     let (current, released) = check_source(root, &archive, &opts.id, &source, record)?;
 
-    let bytes = super::add::read_received(&opts.file)?;
-    let encoding =
-        crate::load::source::check_decodable(&opts.file, &bytes, opts.encoding.as_deref())?;
-    let sha256 = digest::sha256_bytes(&bytes);
-    refuse_copy(opts, &archive, &sha256, &current)?;
+    let copy = crate::load::source::offered(&opts.file, opts.encoding.as_deref())?;
+    refuse_copy(opts, &archive, &copy.sha256, &current)?;
     let date = receipt_date(opts, record)?;
 
-    let file_name = opts
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let by = opts
         .by
         .clone()
@@ -79,9 +71,9 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
     let change = change_text(
         opts,
         record,
-        &file_name,
-        bytes.len(),
-        &sha256,
+        &copy.file_name,
+        copy.bytes.len(),
+        &copy.sha256,
         &current,
         released.as_ref(),
     );
@@ -89,23 +81,23 @@ pub fn receive(root: &Path, opts: &ReceiveOptions) -> Result<Receipt> {
         &record_path,
         &text,
         &NewReceipt {
-            file_name: &file_name,
+            file_name: &copy.file_name,
             date: &date,
             by: by.as_deref(),
             route: opts.route.trim(),
             reason: opts.reason.trim(),
-            size: bytes.len() as u64,
-            sha256: &sha256,
-            encoding,
+            size: copy.bytes.len() as u64,
+            sha256: &copy.sha256,
+            encoding: copy.encoding,
             change: &change,
         },
     )?;
-    check_reads_back(&record_path, &edited, &sha256)?;
-    write_both(&source, &bytes, &record_path, &edited)?;
+    check_reads_back(&record_path, &edited, &copy.sha256)?;
+    write_both(&source, &copy.bytes, &record_path, &edited)?;
     Ok(Receipt {
         id: opts.id.clone(),
-        size: bytes.len() as u64,
-        sha256,
+        size: copy.bytes.len() as u64,
+        sha256: copy.sha256,
         replaces: current,
         released_in: released.map(|r| r.version),
     })

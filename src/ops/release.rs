@@ -618,7 +618,11 @@ fn premis_events(
 ) -> Result<Vec<premis::Event>> {
     let mut events = premis::record_events(e);
     let dir = root.join(crate::load::EDITIONS_DIR).join(&e.id);
-    for (i, logged) in super::events::read(&dir)?.event.into_iter().enumerate() {
+    for (i, logged) in crate::load::events::read(&dir)?
+        .event
+        .into_iter()
+        .enumerate()
+    {
         events.push(premis::Event {
             id: format!("verification-{}", i + 1),
             kind: logged.kind,

@@ -10,6 +10,7 @@ use crate::archive::ocfl::{self, StorageRoot, VersionInfo};
 use crate::diagnostic::{Diagnostic, Location, codes};
 use crate::error::{Error, Result};
 use crate::model::Config;
+use crate::model::events::LoggedEvent;
 use crate::progress::{OnProgress, Progress, Unit};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -933,9 +934,9 @@ pub fn record(
                     .join("; ")
             )
         };
-        super::events::append(
+        append_event(
             &e.dir,
-            super::events::LoggedEvent {
+            LoggedEvent {
                 date: date.clone(),
                 kind: "fixity check".into(),
                 outcome: if ok { "success" } else { "failure" }.into(),
@@ -946,6 +947,22 @@ pub fn record(
         out.push((e.id.clone(), ok));
     }
     Ok(out)
+}
+
+/// Adds an event to the log of the edition in `dir`, rewriting the file atomically.
+fn append_event(dir: &Path, event: LoggedEvent) -> Result<()> {
+    let mut log = crate::load::events::read(dir)?;
+    log.event.push(event);
+    let mut text = String::from(
+        "# Events of this edition recorded by `editio verify --record`; the next release\n\
+         # carries them into its PREMIS log. Written by editio: do not edit.\n\n",
+    );
+    let path = dir.join(crate::load::EVENTS_FILE);
+    text.push_str(&toml::to_string(&log).map_err(|source| Error::Serialize {
+        path: path.clone(),
+        source,
+    })?);
+    crate::archive::write::atomic(&path, text.as_bytes())
 }
 
 /// Verifies a storage root in object storage, or one object of it (`object`), with the codes

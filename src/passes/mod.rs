@@ -60,7 +60,7 @@ impl Pipeline {
         for pass in &self.passes {
             edition.log.passes.push(pass.name());
             pass.run(edition);
-            if edition.text.is_empty() && !edition.raw.is_empty() {
+            if edition.text.is_empty() && !edition.decoded.is_empty() {
                 break;
             }
         }

@@ -1,10 +1,9 @@
-//! Pass 1, normalize: decode the source with its recorded encoding, turn CR LF and CR into LF,
-//! and compose to Unicode NFC. Typographic quotes, dashes and ellipses stay as they are.
+//! Pass 1, normalize: the source as decoded when it was loaded ([`crate::load::source`]),
+//! with CR LF and CR turned into LF, and composed to Unicode NFC. Typographic quotes, dashes and ellipses stay as they are.
 //! Characters XML 1.0 forbids are an error naming their offset; they are never dropped.
 
 use super::Pass;
 use crate::diagnostic::{Diagnostic, Location, codes};
-use crate::load;
 use crate::model::Edition;
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 
@@ -16,18 +15,7 @@ impl Pass for Normalize {
     }
 
     fn run(&self, edition: &mut Edition) {
-        let encoding = load::source::encoding_of(edition.record.received.encoding.as_deref());
-        let decoded = match load::source::decode(&edition.source_path, &edition.raw, encoding) {
-            Ok(text) => text,
-            Err(e) => {
-                edition.findings.push(Diagnostic::new(
-                    codes::SOURCE_DECODE,
-                    Location::file(&edition.source_path),
-                    e.to_string(),
-                ));
-                return;
-            }
-        };
+        let decoded = edition.decoded.as_str();
         // The first few are listed one by one; the rest, often a file that is not text at
         // all, in one finding.
         const LISTED: usize = 5;
@@ -41,7 +29,7 @@ impl Pass for Normalize {
             edition.findings.push(
                 Diagnostic::new(
                     codes::CHAR_FORBIDDEN,
-                    Location::at_offset(&edition.source_path, &decoded, offset),
+                    Location::at_offset(&edition.source_path, decoded, offset),
                     format!(
                         "U+{:04X} at byte offset {offset} is not allowed in XML 1.0",
                         c as u32
@@ -62,7 +50,7 @@ impl Pass for Normalize {
             edition.findings.push(
                 Diagnostic::new(
                     codes::CHAR_FORBIDDEN,
-                    Location::at_offset(&edition.source_path, &decoded, offset),
+                    Location::at_offset(&edition.source_path, decoded, offset),
                     format!(
                         "and {} more characters XML 1.0 does not allow, from byte offset {offset} on ({}{})",
                         bad.len() - LISTED,
@@ -76,7 +64,7 @@ impl Pass for Normalize {
         if forbidden {
             return;
         }
-        let mut text = decoded.as_str();
+        let mut text = decoded;
         if let Some(rest) = text.strip_prefix('\u{feff}') {
             edition.log.bom_removed = true;
             text = rest;

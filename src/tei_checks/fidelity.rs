@@ -244,7 +244,7 @@ source = { cert = "unknown" }
             "p".into(),
             record(),
             "p/source.txt".into(),
-            text.as_bytes().to_vec(),
+            text.to_string(),
         );
         Pipeline::new(&register).run(&mut e);
         let config = config();

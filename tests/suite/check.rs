@@ -120,10 +120,35 @@ fn every_unknown_field_is_reported_with_its_line() {
         1,
     );
     let text = text.replacen("kind = \"book\"", "kind = \"book\"\npublsher = \"OUP\"", 1);
+    // An earlier receipt lists no earlier ones of its own.
+    let receipt = |name: &str| {
+        format!(
+            "file_name = \"{name}\"\ndate = {{ value = \"2020-01-01\", cert = \"confirmed\" }}\n\
+             by = {{ cert = \"unknown\" }}\nroute = {{ cert = \"unknown\" }}\nsize = 1\n\
+             sha256 = \"{}\"\n",
+            "0".repeat(64)
+        )
+    };
+    let text = format!(
+        "{text}\n[[received.earlier]]\n{}\n[[received.earlier.earlier]]\n{}",
+        receipt("old.txt"),
+        receipt("older.txt")
+    );
+    let nested = text
+        .lines()
+        .position(|l| l == "[[received.earlier.earlier]]")
+        .unwrap()
+        + 1;
     std::fs::write(&record, text).unwrap();
     let out = editio(tmp.path()).arg("check").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let out = stdout(&out);
+    assert!(
+        out.contains(&format!(
+            "edition.toml:{nested}:20: unknown field `received.earlier.0.earlier`"
+        )),
+        "{out}"
+    );
     assert!(
         out.contains("edition.toml:8:1: unknown field `langauge`"),
         "{out}"

@@ -142,7 +142,7 @@ impl Default for ValidateOptions {
 /// The stable BagIt codes (`BAGnnn`); the table in the [module documentation](self) gives the
 /// RFC 8493 section each enforces.
 pub mod codes {
-    crate::codes! {
+    crate::diagnostic::codes! {
         DECLARATION_MISSING = "BAG001", Error, "bagit.txt (the bag declaration) is missing";
         DECLARATION_SYNTAX = "BAG002", Error, "bagit.txt is not exactly `BagIt-Version: M.N` and `Tag-File-Character-Encoding: ENC`";
         DECLARATION_BOM = "BAG003", Error, "bagit.txt starts with a byte-order mark";

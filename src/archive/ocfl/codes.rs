@@ -4,7 +4,7 @@
 //! Text: OCFL 1.1 specification, by the OCFL editors, CC BY 4.0.
 
 // Every OCFL 1.1 validation code, errors first, in the spec's order.
-crate::codes! {
+crate::diagnostic::codes! {
     E001, Error, "The OCFL Object Root must not contain files or directories other than those specified in the following sections.";
     E002, Error, "The version declaration must be formatted according to the NAMASTE specification.";
     E003, Error, "There must be exactly one version declaration file in the base directory of the OCFL Object Root giving the OCFL version in the filename.";

@@ -587,7 +587,64 @@ pub(super) fn plan_version(
     meta: &VersionMeta,
 ) -> Result<Planned> {
     let (alg, version_name, number, cd) = next_version(location, existing)?;
+    let placed = place_files(existing, files, digests, alg, &version_name, &cd);
 
+    let unchanged = unchanged_head(existing, &placed.state);
+
+    // The inventory: earlier version blocks as they were, the new one appended.
+    let mut versions = earlier_versions(existing);
+    versions.push((
+        version_name.clone(),
+        version_block(created, meta, &placed.state),
+    ));
+    let inv_json = inventory_json(
+        id,
+        alg,
+        &version_name,
+        existing.and_then(|e| e.inv.content_directory_set.clone()),
+        &placed.manifest,
+        &placed.fixity,
+        versions,
+    );
+    let inv_bytes = inv_json.into_bytes();
+    let sidecar = format!("{} inventory.json\n", digest_bytes(alg, &inv_bytes));
+    let sidecar_name = format!("inventory.json.{}", alg.name());
+    Ok(Planned {
+        version_name,
+        number,
+        new: placed.new,
+        new_files: placed.new_files,
+        reused: placed.reused,
+        unchanged,
+        inv_bytes,
+        sidecar,
+        sidecar_name,
+    })
+}
+
+/// The files of a new version against the content already stored: which are new (their
+/// content paths added to the manifest and the fixity block) and which reuse stored content.
+struct Placed {
+    manifest: BTreeMap<String, BTreeSet<String>>,
+    fixity: Fixity,
+    /// The version's state: digest to logical paths.
+    state: BTreeMap<String, BTreeSet<String>>,
+    /// Input index, and the content path inside the version folder.
+    new: Vec<(usize, String)>,
+    new_files: usize,
+    reused: usize,
+}
+
+/// Places `files` (with their `digests`) in the version `version_name` after `existing`,
+/// whose new content goes under `cd`.
+fn place_files(
+    existing: Option<&Existing>,
+    files: &[(String, Content)],
+    digests: &[Digests],
+    alg: Algorithm,
+    version_name: &str,
+    cd: &str,
+) -> Placed {
     let (mut known, mut manifest) = existing_manifest(existing);
     let mut fixity = existing_fixity(existing.map(|e| &e.inv));
 
@@ -629,34 +686,14 @@ pub(super) fn plan_version(
         state.entry(key).or_default().insert(logical.clone());
     }
 
-    let unchanged = unchanged_head(existing, &state);
-
-    // The inventory: earlier version blocks as they were, the new one appended.
-    let mut versions = earlier_versions(existing);
-    versions.push((version_name.clone(), version_block(created, meta, &state)));
-    let inv_json = inventory_json(
-        id,
-        alg,
-        &version_name,
-        existing.and_then(|e| e.inv.content_directory_set.clone()),
-        &manifest,
-        &fixity,
-        versions,
-    );
-    let inv_bytes = inv_json.into_bytes();
-    let sidecar = format!("{} inventory.json\n", digest_bytes(alg, &inv_bytes));
-    let sidecar_name = format!("inventory.json.{}", alg.name());
-    Ok(Planned {
-        version_name,
-        number,
+    Placed {
+        manifest,
+        fixity,
+        state,
         new,
         new_files,
         reused,
-        unchanged,
-        inv_bytes,
-        sidecar,
-        sidecar_name,
-    })
+    }
 }
 
 /// The digest algorithm, name, number and content folder of the version after `existing`'s

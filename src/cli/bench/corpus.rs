@@ -241,7 +241,7 @@ pub fn names_pass(
     let (register, mut editions) = load_editions(root)?;
     let mut timing = NamesTiming {
         editions: editions.len(),
-        bytes: editions.iter().map(|e| e.raw.len() as u64).sum(),
+        bytes: editions.iter().map(|e| e.decoded.len() as u64).sum(),
         threads: rayon::current_num_threads(),
         load: t.elapsed().as_secs_f64(),
         ..NamesTiming::default()
@@ -269,7 +269,7 @@ pub fn names_pass(
         writeln!(w, "{NAMES_HEADER}").map_err(Error::io("<mentions>"))?;
     }
     for e in &editions {
-        if e.text.as_bytes() != e.raw.as_slice() {
+        if e.text != e.decoded {
             timing.normalised += 1;
         }
         let found = found_mentions(e, &mut timing);
@@ -304,11 +304,12 @@ fn load_editions(
         };
         let source = dir.source_path();
         let raw = std::fs::read(&source).map_err(Error::io(&source))?;
+        let decoded = editio::load::source::decode_recorded(&source, &raw, &record)?;
         editions.push(editio::model::Edition::new(
             dir.id.clone(),
             record,
             source,
-            raw,
+            decoded,
         ));
     }
     Ok((archive.register, editions))
@@ -317,7 +318,7 @@ fn load_editions(
 /// As the pipeline does: a source that cannot be read as text leaves the later passes
 /// nothing to do.
 fn readable(e: &editio::model::Edition) -> bool {
-    !e.text.is_empty() || e.raw.is_empty()
+    !e.text.is_empty() || e.decoded.is_empty()
 }
 
 /// Runs the passes that come before the names pass (normalize, structure, notes, corrections,

@@ -727,12 +727,7 @@ source = {{ cert = "unknown" }}
 "#
         ))
         .unwrap();
-        let mut e = Edition::new(
-            "t".into(),
-            record,
-            "t/source.txt".into(),
-            text.as_bytes().to_vec(),
-        );
+        let mut e = Edition::new("t".into(), record, "t/source.txt".into(), text.to_string());
         Pipeline::new(&register()).run(&mut e);
         e
     }

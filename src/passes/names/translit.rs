@@ -81,20 +81,54 @@ fn ending(
     Some(v)
 }
 
-/// Alternatives for the letter at `i` in `chars` (lowercase), and how many letters they use.
+/// Alternatives for the letter at `i` in `chars` (lowercase), and how many letters they use:
+/// a word's ending, else a letter written after its neighbours, else the letter on its own.
+/// Hyphens, apostrophes and anything else pass through.
 fn letter(chars: &[char], i: usize, system: System) -> (Vec<&'static str>, usize) {
-    use System::*;
     let c = chars[i];
     let prev = i.checked_sub(1).map(|p| chars[p]);
     let next = chars.get(i + 1).copied();
-    let at_end = |n: usize| i + n == chars.len();
     let soft_start = prev.is_none_or(|p| is_vowel(p) || p == 'ъ' || p == 'ь');
-    // Endings first.
-    if at_end(2)
+    if i + 2 == chars.len()
         && let Some(v) = ending(c, next, system, soft_start)
     {
         return (v, 2);
     }
+    let v = in_context(c, prev, next, system, soft_start)
+        .or_else(|| alone(c, system))
+        .unwrap_or_default();
+    (v, 1)
+}
+
+/// Alternatives for a letter whose spelling depends on its neighbours: `е` at the start of a
+/// word or after a vowel or sign (`soft_start`), `с` between vowels (French and German), `ь`
+/// before a vowel.
+fn in_context(
+    c: char,
+    prev: Option<char>,
+    next: Option<char>,
+    system: System,
+    soft_start: bool,
+) -> Option<Vec<&'static str>> {
+    use System::*;
+    let v = match (c, system) {
+        ('е', English) if soft_start => vec!["ye", "e"],
+        ('е', French) if soft_start => vec!["ie", "e"],
+        ('е', German) if soft_start => vec!["je", "e"],
+        ('с', French | German) if prev.is_some_and(is_vowel) && next.is_some_and(is_vowel) => {
+            vec!["ss", "s"]
+        }
+        ('ь', English | French) if next.is_some_and(is_vowel) => vec!["", "i"],
+        ('ь', German) if next.is_some_and(is_vowel) => vec!["", "j"],
+        _ => return None,
+    };
+    Some(v)
+}
+
+/// Alternatives for a letter written the same wherever it stands; `None` for a character that
+/// is not a Cyrillic letter.
+fn alone(c: char, system: System) -> Option<Vec<&'static str>> {
+    use System::*;
     let v = match (c, system) {
         ('а', _) => vec!["a"],
         ('б', _) => vec!["b"],
@@ -102,9 +136,6 @@ fn letter(chars: &[char], i: usize, system: System) -> (Vec<&'static str>, usize
         ('в', _) => vec!["v"],
         ('г', _) => vec!["g"],
         ('д', _) => vec!["d"],
-        ('е', English) if soft_start => vec!["ye", "e"],
-        ('е', French) if soft_start => vec!["ie", "e"],
-        ('е', German) if soft_start => vec!["je", "e"],
         ('е', _) => vec!["e"],
         ('ё', English) => vec!["yo", "e", "io", "o"],
         ('ё', French) => vec!["io", "e", "o"],
@@ -125,8 +156,6 @@ fn letter(chars: &[char], i: usize, system: System) -> (Vec<&'static str>, usize
         ('о', _) => vec!["o"],
         ('п', _) => vec!["p"],
         ('р', _) => vec!["r"],
-        ('с', English) => vec!["s"],
-        ('с', _) if prev.is_some_and(is_vowel) && next.is_some_and(is_vowel) => vec!["ss", "s"],
         ('с', _) => vec!["s"],
         ('т', _) => vec!["t"],
         ('у', French) => vec!["ou"],
@@ -146,12 +175,8 @@ fn letter(chars: &[char], i: usize, system: System) -> (Vec<&'static str>, usize
         ('щ', English) => vec!["shch"],
         ('щ', French) => vec!["chtch"],
         ('щ', German) => vec!["schtsch"],
-        ('ъ', _) => vec![""],
+        ('ъ' | 'ь', _) => vec![""],
         ('ы', _) => vec!["y"],
-        ('ь', English) if next.is_some_and(is_vowel) => vec!["", "i"],
-        ('ь', French) if next.is_some_and(is_vowel) => vec!["", "i"],
-        ('ь', German) if next.is_some_and(is_vowel) => vec!["", "j"],
-        ('ь', _) => vec![""],
         ('э', _) => vec!["e"],
         ('ю', English) => vec!["yu", "iu"],
         ('ю', French) => vec!["iou"],
@@ -165,10 +190,9 @@ fn letter(chars: &[char], i: usize, system: System) -> (Vec<&'static str>, usize
         ('є', _) => vec!["ye", "ie"],
         ('ґ', _) => vec!["g"],
         ('ў', _) => vec!["u"],
-        // Hyphens, apostrophes and anything else pass through.
-        _ => return (vec![], 1),
+        _ => return None,
     };
-    (v, 1)
+    Some(v)
 }
 
 /// The renderings of one Cyrillic word in one system, capitalised like the original.
