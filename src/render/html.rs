@@ -15,6 +15,7 @@ use crate::model::register::Entry;
 use crate::model::{Block, Edition, Inline};
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, ErrorKind, context};
+use quick_xml::escape::{escape, partial_escape};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -155,9 +156,10 @@ impl Templates {
     }
 }
 
-/// Writes values into markup: safe values as they are, everything else escaped. Only the five
-/// characters that matter in HTML and XML are escaped (not `/`, as minijinja's default does),
-/// so the pages stay readable as source; `none` prints as nothing.
+/// Writes values into markup: safe values as they are, everything else escaped with quick-xml's
+/// [`escape`], quotes included, since a template may put a value inside a quoted attribute. Only
+/// the five characters that matter in HTML and XML are escaped (not `/`, as minijinja's own
+/// escaping does), so the pages stay readable as source; `none` prints as nothing.
 fn formatter(
     out: &mut minijinja::Output,
     state: &mut minijinja::State,
@@ -171,38 +173,15 @@ fn formatter(
     }
     let text = match value.as_str() {
         Some(s) => escape(s),
-        None => escape(&value.to_string()),
+        None => escape(value.to_string()),
     };
     out.write_str(&text)
         .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "cannot write output"))
 }
 
-/// Escapes text for HTML and XML, in content and in double- or single-quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    escape_into(&mut out, text);
-    out
-}
-
-/// [`escape`], appending to `out`.
-pub fn escape_into(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.push_str(&rest[..i]);
-        out.push_str(match rest.as_bytes()[i] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[i + 1..];
-    }
-    out.push_str(rest);
-}
-
 /// A CSS string literal, safe inside a `<style>` element: quotes, backslashes, line breaks and
-/// `<` are written as CSS escapes, so no text can end the string or the element.
+/// `<` are written as CSS escapes, so no text can end the string or the element. This is CSS's
+/// escaping, not HTML's (entities mean nothing inside `<style>`), and no dependency writes it.
 fn css_string(value: String) -> Value {
     let mut out = String::from("\"");
     for c in value.chars() {
@@ -619,8 +598,11 @@ struct Walk<'a> {
     block: usize,
 }
 
-/// The markup of a block's pieces, for the HTML page and for the EPUB: the two differ only in
-/// the EPUB's attribute on editorial note references, so both are written in one walk.
+/// The markup of a block's pieces, for the HTML page and for the EPUB (XHTML). Every element
+/// is written once, into both; the one place they differ is [`Markup::start`], which gives
+/// attributes in the `epub:` namespace (EPUB's structural semantics, such as
+/// `epub:type="noteref"`) to the EPUB only. Elements are polyglot: void ones are written
+/// self-closed (`<br/>`), which both documents read alike.
 #[derive(Default)]
 struct Markup {
     html: String,
@@ -634,10 +616,39 @@ impl Markup {
         self.xhtml.push_str(s);
     }
 
-    /// Text, escaped.
+    /// Text content: `&`, `<` and `>` escaped.
     fn text(&mut self, s: &str) {
-        escape_into(&mut self.html, s);
-        escape_into(&mut self.xhtml, s);
+        self.raw(&partial_escape(s));
+    }
+
+    /// A start tag with its attributes, in order, their values escaped for double quotes. An
+    /// attribute named `epub:…` is written into the EPUB's markup only.
+    fn start(&mut self, tag: &str, attributes: &[(&str, &str)]) {
+        self.raw("<");
+        self.raw(tag);
+        for (name, value) in attributes {
+            let attribute = format!(" {name}=\"{}\"", escape(*value));
+            if name.starts_with("epub:") {
+                self.xhtml.push_str(&attribute);
+            } else {
+                self.raw(&attribute);
+            }
+        }
+        self.raw(">");
+    }
+
+    /// An end tag.
+    fn end(&mut self, tag: &str) {
+        self.raw("</");
+        self.raw(tag);
+        self.raw(">");
+    }
+
+    /// An element holding text only.
+    fn element(&mut self, tag: &str, attributes: &[(&str, &str)], text: &str) {
+        self.start(tag, attributes);
+        self.text(text);
+        self.end(tag);
     }
 
     fn append(&mut self, other: &Markup) {
@@ -681,29 +692,24 @@ impl Walk<'_> {
             Inline::Text(t) => out.text(t),
             Inline::LineBreak => out.raw("<br/>"),
             Inline::Url(u) => match web_href(u) {
-                Some(href) => {
-                    out.raw("<a class=\"url\" href=\"");
-                    out.text(&href);
-                    out.raw("\">");
-                    out.text(u);
-                    out.raw("</a>");
-                }
+                Some(href) => out.element("a", &[("class", "url"), ("href", &href)], u),
                 None => out.text(u),
             },
             Inline::NoteAnchor { n, .. } => {
-                let n = n.to_string();
-                out.raw("<sup class=\"anchor\" title=\"The original’s note ");
-                out.text(&n);
-                out.raw(": its text is not part of this excerpt\">");
-                out.text(&n);
-                out.raw("</sup>");
+                let title =
+                    format!("The original’s note {n}: its text is not part of this excerpt");
+                out.element(
+                    "sup",
+                    &[("class", "anchor"), ("title", &title)],
+                    &n.to_string(),
+                );
             }
             Inline::Choice { sic, corr, .. } => {
-                out.raw("<span class=\"corr\" tabindex=\"0\">");
+                out.start("span", &[("class", "corr"), ("tabindex", "0")]);
                 out.text(corr);
-                out.raw("<span class=\"sic\"> [editorial correction; the source reads: ");
-                out.text(sic);
-                out.raw("]</span></span>");
+                let sic = format!(" [editorial correction; the source reads: {sic}]");
+                out.element("span", &[("class", "sic")], &sic);
+                out.end("span");
             }
             Inline::EditorialNote(i) => self.editorial_note(*i, out),
             Inline::Name {
@@ -717,11 +723,11 @@ impl Walk<'_> {
                 value,
                 year_supplied,
             } => date(text, value, *year_supplied, out),
-            Inline::Gap(reason) => {
-                out.raw("<span class=\"gap\" role=\"note\">");
-                out.text(gap_text(*reason, self.edition));
-                out.raw("</span>");
-            }
+            Inline::Gap(reason) => out.element(
+                "span",
+                &[("class", "gap"), ("role", "note")],
+                gap_text(*reason, self.edition),
+            ),
         }
     }
 
@@ -741,14 +747,19 @@ impl Walk<'_> {
             by => note.by.clone(),
             block => self.block,
         });
-        let open = format!(
-            "<sup class=\"enote-ref\"><a id=\"enote-ref-{n}\" href=\"#enote-{n}\" role=\"doc-noteref\""
+        let (id, href) = (format!("enote-ref-{n}"), format!("#enote-{n}"));
+        out.start("sup", &[("class", "enote-ref")]);
+        out.element(
+            "a",
+            &[
+                ("id", &id),
+                ("href", &href),
+                ("role", "doc-noteref"),
+                ("epub:type", "noteref"),
+            ],
+            &format!("[{n}]"),
         );
-        out.html.push_str(&open);
-        out.html.push('>');
-        out.xhtml.push_str(&open);
-        out.xhtml.push_str(" epub:type=\"noteref\">");
-        out.raw(&format!("[{n}]</a></sup>"));
+        out.end("sup");
     }
 
     /// Records a mention of entry `key` in the current block, in the order met, and returns
@@ -807,38 +818,28 @@ impl Walk<'_> {
         };
         match link {
             Some((id, _, title)) if holds_names => {
-                out.raw("<span class=\"name ");
-                out.text(kind);
-                out.raw("\" id=\"");
-                out.text(&id);
-                out.raw("\" title=\"");
-                out.text(&title);
-                out.raw("\">");
+                let class = format!("name {kind}");
+                out.start("span", &[("class", &class), ("id", &id), ("title", &title)]);
                 out.append(&inner);
-                out.raw("</span>");
+                out.end("span");
             }
             Some((id, href, title)) if !nested => {
-                out.raw("<a class=\"name ");
-                out.text(kind);
-                if uncertain {
-                    out.raw(" uncertain");
-                }
-                out.raw("\" id=\"");
-                out.text(&id);
-                out.raw("\" href=\"");
-                out.text(&href);
-                out.raw("\" title=\"");
-                out.text(&title);
-                out.raw("\">");
+                let uncertain = if uncertain { " uncertain" } else { "" };
+                let class = format!("name {kind}{uncertain}");
+                let attributes = [
+                    ("class", class.as_str()),
+                    ("id", &id),
+                    ("href", &href),
+                    ("title", &title),
+                ];
+                out.start("a", &attributes);
                 out.append(&inner);
-                out.raw("</a>");
+                out.end("a");
             }
             _ => {
-                out.raw("<span class=\"name ");
-                out.text(kind);
-                out.raw("\">");
+                out.start("span", &[("class", &format!("name {kind}"))]);
                 out.append(&inner);
-                out.raw("</span>");
+                out.end("span");
             }
         }
     }
@@ -851,22 +852,12 @@ fn date(text: &str, value: &crate::model::DateValue, year_supplied: bool, out: &
         title.push_str(" (the year from the context)");
     }
     match value {
-        crate::model::DateValue::When(w) => {
-            out.raw("<time class=\"date\" datetime=\"");
-            out.text(w);
-            out.raw("\" title=\"");
-            out.text(&title);
-            out.raw("\">");
-            out.text(text);
-            out.raw("</time>");
-        }
-        _ => {
-            out.raw("<span class=\"date\" title=\"");
-            out.text(&title);
-            out.raw("\">");
-            out.text(text);
-            out.raw("</span>");
-        }
+        crate::model::DateValue::When(w) => out.element(
+            "time",
+            &[("class", "date"), ("datetime", w), ("title", &title)],
+            text,
+        ),
+        _ => out.element("span", &[("class", "date"), ("title", &title)], text),
     }
 }
 

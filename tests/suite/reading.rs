@@ -466,7 +466,7 @@ fn markup_in_a_source_is_shown_as_text_and_never_run() {
     let page = std::fs::read_to_string(tmp.path().join("export/html/markup-test.html")).unwrap();
     assert!(!page.contains("<script"), "{page}");
     assert!(!page.contains("<b "), "{page}");
-    assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+    assert!(page.contains("&lt;script&gt;alert('x')&lt;/script&gt;"));
     // The title goes into the running head's CSS string too: it cannot end the style element.
     assert_eq!(page.matches("</style>").count(), 1, "{page}");
     let root = parse(&page);
@@ -484,6 +484,63 @@ fn markup_in_a_source_is_shown_as_text_and_never_run() {
     let text = zip_entry(&epub, "EPUB/text.xhtml");
     assert!(!text.contains("<script"));
     parse(&text);
+}
+
+/// Values that stand inside quoted attributes (a register entry's name in a link's `title`, an
+/// author in `<meta content>`) cannot close the attribute or add one, in the page and in the EPUB.
+#[test]
+fn quotes_in_values_cannot_leave_an_attribute() {
+    let hostile = "Vasily \"Galen\" O'Blyukher\" onmouseover=\"steal()\" x='<b>&amp;'";
+    let tmp = bundled_copy();
+    let register = tmp.path().join("editions/register/persons.toml");
+    let persons = std::fs::read_to_string(&register).unwrap().replacen(
+        "name = \"Vasily Blyukher\"",
+        &format!("name = {}", toml_string(hostile)),
+        1,
+    );
+    std::fs::write(&register, persons).unwrap();
+    let record = tmp
+        .path()
+        .join("editions")
+        .join(EDITIONS[0])
+        .join("edition.toml");
+    let text = std::fs::read_to_string(&record).unwrap().replacen(
+        "name = \"Robert Conquest\"",
+        &format!("name = {}", toml_string(hostile)),
+        1,
+    );
+    std::fs::write(&record, text).unwrap();
+    let out = editio(tmp.path()).arg("build").output().unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+
+    let page =
+        std::fs::read_to_string(tmp.path().join(format!("export/html/{}.html", EDITIONS[0])))
+            .unwrap();
+    let epub = std::fs::read(tmp.path().join(format!("export/epub/{}.epub", EDITIONS[0]))).unwrap();
+    let xhtml = zip_entry(&epub, "EPUB/text.xhtml");
+    for doc in [&page, &xhtml] {
+        assert!(!doc.contains("onmouseover=\""), "{doc}");
+        assert!(!doc.contains("<b>"), "{doc}");
+        let root = parse(doc);
+        assert!(
+            root.find(|e| e.attrs.contains_key("onmouseover") || e.name == "b")
+                .is_empty()
+        );
+        // The name reaches the reader whole, as the link's title.
+        let links = root.find(|e| e.attr("href") == Some("#ix-blyukher-vasily"));
+        assert!(!links.is_empty(), "{doc}");
+        for link in links {
+            let title = link.attr("title").unwrap();
+            assert!(title.starts_with(hostile), "{title}");
+        }
+    }
+    let root = parse(&page);
+    let authors: Vec<&str> = root
+        .find(|e| e.name == "meta" && e.attr("name") == Some("author"))
+        .iter()
+        .filter_map(|e| e.attr("content"))
+        .collect();
+    assert_eq!(authors, [hostile]);
 }
 
 // ---------------------------------------------------------------------------------------------
