@@ -191,7 +191,7 @@ pub struct NamesTiming {
     pub load: f64,
     /// The passes before the names pass (normalize, structure, notes, corrections, excerpt).
     pub before: f64,
-    /// Building the names matcher (the automaton over every form).
+    /// Building the names matcher (its table of forms, or the automaton over them).
     pub matcher: f64,
     /// Forms in the matcher (with capitals and transliterations).
     pub forms: usize,
@@ -226,7 +226,7 @@ fn cpu_seconds() -> Option<f64> {
 /// Times the names pass alone over the archive at `root`: loads it, runs the passes before
 /// the names pass over every edition, builds the names matcher, then runs the names pass over
 /// every edition, each step timed on its own, the editions in parallel (rayon), finding forms
-/// by `search` (the automaton is what a full build uses). With
+/// by `search` (word by word is what `check` and `build` do). With
 /// `mentions`, writes every mention the pass found as a tab-separated line (see
 /// [`NAMES_HEADER`]), in edition and text order.
 pub fn names_pass(

@@ -84,9 +84,9 @@ pub struct BenchNamesArgs {
     /// standard output), tab-separated.
     #[arg(long, value_name = "FILE")]
     pub mentions: Option<PathBuf>,
-    /// Find name forms with the automaton (as a full build does) or word by word (as an
-    /// incremental build of a few editions does).
-    #[arg(long, value_enum, default_value_t = SearchArg::Automaton)]
+    /// Find name forms word by word (as `check` and `build` do) or with one automaton over
+    /// every form (the reference the word search is tested against).
+    #[arg(long, value_enum, default_value_t = SearchArg::Words)]
     pub search: SearchArg,
 }
 

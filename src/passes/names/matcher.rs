@@ -1,7 +1,10 @@
-//! The name matcher: one Aho-Corasick automaton over every name form of the register, built
-//! once and shared by every edition. A form may belong to several entries; each match carries
-//! all of them, with whether the form was written in the register (explicit) or generated from
-//! the original script.
+//! The name matcher: one table of every name form of the register (with its capitals and
+//! transliterations), built once and shared by every edition, in which each stretch of text that
+//! starts with some form's first word is looked up ([`Search::Words`]). One Aho-Corasick
+//! automaton over the same forms ([`Search::Automaton`]) is the reference that look-up is tested
+//! against, and a choice of `bench-names`. A form may belong to several entries; each match
+//! carries all of them, with whether the form was written in the register (explicit) or
+//! generated from the original script.
 
 use super::translit;
 use crate::model::edition::NameKind;
