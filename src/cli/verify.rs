@@ -140,7 +140,7 @@ struct Named {
     paths: Vec<PathBuf>,
     /// Storage roots in object storage, and (when the archive's storage root is there)
     /// edition or object ids, verified by reading the store: the root, and the object id.
-    remote: Vec<(editio::archive::ocfl::RemoteRoot, Option<String>)>,
+    remote: Vec<(editio::archive::ocfl::StorageRoot, Option<String>)>,
     /// Deposit zips in object storage.
     zips: Vec<editio::ops::storage::Zips>,
 }
@@ -170,13 +170,10 @@ impl Named {
                 // root.
                 Ok(root) if !p.exists() && !id.contains('/') || id.contains("://") => {
                     match super::storage::object(global, id) {
-                        Ok(o) => match o.store {
-                            editio::archive::ocfl::Root::Disk(s) => {
-                                named.paths.push(s.object_path(&o.id))
-                            }
-                            editio::archive::ocfl::Root::Remote(r) => {
-                                named.remote.push((r, Some(o.id.clone())))
-                            }
+                        // A folder's object is verified where it is, as any path.
+                        Ok(o) => match o.store.folder() {
+                            Some(_) => named.paths.push(o.store.object_path(&o.id)),
+                            None => named.remote.push((o.store, Some(o.id.clone()))),
                         },
                         Err(_) => {
                             let _ = root;

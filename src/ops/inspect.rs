@@ -2,7 +2,7 @@
 //! (`editio log`), the files of one (`editio show`), what changed between two (`editio
 //! diff`), and the bytes of one file (`editio cat`).
 
-use crate::archive::ocfl::Root;
+use crate::archive::ocfl::StorageRoot;
 use crate::archive::ocfl::store::VersionInfo;
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// An object of the storage root, found by edition id or object id.
 #[derive(Debug)]
 pub struct Object {
-    pub store: Root,
+    pub store: StorageRoot,
     /// The OCFL object id.
     pub id: String,
     /// The edition id, when the object id is this archive's `<base_uri><edition id>`.
@@ -51,7 +51,7 @@ pub fn object_in(
 ) -> Result<Object> {
     let found = match choice {
         Some(c) => super::storage::open(c, false)?,
-        None => super::provenance::store(root)?.map(Root::Disk),
+        None => super::provenance::store(root)?,
     };
     let place = match choice {
         Some(c) => c.url.to_string(),

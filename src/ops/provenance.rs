@@ -28,9 +28,6 @@ pub fn store(root: &Path) -> Result<Option<StorageRoot>> {
 
 /// The source of the head version of object `oid`, if the object exists.
 pub fn released_source(store: &StorageRoot, oid: &str) -> Result<Option<ReleasedSource>> {
-    if !store.object_path(oid).exists() {
-        return Ok(None);
-    }
     let Some(head) = store.versions(oid)?.last().map(|v| v.number) else {
         return Ok(None);
     };

@@ -6,7 +6,7 @@
 
 use crate::archive::Content;
 use crate::archive::bagit::{self, BagFile, BagSpec};
-use crate::archive::ocfl::{self, Commit, Root, StorageRoot, VersionMeta};
+use crate::archive::ocfl::{self, Commit, StorageRoot, VersionMeta};
 use crate::error::{Error, Result};
 use crate::model::Config;
 use crate::progress::{OnProgress, Progress, Unit};
@@ -220,9 +220,9 @@ fn select_editions<'a>(
 
 /// The storage root versions go to: `export/ocfl`, or the one `opts.storage` names, created
 /// when absent.
-fn open_store(root: &Path, opts: &ReleaseOptions) -> Result<Root> {
+fn open_store(root: &Path, opts: &ReleaseOptions) -> Result<StorageRoot> {
     Ok(match &opts.storage {
-        None => Root::Disk(StorageRoot::create_or_open(&root.join(OCFL_DIR))?),
+        None => StorageRoot::create_or_open(&root.join(OCFL_DIR))?,
         Some(choice) => {
             super::storage::open(choice, true)?.expect("a storage root opened to be created")
         }
@@ -304,7 +304,7 @@ struct Plan<'a> {
 /// receipt of the source or before the head version.
 fn plan_edition<'a>(
     root: &Path,
-    store: &Root,
+    store: &StorageRoot,
     built: &'a super::build::Built,
     ctx: &RenderContext,
     date: OffsetDateTime,
@@ -424,7 +424,7 @@ fn changed_since(
 /// The history entries of `e` that the head version's record lacks; when that record cannot
 /// be read, the entries dated after the head version.
 fn history_since(
-    store: &Root,
+    store: &StorageRoot,
     oid: &str,
     head: &ocfl::store::VersionInfo,
     e: &crate::model::Edition,
@@ -457,7 +457,7 @@ fn history_since(
 /// nothing changed, writes only a deposit the head version lacks.
 fn release_edition(
     root: &Path,
-    store: &Root,
+    store: &StorageRoot,
     deposits: &Path,
     plan: Plan,
     ctx: &RenderContext,
@@ -548,7 +548,7 @@ fn new_deposit(deposits: &Path, e: &crate::model::Edition, number: u32) -> Resul
 /// An edition with nothing new: no version is made, and its head version's deposit is
 /// written (and uploaded) only when it is missing, as after an interrupted release.
 fn keep_unchanged(
-    store: &Root,
+    store: &StorageRoot,
     deposits: &Path,
     oid: &str,
     versions: &[ocfl::store::VersionInfo],
@@ -695,7 +695,7 @@ fn release_events(number: u32, created: &str, message: &str, user: &str) -> [pre
 
 /// Packs version `number` of an object, from its stored files, as a BagIt zip.
 fn write_deposit(
-    store: &Root,
+    store: &StorageRoot,
     oid: &str,
     number: u32,
     created: &str,
@@ -746,7 +746,7 @@ fn write_deposit(
 
 /// One bag with every edition's head version (`<id>/v<N>/...`) and the whole register.
 fn collection_bag(
-    store: &Root,
+    store: &StorageRoot,
     deposits: &Path,
     archive: &crate::load::Archive,
     built: &[super::build::Built],

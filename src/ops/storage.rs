@@ -2,7 +2,7 @@
 //! `--storage` or `[storage] root` in `editio.toml` names (a folder, or `s3://bucket/prefix`),
 //! and `editio storage copy`.
 
-use crate::archive::ocfl::{RemoteRoot, Root, StorageRoot};
+use crate::archive::ocfl::StorageRoot;
 use crate::archive::storage::{self, S3Settings, StorageUrl};
 use crate::error::{Error, Result};
 use crate::model::config::StorageSettings;
@@ -74,61 +74,27 @@ pub fn resolve(
 
 /// Opens the storage root `choice` names: creates it when `create` is set and there is none;
 /// `None` when there is none and `create` is not set.
-pub fn open(choice: &StorageChoice, create: bool) -> Result<Option<Root>> {
-    match &choice.url {
-        StorageUrl::Local(p) => {
-            if create {
-                StorageRoot::create_or_open(p).map(|s| Some(Root::Disk(s)))
-            } else {
-                Ok(StorageRoot::open_existing(p)?.map(Root::Disk))
-            }
-        }
-        StorageUrl::S3 { prefix, .. } => {
-            if prefix.is_empty() {
-                return Err(Error::StorageUrl {
-                    url: choice.url.to_string(),
-                    problem: "name a prefix for the storage root (s3://bucket/ocfl): editio \
-                              keeps its claims on objects beside the root, not in it"
-                        .into(),
-                });
-            }
-            let store = storage::open(&choice.url, &choice.s3)?;
-            let claims = storage::open(&claims_url(&choice.url), &choice.s3)?;
-            let parallel = choice.s3.parallel.unwrap_or(DEFAULT_PARALLEL);
-            if create {
-                RemoteRoot::create_or_open(store, claims, parallel).map(|r| Some(Root::Remote(r)))
-            } else {
-                Ok(RemoteRoot::open_existing(store, claims, parallel)?.map(Root::Remote))
-            }
-        }
+pub fn open(choice: &StorageChoice, create: bool) -> Result<Option<StorageRoot>> {
+    let store = storage::open_for_root(&choice.url, &choice.s3)?;
+    // Transfers to object storage run several at once; a folder uses every core.
+    let parallel = choice
+        .url
+        .is_remote()
+        .then(|| choice.s3.parallel.unwrap_or(DEFAULT_PARALLEL));
+    if create {
+        StorageRoot::create_or_open_in(store, parallel).map(Some)
+    } else {
+        StorageRoot::open_existing_in(store, parallel)
     }
 }
 
-/// Opens the storage root in object storage at `url`, which must exist.
-pub fn open_remote(url: &StorageUrl, s3: &S3Settings) -> Result<RemoteRoot> {
+/// Opens the storage root at `url`, which must exist.
+pub fn open_remote(url: &StorageUrl, s3: &S3Settings) -> Result<StorageRoot> {
     let choice = StorageChoice::new(url.clone(), s3.clone());
-    match open(&choice, false)? {
-        Some(Root::Remote(r)) => Ok(r),
-        _ => Err(Error::NotAStorageRoot {
-            location: url.to_string(),
-            problem: "is not an OCFL 1.1 storage root (no 0=ocfl_1.1)".into(),
-        }),
-    }
-}
-
-/// Where commits to the root at `url` claim objects: the prefix `<prefix>.claims` beside it.
-fn claims_url(url: &StorageUrl) -> StorageUrl {
-    match url {
-        StorageUrl::S3 { bucket, prefix } => StorageUrl::S3 {
-            bucket: bucket.clone(),
-            prefix: format!("{prefix}.claims"),
-        },
-        StorageUrl::Local(p) => {
-            let mut name = p.file_name().unwrap_or_default().to_os_string();
-            name.push(".claims");
-            StorageUrl::Local(p.with_file_name(name))
-        }
-    }
+    open(&choice, false)?.ok_or_else(|| Error::NotAStorageRoot {
+        location: url.to_string(),
+        problem: "is not an OCFL 1.1 storage root (no 0=ocfl_1.1)".into(),
+    })
 }
 
 /// Copies a copy of a deposit zip to the deposits prefix, if one is set.

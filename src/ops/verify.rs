@@ -363,10 +363,10 @@ fn step(
 
 /// The remote storage root the options name (`[storage]`, `--storage`), if any; a storage
 /// choice that is a folder on disk gives none.
-fn open_remote(opts: &Options) -> Result<Option<ocfl::RemoteRoot>> {
+fn open_remote(opts: &Options) -> Result<Option<StorageRoot>> {
     Ok(match &opts.storage {
         Some(choice) => match super::storage::open(choice, false)? {
-            Some(ocfl::Root::Remote(r)) => Some(r),
+            Some(r) if choice.url.is_remote() => Some(r),
             _ => None,
         },
         None => None,
@@ -653,7 +653,7 @@ fn consistency(
     root: &Path,
     check: &super::check::Report,
     ocfl_dir: &Path,
-    remote: Option<ocfl::RemoteRoot>,
+    remote: Option<StorageRoot>,
     deposits: Vec<(&Path, Option<bagit::PayloadManifest>)>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -716,13 +716,11 @@ fn consistency(
 
 /// The archive's storage root for reading: the remote one when given, else `export/ocfl` when
 /// it is there. An existing root is only opened (read), never created.
-fn open_store(ocfl_dir: &Path, remote: Option<ocfl::RemoteRoot>) -> Option<ocfl::Root> {
+fn open_store(ocfl_dir: &Path, remote: Option<StorageRoot>) -> Option<StorageRoot> {
     if let Some(r) = remote {
-        Some(ocfl::Root::Remote(r))
+        Some(r)
     } else if ocfl_dir.join(ocfl::ROOT_DECLARATION).is_file() {
-        StorageRoot::create_or_open(ocfl_dir)
-            .ok()
-            .map(ocfl::Root::Disk)
+        StorageRoot::create_or_open(ocfl_dir).ok()
     } else {
         None
     }
@@ -730,7 +728,7 @@ fn open_store(ocfl_dir: &Path, remote: Option<ocfl::RemoteRoot>) -> Option<ocfl:
 
 /// The versions of each edition's OCFL object, read from the storage root once per edition.
 struct Versions<'a> {
-    store: Option<&'a ocfl::Root>,
+    store: Option<&'a StorageRoot>,
     config: &'a Config,
     read: BTreeMap<String, Vec<VersionInfo>>,
 }
@@ -967,7 +965,7 @@ fn append_event(dir: &Path, event: LoggedEvent) -> Result<()> {
 /// streamed), every digest checked. An unreachable store is an error, not a finding: the
 /// verdict would be unfounded. `progress` is told what is verified, then the objects read.
 pub fn verify_remote(
-    root: &ocfl::RemoteRoot,
+    root: &StorageRoot,
     object: Option<&str>,
     fast: bool,
     progress: OnProgress,
@@ -1014,7 +1012,7 @@ pub fn verify_remote_zip(
         on: Path::new(&location),
         what: "reading the zip",
     });
-    ocfl::remote::download(storage, key, &local)?;
+    ocfl::store::download(storage, key, &local)?;
     let diagnostics = verify_one(&local, Kind::BagZip, opts)?
         .into_iter()
         .map(|mut d| {

@@ -165,6 +165,19 @@ impl Garage {
         .unwrap()
     }
 
+    /// The objects under `prefix` of the test bucket as a storage root, with its claims
+    /// beside it, through editio's own client.
+    fn root_storage(&self, prefix: &str) -> Arc<dyn Storage> {
+        editio::archive::storage::open_for_root(
+            &StorageUrl::S3 {
+                bucket: BUCKET.into(),
+                prefix: prefix.into(),
+            },
+            &self.settings(),
+        )
+        .unwrap()
+    }
+
     /// `editio` in `dir` with the keys in its environment (as a user would set them).
     fn editio(&self, dir: &Path) -> assert_cmd::Command {
         let mut cmd = editio(dir);
@@ -287,10 +300,10 @@ fn a_large_object_is_uploaded_in_parts_and_read_back_whole() {
 fn a_file_changed_after_its_digests_were_taken_is_never_stored() {
     use editio::archive::Content;
     use editio::archive::digest::Digests;
-    use editio::archive::ocfl::{Commit, RemoteRoot, VersionMeta};
+    use editio::archive::ocfl::{Commit, StorageRoot, VersionMeta};
     let Some(g) = Garage::start() else { return };
-    let storage = g.storage("changed");
-    let root = RemoteRoot::create_or_open(storage.clone(), g.storage("changed.claims"), 4).unwrap();
+    let storage = g.root_storage("changed");
+    let root = StorageRoot::create_or_open_in(storage.clone(), Some(4)).unwrap();
     let id = "urn:editio:test:changed";
     let meta = VersionMeta {
         created: time::macros::datetime!(2026-11-21 10:30:00 UTC),

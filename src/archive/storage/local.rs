@@ -1,8 +1,11 @@
-//! The local folder as a [`Storage`]: keys are paths under the folder. Puts write a
-//! temporary file beside the target and rename it into place; a create-only put links the
-//! finished temporary file to its name, which fails when the name exists.
+//! The local folder as a [`Storage`]: keys are paths under the folder. Puts write a flushed
+//! temporary file beside the target and rename it into place, so each object appears whole or
+//! not at all; a create-only put links the finished temporary file to its name, which fails
+//! when the name exists. A folder can also do what object storage cannot: its [`Staging`]
+//! area (a folder beside the root, on the same file system) puts a whole tree in place by one
+//! rename, and its lock is an advisory file lock.
 
-use super::{Created, Entry, Storage};
+use super::{Created, Entry, Lock, Storage};
 use crate::error::{Error, Result};
 use std::fs::{self, File};
 use std::io::{Read, Write};
@@ -45,7 +48,7 @@ impl LocalStorage {
         let dir = target.parent().unwrap_or(&self.root);
         fs::create_dir_all(dir).map_err(Error::io(dir))?;
         let mut tmp = tempfile::Builder::new()
-            .prefix(".editio-put-")
+            .prefix(PUT_PREFIX)
             .tempfile_in(dir)
             .map_err(Error::io(dir))?;
         let n = std::io::copy(from, &mut tmp).map_err(Error::io(target))?;
@@ -53,6 +56,162 @@ impl LocalStorage {
         tmp.as_file().sync_all().map_err(Error::io(target))?;
         Ok((tmp, n))
     }
+}
+
+/// The name temporary files of a put start with.
+const PUT_PREFIX: &str = ".editio-put-";
+
+impl LocalStorage {
+    /// Staging happens beside the root, on the same file system (renames must not cross
+    /// devices) but outside it, as an OCFL storage root may hold nothing else.
+    fn staging_parent(&self) -> Result<PathBuf> {
+        let abs = std::path::absolute(&self.root).map_err(Error::io(&self.root))?;
+        abs.parent()
+            .map(Path::to_path_buf)
+            .ok_or_else(|| Error::Storage {
+                location: self.root.display().to_string(),
+                message: "a storage root cannot be a file system root".into(),
+            })
+    }
+
+    fn staging_prefix(&self) -> String {
+        let name = self
+            .root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        format!(".{name}.editio-staging-")
+    }
+}
+
+/// A folder beside a [`LocalStorage`]'s root where a tree is written, flushed, and then put
+/// in place by one rename ([`Staging::place`]). It is removed when dropped; one a crash left
+/// behind is removed by [`Storage::tidy`].
+#[derive(Debug)]
+pub struct Staging {
+    dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl Staging {
+    /// The staging folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn rel(&self, rel: &str) -> Result<PathBuf> {
+        if rel.is_empty()
+            || rel
+                .split('/')
+                .any(|p| p.is_empty() || p == "." || p == "..")
+        {
+            return Err(Error::Damaged {
+                location: self.dir.path().join(rel).display().to_string(),
+                problem: "is not a usable path in the staging folder".into(),
+            });
+        }
+        Ok(self.dir.path().join(rel))
+    }
+
+    /// Writes the file `rel` (`/`-separated, under the staging folder) from `from`, flushed to
+    /// disk; returns the number of bytes written. A failed read of `from` names the target.
+    pub fn put(&self, rel: &str, from: &mut dyn Read) -> Result<u64> {
+        let path = self.rel(rel)?;
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        }
+        let mut out = File::create(&path).map_err(Error::io(&path))?;
+        let mut buf = vec![0u8; crate::archive::digest::BUF_SIZE];
+        let mut total = 0u64;
+        loop {
+            let n = match from.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(Error::Storage {
+                        location: path.display().to_string(),
+                        message: e.to_string(),
+                    });
+                }
+            };
+            out.write_all(buf.get(..n).unwrap_or_default())
+                .map_err(Error::io(&path))?;
+            total += n as u64;
+        }
+        out.sync_all().map_err(Error::io(&path))?;
+        Ok(total)
+    }
+
+    /// Flushes the folder `rel` and everything in it, and renames it to `key` of the storage
+    /// (the empty key: the storage's own folder, which may be an empty folder), making the
+    /// folders above it as needed. Never replaces anything: an existing `key` is an error and
+    /// is left as it was.
+    pub fn place(&self, rel: &str, key: &str) -> Result<()> {
+        let from = self.rel(rel)?;
+        let target = if key.is_empty() {
+            self.root.clone()
+        } else {
+            self.root.join(key)
+        };
+        sync_tree(&from)?;
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(Error::io(parent))?;
+        if !key.is_empty() && fs::symlink_metadata(&target).is_ok() {
+            return Err(Error::Store {
+                path: target,
+                problem: "appeared while it was being written; it was not touched (another \
+                          writer, or a stale head?)"
+                    .into(),
+            });
+        }
+        fs::rename(&from, &target).map_err(Error::io(&target))?;
+        sync_dir(parent)
+    }
+
+    /// Leaves the staging folder on disk, as a crash would, and returns its path.
+    pub fn abandon(self) -> PathBuf {
+        self.dir.keep()
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(Error::io(dir))
+}
+
+/// Flushes every folder under `dir` (files were flushed as they were written), so that a
+/// rename of `dir` publishes entries that are on disk.
+fn sync_tree(dir: &Path) -> Result<()> {
+    for entry in fs::read_dir(dir).map_err(Error::io(dir))? {
+        let entry = entry.map_err(Error::io(dir))?;
+        if entry.file_type().map_err(Error::io(entry.path()))?.is_dir() {
+            sync_tree(&entry.path())?;
+        }
+    }
+    sync_dir(dir)
+}
+
+/// Removes the temporary files of puts that never finished, anywhere under `dir`.
+fn remove_put_leftovers(dir: &Path) -> Result<()> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(_) => return Ok(()),
+    };
+    for entry in entries {
+        let entry = entry.map_err(Error::io(dir))?;
+        let path = entry.path();
+        if entry.file_type().map_err(Error::io(&path))?.is_dir() {
+            remove_put_leftovers(&path)?;
+        } else if entry.file_name().to_string_lossy().starts_with(PUT_PREFIX) {
+            fs::remove_file(&path).map_err(Error::io(&path))?;
+        }
+    }
+    Ok(())
 }
 
 impl Storage for LocalStorage {
@@ -114,6 +273,7 @@ impl Storage for LocalStorage {
         let path = self.path(key)?;
         let (tmp, n) = self.stage(&path, from)?;
         tmp.persist(&path).map_err(|e| Error::io(&path)(e.error))?;
+        sync_dir(path.parent().unwrap_or(&self.root))?;
         Ok(n)
     }
 
@@ -124,6 +284,60 @@ impl Storage for LocalStorage {
             Ok(()) => Ok(Created::Written),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(Created::Exists),
             Err(e) => Err(Error::io(&path)(e)),
+        }
+    }
+
+    fn lock(&self, key: &str) -> Result<Lock> {
+        let path = self.path(key)?;
+        let file = File::open(&path).map_err(Error::io(&path))?;
+        file.lock().map_err(Error::io(&path))?;
+        Ok(Box::new(file))
+    }
+
+    fn staging(&self) -> Result<Option<Staging>> {
+        let parent = self.staging_parent()?;
+        fs::create_dir_all(&parent).map_err(Error::io(&parent))?;
+        let dir = tempfile::Builder::new()
+            .prefix(&self.staging_prefix())
+            .tempdir_in(&parent)
+            .map_err(Error::io(&parent))?;
+        Ok(Some(Staging {
+            dir,
+            root: self.root.clone(),
+        }))
+    }
+
+    /// Only a lock holder stages or puts, so any staging folder or temporary file found
+    /// while the lock is held is a crash's.
+    fn tidy(&self, key: &str) -> Result<()> {
+        let parent = self.staging_parent()?;
+        let prefix = self.staging_prefix();
+        if let Ok(entries) = fs::read_dir(&parent) {
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                    let p = entry.path();
+                    fs::remove_dir_all(&p).map_err(Error::io(&p))?;
+                }
+            }
+        }
+        let at = self.path(key)?;
+        remove_put_leftovers(&at)?;
+        // A storage root must not hold empty folders (OCFL E073).
+        let mut dir = Some(at.as_path());
+        while let Some(d) = dir.filter(|d| *d != self.root && d.starts_with(&self.root)) {
+            if fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+        Ok(())
+    }
+
+    fn file(&self, key: &str) -> Option<PathBuf> {
+        if key.is_empty() {
+            Some(self.root.clone())
+        } else {
+            self.path(key).ok()
         }
     }
 

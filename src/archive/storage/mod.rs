@@ -1,23 +1,36 @@
 //! Where a storage root's bytes live: a folder on disk, or a bucket of S3-compatible object
-//! storage. The OCFL code sees one interface, [`Storage`]: keys are `/`-separated paths
-//! relative to the storage root (`0=ocfl_1.1`, `a1b/2c3/.../v1/content/source.txt`), and the
-//! operations are the ones object storage has: list, get (streamed), put (streamed; large
-//! objects in parts), create-only put, and delete. There is no rename: the OCFL writer for
-//! object storage ([`crate::archive::ocfl::remote`]) orders its writes so that the root
-//! inventory is the single commit point.
+//! storage. The OCFL code ([`crate::archive::ocfl::store`]) sees one interface, [`Storage`]:
+//! keys are `/`-separated paths relative to the storage root (`0=ocfl_1.1`,
+//! `a1b/2c3/.../v1/content/source.txt`), and the operations are the ones object storage has:
+//! list, get (streamed), put (streamed; large objects in parts; on disk a flushed temporary
+//! file renamed into place), create-only put, and delete.
+//!
+//! Two things a folder can do and object storage cannot are optional capabilities of the same
+//! interface, not a second code path: a [`Staging`] area, where a whole folder is written,
+//! flushed and then put in place by one rename (object storage has none, so the OCFL writer
+//! orders its puts so that the root inventory is the single commit point), and a file on this
+//! machine holding an object's bytes ([`Storage::file`]), which readers use instead of a copy.
+//! [`Storage::lock`] gives the exclusive right to write: an advisory file lock on disk, a claim
+//! object ([`claim`]) in object storage.
 //!
 //! The library reads no environment variables: the binary reads the credentials
 //! (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_PROFILE`) and passes them in
 //! [`S3Settings`].
 
+pub mod claim;
 pub mod local;
 pub mod s3;
+
+pub use local::Staging;
 
 use crate::error::{Error, Result};
 use crate::progress::{OnProgress, Progress, Unit};
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// What [`Storage::lock`] gives: the exclusive right to write, held until it is dropped.
+pub type Lock = Box<dyn std::any::Any + Send>;
 
 /// One stored object, as a listing gives it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +66,31 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     fn put_new(&self, key: &str, bytes: &[u8]) -> Result<Created>;
     /// Removes the object; a missing one is not an error.
     fn delete(&self, key: &str) -> Result<()>;
+    /// The exclusive right to change what is under this storage, held while the returned
+    /// value lives; `key` names an object that stands for the whole (on disk, the file an
+    /// advisory lock is taken on, waiting for another holder). Object storage has no locks:
+    /// its claim ([`claim`]) is kept beside the storage, refused with [`Error::Busy`] while
+    /// another process holds it, and kept until the storage is dropped (taking one costs a
+    /// wait); a storage without a place for claims refuses.
+    fn lock(&self, key: &str) -> Result<Lock>;
+    /// A staging area beside the storage, where a folder is written and then put in place
+    /// whole by [`Staging::place`]; `None` where objects cannot be moved (object storage).
+    fn staging(&self) -> Result<Option<Staging>> {
+        Ok(None)
+    }
+    /// Removes what an interrupted write of this storage's own left about `key` (a folder
+    /// prefix): staging folders, and empty folders above `key` made for a rename that never
+    /// happened. Object storage leaves neither.
+    fn tidy(&self, key: &str) -> Result<()> {
+        let _ = key;
+        Ok(())
+    }
+    /// A file on this machine holding the object's bytes (for a folder prefix, the folder),
+    /// read in place instead of copied; `None` in object storage.
+    fn file(&self, key: &str) -> Option<PathBuf> {
+        let _ = key;
+        None
+    }
     /// Whether an object of that key exists.
     fn exists(&self, key: &str) -> Result<bool> {
         Ok(self.get(key)?.is_some())
@@ -201,6 +239,29 @@ pub fn open(url: &StorageUrl, s3: &S3Settings) -> Result<Arc<dyn Storage>> {
     match url {
         StorageUrl::Local(p) => Ok(Arc::new(local::LocalStorage::new(p))),
         StorageUrl::S3 { bucket, prefix } => Ok(Arc::new(s3::S3Storage::new(bucket, prefix, s3)?)),
+    }
+}
+
+/// Opens the storage at `url` for an OCFL storage root: in object storage, with its claims
+/// (see [`claim`]) under the prefix `<prefix>.claims` beside the root, so a root must have a
+/// prefix.
+pub fn open_for_root(url: &StorageUrl, s3: &S3Settings) -> Result<Arc<dyn Storage>> {
+    match url {
+        StorageUrl::Local(p) => Ok(Arc::new(local::LocalStorage::new(p))),
+        StorageUrl::S3 { bucket, prefix } => {
+            if prefix.is_empty() {
+                return Err(Error::StorageUrl {
+                    url: url.to_string(),
+                    problem: "name a prefix for the storage root (s3://bucket/ocfl): editio \
+                              keeps its claims on objects beside the root, not in it"
+                        .into(),
+                });
+            }
+            let claims = s3::S3Storage::new(bucket, &format!("{prefix}.claims"), s3)?;
+            Ok(Arc::new(
+                s3::S3Storage::new(bucket, prefix, s3)?.with_claims(Arc::new(claims)),
+            ))
+        }
     }
 }
 

@@ -37,6 +37,10 @@ pub struct S3Storage {
     key_id: String,
     /// Set once a first request found the bucket there and the key accepted.
     ready: std::sync::OnceLock<()>,
+    /// Where claims on this storage are kept (see [`Storage::lock`]), when it is a storage root.
+    claims: Option<Arc<dyn Storage>>,
+    /// The claim, taken by the first lock and held until this storage is dropped.
+    claim: std::sync::Mutex<Option<super::claim::Claim>>,
 }
 
 impl std::fmt::Debug for S3Storage {
@@ -78,7 +82,15 @@ impl S3Storage {
             server,
             key_id: settings.access_key_id.clone().unwrap_or_default(),
             ready: std::sync::OnceLock::new(),
+            claims: None,
+            claim: std::sync::Mutex::new(None),
         })
+    }
+
+    /// This storage with its claims kept in `claims` (a prefix beside it, not inside it).
+    pub fn with_claims(mut self, claims: Arc<dyn Storage>) -> S3Storage {
+        self.claims = Some(claims);
+        self
     }
 
     /// Before the first request: one listing of at most one key under the prefix, which
@@ -466,6 +478,22 @@ impl Storage for S3Storage {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(self.failed(key, e)),
         }
+    }
+
+    fn lock(&self, _key: &str) -> Result<super::Lock> {
+        let Some(claims) = &self.claims else {
+            return Err(self.error(
+                "",
+                "has no place for claims beside it, so nothing may be written to it as a \
+                 storage root"
+                    .into(),
+            ));
+        };
+        let mut held = self.claim.lock().unwrap_or_else(|e| e.into_inner());
+        if held.is_none() {
+            *held = Some(super::claim::take(claims)?);
+        }
+        Ok(Box::new(()))
     }
 
     fn exists(&self, key: &str) -> Result<bool> {
