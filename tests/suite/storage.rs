@@ -1030,3 +1030,93 @@ fn credentials_come_from_the_profile_aws_profile_names() {
         "{text}"
     );
 }
+
+/// A folder and object storage run the same OCFL writer: the same commits through
+/// `LocalStorage` (a staging area and renames) and through Garage (puts one by one) give the
+/// same keys with the same bytes, a new object and a version after it, and each completes an
+/// interrupted commit the same way.
+#[test]
+fn a_folder_and_object_storage_get_the_same_keys_and_bytes_from_one_writer() {
+    use editio::archive::Content;
+    use editio::archive::ocfl::{Commit, Recovery, StorageRoot, VersionMeta};
+    use editio::archive::storage::local::LocalStorage;
+    let Some(g) = Garage::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let local: Arc<dyn Storage> = Arc::new(LocalStorage::new(&dir.path().join("ocfl")));
+    let remote = g.root_storage("same");
+    let id = "urn:editio:test:same";
+    let meta = |message: &str| VersionMeta {
+        created: time::macros::datetime!(2026-11-21 10:30:00 UTC),
+        message: message.into(),
+        user_name: "A. Editor".into(),
+        user_address: Some("mailto:editor@example.org".into()),
+    };
+    let v1 = vec![
+        (
+            "source.txt".to_string(),
+            Content::Bytes(b"Received.\n".to_vec()),
+        ),
+        (
+            "tei/edition.xml".to_string(),
+            Content::Bytes(b"<TEI/>\n".to_vec()),
+        ),
+        (
+            "html/index.html".to_string(),
+            Content::Bytes(b"<html/>\n".to_vec()),
+        ),
+    ];
+    let mut v2 = v1.clone();
+    v2[1].1 = Content::Bytes(b"<TEI>corrected</TEI>\n".to_vec());
+    v2.push((
+        "html/copy.html".to_string(),
+        Content::Bytes(b"<html/>\n".to_vec()),
+    ));
+    let mut v3 = v2.clone();
+    v3.push((
+        "notes.txt".to_string(),
+        Content::Bytes(b"A note.\n".to_vec()),
+    ));
+    for storage in [&local, &remote] {
+        let root = StorageRoot::create_or_open_in(storage.clone(), Some(4)).unwrap();
+        assert!(matches!(
+            root.commit(id, &v1, &meta("First")).unwrap(),
+            Commit::Created { version: 1, .. }
+        ));
+        assert!(matches!(
+            root.commit(id, &v2, &meta("Second")).unwrap(),
+            Commit::Created {
+                version: 2,
+                new_files: 1,
+                reused: 3
+            }
+        ));
+        // Interrupted after the version is in place, before the commit point.
+        assert!(
+            root.commit_with_fault(id, &v3, &meta("Third"), Some(2))
+                .is_err()
+        );
+        assert_eq!(root.head(id).unwrap(), Some(2));
+        assert_eq!(
+            root.recover(id).unwrap(),
+            Recovery::Completed { version: 3 }
+        );
+        assert_eq!(root.head(id).unwrap(), Some(3));
+    }
+    let (on_disk, in_bucket) = (snapshot(local.as_ref()), snapshot(remote.as_ref()));
+    assert!(on_disk.keys().any(|k| k.ends_with("/v3/content/notes.txt")));
+    assert_eq!(
+        on_disk.keys().collect::<Vec<_>>(),
+        in_bucket.keys().collect::<Vec<_>>()
+    );
+    assert!(on_disk == in_bucket, "the same keys hold different bytes");
+    // Nothing but the storage root was left beside the folder.
+    let beside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(beside, ["ocfl"]);
+    // The claim on the bucket's root lasts as long as its storage.
+    assert!(!g.storage("same.claims").list("").unwrap().is_empty());
+    drop(remote);
+    assert!(g.storage("same.claims").list("").unwrap().is_empty());
+}
