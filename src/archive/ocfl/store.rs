@@ -525,7 +525,7 @@ impl StorageRoot {
         let obj = self.object_key(id);
         self.storage.tidy(&obj)?;
         // Where versions are put in place whole, unlisted files are never a crash's.
-        let whole = self.storage.staging()?.is_some();
+        let whole = self.storage.has_staging();
         let prefix = format!("{obj}/");
         let keys: Vec<String> = self
             .storage

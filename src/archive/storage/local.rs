@@ -307,6 +307,10 @@ impl Storage for LocalStorage {
         }))
     }
 
+    fn has_staging(&self) -> bool {
+        true
+    }
+
     /// Only a lock holder stages or puts, so any staging folder or temporary file found
     /// while the lock is held is a crash's.
     fn tidy(&self, key: &str) -> Result<()> {
@@ -383,5 +387,49 @@ mod tests {
         assert!(s.get("a/b/c.txt").unwrap().is_none());
         assert!(s.get_bytes("a/d.txt", 0).is_err());
         assert!(s.put_bytes("../x", b"").is_err());
+    }
+
+    #[test]
+    fn a_staged_folder_is_put_in_place_whole_and_never_over_anything() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = LocalStorage::new(&dir.path().join("root"));
+        let stage = s.staging().unwrap().unwrap();
+        assert!(stage.path().starts_with(dir.path()));
+        stage.put("tree/a/b.txt", &mut &b"b"[..]).unwrap();
+        stage.put("tree/c.txt", &mut &b"c"[..]).unwrap();
+        stage.place("tree", "x/y").unwrap();
+        assert_eq!(s.get_bytes("x/y/a/b.txt", 10).unwrap().unwrap(), b"b");
+        stage.put("again/c.txt", &mut &b"d"[..]).unwrap();
+        assert!(stage.place("again", "x/y").is_err());
+        assert_eq!(s.get_bytes("x/y/c.txt", 10).unwrap().unwrap(), b"c");
+        assert!(stage.put("../out", &mut &b""[..]).is_err());
+        drop(stage);
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["root"]);
+    }
+
+    /// What a crash can leave: a staging folder beside the root, a put's temporary file, and
+    /// empty folders made for a rename that never happened.
+    #[test]
+    fn tidy_removes_what_an_interrupted_write_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = LocalStorage::new(&dir.path().join("root"));
+        s.put_bytes("keep/k.txt", b"k").unwrap();
+        let staged = s.staging().unwrap().unwrap();
+        staged.put("v1/a.txt", &mut &b"a"[..]).unwrap();
+        let left = staged.abandon();
+        fs::create_dir_all(dir.path().join("root/o/b/j")).unwrap();
+        fs::create_dir_all(dir.path().join("root/keep/obj")).unwrap();
+        fs::write(dir.path().join("root/keep/obj/.editio-put-x"), "half").unwrap();
+        s.tidy("o/b/j").unwrap();
+        s.tidy("keep/obj").unwrap();
+        assert!(!left.exists());
+        assert!(!dir.path().join("root/o").exists());
+        assert!(!dir.path().join("root/keep/obj").exists());
+        let keys: Vec<String> = s.list("").unwrap().into_iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["keep/k.txt"]);
     }
 }

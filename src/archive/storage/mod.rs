@@ -78,6 +78,10 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     fn staging(&self) -> Result<Option<Staging>> {
         Ok(None)
     }
+    /// Whether [`Storage::staging`] gives a staging area (without making one).
+    fn has_staging(&self) -> bool {
+        false
+    }
     /// Removes what an interrupted write of this storage's own left about `key` (a folder
     /// prefix): staging folders, and empty folders above `key` made for a rename that never
     /// happened. Object storage leaves neither.
