@@ -117,16 +117,19 @@ impl Out {
         }
     }
 
-    /// A fatal error with its causes, on stderr.
-    /// Prints the error that stopped the command, with its causes, on stderr; with `--json`
-    /// also as a record on stdout (`{"type": "error", "message", "causes", "exit"}`).
+    /// Prints the error that stopped the command, with its causes, on stderr (a cause the
+    /// message already quotes is not repeated); with `--json` also as a record on stdout
+    /// (`{"type": "error", "message", "causes", "exit"}`).
     pub fn fatal(&mut self, err: &Error, exit: u8) {
         let mut text = format!("{RED}editio: error:{RED:#} {err}");
         let mut causes = Vec::new();
         let mut source = std::error::Error::source(err);
         while let Some(cause) = source {
-            text.push_str(&format!("\n  caused by: {cause}"));
-            causes.push(cause.to_string());
+            let said = cause.to_string();
+            if !text.contains(&said) {
+                text.push_str(&format!("\n  caused by: {said}"));
+            }
+            causes.push(said);
             source = cause.source();
         }
         let _ = writeln!(self.stderr, "{text}");

@@ -452,3 +452,25 @@ fn a_recorded_failed_verification_names_only_the_damaged_edition() {
     assert!(log("serge-proofs-comrade-executioner").contains("outcome = \"success\""));
     assert!(log("conquest-great-terror-blyukher").contains("outcome = \"success\""));
 }
+
+#[test]
+fn a_file_named_as_the_storage_root_is_refused_by_name_and_left_alone() {
+    let tmp = unprinted_copy();
+    let file = tmp.path().join("not-a-root");
+    std::fs::write(&file, "notes\n").unwrap();
+    let path = file.to_str().unwrap();
+    for args in [
+        vec!["release", "--all", "--date", DATE, "--storage", path],
+        vec!["log", "serge-proofs-comrade-executioner", "--storage", path],
+    ] {
+        let out = editio(tmp.path()).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("{path}: exists and is not a folder")),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("caused by"), "{args:?}: {err}");
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "notes\n");
+}

@@ -87,12 +87,14 @@ impl StorageRoot {
     /// Opens the storage root in the folder `path`, or creates one there if `path` is missing
     /// or an empty directory (see [`StorageRoot::create_or_open_in`]).
     pub fn create_or_open(path: &Path) -> Result<StorageRoot> {
+        LocalStorage::refuse_file(path)?;
         Self::create_or_open_in(Arc::new(LocalStorage::new(path)), None)
     }
 
     /// Opens the storage root in the folder `path` if there is one (it has `0=ocfl_1.1`);
     /// creates nothing.
     pub fn open_existing(path: &Path) -> Result<Option<StorageRoot>> {
+        LocalStorage::refuse_file(path)?;
         Self::open_existing_in(Arc::new(LocalStorage::new(path)), None)
     }
 

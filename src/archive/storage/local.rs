@@ -29,6 +29,19 @@ impl LocalStorage {
         &self.root
     }
 
+    /// A storage root on disk is a folder: a file where one should be is refused by name.
+    pub fn refuse_file(path: &Path) -> Result<()> {
+        match fs::symlink_metadata(path) {
+            Ok(meta) if !meta.is_dir() => Err(Error::Store {
+                path: path.to_path_buf(),
+                problem: "exists and is not a folder; a storage root is a folder (name another \
+                          path, or move this file away)"
+                    .into(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     fn path(&self, key: &str) -> Result<PathBuf> {
         if key.is_empty()
             || key

@@ -251,7 +251,10 @@ pub fn open(url: &StorageUrl, s3: &S3Settings) -> Result<Arc<dyn Storage>> {
 /// prefix.
 pub fn open_for_root(url: &StorageUrl, s3: &S3Settings) -> Result<Arc<dyn Storage>> {
     match url {
-        StorageUrl::Local(p) => Ok(Arc::new(local::LocalStorage::new(p))),
+        StorageUrl::Local(p) => {
+            local::LocalStorage::refuse_file(p)?;
+            Ok(Arc::new(local::LocalStorage::new(p)))
+        }
         StorageUrl::S3 { bucket, prefix } => {
             if prefix.is_empty() {
                 return Err(Error::StorageUrl {
