@@ -12,6 +12,7 @@ use crate::archive::digest::{self, Algorithm, MultiHasher};
 use crate::diagnostic::{Diagnostic, Location, Severity, codes};
 use crate::load::{EditionDir, REGISTER_DIR, SOURCE_FILE};
 use crate::model::register::{Register, RegisterFile};
+use crate::passes::names::Names;
 use crate::render::html::TEMPLATE_DIR;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -23,6 +24,8 @@ pub use crate::layout::CACHE_DIR;
 const COMMON_FILE: &str = "build.json";
 /// The register as last read, in the cache's folder (see [`Cache::register`]).
 const REGISTER_FILE: &str = "register.json";
+/// The names pass's tables as last built, in the cache's folder (see [`Cache::names`]).
+const NAMES_FILE: &str = "names.bin";
 /// The folder of the editions' records, in the cache's folder: `<id>.json` each.
 pub const EDITIONS: &str = "editions";
 
@@ -244,6 +247,39 @@ impl Cache {
         });
     }
 
+    /// The names pass as the last build made it from the register, when the register (and
+    /// everything else the common hash covers, editio included) is unchanged since and the
+    /// file holds exactly the bytes written. Making the pass's tables takes most of the time
+    /// of a build of one edition in a large archive (transliterating and capitalising every
+    /// form of the register); reading them back takes a few milliseconds. A missing, stale or
+    /// damaged file gives `None`: the pass is made from the register and the file rewritten.
+    pub fn names(&self) -> Option<Names> {
+        let bytes = std::fs::read(cache_dir(&self.root).join(NAMES_FILE)).ok()?;
+        let (common, sha, tables): (&str, &str, &[u8]) = postcard::from_bytes(&bytes).ok()?;
+        if common != self.common || sha != sha256(tables) {
+            return None;
+        }
+        Names::from_bytes(tables)
+    }
+
+    /// Keeps the names pass's tables for the next build that needs them, under the common
+    /// hash and with the SHA-256 of their bytes. Tables that cannot be written are left out:
+    /// the next build makes them again.
+    pub fn save_names(&self, names: &Names) {
+        let Some(tables) = names.to_bytes() else {
+            return;
+        };
+        let sha = sha256(&tables);
+        let Ok(bytes) = postcard::to_allocvec(&(self.common.as_str(), sha.as_str(), &tables[..]))
+        else {
+            return;
+        };
+        let path = cache_dir(&self.root).join(NAMES_FILE);
+        let _ = crate::archive::write::atomic_with(&path, |file| {
+            std::io::Write::write_all(file, &bytes)
+        });
+    }
+
     /// The findings of reading the register, as recorded.
     fn register_findings(&self) -> Option<Vec<Diagnostic>> {
         self.old
@@ -369,6 +405,13 @@ impl Hasher {
     fn finish(self) -> String {
         self.0.finish().1.pop().map(|(_, d)| d).unwrap_or_default()
     }
+}
+
+/// The SHA-256 of `bytes`, in hex.
+fn sha256(bytes: &[u8]) -> String {
+    let mut h = Hasher::new();
+    h.update(bytes);
+    h.finish()
 }
 
 /// Length-prefixed, so that no two different sequences of inputs hash alike.
