@@ -255,28 +255,25 @@ impl Cache {
     /// damaged file gives `None`: the pass is made from the register and the file rewritten.
     pub fn names(&self) -> Option<Names> {
         let bytes = std::fs::read(cache_dir(&self.root).join(NAMES_FILE)).ok()?;
-        let (common, sha, tables): (&str, &str, &[u8]) = postcard::from_bytes(&bytes).ok()?;
-        if common != self.common || sha != sha256(tables) {
+        let (sha, tables) = bytes.split_at_checked(SHA256_HEX)?;
+        if sha != sha256(tables).as_bytes() {
             return None;
         }
-        Names::from_bytes(tables)
+        Names::from_bytes(tables, &self.common)
     }
 
-    /// Keeps the names pass's tables for the next build that needs them, under the common
-    /// hash and with the SHA-256 of their bytes. Tables that cannot be written are left out:
-    /// the next build makes them again.
+    /// Keeps the names pass's tables for the next build that needs them: the file is the
+    /// SHA-256 (in hex) of the rest, then the tables under the common hash. Tables that cannot
+    /// be written are left out: the next build makes them again.
     pub fn save_names(&self, names: &Names) {
-        let Some(tables) = names.to_bytes() else {
+        let Some(tables) = names.to_bytes(&self.common) else {
             return;
         };
         let sha = sha256(&tables);
-        let Ok(bytes) = postcard::to_allocvec(&(self.common.as_str(), sha.as_str(), &tables[..]))
-        else {
-            return;
-        };
         let path = cache_dir(&self.root).join(NAMES_FILE);
         let _ = crate::archive::write::atomic_with(&path, |file| {
-            std::io::Write::write_all(file, &bytes)
+            std::io::Write::write_all(file, sha.as_bytes())?;
+            std::io::Write::write_all(file, &tables)
         });
     }
 
@@ -406,6 +403,9 @@ impl Hasher {
         self.0.finish().1.pop().map(|(_, d)| d).unwrap_or_default()
     }
 }
+
+/// The length of a SHA-256 in hex.
+const SHA256_HEX: usize = 64;
 
 /// The SHA-256 of `bytes`, in hex.
 fn sha256(bytes: &[u8]) -> String {

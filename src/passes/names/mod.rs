@@ -70,24 +70,49 @@ impl std::fmt::Debug for Names {
 }
 
 impl Names {
-    /// The pass's tables as bytes, for the build cache to keep (see [`Names::from_bytes`]);
-    /// `None` for a pass that finds forms with the automaton, which is not kept.
-    pub fn to_bytes(&self) -> Option<Vec<u8>> {
+    /// The pass's tables as bytes (postcard), labelled with `key`, for the build cache to
+    /// keep (see [`Names::from_bytes`]); `None` for a pass that finds forms with the automaton,
+    /// which is not kept.
+    pub fn to_bytes(&self, key: &str) -> Option<Vec<u8>> {
         let events = self.events.as_deref();
         if !self.matcher.searches_words() || events.is_some_and(|e| !e.searches_words()) {
             return None;
         }
-        postcard::to_allocvec(&(&*self.matcher, events)).ok()
+        postcard::serialize_with_flavor(&(key, &*self.matcher, events), Buffer(Vec::new())).ok()
     }
 
-    /// The pass again from what [`Names::to_bytes`] made, by the same editio binary (the
-    /// layout is not meant to outlive it); `None` for bytes it could not have made.
-    pub fn from_bytes(bytes: &[u8]) -> Option<Names> {
-        let (matcher, events): (Matcher, Option<Matcher>) = postcard::from_bytes(bytes).ok()?;
-        Some(Names {
+    /// The pass again from what [`Names::to_bytes`] made with the same `key`, by the same
+    /// editio binary (the layout is not meant to outlive it); `None` for bytes it could not
+    /// have made or made under another key.
+    pub fn from_bytes(bytes: &[u8], key: &str) -> Option<Names> {
+        let (kept, matcher, events): (&str, Matcher, Option<Matcher>) =
+            postcard::from_bytes(bytes).ok()?;
+        (kept == key).then(|| Names {
             matcher: Arc::new(matcher),
             events: events.map(Arc::new),
         })
+    }
+}
+
+/// postcard's output into a growing buffer (postcard's own needs its `alloc` feature; this
+/// keeps it built as the ICU crates of the PDF typesetter build it).
+pub(crate) struct Buffer(pub(crate) Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for Buffer {
+    type Output = Vec<u8>;
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.0.push(data);
+        Ok(())
+    }
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.0.extend_from_slice(data);
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<Vec<u8>> {
+        Ok(self.0)
     }
 }
 
@@ -785,11 +810,12 @@ description = "d"
         let mut r = register();
         r.extend(toml::from_str::<RegisterFile>(events).unwrap());
         let made = super::Names::new(&r);
-        let bytes = made.to_bytes().unwrap();
-        let back = super::Names::from_bytes(&bytes).unwrap();
+        let bytes = made.to_bytes("k").unwrap();
+        let back = super::Names::from_bytes(&bytes, "k").unwrap();
         assert!(back.events.is_some());
-        assert!(super::Names::from_bytes(&bytes[..bytes.len() / 2]).is_none());
-        assert!(super::Names::from_bytes(&[]).is_none());
+        assert!(super::Names::from_bytes(&bytes, "other").is_none());
+        assert!(super::Names::from_bytes(&bytes[..bytes.len() / 2], "k").is_none());
+        assert!(super::Names::from_bytes(&[], "k").is_none());
         let text = "# СТАЛИН AND YEZHOV\n\nThe Zinoviev-Kamenev Trial: Сталин, Ежов, Stalin’s Ejov, \
                     Boukharine, Bukharim, the Kamanev affair, Maria Joffe and Joffe; Staline.";
         let extra = "[[names]]\nform = \"Joffe\"\nkey = \"joffe-adolph\"\nreason = \"r\"\n";
