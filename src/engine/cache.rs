@@ -43,6 +43,17 @@ struct BuildCache {
     /// does not read it.
     #[serde(default)]
     register_findings: Option<Vec<CachedFinding>>,
+    /// The running program's SHA-256 as last computed (see [`program_digest`]).
+    #[serde(default)]
+    program: Option<Program>,
+}
+
+/// The SHA-256 of the program at `path` when its size and modification time were `stamp`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Program {
+    path: PathBuf,
+    stamp: Stamp,
+    sha256: String,
 }
 
 /// One edition as last built.
@@ -129,6 +140,8 @@ pub struct Cache {
     root: PathBuf,
     common: String,
     old: BuildCache,
+    /// The running program's SHA-256, to record.
+    program: Program,
 }
 
 /// An edition whose outputs are reused, with its findings.
@@ -143,16 +156,22 @@ impl Cache {
     /// Reads the cache of the archive at `root`; `None` when editio cannot tell what the
     /// editions depend on (then every edition is built).
     pub fn open(root: &Path, pdf: bool) -> Option<Cache> {
-        let common = common_hash(root, pdf)?;
         let old = std::fs::read(cache_dir(root).join(COMMON_FILE))
             .ok()
             .and_then(|bytes| serde_json::from_slice::<BuildCache>(&bytes).ok())
-            .filter(|c| c.common == common)
             .unwrap_or_default();
+        let program = program_digest(old.program.as_ref())?;
+        let common = common_hash(root, pdf, &program.sha256)?;
+        let old = if old.common == common {
+            old
+        } else {
+            BuildCache::default()
+        };
         Some(Cache {
             root: root.to_path_buf(),
             common,
             old,
+            program,
         })
     }
 
@@ -343,6 +362,7 @@ impl Cache {
                     .map(|d| CachedFinding::from(d, &self.root))
                     .collect(),
             ),
+            program: Some(self.program.clone()),
         };
         if let Ok(bytes) = serde_json::to_vec(&cache) {
             let dir = cache_dir(&self.root);
@@ -449,16 +469,34 @@ fn hash_folder(h: &mut Hasher, dir: &Path, known: Option<(&str, &[u8])>) -> Opti
     Some(())
 }
 
-/// What every edition depends on: editio itself (its version and the bytes of the running
-/// program, so that a rebuilt editio never reuses another's outputs), the settings, the
-/// register and the templates.
-fn common_hash(root: &Path, pdf: bool) -> Option<String> {
+/// The SHA-256 of the running program: `kept` (what the last build recorded) while the
+/// program's path, size and modification time are the ones recorded with it, as make and cargo
+/// trust a file's time; else read again. Hashing the program (some 80 MB, the PDF fonts
+/// included) was a third of a build that reuses all but one edition.
+fn program_digest(kept: Option<&Program>) -> Option<Program> {
+    let path = std::env::current_exe().ok()?;
+    let now = stamp(&path)?;
+    if let Some(kept) = kept.filter(|k| k.path == path && k.stamp == now) {
+        return Some(kept.clone());
+    }
+    let (_, sha256) = digest::sha256_file(&path).ok()?;
+    // A program replaced while it was read is read again next time.
+    (stamp(&path)? == now).then_some(Program {
+        path,
+        stamp: now,
+        sha256,
+    })
+}
+
+/// What every edition depends on: editio itself (its version and `program`, the SHA-256 of the
+/// running program, so that a rebuilt editio never reuses another's outputs), the settings,
+/// the register and the templates.
+fn common_hash(root: &Path, pdf: bool, program: &str) -> Option<String> {
     let mut h = Hasher::new();
     feed(&mut h, env!("CARGO_PKG_VERSION").as_bytes());
     // A build without PDFs must not stand in for one with them, nor the other way round.
     feed(&mut h, if pdf { b"pdf" } else { b"no pdf" });
-    let exe = std::env::current_exe().ok()?;
-    feed(&mut h, &std::fs::read(exe).ok()?);
+    feed(&mut h, program.as_bytes());
     feed(&mut h, &std::fs::read(root.join("editio.toml")).ok()?);
     hash_folder(
         &mut h,
