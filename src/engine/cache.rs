@@ -506,3 +506,39 @@ fn common_hash(root: &Path, pdf: bool, program: &str) -> Option<String> {
     hash_folder(&mut h, &root.join(TEMPLATE_DIR), None)?;
     Some(h.finish())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The program's digest is read from the record while its path, size and time are the
+    /// recorded ones, and computed again from its bytes when any of them differs.
+    #[test]
+    fn the_program_is_hashed_again_only_when_its_stamp_changes() {
+        let fresh = program_digest(None).unwrap();
+        let exe = std::env::current_exe().unwrap();
+        assert_eq!(fresh.sha256, digest::sha256_file(&exe).unwrap().1);
+        assert_eq!(fresh.path, exe);
+        let recorded = Program {
+            sha256: "recorded".into(),
+            ..fresh.clone()
+        };
+        assert_eq!(program_digest(Some(&recorded)).unwrap().sha256, "recorded");
+        for other in [
+            Program {
+                stamp: (fresh.stamp.0 + 1, fresh.stamp.1),
+                ..recorded.clone()
+            },
+            Program {
+                stamp: (fresh.stamp.0, fresh.stamp.1 - 1),
+                ..recorded.clone()
+            },
+            Program {
+                path: PathBuf::from("/elsewhere/editio"),
+                ..recorded.clone()
+            },
+        ] {
+            assert_eq!(program_digest(Some(&other)).unwrap(), fresh);
+        }
+    }
+}
