@@ -263,6 +263,8 @@ impl Shared<'_> {
     /// from it when it holds the one made from this register, read while the register is.
     fn prepared(&self) -> Result<(&Register, &Pipeline)> {
         let (pipeline, _) = self.pipeline.get_or_init(|| {
+            // The register is read on a thread of its own, without rayon: the pool's threads
+            // wait here for the passes.
             let cached = std::thread::scope(|scope| {
                 scope.spawn(|| self.register().is_ok());
                 self.cache.and_then(Cache::names)
