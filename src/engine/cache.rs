@@ -12,6 +12,7 @@ use crate::archive::digest::{self, Algorithm, MultiHasher};
 use crate::diagnostic::{Diagnostic, Location, Severity, codes};
 use crate::load::{EditionDir, REGISTER_DIR, SOURCE_FILE};
 use crate::model::register::{Register, RegisterFile};
+use crate::passes::names::Names;
 use crate::render::html::TEMPLATE_DIR;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -23,6 +24,8 @@ pub use crate::layout::CACHE_DIR;
 const COMMON_FILE: &str = "build.json";
 /// The register as last read, in the cache's folder (see [`Cache::register`]).
 const REGISTER_FILE: &str = "register.json";
+/// The names pass's tables as last built, in the cache's folder (see [`Cache::names`]).
+const NAMES_FILE: &str = "names.bin";
 /// The folder of the editions' records, in the cache's folder: `<id>.json` each.
 pub const EDITIONS: &str = "editions";
 
@@ -40,6 +43,17 @@ struct BuildCache {
     /// does not read it.
     #[serde(default)]
     register_findings: Option<Vec<CachedFinding>>,
+    /// The running program's SHA-256 as last computed (see [`program_digest`]).
+    #[serde(default)]
+    program: Option<Program>,
+}
+
+/// The SHA-256 of the program at `path` when its size and modification time were `stamp`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Program {
+    path: PathBuf,
+    stamp: Stamp,
+    sha256: String,
 }
 
 /// One edition as last built.
@@ -126,6 +140,8 @@ pub struct Cache {
     root: PathBuf,
     common: String,
     old: BuildCache,
+    /// The running program's SHA-256, to record.
+    program: Program,
 }
 
 /// An edition whose outputs are reused, with its findings.
@@ -140,16 +156,22 @@ impl Cache {
     /// Reads the cache of the archive at `root`; `None` when editio cannot tell what the
     /// editions depend on (then every edition is built).
     pub fn open(root: &Path, pdf: bool) -> Option<Cache> {
-        let common = common_hash(root, pdf)?;
         let old = std::fs::read(cache_dir(root).join(COMMON_FILE))
             .ok()
             .and_then(|bytes| serde_json::from_slice::<BuildCache>(&bytes).ok())
-            .filter(|c| c.common == common)
             .unwrap_or_default();
+        let program = program_digest(old.program.as_ref())?;
+        let common = common_hash(root, pdf, &program.sha256)?;
+        let old = if old.common == common {
+            old
+        } else {
+            BuildCache::default()
+        };
         Some(Cache {
             root: root.to_path_buf(),
             common,
             old,
+            program,
         })
     }
 
@@ -244,6 +266,36 @@ impl Cache {
         });
     }
 
+    /// The names pass as the last build made it from the register, when the register (and
+    /// everything else the common hash covers, editio included) is unchanged since and the
+    /// file holds exactly the bytes written. Making the pass's tables takes most of the time
+    /// of a build of one edition in a large archive (transliterating and capitalising every
+    /// form of the register); reading them back takes a few milliseconds. A missing, stale or
+    /// damaged file gives `None`: the pass is made from the register and the file rewritten.
+    pub fn names(&self) -> Option<Names> {
+        let bytes = std::fs::read(cache_dir(&self.root).join(NAMES_FILE)).ok()?;
+        let (sha, tables) = bytes.split_at_checked(SHA256_HEX)?;
+        if sha != sha256(tables).as_bytes() {
+            return None;
+        }
+        Names::from_bytes(tables, &self.common)
+    }
+
+    /// Keeps the names pass's tables for the next build that needs them: the file is the
+    /// SHA-256 (in hex) of the rest, then the tables under the common hash. Tables that cannot
+    /// be written are left out: the next build makes them again.
+    pub fn save_names(&self, names: &Names) {
+        let Some(tables) = names.to_bytes(&self.common) else {
+            return;
+        };
+        let sha = sha256(&tables);
+        let path = cache_dir(&self.root).join(NAMES_FILE);
+        let _ = crate::archive::write::atomic_with(&path, |file| {
+            std::io::Write::write_all(file, sha.as_bytes())?;
+            std::io::Write::write_all(file, &tables)
+        });
+    }
+
     /// The findings of reading the register, as recorded.
     fn register_findings(&self) -> Option<Vec<Diagnostic>> {
         self.old
@@ -310,6 +362,7 @@ impl Cache {
                     .map(|d| CachedFinding::from(d, &self.root))
                     .collect(),
             ),
+            program: Some(self.program.clone()),
         };
         if let Ok(bytes) = serde_json::to_vec(&cache) {
             let dir = cache_dir(&self.root);
@@ -371,6 +424,16 @@ impl Hasher {
     }
 }
 
+/// The length of a SHA-256 in hex.
+const SHA256_HEX: usize = 64;
+
+/// The SHA-256 of `bytes`, in hex.
+fn sha256(bytes: &[u8]) -> String {
+    let mut h = Hasher::new();
+    h.update(bytes);
+    h.finish()
+}
+
 /// Length-prefixed, so that no two different sequences of inputs hash alike.
 fn feed(h: &mut Hasher, bytes: &[u8]) {
     h.update(&(bytes.len() as u64).to_le_bytes());
@@ -406,16 +469,34 @@ fn hash_folder(h: &mut Hasher, dir: &Path, known: Option<(&str, &[u8])>) -> Opti
     Some(())
 }
 
-/// What every edition depends on: editio itself (its version and the bytes of the running
-/// program, so that a rebuilt editio never reuses another's outputs), the settings, the
-/// register and the templates.
-fn common_hash(root: &Path, pdf: bool) -> Option<String> {
+/// The SHA-256 of the running program: `kept` (what the last build recorded) while the
+/// program's path, size and modification time are the ones recorded with it, as make and cargo
+/// trust a file's time; else read again. Hashing the program (some 80 MB, the PDF fonts
+/// included) was a third of a build that reuses all but one edition.
+fn program_digest(kept: Option<&Program>) -> Option<Program> {
+    let path = std::env::current_exe().ok()?;
+    let now = stamp(&path)?;
+    if let Some(kept) = kept.filter(|k| k.path == path && k.stamp == now) {
+        return Some(kept.clone());
+    }
+    let (_, sha256) = digest::sha256_file(&path).ok()?;
+    // A program replaced while it was read is read again next time.
+    (stamp(&path)? == now).then_some(Program {
+        path,
+        stamp: now,
+        sha256,
+    })
+}
+
+/// What every edition depends on: editio itself (its version and `program`, the SHA-256 of the
+/// running program, so that a rebuilt editio never reuses another's outputs), the settings,
+/// the register and the templates.
+fn common_hash(root: &Path, pdf: bool, program: &str) -> Option<String> {
     let mut h = Hasher::new();
     feed(&mut h, env!("CARGO_PKG_VERSION").as_bytes());
     // A build without PDFs must not stand in for one with them, nor the other way round.
     feed(&mut h, if pdf { b"pdf" } else { b"no pdf" });
-    let exe = std::env::current_exe().ok()?;
-    feed(&mut h, &std::fs::read(exe).ok()?);
+    feed(&mut h, program.as_bytes());
     feed(&mut h, &std::fs::read(root.join("editio.toml")).ok()?);
     hash_folder(
         &mut h,
@@ -424,4 +505,40 @@ fn common_hash(root: &Path, pdf: bool) -> Option<String> {
     )?;
     hash_folder(&mut h, &root.join(TEMPLATE_DIR), None)?;
     Some(h.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The program's digest is read from the record while its path, size and time are the
+    /// recorded ones, and computed again from its bytes when any of them differs.
+    #[test]
+    fn the_program_is_hashed_again_only_when_its_stamp_changes() {
+        let fresh = program_digest(None).unwrap();
+        let exe = std::env::current_exe().unwrap();
+        assert_eq!(fresh.sha256, digest::sha256_file(&exe).unwrap().1);
+        assert_eq!(fresh.path, exe);
+        let recorded = Program {
+            sha256: "recorded".into(),
+            ..fresh.clone()
+        };
+        assert_eq!(program_digest(Some(&recorded)).unwrap().sha256, "recorded");
+        for other in [
+            Program {
+                stamp: (fresh.stamp.0 + 1, fresh.stamp.1),
+                ..recorded.clone()
+            },
+            Program {
+                stamp: (fresh.stamp.0, fresh.stamp.1 - 1),
+                ..recorded.clone()
+            },
+            Program {
+                path: PathBuf::from("/elsewhere/editio"),
+                ..recorded.clone()
+            },
+        ] {
+            assert_eq!(program_digest(Some(&other)).unwrap(), fresh);
+        }
+    }
 }

@@ -149,7 +149,7 @@ pub fn build(
         diagnostics,
         mut kept,
         reused,
-        register,
+        mut register,
     } = run::run(root, progress, cache.as_ref(), checks, &sink)?;
     let mut report = BuildReport {
         archive,
@@ -182,6 +182,11 @@ pub fn build(
     write_collection(root, &renderers, &report.archive, &editions, written)?;
     if let Some(cache) = &cache {
         save_cache(cache, &mut kept, register_files, &register, &report.archive);
+        if let Some(names) = register.names.take() {
+            cache.save_names(&names);
+            // Freeing the tables takes a while; nothing waits for it.
+            std::thread::spawn(move || drop(names));
+        }
     }
     if options.keep {
         report.built = into_built(kept);
@@ -191,7 +196,7 @@ pub fn build(
 
 /// Records what the cache needs for the next build: the records of the editions built go in
 /// place after their outputs, then the register's files and findings, and the register itself
-/// when it was read from its files.
+/// when it was read from its files (the names pass's tables, when made, are kept after).
 fn save_cache(
     cache: &Cache,
     kept: &mut [Staged],

@@ -112,6 +112,9 @@ pub struct RegisterUse {
     /// Whether the register was read from its TOML files (rather than from the cache), so
     /// that the build keeps it for the next one.
     pub read: bool,
+    /// The names pass when it was made from the register (rather than taken from the cache),
+    /// so that the build keeps its tables for the next one.
+    pub names: Option<crate::passes::names::Names>,
 }
 
 /// What became of one edition.
@@ -130,7 +133,9 @@ struct Shared<'a> {
     checks: &'a dyn Checks,
     /// Read by the first edition that needs it (with the cache, perhaps none does).
     register: OnceLock<std::result::Result<LoadedRegister, Arc<Error>>>,
-    pipeline: OnceLock<Pipeline>,
+    /// The passes, and whether the names pass was made from the register (rather than taken
+    /// from the cache), so that the build keeps its tables for the next one.
+    pipeline: OnceLock<(Pipeline, bool)>,
 }
 
 /// The size of an edition's source as its record gives it (0 without a record), for progress.
@@ -178,7 +183,9 @@ pub fn run<S: Sink>(
     let Shared {
         register, pipeline, ..
     } = shared;
-    if let Some(pipeline) = pipeline.into_inner() {
+    let mut names = None;
+    if let Some((pipeline, made)) = pipeline.into_inner() {
+        names = (cache.is_some() && made).then(|| pipeline.names_pass().clone());
         std::thread::spawn(move || drop(pipeline));
     }
     let mut kept = Vec::new();
@@ -199,7 +206,8 @@ pub fn run<S: Sink>(
             None => {}
         }
     }
-    let (archive, register) = register_use(archive, register.into_inner(), cache)?;
+    let (archive, mut register) = register_use(archive, register.into_inner(), cache)?;
+    register.names = names;
     diags.extend(register.findings.iter().cloned());
     diags.extend(checks.archive(&archive));
     Ok(Run {
@@ -243,13 +251,32 @@ impl Shared<'_> {
             );
             return Ok((found, Some(Outcome::Reused(Box::new((shell, hit))))));
         }
-        let register = self.register()?;
-        let pipeline = self.pipeline.get_or_init(|| Pipeline::new(register));
+        let (register, pipeline) = self.prepared()?;
         let shell = load::source::shell(edition, record.clone(), source);
         let built = build_edition(shell, config, register, pipeline);
         let ctx = RenderContext { config, register };
         let kept = sink.take(&ctx, built, input.as_deref())?;
         Ok((found, Some(Outcome::Kept(kept))))
+    }
+
+    /// The register and the passes, made on first use. With the cache, the names pass comes
+    /// from it when it holds the one made from this register, read while the register is.
+    fn prepared(&self) -> Result<(&Register, &Pipeline)> {
+        let (pipeline, _) = self.pipeline.get_or_init(|| {
+            // The register is read on a thread of its own, without rayon: the pool's threads
+            // wait here for the passes.
+            let cached = std::thread::scope(|scope| {
+                scope.spawn(|| self.register().is_ok());
+                self.cache.and_then(Cache::names)
+            });
+            match (cached, self.register()) {
+                (Some(names), _) => (Pipeline::with_names(names), false),
+                (None, Ok(register)) => (Pipeline::new(register), true),
+                // Never used: the register's error is what every edition gets.
+                (None, Err(_)) => (Pipeline::new(&Register::default()), false),
+            }
+        });
+        Ok((self.register()?, pipeline))
     }
 
     /// The register, read on first use: from the cache when it holds it, else from its files.

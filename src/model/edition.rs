@@ -144,7 +144,9 @@ pub fn region_of(kind: BlockKind) -> Region {
 }
 
 /// Kinds of names the names pass marks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum NameKind {
     Person,
     Place,

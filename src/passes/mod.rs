@@ -25,6 +25,8 @@ pub trait Pass {
 /// names pass holds the automaton built once from the register.
 pub struct Pipeline {
     passes: Vec<Box<dyn Pass + Send + Sync>>,
+    /// The names pass again, for the build cache to keep its tables.
+    names: names::Names,
 }
 
 impl Pipeline {
@@ -36,6 +38,11 @@ impl Pipeline {
 
     /// The passes, with the names pass finding forms by `search`.
     pub fn with_search(register: &Register, search: names::matcher::Search) -> Self {
+        Self::with_names(names::Names::with_search(register, search))
+    }
+
+    /// The passes, with a names pass already made (the one the build cache kept, say).
+    pub fn with_names(names: names::Names) -> Self {
         Pipeline {
             passes: vec![
                 Box::new(normalize::Normalize),
@@ -43,10 +50,16 @@ impl Pipeline {
                 Box::new(notes::Notes),
                 Box::new(corrections::Corrections),
                 Box::new(excerpt::Excerpt),
-                Box::new(names::Names::with_search(register, search)),
+                Box::new(names.clone()),
                 Box::new(dates::Dates),
             ],
+            names,
         }
+    }
+
+    /// The names pass, whose tables are what the pipeline costs to make.
+    pub fn names_pass(&self) -> &names::Names {
+        &self.names
     }
 
     /// The passes' names, in order.

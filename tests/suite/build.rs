@@ -1,7 +1,7 @@
 //! `editio build`: what it writes, what it reuses from its cache, and that an archive with
 //! errors leaves `export/` exactly as it was.
 
-use super::util::{bundled_copy, editio, stdout, tree};
+use super::util::{bundled_copy, copy_dir, editio, stdout, tree};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -184,6 +184,87 @@ fn a_changed_register_rebuilds_from_the_register_not_from_the_cache() {
     std::fs::remove_dir_all(tmp.path().join("export")).unwrap();
     assert_eq!(build(tmp.path()).0, Some(0));
     assert_eq!(exports(tmp.path()), incremental);
+}
+
+/// The names pass's tables as the build cache keeps them.
+fn names_tables(dir: &Path) -> Vec<u8> {
+    std::fs::read(dir.join("export/.build-cache/names.bin")).unwrap()
+}
+
+/// Builds, expecting no finding, and checks that `export/` is what a build from nothing makes
+/// of the archive as it stands.
+fn build_equals_a_clean_build(dir: &Path) {
+    let out = editio(dir).args(["build", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.contains("\"errors\":0,") && text.contains("\"warnings\":0,"),
+        "{text}"
+    );
+    let incremental = exports(dir);
+    let clean = tempfile::tempdir().unwrap();
+    std::fs::copy(dir.join("editio.toml"), clean.path().join("editio.toml")).unwrap();
+    copy_dir(&dir.join("editions"), &clean.path().join("editions"));
+    assert_eq!(build(clean.path()).0, Some(0));
+    assert_eq!(exports(clean.path()), incremental);
+}
+
+#[test]
+fn the_names_tables_come_from_the_cache_and_a_damaged_copy_is_made_again() {
+    let tmp = bundled_copy();
+    assert_eq!(build(tmp.path()).0, Some(0));
+    let kept = names_tables(tmp.path());
+    // One edition built again, with the tables read back from the cache.
+    retitle_kotkin(tmp.path(), "Revised: ");
+    build_equals_a_clean_build(tmp.path());
+    assert_eq!(names_tables(tmp.path()), kept);
+    // Damaged tables (one byte changed, or cut short) are not used, said nothing of, and
+    // made again.
+    let cache = tmp.path().join("export/.build-cache/names.bin");
+    let damages: [fn(&mut Vec<u8>); 3] = [
+        |b| {
+            let at = b.len() / 2;
+            b[at] ^= 0x20;
+        },
+        |b| b.truncate(b.len() / 3),
+        |b| b.clear(),
+    ];
+    for (i, damage) in damages.into_iter().enumerate() {
+        let mut bytes = kept.clone();
+        damage(&mut bytes);
+        std::fs::write(&cache, &bytes).unwrap();
+        retitle_kotkin(tmp.path(), &format!("Damaged {i}: "));
+        build_equals_a_clean_build(tmp.path());
+        let again = names_tables(tmp.path());
+        assert_ne!(again, bytes);
+        assert_eq!(again.len(), kept.len());
+    }
+}
+
+#[test]
+fn a_changed_register_makes_the_names_tables_again() {
+    let tmp = bundled_copy();
+    assert_eq!(build(tmp.path()).0, Some(0));
+    let kept = names_tables(tmp.path());
+    // A new form of a person, found in Kotkin's text only if the tables are made again.
+    edit(
+        tmp.path(),
+        "editions/register/persons.toml",
+        "forms = [\"Pavel\", \"Pavel Blyukher\"]",
+        "forms = [\"Pavel\", \"Pavel Blyukher\", \"Japanese casualties\"]",
+    );
+    build_equals_a_clean_build(tmp.path());
+    let tei = std::fs::read_to_string(tmp.path().join(format!("export/tei/{KOTKIN}.xml"))).unwrap();
+    assert!(
+        tei.contains("ref=\"#blyukher-pavel\">Japanese casualties<"),
+        "the new form is not linked"
+    );
+    let made = names_tables(tmp.path());
+    assert_ne!(made, kept);
+    // The next build of one edition reads the new tables.
+    retitle_kotkin(tmp.path(), "Revised: ");
+    build_equals_a_clean_build(tmp.path());
+    assert_eq!(names_tables(tmp.path()), made);
 }
 
 #[test]

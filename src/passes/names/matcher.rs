@@ -6,12 +6,14 @@
 //! carries all of them, with whether the form was written in the register (explicit) or
 //! generated from the original script.
 
+use super::table::StrTable;
 use super::translit;
 use crate::model::edition::NameKind;
 use crate::model::record::Cert;
 use crate::model::register::Register;
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::Hasher as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -34,7 +36,7 @@ const NEAR_MIN_LEN: usize = 5;
 const NEAR_TWO_EDITS_LEN: usize = 10;
 
 /// An entry a form may refer to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
     /// Index into the matcher's entries.
     pub entry: usize,
@@ -56,6 +58,50 @@ struct Pattern {
     capitals: bool,
 }
 
+/// The patterns, one after the other: each one's candidates as a stretch of one list, so that
+/// the table reads back from the cache without a list per pattern.
+#[derive(Default, Serialize, Deserialize)]
+struct Patterns {
+    /// Where each pattern's candidates end in `candidates`.
+    ends: Vec<usize>,
+    candidates: Vec<Candidate>,
+    /// Whether each pattern is an all-capitals rendering of a mixed-case form, matched only
+    /// in headings.
+    capitals: Vec<bool>,
+}
+
+impl Patterns {
+    fn new(patterns: Vec<Pattern>) -> Patterns {
+        let mut out = Patterns {
+            ends: Vec::with_capacity(patterns.len()),
+            candidates: Vec::with_capacity(patterns.len()),
+            capitals: Vec::with_capacity(patterns.len()),
+        };
+        for p in patterns {
+            out.candidates.extend(p.candidates);
+            out.ends.push(out.candidates.len());
+            out.capitals.push(p.capitals);
+        }
+        out
+    }
+
+    /// Whether pattern `id` is a capitals rendering.
+    fn capitals(&self, id: usize) -> bool {
+        self.capitals.get(id).copied().unwrap_or(false)
+    }
+
+    /// The entries pattern `id` may refer to.
+    fn candidates(&self, id: usize) -> &[Candidate] {
+        let start = match id {
+            0 => 0,
+            _ => self.ends.get(id - 1).copied().unwrap_or(0),
+        };
+        let end = self.ends.get(id).copied().unwrap_or(0);
+        self.candidates.get(start..end).unwrap_or_default()
+    }
+}
+
+#[derive(Serialize, Deserialize)]
 struct EntryInfo {
     key: String,
     name: String,
@@ -63,15 +109,21 @@ struct EntryInfo {
     cert: Cert,
 }
 
-/// All the register's name forms in one automaton.
+/// All the register's name forms, and what the names pass looks up in them. A matcher that
+/// searches word by word is kept in the build cache as it stands (see [`Matcher::to_bytes`]):
+/// everything but the automaton and what is made on first use.
+#[derive(Serialize, Deserialize)]
 pub struct Matcher {
+    #[serde(skip)]
     ac: Option<AhoCorasick>,
     /// Instead of the automaton: every form and its pattern, and for the first word of every
     /// form, the longest form's length in bytes (see [`Search::Words`]).
     words: Option<Words>,
-    patterns: Vec<Pattern>,
+    patterns: Patterns,
     entries: Vec<EntryInfo>,
-    by_key: HashMap<String, usize>,
+    /// Each entry's place by key, made on first use (only `[[names]]` settings need it).
+    #[serde(skip)]
+    by_key: OnceLock<HashMap<String, usize>>,
     /// Explicit one-word forms, for near-miss suggestions.
     near: NearForms,
     /// Recorded slips, exactly as they stand.
@@ -81,20 +133,23 @@ pub struct Matcher {
     slip_forms: HashMap<usize, Vec<String>>,
     /// What [`Matcher::near_miss`] answered for each word so far, for every edition: the same
     /// capitalised words recur all through an archive.
+    #[serde(skip)]
     near_answers: RwLock<HashMap<String, NearMiss>>,
     /// How many forms (patterns) the automaton holds.
     pub form_count: usize,
 }
 
 /// The tables of [`Search::Words`].
+#[derive(Serialize, Deserialize)]
 struct Words {
-    /// Every form and its pattern.
-    index: Table<usize>,
-    /// The first word of every form (see [`first_word`]), with the length in bytes of the
-    /// longest form that starts with it.
-    first: Table<usize>,
-    /// Whether some form starts with this byte.
-    first_bytes: [bool; 256],
+    /// Every form, numbered as its pattern.
+    index: StrTable,
+    /// The first word of every form (see [`first_word`]).
+    first: StrTable,
+    /// For each first word, the length in bytes of the longest form that starts with it.
+    longest: Vec<usize>,
+    /// Whether some form starts with this byte (256 of them).
+    first_bytes: Vec<bool>,
 }
 
 /// How a [`Matcher`] finds the forms in a text. Both find exactly the same names.
@@ -128,18 +183,13 @@ impl Matcher {
             .map(|named| EntryInfo::new(&named.entry, named.kind))
             .collect();
         let (near, slips, slip_forms) = near_and_slips(register);
-        let by_key = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.key.clone(), i))
-            .collect();
         let form_count = forms.patterns.len();
         let FormTable {
             strings,
             patterns,
             index,
         } = forms;
-        let words = (search == Search::Words).then(|| Words::new(index));
+        let words = (search == Search::Words).then(|| Words::new(index, patterns.len()));
         let ac = (search == Search::Automaton && !strings.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
@@ -149,9 +199,9 @@ impl Matcher {
         Matcher {
             ac,
             words,
-            patterns,
+            patterns: Patterns::new(patterns),
             entries,
-            by_key,
+            by_key: OnceLock::new(),
             near,
             slips,
             slip_forms,
@@ -164,8 +214,9 @@ impl Matcher {
     /// renderings count only when `heading` is set.
     pub fn find(&self, text: &str, heading: bool) -> Vec<Hit> {
         let keep = |start: usize, end: usize, pattern: usize| {
-            let p = &self.patterns[pattern];
-            (heading || !p.capitals) && is_word(text, start, end) && !after_prefix(text, start)
+            (heading || !self.patterns.capitals(pattern))
+                && is_word(text, start, end)
+                && !after_prefix(text, start)
         };
         let mut hits: Vec<(usize, usize, usize)> = if let Some(ac) = &self.ac {
             ac.find_overlapping_iter(text)
@@ -178,7 +229,7 @@ impl Matcher {
             // where a form's first word stands.
             let mut hits = Vec::new();
             word_stretches(text, words, |s, e| {
-                if let Some(&p) = words.index.get(&text[s..e])
+                if let Some(p) = words.index.get(&text[s..e])
                     && keep(s, e, p)
                 {
                     hits.push((s, e, p));
@@ -199,10 +250,15 @@ impl Matcher {
             out.push(Hit {
                 start: s,
                 end: e,
-                candidates: self.patterns[p].candidates.clone(),
+                candidates: self.patterns.candidates(p).to_vec(),
             });
         }
         out
+    }
+
+    /// Whether the matcher looks forms up word by word ([`Search::Words`]).
+    pub fn searches_words(&self) -> bool {
+        self.words.is_some()
     }
 
     pub fn entry_key(&self, entry: usize) -> &str {
@@ -219,7 +275,14 @@ impl Matcher {
     }
 
     pub fn entry_index(&self, key: &str) -> Option<usize> {
-        self.by_key.get(key).copied()
+        let by_key = self.by_key.get_or_init(|| {
+            self.entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.clone(), i))
+                .collect()
+        });
+        by_key.get(key).copied()
     }
 
     /// The entry a capitalised word nearly names: a recorded slip, or a one-word form one edit
@@ -347,17 +410,28 @@ impl EntryInfo {
 }
 
 impl Words {
-    /// The word search's tables over the forms in `index`: the first word of every form with
-    /// the longest form that starts with it, and the bytes forms start with.
-    fn new(index: Table<usize>) -> Words {
+    /// The word search's tables over the `count` forms in `index`: the forms by pattern, the
+    /// first word of every form with the longest form that starts with it, and the bytes forms
+    /// start with.
+    fn new(index: Table<usize>, count: usize) -> Words {
+        let mut forms = vec![String::new(); count];
+        for (form, id) in index {
+            if let Some(slot) = forms.get_mut(id) {
+                *slot = form;
+            }
+        }
         let mut first: Table<usize> = Table::default();
-        let mut first_bytes = [false; 256];
-        for form in index.keys() {
+        let mut first_words: Vec<&str> = Vec::new();
+        let mut longest: Vec<usize> = Vec::new();
+        let mut first_bytes = vec![false; 256];
+        for form in &forms {
             let word = first_word(form);
-            match first.get_mut(word) {
-                Some(longest) => *longest = (*longest).max(form.len()),
+            match first.get(word) {
+                Some(&at) => longest[at] = longest[at].max(form.len()),
                 None => {
-                    first.insert(word.to_string(), form.len());
+                    first.insert(word.to_string(), first_words.len());
+                    first_words.push(word);
+                    longest.push(form.len());
                 }
             }
             if let Some(&b) = form.as_bytes().first() {
@@ -365,8 +439,9 @@ impl Words {
             }
         }
         Words {
-            index,
-            first,
+            first: StrTable::new(first_words.into_iter()),
+            index: StrTable::new(forms.iter().map(String::as_str)),
+            longest,
             first_bytes,
         }
     }
@@ -428,10 +503,11 @@ fn near_edits(len: usize) -> usize {
 /// the forms by deletions costs, the index is built and answers the rest. A text with few
 /// unknown capitalised words never pays for the index, one with many pays for it once; the
 /// answers are the same either way.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 struct NearForms {
     forms: Vec<NearForm>,
-    /// Each form's place in `forms`.
+    /// Each form's place in `forms`, as they are added.
+    #[serde(skip)]
     seen: Table<u32>,
     /// The places of the forms in order of first letter and length (see [`NearForms::finish`]).
     by_letter: Vec<u32>,
@@ -441,10 +517,13 @@ struct NearForms {
     /// index, and the bundled and plain benchmark texts never reach it.
     index_cost: usize,
     /// Comparisons of words with forms made without the index so far.
+    #[serde(skip)]
     spent: AtomicUsize,
+    #[serde(skip)]
     index: OnceLock<Deletions>,
 }
 
+#[derive(Serialize, Deserialize)]
 struct NearForm {
     form: String,
     first: char,
@@ -723,7 +802,7 @@ fn word_stretches(text: &str, words: &Words, mut found: impl FnMut(usize, usize)
         let alnum = c.is_alphanumeric();
         let start = !prev_alnum;
         prev_alnum = alnum;
-        if !start || !words.first_bytes[usize::from(bytes[s])] {
+        if !start || words.first_bytes.get(usize::from(bytes[s])) != Some(&true) {
             continue;
         }
         // The first word ends at the next character that is not a letter or digit, and is
@@ -735,7 +814,11 @@ fn word_stretches(text: &str, words: &Words, mut found: impl FnMut(usize, usize)
         } else {
             s
         };
-        let Some(&longest) = words.first.get(&text[s..word_end]) else {
+        let Some(&longest) = words
+            .first
+            .get(&text[s..word_end])
+            .and_then(|at| words.longest.get(at))
+        else {
             continue;
         };
         // Stretches end before a character that is not a letter or digit, or at the end.

@@ -6,6 +6,7 @@
 //! spellings are suggested to the editor, never linked; the record's `[[names]]` wins.
 
 pub mod matcher;
+mod table;
 pub mod translit;
 
 use super::Pass;
@@ -18,7 +19,8 @@ use matcher::{Candidate, Matcher};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The names pass, holding the automaton built once for the whole register.
+/// The names pass, holding the tables built once for the whole register.
+#[derive(Clone)]
 pub struct Names {
     /// Persons, places, organisations and works.
     pub matcher: Arc<Matcher>,
@@ -55,6 +57,62 @@ impl Names {
                 search,
             ))),
         }
+    }
+}
+
+impl std::fmt::Debug for Names {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Names")
+            .field("forms", &self.matcher.form_count)
+            .field("event_forms", &self.events.as_ref().map(|e| e.form_count))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Names {
+    /// The pass's tables as bytes (postcard), labelled with `key`, for the build cache to
+    /// keep (see [`Names::from_bytes`]); `None` for a pass that finds forms with the automaton,
+    /// which is not kept.
+    pub fn to_bytes(&self, key: &str) -> Option<Vec<u8>> {
+        let events = self.events.as_deref();
+        if !self.matcher.searches_words() || events.is_some_and(|e| !e.searches_words()) {
+            return None;
+        }
+        postcard::serialize_with_flavor(&(key, &*self.matcher, events), Buffer(Vec::new())).ok()
+    }
+
+    /// The pass again from what [`Names::to_bytes`] made with the same `key`, by the same
+    /// editio binary (the layout is not meant to outlive it); `None` for bytes it could not
+    /// have made or made under another key.
+    pub fn from_bytes(bytes: &[u8], key: &str) -> Option<Names> {
+        let (kept, matcher, events): (&str, Matcher, Option<Matcher>) =
+            postcard::from_bytes(bytes).ok()?;
+        (kept == key).then(|| Names {
+            matcher: Arc::new(matcher),
+            events: events.map(Arc::new),
+        })
+    }
+}
+
+/// postcard's output into a growing buffer (postcard's own needs its `alloc` feature; this
+/// keeps it built as the ICU crates of the PDF typesetter build it).
+pub(crate) struct Buffer(pub(crate) Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for Buffer {
+    type Output = Vec<u8>;
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.0.push(data);
+        Ok(())
+    }
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.0.extend_from_slice(data);
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<Vec<u8>> {
+        Ok(self.0)
     }
 }
 
@@ -706,6 +764,13 @@ description = "d"
     }
 
     fn edition(text: &str, extra: &str) -> Edition {
+        let mut e = shell(text, extra);
+        Pipeline::new(&register()).run(&mut e);
+        e
+    }
+
+    /// An edition of `text` before the passes, with `extra` in its record.
+    fn shell(text: &str, extra: &str) -> Edition {
         let record: Record = toml::from_str(&format!(
             r#"
 id = "t"
@@ -727,9 +792,42 @@ source = {{ cert = "unknown" }}
 "#
         ))
         .unwrap();
-        let mut e = Edition::new("t".into(), record, "t/source.txt".into(), text.to_string());
-        Pipeline::new(&register()).run(&mut e);
-        e
+        Edition::new("t".into(), record, "t/source.txt".into(), text.to_string())
+    }
+
+    /// The names pass read back from its bytes (as the build cache keeps them) marks, suggests
+    /// and reports exactly what the pass made from the register does, events included; bytes
+    /// cut short or changed in their layout are refused.
+    #[test]
+    fn the_pass_read_back_from_its_bytes_does_the_same() {
+        let events = r#"
+[[event]]
+key = "trial-of-the-sixteen"
+name = "Trial of the Sixteen"
+forms = ["Zinoviev-Kamenev Trial"]
+description = "d"
+"#;
+        let mut r = register();
+        r.extend(toml::from_str::<RegisterFile>(events).unwrap());
+        let made = super::Names::new(&r);
+        let bytes = made.to_bytes("k").unwrap();
+        let back = super::Names::from_bytes(&bytes, "k").unwrap();
+        assert!(back.events.is_some());
+        assert!(super::Names::from_bytes(&bytes, "other").is_none());
+        assert!(super::Names::from_bytes(&bytes[..bytes.len() / 2], "k").is_none());
+        assert!(super::Names::from_bytes(&[], "k").is_none());
+        let text = "# СТАЛИН AND YEZHOV\n\nThe Zinoviev-Kamenev Trial: Сталин, Ежов, Stalin’s Ejov, \
+                    Boukharine, Bukharim, the Kamanev affair, Maria Joffe and Joffe; Staline.";
+        let extra = "[[names]]\nform = \"Joffe\"\nkey = \"joffe-adolph\"\nreason = \"r\"\n";
+        let shaped = |names: &super::Names| {
+            let mut e = shell(text, extra);
+            Pipeline::with_names(names.clone()).run(&mut e);
+            format!("{:?}\n{:?}", e.blocks, e.findings)
+        };
+        let fresh = shaped(&made);
+        assert!(fresh.contains("yezhov-nikolai") && fresh.contains("trial-of-the-sixteen"));
+        assert!(fresh.contains("ED506"), "{fresh}");
+        assert_eq!(shaped(&back), fresh);
     }
 
     /// (surface, key) of every marked name.
