@@ -126,7 +126,8 @@ pub fn release_with_progress(
         keep: true,
         ..Default::default()
     };
-    let build = super::build::build_with_progress(root, options, progress)?;
+    // Only the count of errors matters here: `check` and `build` show the findings.
+    let build = super::build::build_streaming(root, options, progress, &mut |_| Ok(()))?;
     if build.failed() {
         return Err(Error::ArchiveHasErrors {
             root: root.to_path_buf(),
@@ -191,8 +192,8 @@ pub fn release_with_progress(
 fn select_editions<'a>(
     build: &'a super::build::BuildReport,
     opts: &ReleaseOptions,
-) -> Result<Vec<&'a super::build::Built>> {
-    let selected: Vec<&super::build::Built> = if opts.all {
+) -> Result<Vec<&'a super::build::Kept>> {
+    let selected: Vec<&super::build::Kept> = if opts.all {
         build.built.iter().collect()
     } else {
         let mut out = Vec::new();
@@ -244,20 +245,24 @@ fn has_collection_deposit(deposits: &Path) -> Result<bool> {
 /// The files of an edition's next version, by logical path, without the PREMIS log.
 fn version_files(
     root: &Path,
-    built: &super::build::Built,
+    built: &super::build::Kept,
     ctx: &RenderContext,
 ) -> Vec<(String, Content)> {
     let e = &built.edition;
     let dir = root.join(crate::load::EDITIONS_DIR).join(&e.id);
     let mut files = vec![
-        ("source.txt".to_string(), source_content(&dir, e)),
+        ("source.txt".to_string(), source_content(&dir, built)),
         (
             "edition.toml".to_string(),
             Content::File(dir.join(crate::load::RECORD_FILE)),
         ),
         (
             "tei/register.xml".to_string(),
-            Content::Bytes(tei::render_register_excerpt(e, ctx.register, ctx.config)),
+            Content::Bytes(tei::render_register_entries(
+                &built.keys,
+                ctx.register,
+                ctx.config,
+            )),
         ),
         (
             "metadata/dc.xml".to_string(),
@@ -278,18 +283,20 @@ fn version_files(
 }
 
 /// The edition's source file, with the digests of its bytes as the build read them.
-fn source_content(dir: &Path, e: &crate::model::Edition) -> Content {
+fn source_content(dir: &Path, built: &super::build::Kept) -> Content {
     let path = dir.join(crate::load::SOURCE_FILE);
-    if e.raw.is_empty() {
-        return Content::File(path);
+    match &built.source {
+        Some(digests) => Content::Known {
+            path,
+            digests: digests.clone(),
+        },
+        None => Content::File(path),
     }
-    let digests = crate::archive::digest::Digests::of_bytes(&e.raw);
-    Content::Known { path, digests }
 }
 
 /// What releasing one edition would do, worked out before anything is written.
 struct Plan<'a> {
-    built: &'a super::build::Built,
+    built: &'a super::build::Kept,
     oid: String,
     versions: Vec<ocfl::store::VersionInfo>,
     files: Vec<(String, Content)>,
@@ -305,7 +312,7 @@ struct Plan<'a> {
 fn plan_edition<'a>(
     root: &Path,
     store: &Root,
-    built: &'a super::build::Built,
+    built: &'a super::build::Kept,
     ctx: &RenderContext,
     date: OffsetDateTime,
 ) -> Result<Plan<'a>> {
@@ -749,7 +756,7 @@ fn collection_bag(
     store: &Root,
     deposits: &Path,
     archive: &crate::load::Archive,
-    built: &[super::build::Built],
+    built: &[super::build::Kept],
     config: &Config,
     date: OffsetDateTime,
 ) -> Result<PathBuf> {
