@@ -511,3 +511,73 @@ fn in_report_order(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     });
     diagnostics
 }
+
+#[cfg(test)]
+mod tests {
+    use super::in_order;
+    use crate::error::Error;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn results_come_in_the_order_of_the_items_whatever_order_they_finish_in() {
+        let items: Vec<u64> = (0..64).collect();
+        let mut seen = Vec::new();
+        in_order(
+            &items,
+            &mut |i, r: u64| {
+                seen.push((i, r));
+                Ok(())
+            },
+            |&n| {
+                // Early items take longest, so later ones finish first.
+                std::thread::sleep(std::time::Duration::from_micros((64 - n) * 50));
+                n * 10
+            },
+        )
+        .unwrap();
+        let want: Vec<(usize, u64)> = (0..64).map(|n| (n as usize, n * 10)).collect();
+        assert_eq!(seen, want);
+    }
+
+    #[test]
+    fn a_result_refused_stops_the_work_and_is_the_error() {
+        let items: Vec<usize> = (0..10_000).collect();
+        let started = AtomicUsize::new(0);
+        let mut calls = 0;
+        let out = in_order(
+            &items,
+            &mut |i, _: ()| {
+                calls += 1;
+                if i == 3 {
+                    return Err(Error::BadArguments {
+                        flag: "test",
+                        message: "refused".into(),
+                    });
+                }
+                Ok(())
+            },
+            |_| {
+                started.fetch_add(1, Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_micros(200));
+            },
+        );
+        assert!(matches!(out, Err(Error::BadArguments { .. })));
+        assert_eq!(calls, 4, "nothing is handed over after the refusal");
+        assert!(started.load(Ordering::Relaxed) < items.len(), "the work stopped");
+    }
+
+    #[test]
+    fn no_items_is_no_work() {
+        let mut calls = 0;
+        in_order(
+            &[] as &[u8],
+            &mut |_, _: ()| {
+                calls += 1;
+                Ok(())
+            },
+            |_| (),
+        )
+        .unwrap();
+        assert_eq!(calls, 0);
+    }
+}
