@@ -563,7 +563,10 @@ mod tests {
         );
         assert!(matches!(out, Err(Error::BadArguments { .. })));
         assert_eq!(calls, 4, "nothing is handed over after the refusal");
-        assert!(started.load(Ordering::Relaxed) < items.len(), "the work stopped");
+        assert!(
+            started.load(Ordering::Relaxed) < items.len(),
+            "the work stopped"
+        );
     }
 
     #[test]

@@ -256,19 +256,12 @@ fn version_files(
             "edition.toml".to_string(),
             Content::File(dir.join(crate::load::RECORD_FILE)),
         ),
-        (
-            "tei/register.xml".to_string(),
-            Content::Bytes(tei::render_register_entries(
-                &built.keys,
-                ctx.register,
-                ctx.config,
-            )),
-        ),
-        (
-            "metadata/dc.xml".to_string(),
-            Content::Bytes(dc::render(e, ctx)),
-        ),
     ];
+    files.extend(
+        rendered_files(built, ctx)
+            .into_iter()
+            .map(|(path, bytes)| (path, Content::Bytes(bytes))),
+    );
     // Every reproducible output of the build's renderers, as the build wrote it.
     let export = root.join(crate::layout::EXPORT_DIR);
     for (path, digests) in &built.files {
@@ -280,6 +273,21 @@ fn version_files(
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
+}
+
+/// The files of a version made here rather than by the build (the register entries the
+/// edition refers to, its Dublin Core record), by logical path: the same bytes each time.
+fn rendered_files(built: &super::build::Kept, ctx: &RenderContext) -> [(String, Vec<u8>); 2] {
+    [
+        (
+            "tei/register.xml".to_string(),
+            tei::render_register_entries(&built.keys, ctx.register, ctx.config),
+        ),
+        (
+            "metadata/dc.xml".to_string(),
+            dc::render(&built.edition, ctx),
+        ),
+    ]
 }
 
 /// The edition's source file, with the digests of its bytes as the build read them.
@@ -299,6 +307,9 @@ struct Plan<'a> {
     built: &'a super::build::Kept,
     oid: String,
     versions: Vec<ocfl::store::VersionInfo>,
+    /// The version's files read from disk, with their digests (those rendered from the
+    /// edition's record and the register are rendered again to be written, see
+    /// [`rendered_files`]).
     files: Vec<(String, Content)>,
     /// Paths added, removed or changed since the head version; `None` when nothing changed.
     changed: Option<Vec<String>>,
@@ -330,6 +341,10 @@ fn plan_edition<'a>(
             *content = Content::Known { path, digests };
         }
     }
+    // The files rendered here are let go once their digests are taken, and rendered again
+    // when the version is written: the plans of every edition, all made before anything is
+    // written, then hold no file's bytes.
+    files.retain(|(_, content)| !matches!(content, Content::Bytes(_)));
     let Some(head) = versions.last() else {
         check_receipts(e, date, versions.len() + 1)?;
         return Ok(Plan {
@@ -502,6 +517,11 @@ fn release_edition(
         .unwrap_or_else(|| ctx.config.archive.contact.name.clone());
 
     let events = premis_events(root, e, &versions, number, &created, &message, &user)?;
+    files.extend(
+        rendered_files(built, ctx)
+            .into_iter()
+            .map(|(path, bytes)| (path, Content::Bytes(bytes))),
+    );
     files.push((
         PREMIS_PATH.to_string(),
         Content::Bytes(premis::render(e, &events)),

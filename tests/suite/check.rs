@@ -263,8 +263,11 @@ fn findings_stream_in_report_order_and_build_reports_what_check_does() {
     .unwrap();
     let record = editions.join("kotkin-stalin-waiting-for-hitler-khasan/edition.toml");
     let text = std::fs::read_to_string(&record).unwrap();
-    std::fs::write(&record, text.replacen("language = ", "colour = \"red\"\nlanguage = ", 1))
-        .unwrap();
+    std::fs::write(
+        &record,
+        text.replacen("language = ", "colour = \"red\"\nlanguage = ", 1),
+    )
+    .unwrap();
     let findings = |command: &str| -> Vec<serde_json::Value> {
         let out = editio(root).args([command, "--json"]).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
@@ -275,14 +278,22 @@ fn findings_stream_in_report_order_and_build_reports_what_check_does() {
             .collect()
     };
     let checked = findings("check");
-    let editions_named: std::collections::BTreeSet<&str> =
-        checked.iter().filter_map(|f| f["edition"].as_str()).collect();
+    let editions_named: std::collections::BTreeSet<&str> = checked
+        .iter()
+        .filter_map(|f| f["edition"].as_str())
+        .collect();
     assert!(editions_named.len() >= 2, "{checked:#?}");
-    assert!(checked.iter().any(|f| f["edition"].is_null()), "{checked:#?}");
+    assert!(
+        checked.iter().any(|f| f["edition"].is_null()),
+        "{checked:#?}"
+    );
     let key = |f: &serde_json::Value| {
         (
             f["edition"].as_str().map(str::to_string),
-            f["location"]["path"].as_str().unwrap_or_default().to_string(),
+            f["location"]["path"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
             f["location"]["line"].as_u64(),
             f["code"].as_str().unwrap_or_default().to_string(),
         )
