@@ -11,6 +11,8 @@ pub fn run(
 ) -> editio::Result<u8> {
     let root = archive_root(global)?;
     let build = options.is_some();
+    // Findings are printed as the run finds them, in report order: the archive's first, then
+    // each edition's (see `editio::engine::run::run`).
     let (report, written) = if let Some(options) = options {
         // One writer at a time; what an interrupted one left is removed first.
         let lock = editio::ops::leftovers::lock(&root)?;
@@ -23,21 +25,26 @@ pub fn run(
             }
         }
         let bar = super::progress::Bar::new(out);
-        let b = editio::ops::build::build_with_progress(&root, options, &|p| bar.show(p));
+        let b = editio::ops::build::build_streaming(&root, options, &|p| bar.show(p), &mut |d| {
+            bar.around(|| out.diagnostic(&d))
+        });
         bar.clear();
         let b = b?;
         let report = editio::ops::check::Report {
             archive: b.archive,
-            diagnostics: b.diagnostics,
-            built: b.built,
+            tally: b.tally,
+            diagnostics: Vec::new(),
+            built: Vec::new(),
         };
         (report, b.written)
     } else {
-        (editio::ops::check::check(&root)?, Vec::new())
+        let bar = super::progress::Bar::new(out);
+        let report = editio::ops::check::check_streaming(&root, &|p| bar.show(p), &mut |d| {
+            bar.around(|| out.diagnostic(&d))
+        });
+        bar.clear();
+        (report?, Vec::new())
     };
-    for d in &report.diagnostics {
-        out.diagnostic(d)?;
-    }
     let editions: Vec<&str> = report
         .archive
         .editions

@@ -63,6 +63,17 @@ impl Bar {
         }
     }
 
+    /// Runs `print` with the bar out of the way when the output shares the terminal with it
+    /// (findings printed while the operation goes on); otherwise just runs it.
+    pub fn around<R>(&self, print: impl FnOnce() -> R) -> R {
+        use std::io::IsTerminal;
+        if self.bar.is_hidden() || !std::io::stdout().is_terminal() {
+            print()
+        } else {
+            self.bar.suspend(print)
+        }
+    }
+
     /// Removes the bar, once the operation is over.
     pub fn clear(&self) {
         self.bar.finish_and_clear();

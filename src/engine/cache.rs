@@ -297,7 +297,7 @@ impl Cache {
     }
 
     /// The findings of reading the register, as recorded.
-    fn register_findings(&self) -> Option<Vec<Diagnostic>> {
+    pub fn register_findings(&self) -> Option<Vec<Diagnostic>> {
         self.old
             .register_findings
             .as_ref()?

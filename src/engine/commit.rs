@@ -6,7 +6,8 @@
 
 use super::EXPORT_DIR;
 use super::cache::{self, Cache};
-use super::run::{self, Built, Checks, Sink};
+use super::run::{self, Built, Checks, OnFinding, Sink, Tally};
+use crate::archive::digest::Digests;
 use crate::archive::write;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
@@ -21,20 +22,40 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct BuildReport {
     pub archive: Archive,
-    /// Every finding, with paths relative to the archive root, in a stable order.
+    /// How many errors and warnings the build found.
+    pub tally: Tally,
+    /// Every finding, with paths relative to the archive root, in report order, when the
+    /// caller gathered them (see [`crate::ops::build::build_with`]); empty when each went to an
+    /// [`OnFinding`] as it was found.
     pub diagnostics: Vec<Diagnostic>,
-    /// With [`BuildOptions::keep`]: every edition built, in archive order.
-    pub built: Vec<Built>,
+    /// With [`BuildOptions::keep`]: what a release needs of every edition built, in archive
+    /// order.
+    pub built: Vec<Kept>,
     /// Files written (relative to the archive root), and whether each changed.
     pub written: Vec<(PathBuf, bool)>,
 }
 
+/// What a build with [`BuildOptions::keep`] keeps of an edition: what releasing it needs, not
+/// its text, blocks or TEI, so that memory does not grow with the text of the archive.
+#[derive(Debug)]
+pub struct Kept {
+    /// The edition's id, record and pass log (its text and blocks are let go).
+    pub edition: Edition,
+    /// The digests of its source's bytes as the build read them.
+    pub source: Option<Digests>,
+    /// The register keys it refers to, sorted (see [`render::tei::referenced_keys`]).
+    pub keys: Vec<String>,
+    /// The reproducible outputs written for it (see [`Renderer::reproducible`]), relative to
+    /// `export/`, with the digests of their bytes as rendered.
+    pub files: Vec<(PathBuf, Digests)>,
+}
+
 impl BuildReport {
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
+        self.tally.errors
     }
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.tally.warnings
     }
     /// Whether the archive had errors, in which case nothing was built.
     pub fn failed(&self) -> bool {
@@ -51,9 +72,9 @@ pub struct BuildOptions {
     /// Reuse the outputs of editions whose inputs did not change since the last build (see
     /// [`super::cache`]).
     pub incremental: bool,
-    /// Keep every edition's model and TEI in [`BuildReport::built`] after writing
-    /// its outputs (`release` needs them). Otherwise each edition is let go as soon as its
-    /// outputs are staged, and memory does not grow with the archive.
+    /// Keep what a release needs of every edition in [`BuildReport::built`] (its record, the
+    /// register keys it refers to, the digests of its source and outputs). Either way each
+    /// edition's text, blocks and TEI are let go as soon as its outputs are staged.
     pub keep: bool,
 }
 
@@ -67,17 +88,19 @@ impl Default for BuildOptions {
     }
 }
 
-/// An edition whose outputs are staged: its record and findings (without `keep`, the text
-/// and blocks of the model are let go), and the outputs of every renderer.
+/// An edition whose outputs are staged: its record and findings (the text and blocks of the
+/// model are let go), and the outputs of every renderer.
 #[derive(Debug)]
 pub struct Staged {
     pub edition: Edition,
-    /// The TEI bytes, only with [`BuildOptions::keep`].
-    tei: Option<Vec<u8>>,
+    /// With [`BuildOptions::keep`]: the digests of the source, and the register keys the
+    /// edition refers to.
+    source: Option<Digests>,
+    keys: Vec<String>,
     /// Every renderer's outputs, in the order of the list.
     outputs: Vec<Output>,
     /// With `keep`: the reproducible outputs, relative to `export/`, and their digests.
-    files: Vec<(PathBuf, crate::archive::digest::Digests)>,
+    files: Vec<(PathBuf, Digests)>,
     /// The build cache's record of the edition, staged.
     cached: Option<write::Staged>,
 }
@@ -115,8 +138,9 @@ impl Sink for Stage<'_> {
     }
 }
 
-/// Builds the archive at `root` with `options`, running `checks` on the records, and telling
-/// `progress` how far it got (the bytes of source text of each edition built).
+/// Builds the archive at `root` with `options`, running `checks` on the records, telling
+/// `progress` how far it got (the bytes of source text of each edition built), and handing
+/// every finding to `on_finding` as it is found, in report order (see [`run::run`]).
 ///
 /// Every edition is checked, passed, encoded and rendered in one go, in parallel, and its
 /// outputs are staged beside their destinations (see [`write::Staged`]); only when the whole
@@ -127,6 +151,7 @@ pub fn build(
     options: BuildOptions,
     progress: OnProgress,
     checks: &dyn Checks,
+    on_finding: OnFinding,
 ) -> Result<BuildReport> {
     let (config, _) = crate::load::config(root)?;
     let pdf = options.pdf && config.is_none_or(|c| c.build.pdf);
@@ -146,14 +171,15 @@ pub fn build(
     };
     let run::Run {
         archive,
-        diagnostics,
+        tally,
         mut kept,
         reused,
         mut register,
-    } = run::run(root, progress, cache.as_ref(), checks, &sink)?;
+    } = run::run(root, progress, cache.as_ref(), checks, &sink, on_finding)?;
     let mut report = BuildReport {
         archive,
-        diagnostics,
+        tally,
+        diagnostics: Vec::new(),
         built: Vec::new(),
         written: Vec::new(),
     };
@@ -215,15 +241,14 @@ fn save_cache(
     }
 }
 
-/// The editions built, as the report keeps them (those with their TEI).
-fn into_built(kept: Vec<Staged>) -> Vec<Built> {
+/// What the report keeps of the editions built.
+fn into_built(kept: Vec<Staged>) -> Vec<Kept> {
     kept.into_iter()
-        .filter_map(|s| {
-            Some(Built {
-                tei: s.tei?,
-                edition: s.edition,
-                files: s.files,
-            })
+        .map(|s| Kept {
+            edition: s.edition,
+            source: s.source,
+            keys: s.keys,
+            files: s.files,
         })
         .collect()
 }
@@ -355,7 +380,7 @@ fn stage(
                 recorded.push((path.clone(), sha, cache::stamp(&on_disk)));
             }
             if keep && renderer.reproducible() {
-                let digests = crate::archive::digest::Digests::of_bytes(&output.bytes);
+                let digests = Digests::of_bytes(&output.bytes);
                 files.push((output.path, digests));
             }
             outputs.push(Output { path, staged });
@@ -367,18 +392,21 @@ fn stage(
         let entry = cache.entry(input, &recorded, &built.edition.findings)?;
         cache.stage(id, &entry)
     });
-    let Built {
-        mut edition, tei, ..
-    } = built;
-    if !keep {
-        edition.raw = Vec::new();
-        edition.decoded = String::new();
-        edition.text = String::new();
-        edition.blocks = Vec::new();
-    }
+    let Built { mut edition, .. } = built;
+    let (source, keys) = if keep {
+        let source = (!edition.raw.is_empty()).then(|| Digests::of_bytes(&edition.raw));
+        (source, render::tei::referenced_keys(&edition, ctx.register))
+    } else {
+        (None, Vec::new())
+    };
+    edition.raw = Vec::new();
+    edition.decoded = String::new();
+    edition.text = String::new();
+    edition.blocks = Vec::new();
     Ok(Staged {
         edition,
-        tei: keep.then_some(tei),
+        source,
+        keys,
         outputs,
         files,
         cached,

@@ -8,7 +8,7 @@
 //! cache:   what the last build made of each edition, so that the next redoes only what changed
 //! ```
 //!
-//! `editio check` is [`run::run`] with a sink that keeps editions in memory; `editio build` is
+//! `editio check` is [`run::run`] with a sink that keeps only findings; `editio build` is
 //! the engine with the staging sink, then the commit. Both bring the record checks of
 //! [`crate::ops::check`] through [`run::Checks`], so that nothing here depends on a command.
 
@@ -16,7 +16,7 @@ pub mod cache;
 pub mod commit;
 pub mod run;
 
-pub use commit::{BuildOptions, BuildReport, build};
-pub use run::{Built, Checks, Keep, Run, Sink, build_edition};
+pub use commit::{BuildOptions, BuildReport, Kept, build};
+pub use run::{Built, Checks, Discard, Keep, OnFinding, Run, Sink, Tally, build_edition};
 
 pub use crate::layout::EXPORT_DIR;

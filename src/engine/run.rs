@@ -14,7 +14,6 @@ use crate::model::{Config, Edition};
 use crate::passes::Pipeline;
 use crate::progress::{OnProgress, Progress, Unit};
 use crate::render::RenderContext;
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -24,11 +23,6 @@ use std::sync::{Arc, OnceLock};
 pub struct Built {
     pub edition: Edition,
     pub tei: Vec<u8>,
-    /// After a build that keeps its editions: the reproducible outputs written for it (see
-    /// [`crate::render::Renderer::reproducible`]), relative to `export/`, with the digests of
-    /// their bytes as rendered. These are the files of a released version, whose writer then
-    /// needs not read them to plan it.
-    pub files: Vec<(std::path::PathBuf, crate::archive::digest::Digests)>,
 }
 
 /// What becomes of each edition as soon as it is built, on the thread that built it.
@@ -56,7 +50,24 @@ impl Sink for Keep {
     }
 
     fn findings(kept: &mut Built) -> Vec<Diagnostic> {
-        kept.edition.findings.clone()
+        std::mem::take(&mut kept.edition.findings)
+    }
+}
+
+/// A sink that keeps only each edition's findings, for the report, and writes nothing: what
+/// `check` needs, with memory that does not grow with the archive.
+pub struct Discard;
+
+impl Sink for Discard {
+    type Kept = Vec<Diagnostic>;
+    const PHASE: &'static str = "checking and encoding";
+
+    fn take(&self, _: &RenderContext, built: Built, _: Option<&str>) -> Result<Vec<Diagnostic>> {
+        Ok(built.edition.findings)
+    }
+
+    fn findings(kept: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
+        std::mem::take(kept)
     }
 }
 
@@ -86,11 +97,34 @@ pub const UNSOUND: [Code; 5] = [
     codes::SOURCE_UNRECORDED,
 ];
 
+/// Where a run's findings go: each is handed over as soon as its place in the report is
+/// known, in report order (see [`run`]), with its path relative to the archive root. An error
+/// returned stops the run.
+pub type OnFinding<'a> = &'a mut dyn FnMut(Diagnostic) -> Result<()>;
+
+/// How many errors and warnings a run found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Tally {
+    /// Counts one finding.
+    pub fn count(&mut self, d: &Diagnostic) {
+        if d.is_error() {
+            self.errors += 1;
+        } else {
+            self.warnings += 1;
+        }
+    }
+}
+
 /// The outcome of a run of the engine.
 pub struct Run<K> {
     pub archive: Archive,
-    /// Every finding, with paths relative to the archive root, in a stable order.
-    pub diagnostics: Vec<Diagnostic>,
+    /// How many findings went to the run's [`OnFinding`], by severity.
+    pub tally: Tally,
     /// What the sink kept of each edition built, in archive order.
     pub kept: Vec<K>,
     /// With the cache: the editions whose outputs are reused (their record only, not shaped
@@ -146,14 +180,22 @@ fn source_size(edition: &load::EditionDir) -> u64 {
 /// Runs the engine over the archive at `root`, telling `progress` how far it got (one
 /// [`Progress::Done`] per edition, with its source's size in bytes of text). With `cache`, an
 /// edition whose inputs and outputs are those the cache recorded is not built again.
+///
+/// Findings go to `on_finding` as the run goes, never gathered: the findings of the archive as
+/// a whole (its settings, its folders, the register) first, then each edition's, in archive
+/// order (by id), each group sorted by file, line and code. That is the order of sorting every
+/// finding by (edition, file, line, code), archive-wide ones first, without holding them all:
+/// editions are taken in archive order by the threads that build them, and one built ahead of
+/// its turn waits only for those before it.
 pub fn run<S: Sink>(
     root: &Path,
     progress: OnProgress,
     cache: Option<&Cache>,
     checks: &dyn Checks,
     sink: &S,
+    on_finding: OnFinding,
 ) -> Result<Run<S::Kept>> {
-    let (archive, mut diags) = load::archive_without_register(root)?;
+    let (archive, loaded) = load::archive_without_register(root)?;
     progress(Progress::Phase {
         name: S::PHASE,
         total: archive.editions.iter().map(source_size).sum(),
@@ -166,19 +208,75 @@ pub fn run<S: Sink>(
         register: OnceLock::new(),
         pipeline: OnceLock::new(),
     };
-    if cache.is_none() {
-        shared.register()?;
+    // The register's findings belong with the archive's, first in the report: they are known
+    // now from the cache, or by reading the register now (as a run without the cache does).
+    let register_findings = match cache.and_then(Cache::register_findings) {
+        Some(found) => found,
+        None => {
+            shared.register()?;
+            shared.registered_findings()
+        }
+    };
+    let mut report = Report::new(root, on_finding);
+    let mut head = Vec::new();
+    let mut from_load = BTreeMap::<String, Vec<Diagnostic>>::new();
+    for d in loaded {
+        match &d.edition {
+            Some(id) => from_load.entry(id.clone()).or_default().push(d),
+            None => head.push(d),
+        }
     }
-    // Editions are independent: they are built in parallel, then gathered in order.
-    let results: Vec<Result<Done<S::Kept>>> = archive
-        .editions
-        .par_iter()
-        .map(|edition| {
-            let done = shared.edition(edition, sink);
-            progress(Progress::Done(source_size(edition)));
-            done
-        })
-        .collect();
+    head.extend(register_findings);
+    let mut from_archive = BTreeMap::<String, Vec<Diagnostic>>::new();
+    for d in checks.archive(&archive) {
+        match &d.edition {
+            Some(id) => from_archive.entry(id.clone()).or_default().push(d),
+            None => head.push(d),
+        }
+    }
+    report.group(head)?;
+
+    let mut kept = Vec::new();
+    let mut reused = Vec::new();
+    let mut outcome = |index: usize, done: Result<Done<S::Kept>>| -> Result<()> {
+        let (found, outcome) = done?;
+        let edition = &archive.editions[index];
+        // Findings of editions the archive's folders do not hold (none, as loaded) keep
+        // their place in the order of ids.
+        for map in [&mut from_load, &mut from_archive] {
+            while let Some(entry) = map.first_entry().filter(|e| e.key() < &edition.id) {
+                report.group(entry.remove())?;
+            }
+        }
+        let mut group = from_load.remove(&edition.id).unwrap_or_default();
+        group.extend(found);
+        let for_edition = |d: Diagnostic| d.for_edition(&edition.id);
+        match outcome {
+            Some(Outcome::Kept(mut k)) => {
+                group.extend(S::findings(&mut k).into_iter().map(for_edition));
+                kept.push(k);
+            }
+            Some(Outcome::Reused(mut pair)) => {
+                let found = std::mem::take(&mut pair.1.findings);
+                group.extend(found.into_iter().map(for_edition));
+                reused.push(*pair);
+            }
+            None => {}
+        }
+        group.extend(from_archive.remove(&edition.id).unwrap_or_default());
+        report.group(group)
+    };
+    in_order(&archive.editions, &mut outcome, |edition| {
+        let done = shared.edition(edition, sink);
+        progress(Progress::Done(source_size(edition)));
+        done
+    })?;
+    for map in [from_load, from_archive] {
+        for (_, group) in map {
+            report.group(group)?;
+        }
+    }
+    let tally = report.tally;
     // Freeing the names pass's tables takes a while; nothing waits for it.
     let Shared {
         register, pipeline, ..
@@ -188,35 +286,91 @@ pub fn run<S: Sink>(
         names = (cache.is_some() && made).then(|| pipeline.names_pass().clone());
         std::thread::spawn(move || drop(pipeline));
     }
-    let mut kept = Vec::new();
-    let mut reused = Vec::new();
-    for (edition, result) in archive.editions.iter().zip(results) {
-        let (found, outcome) = result?;
-        diags.extend(found);
-        let for_edition = |d: Diagnostic| d.for_edition(&edition.id);
-        match outcome {
-            Some(Outcome::Kept(mut k)) => {
-                diags.extend(S::findings(&mut k).into_iter().map(for_edition));
-                kept.push(k);
-            }
-            Some(Outcome::Reused(pair)) => {
-                diags.extend(pair.1.findings.iter().cloned().map(for_edition));
-                reused.push(*pair);
-            }
-            None => {}
-        }
-    }
     let (archive, mut register) = register_use(archive, register.into_inner(), cache)?;
     register.names = names;
-    diags.extend(register.findings.iter().cloned());
-    diags.extend(checks.archive(&archive));
     Ok(Run {
-        diagnostics: in_report_order(root, diags),
         archive,
+        tally,
         kept,
         reused,
         register,
     })
+}
+
+/// Runs `work` over `items` on the threads of the pool, taking items in order, and hands each
+/// result to `done` on the calling thread, in order, as soon as those before it are done. A
+/// result that `done` refuses stops the work: items not yet started are not started.
+fn in_order<T: Sync, R: Send>(
+    items: &[T],
+    done: &mut dyn FnMut(usize, R) -> Result<()>,
+    work: impl Fn(&T) -> R + Sync,
+) -> Result<()> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let threads = rayon::current_num_threads().clamp(1, items.len().max(1));
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, R)>();
+    std::thread::scope(|s| {
+        let (next, stop, work) = (&next, &stop, &work);
+        s.spawn(move || {
+            rayon::scope(|pool| {
+                for _ in 0..threads {
+                    let tx = tx.clone();
+                    pool.spawn(move |_| {
+                        while !stop.load(Ordering::Relaxed) {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(item) = items.get(i) else { break };
+                            if tx.send((i, work(item))).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                }
+            });
+            drop(tx);
+        });
+        // Results that came before their turn, by index.
+        let mut waiting = BTreeMap::new();
+        let mut turn = 0;
+        for (i, result) in rx.iter() {
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&turn) {
+                turn += 1;
+                if let Err(err) = done(turn - 1, result) {
+                    stop.store(true, Ordering::Relaxed);
+                    return Err(err);
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The findings of a run on their way out: paths made relative to the archive root, each
+/// group sorted, every finding counted.
+struct Report<'a, 'f> {
+    root: &'a Path,
+    on_finding: OnFinding<'f>,
+    tally: Tally,
+}
+
+impl<'a, 'f> Report<'a, 'f> {
+    fn new(root: &'a Path, on_finding: OnFinding<'f>) -> Self {
+        Report {
+            root,
+            on_finding,
+            tally: Tally::default(),
+        }
+    }
+
+    /// Hands over one group of findings (the archive's, or one edition's), in report order.
+    fn group(&mut self, group: Vec<Diagnostic>) -> Result<()> {
+        for d in in_report_order(self.root, group) {
+            self.tally.count(&d);
+            (self.on_finding)(d)?;
+        }
+        Ok(())
+    }
 }
 
 /// An edition's findings, and what became of it.
@@ -277,6 +431,14 @@ impl Shared<'_> {
             }
         });
         Ok((self.register()?, pipeline))
+    }
+
+    /// The findings of reading the register, once it is read.
+    fn registered_findings(&self) -> Vec<Diagnostic> {
+        match self.register.get() {
+            Some(Ok((_, found, _))) => found.clone(),
+            _ => Vec::new(),
+        }
     }
 
     /// The register, read on first use: from the cache when it holds it, else from its files.
@@ -347,15 +509,11 @@ pub fn build_edition(
         d.location.path = edition.source_path.clone();
         d
     }));
-    Built {
-        edition,
-        tei,
-        files: Vec::new(),
-    }
+    Built { edition, tei }
 }
 
 /// Findings with paths relative to `root`, sorted by edition, file, line and code. The sort
-/// is stable and in place: an archive can have hundreds of thousands of findings.
+/// is stable and in place: an edition can have hundreds of thousands of findings.
 fn in_report_order(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = diags
         .into_iter()
@@ -379,4 +537,77 @@ fn in_report_order(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
             ))
     });
     diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_order;
+    use crate::error::Error;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn results_come_in_the_order_of_the_items_whatever_order_they_finish_in() {
+        let items: Vec<u64> = (0..64).collect();
+        let mut seen = Vec::new();
+        in_order(
+            &items,
+            &mut |i, r: u64| {
+                seen.push((i, r));
+                Ok(())
+            },
+            |&n| {
+                // Early items take longest, so later ones finish first.
+                std::thread::sleep(std::time::Duration::from_micros((64 - n) * 50));
+                n * 10
+            },
+        )
+        .unwrap();
+        let want: Vec<(usize, u64)> = (0..64).map(|n| (n as usize, n * 10)).collect();
+        assert_eq!(seen, want);
+    }
+
+    #[test]
+    fn a_result_refused_stops_the_work_and_is_the_error() {
+        let items: Vec<usize> = (0..10_000).collect();
+        let started = AtomicUsize::new(0);
+        let mut calls = 0;
+        let out = in_order(
+            &items,
+            &mut |i, _: ()| {
+                calls += 1;
+                if i == 3 {
+                    return Err(Error::BadArguments {
+                        flag: "test",
+                        message: "refused".into(),
+                    });
+                }
+                Ok(())
+            },
+            |_| {
+                started.fetch_add(1, Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_micros(200));
+            },
+        );
+        assert!(matches!(out, Err(Error::BadArguments { .. })));
+        assert_eq!(calls, 4, "nothing is handed over after the refusal");
+        assert!(
+            started.load(Ordering::Relaxed) < items.len(),
+            "the work stopped"
+        );
+    }
+
+    #[test]
+    fn no_items_is_no_work() {
+        let mut calls = 0;
+        in_order(
+            &[] as &[u8],
+            &mut |_, _: ()| {
+                calls += 1;
+                Ok(())
+            },
+            |_| (),
+        )
+        .unwrap();
+        assert_eq!(calls, 0);
+    }
 }

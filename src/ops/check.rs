@@ -5,7 +5,7 @@
 use super::provenance::ReleasedSource;
 use crate::archive::ocfl::StorageRoot;
 use crate::diagnostic::{Code, Diagnostic, Location, codes};
-use crate::engine::{Built, Checks, Keep};
+use crate::engine::{Built, Checks, Discard, Keep, OnFinding, Tally};
 use crate::error::Result;
 use crate::load::source::Source;
 use crate::load::{self, Archive, EditionDir};
@@ -19,22 +19,27 @@ use std::path::Path;
 #[derive(Debug)]
 pub struct Report {
     pub archive: Archive,
-    /// Every finding, with paths relative to the archive root, in a stable order.
+    /// How many errors and warnings the check found.
+    pub tally: Tally,
+    /// Every finding, with paths relative to the archive root, in report order (see
+    /// [`crate::engine::run::run`]); empty after [`check_streaming`], which hands each over
+    /// as it is found.
     pub diagnostics: Vec<Diagnostic>,
-    /// Every edition whose record and source are sound, shaped by the passes and encoded.
+    /// Every edition whose record and source are sound, shaped by the passes and encoded;
+    /// empty after [`check_streaming`].
     pub built: Vec<Built>,
 }
 
 impl Report {
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
+        self.tally.errors
     }
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.tally.warnings
     }
 }
 
-/// Checks the archive at `root`.
+/// Checks the archive at `root`, keeping every finding and every edition built in the report.
 pub fn check(root: &Path) -> Result<Report> {
     check_with_progress(root, &crate::progress::ignore)
 }
@@ -44,11 +49,31 @@ pub fn check(root: &Path) -> Result<Report> {
 /// checks.
 pub fn check_with_progress(root: &Path, progress: OnProgress) -> Result<Report> {
     let checks = RecordChecks::new(root);
-    let run = crate::engine::run::run(root, progress, None, &checks, &Keep)?;
+    let mut diagnostics = Vec::new();
+    let run = crate::engine::run::run(root, progress, None, &checks, &Keep, &mut |d| {
+        diagnostics.push(d);
+        Ok(())
+    })?;
     Ok(Report {
         archive: run.archive,
-        diagnostics: run.diagnostics,
+        tally: run.tally,
+        diagnostics,
         built: run.kept,
+    })
+}
+
+/// `editio check` on a large archive: [`check_with_progress`], handing every finding to
+/// `on_finding` as soon as its place in the report is known, and letting each edition go once
+/// checked, so that memory grows neither with the archive nor with its findings. The report
+/// has the counts, and no findings or editions.
+pub fn check_streaming(root: &Path, progress: OnProgress, on_finding: OnFinding) -> Result<Report> {
+    let checks = RecordChecks::new(root);
+    let run = crate::engine::run::run(root, progress, None, &checks, &Discard, on_finding)?;
+    Ok(Report {
+        archive: run.archive,
+        tally: run.tally,
+        diagnostics: Vec::new(),
+        built: Vec::new(),
     })
 }
 

@@ -126,7 +126,8 @@ pub fn release_with_progress(
         keep: true,
         ..Default::default()
     };
-    let build = super::build::build_with_progress(root, options, progress)?;
+    // Only the count of errors matters here: `check` and `build` show the findings.
+    let build = super::build::build_streaming(root, options, progress, &mut |_| Ok(()))?;
     if build.failed() {
         return Err(Error::ArchiveHasErrors {
             root: root.to_path_buf(),
@@ -191,8 +192,8 @@ pub fn release_with_progress(
 fn select_editions<'a>(
     build: &'a super::build::BuildReport,
     opts: &ReleaseOptions,
-) -> Result<Vec<&'a super::build::Built>> {
-    let selected: Vec<&super::build::Built> = if opts.all {
+) -> Result<Vec<&'a super::build::Kept>> {
+    let selected: Vec<&super::build::Kept> = if opts.all {
         build.built.iter().collect()
     } else {
         let mut out = Vec::new();
@@ -244,26 +245,23 @@ fn has_collection_deposit(deposits: &Path) -> Result<bool> {
 /// The files of an edition's next version, by logical path, without the PREMIS log.
 fn version_files(
     root: &Path,
-    built: &super::build::Built,
+    built: &super::build::Kept,
     ctx: &RenderContext,
 ) -> Vec<(String, Content)> {
     let e = &built.edition;
     let dir = root.join(crate::load::EDITIONS_DIR).join(&e.id);
     let mut files = vec![
-        ("source.txt".to_string(), source_content(&dir, e)),
+        ("source.txt".to_string(), source_content(&dir, built)),
         (
             "edition.toml".to_string(),
             Content::File(dir.join(crate::load::RECORD_FILE)),
         ),
-        (
-            "tei/register.xml".to_string(),
-            Content::Bytes(tei::render_register_excerpt(e, ctx.register, ctx.config)),
-        ),
-        (
-            "metadata/dc.xml".to_string(),
-            Content::Bytes(dc::render(e, ctx)),
-        ),
     ];
+    files.extend(
+        rendered_files(built, ctx)
+            .into_iter()
+            .map(|(path, bytes)| (path, Content::Bytes(bytes))),
+    );
     // Every reproducible output of the build's renderers, as the build wrote it.
     let export = root.join(crate::layout::EXPORT_DIR);
     for (path, digests) in &built.files {
@@ -277,21 +275,41 @@ fn version_files(
     files
 }
 
+/// The files of a version made here rather than by the build (the register entries the
+/// edition refers to, its Dublin Core record), by logical path: the same bytes each time.
+fn rendered_files(built: &super::build::Kept, ctx: &RenderContext) -> [(String, Vec<u8>); 2] {
+    [
+        (
+            "tei/register.xml".to_string(),
+            tei::render_register_entries(&built.keys, ctx.register, ctx.config),
+        ),
+        (
+            "metadata/dc.xml".to_string(),
+            dc::render(&built.edition, ctx),
+        ),
+    ]
+}
+
 /// The edition's source file, with the digests of its bytes as the build read them.
-fn source_content(dir: &Path, e: &crate::model::Edition) -> Content {
+fn source_content(dir: &Path, built: &super::build::Kept) -> Content {
     let path = dir.join(crate::load::SOURCE_FILE);
-    if e.raw.is_empty() {
-        return Content::File(path);
+    match &built.source {
+        Some(digests) => Content::Known {
+            path,
+            digests: digests.clone(),
+        },
+        None => Content::File(path),
     }
-    let digests = crate::archive::digest::Digests::of_bytes(&e.raw);
-    Content::Known { path, digests }
 }
 
 /// What releasing one edition would do, worked out before anything is written.
 struct Plan<'a> {
-    built: &'a super::build::Built,
+    built: &'a super::build::Kept,
     oid: String,
     versions: Vec<ocfl::store::VersionInfo>,
+    /// The version's files read from disk, with their digests (those rendered from the
+    /// edition's record and the register are rendered again to be written, see
+    /// [`rendered_files`]).
     files: Vec<(String, Content)>,
     /// Paths added, removed or changed since the head version; `None` when nothing changed.
     changed: Option<Vec<String>>,
@@ -305,7 +323,7 @@ struct Plan<'a> {
 fn plan_edition<'a>(
     root: &Path,
     store: &StorageRoot,
-    built: &'a super::build::Built,
+    built: &'a super::build::Kept,
     ctx: &RenderContext,
     date: OffsetDateTime,
 ) -> Result<Plan<'a>> {
@@ -323,6 +341,10 @@ fn plan_edition<'a>(
             *content = Content::Known { path, digests };
         }
     }
+    // The files rendered here are let go once their digests are taken, and rendered again
+    // when the version is written: the plans of every edition, all made before anything is
+    // written, then hold no file's bytes.
+    files.retain(|(_, content)| !matches!(content, Content::Bytes(_)));
     let Some(head) = versions.last() else {
         check_receipts(e, date, versions.len() + 1)?;
         return Ok(Plan {
@@ -495,6 +517,11 @@ fn release_edition(
         .unwrap_or_else(|| ctx.config.archive.contact.name.clone());
 
     let events = premis_events(root, e, &versions, number, &created, &message, &user)?;
+    files.extend(
+        rendered_files(built, ctx)
+            .into_iter()
+            .map(|(path, bytes)| (path, Content::Bytes(bytes))),
+    );
     files.push((
         PREMIS_PATH.to_string(),
         Content::Bytes(premis::render(e, &events)),
@@ -749,7 +776,7 @@ fn collection_bag(
     store: &StorageRoot,
     deposits: &Path,
     archive: &crate::load::Archive,
-    built: &[super::build::Built],
+    built: &[super::build::Kept],
     config: &Config,
     date: OffsetDateTime,
 ) -> Result<PathBuf> {

@@ -292,24 +292,25 @@ pub fn verify_archive(root: &Path, opts: &Options, progress: OnProgress) -> Resu
         on: editions,
         what: Kind::Sources.describe(),
     });
-    let check = super::check::check(root)?;
+    // The check of every edition also renders what the build writes of it and compares that
+    // with export/ there and then (see `Compare`).
+    let check = check_and_compare(root)?;
     report.targets.push(Target {
         path: editions.to_path_buf(),
         kind: Kind::Sources,
-        diagnostics: integrity_findings(&check),
+        diagnostics: check.integrity,
     });
     progress(Progress::Done(1));
 
     // export/ against the build: the TEI, the reading copies and the PDFs.
-    let exports = expected_exports(root, &check)?;
     // Now that the folders to compare are known, the count is exact.
     progress(Progress::Total(
-        (1 + exports.len() + usize::from(has_ocfl) + deposits.len() + 1) as u64,
+        (1 + check.exports.len() + usize::from(has_ocfl) + deposits.len() + 1) as u64,
     ));
-    for (dir, expected) in exports {
+    for (dir, compared) in &check.exports {
         let shown = Path::new(crate::layout::EXPORT_DIR).join(dir);
         step(progress, &mut report, &shown, Kind::Exports, || {
-            compare_exports(root, &check, dir, &expected)
+            compare_exports(root, &check.unbuilt, dir, compared)
         })?;
     }
 
@@ -333,7 +334,13 @@ pub fn verify_archive(root: &Path, opts: &Options, progress: OnProgress) -> Resu
     // Deposits against versions.
     let shown = rel(&deposit_dir);
     step(progress, &mut report, &shown, Kind::Consistency, || {
-        Ok(consistency(root, &check, &ocfl_dir, remote, manifests))
+        Ok(consistency(
+            root,
+            &check.archive,
+            &ocfl_dir,
+            remote,
+            manifests,
+        ))
     })?;
     Ok(report)
 }
@@ -373,21 +380,13 @@ fn open_remote(opts: &Options) -> Result<Option<StorageRoot>> {
     })
 }
 
-/// The check's findings that concern integrity (errors of ED1xx, ED2xx, ED3xx): a source or
-/// record that is lost or altered, not a matter of encoding.
-fn integrity_findings(check: &super::check::Report) -> Vec<Diagnostic> {
-    let integrity = |d: &&Diagnostic| {
-        d.is_error()
-            && ["ED1", "ED2", "ED3"]
-                .iter()
-                .any(|p| d.code.id.starts_with(p))
-    };
-    check
-        .diagnostics
-        .iter()
-        .filter(integrity)
-        .cloned()
-        .collect()
+/// Whether a finding of the check concerns integrity (an error of ED1xx, ED2xx, ED3xx): a
+/// source or record that is lost or altered, not a matter of encoding.
+fn is_integrity(d: &Diagnostic) -> bool {
+    d.is_error()
+        && ["ED1", "ED2", "ED3"]
+            .iter()
+            .any(|p| d.code.id.starts_with(p))
 }
 
 /// Validates `export/ocfl` (shown as `shown`) as an OCFL storage root; findings name files
@@ -471,66 +470,178 @@ fn list_zips(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Files by name, with their bytes.
-type Files = BTreeMap<String, Vec<u8>>;
+/// For each file the build writes into a folder of `export/`, by file name: what comparing it
+/// with the file there found (`None`: the same bytes, or no such file there).
+type Compared = BTreeMap<String, Option<Diagnostic>>;
 
-/// What the build writes now into each folder of `export/` whose files are reproducible, by
-/// folder and file name: every renderer of the build's list, rendered in memory.
-fn expected_exports(
+/// What verifying keeps of the check of the archive: never an edition's text or outputs.
+struct Checked {
+    archive: crate::load::Archive,
+    /// The check's findings that concern integrity.
+    integrity: Vec<Diagnostic>,
+    /// The editions that could not be built (their source is reported already).
+    unbuilt: BTreeSet<String>,
+    /// Each folder of `export/` whose files are reproducible, in the order of the renderers'
+    /// list, with every file the build writes there compared.
+    exports: Vec<(&'static str, Compared)>,
+}
+
+/// The engine's sink for verifying `export/`: each edition, as soon as it is built, is
+/// rendered by every reproducible renderer and each output compared with its file in
+/// `export/`; only the outcome is kept, and the edition's record. So memory holds the editions
+/// being built, not the archive nor its outputs.
+struct Compare<'a> {
+    root: &'a Path,
+    renderers: &'a [Box<dyn crate::render::Renderer>],
+}
+
+/// An edition compared: its record (text and blocks let go), its findings, and each output
+/// by folder and name with what comparing it found.
+struct EditionCompared {
+    edition: crate::model::Edition,
+    findings: Vec<Diagnostic>,
+    outputs: Vec<(String, String, Option<Diagnostic>)>,
+}
+
+impl crate::engine::Sink for Compare<'_> {
+    type Kept = EditionCompared;
+    const PHASE: &'static str = "verifying";
+
+    fn take(
+        &self,
+        ctx: &crate::render::RenderContext,
+        built: crate::engine::Built,
+        _: Option<&str>,
+    ) -> Result<EditionCompared> {
+        let item = crate::render::Item {
+            edition: &built.edition,
+            tei: &built.tei,
+        };
+        let mut outputs = Vec::new();
+        for r in self.renderers {
+            for output in r.edition(&item, ctx)? {
+                outputs.push(compare_output(self.root, output));
+            }
+        }
+        let crate::engine::Built { mut edition, .. } = built;
+        edition.raw = Vec::new();
+        edition.decoded = String::new();
+        edition.text = String::new();
+        edition.blocks = Vec::new();
+        let findings = std::mem::take(&mut edition.findings);
+        Ok(EditionCompared {
+            edition,
+            findings,
+            outputs,
+        })
+    }
+
+    fn findings(kept: &mut EditionCompared) -> Vec<Diagnostic> {
+        std::mem::take(&mut kept.findings)
+    }
+}
+
+/// One output of the build (its path relative to `export/`) against its file in `export/`:
+/// its folder, its name there, and the finding when the file is there and differs.
+fn compare_output(
     root: &Path,
-    check: &super::check::Report,
-) -> Result<Vec<(&'static str, Files)>> {
-    use crate::render::{Item, Output, RenderContext, Requested};
-    use rayon::prelude::*;
-    let pdf = check.archive.config.as_ref().is_none_or(|c| c.build.pdf);
+    output: crate::render::Output,
+) -> (String, String, Option<Diagnostic>) {
+    let mut parts = output.path.iter();
+    let dir = parts
+        .next()
+        .and_then(|d| d.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let name = parts.as_path().to_string_lossy().into_owned();
+    let shown = Path::new(crate::layout::EXPORT_DIR).join(&output.path);
+    let path = root.join(&shown);
+    // A file not there is reported once its folder is listed (ED415, "is missing").
+    let finding = if std::fs::symlink_metadata(&path).is_ok() {
+        compare_file(&path, &shown, &output.bytes)
+    } else {
+        None
+    };
+    (dir, name, finding)
+}
+
+/// Checks the archive at `root` as `check` does, and compares with `export/` every file the
+/// build writes now into each folder whose files are reproducible: every renderer of the
+/// build's list, each edition's outputs rendered and compared as soon as it is built, then the
+/// register's and the collection's.
+fn check_and_compare(root: &Path) -> Result<Checked> {
+    use crate::render::{RenderContext, Requested};
+    let (config, _) = crate::load::config(root)?;
+    let pdf = config.as_ref().is_none_or(|c| c.build.pdf);
     let renderers: Vec<_> = crate::render::renderers(Some(root), Requested { pdf })?
         .into_iter()
         .filter(|r| r.reproducible())
         .collect();
     let dirs = crate::render::export_dirs(&renderers);
-    let mut out: BTreeMap<&str, Files> = dirs.iter().map(|d| (*d, Files::new())).collect();
-    let Some(config) = &check.archive.config else {
-        return Ok(dirs.into_iter().map(|d| (d, Files::new())).collect());
+    let checks = super::check::RecordChecks::new(root);
+    let sink = Compare {
+        root,
+        renderers: &renderers,
     };
-    let ctx = RenderContext {
-        config,
-        register: &check.archive.register,
-    };
-    let mut outputs: Vec<Output> = renderers.iter().flat_map(|r| r.register(&ctx)).collect();
-    let editions: Vec<Result<Vec<Output>>> = check
-        .built
-        .par_iter()
-        .map(|b| {
-            let item = Item {
-                edition: &b.edition,
-                tei: &b.tei,
-            };
-            let mut made = Vec::new();
-            for r in &renderers {
-                made.extend(r.edition(&item, &ctx)?);
+    let mut integrity = Vec::new();
+    let run = crate::engine::run::run(
+        root,
+        &crate::progress::ignore,
+        None,
+        &checks,
+        &sink,
+        &mut |d| {
+            if is_integrity(&d) {
+                integrity.push(d);
             }
-            Ok(made)
-        })
+            Ok(())
+        },
+    )?;
+    let archive = run.archive;
+    let built: BTreeSet<&str> = run.kept.iter().map(|k| k.edition.id.as_str()).collect();
+    let unbuilt = archive
+        .editions
+        .iter()
+        .map(|e| e.id.clone())
+        .filter(|id| !built.contains(id.as_str()))
         .collect();
-    for made in editions {
-        outputs.extend(made?);
+    let mut out: BTreeMap<&str, Compared> = dirs.iter().map(|d| (*d, Compared::new())).collect();
+    let mut file = |(dir, name, finding): (String, String, Option<Diagnostic>)| {
+        if let Some(files) = out.get_mut(dir.as_str()) {
+            files.insert(name, finding);
+        }
+    };
+    let mut shells = Vec::with_capacity(run.kept.len());
+    for kept in run.kept {
+        kept.outputs.into_iter().for_each(&mut file);
+        shells.push(kept.edition);
     }
-    let all: Vec<&crate::model::Edition> = check.built.iter().map(|b| &b.edition).collect();
-    for r in &renderers {
-        outputs.extend(r.collection(&all, &ctx)?);
-    }
-    for output in outputs {
-        let mut parts = output.path.iter();
-        let dir = parts.next().and_then(|d| d.to_str()).unwrap_or_default();
-        let name = parts.as_path().to_string_lossy().into_owned();
-        if let Some(files) = out.get_mut(dir) {
-            files.insert(name, output.bytes);
+    if let Some(config) = &archive.config {
+        let ctx = RenderContext {
+            config,
+            register: &archive.register,
+        };
+        for output in renderers.iter().flat_map(|r| r.register(&ctx)) {
+            file(compare_output(root, output));
+        }
+        let all: Vec<&crate::model::Edition> = shells.iter().collect();
+        for r in &renderers {
+            for output in r.collection(&all, &ctx)? {
+                file(compare_output(root, output));
+            }
         }
     }
     // In the order of the list.
-    Ok(dirs
+    let exports = dirs
         .into_iter()
         .map(|d| (d, out.remove(d).unwrap_or_default()))
-        .collect())
+        .collect();
+    Ok(Checked {
+        archive,
+        integrity,
+        unbuilt,
+        exports,
+    })
 }
 
 /// Every file of a folder of `export/` against the build's bytes (ED415): changed, missing, or one
@@ -538,14 +649,13 @@ fn expected_exports(
 /// already) are left out.
 fn compare_exports(
     root: &Path,
-    check: &super::check::Report,
+    unbuilt: &BTreeSet<String>,
     folder: &str,
-    expected: &BTreeMap<String, Vec<u8>>,
+    expected: &Compared,
 ) -> Result<Vec<Diagnostic>> {
     let rel_dir = Path::new(crate::layout::EXPORT_DIR).join(folder);
     let dir = root.join(&rel_dir);
     let shown = |name: &str| rel_dir.join(name);
-    let unbuilt = unbuilt_editions(check);
     let is_unbuilt = |name: &str| {
         Path::new(name)
             .file_stem()
@@ -567,7 +677,7 @@ fn compare_exports(
             if name == "index.html" && !unbuilt.is_empty() {
                 continue;
             }
-            let Some(want) = expected.get(&name) else {
+            let Some(compared) = expected.get(&name) else {
                 if !is_unbuilt(&name) {
                     out.push(
                         Diagnostic::new(
@@ -580,7 +690,7 @@ fn compare_exports(
                 }
                 continue;
             };
-            out.extend(compare_file(&entry.path(), &shown(&name), want));
+            out.extend(compared.clone());
         }
     }
     for name in expected
@@ -597,18 +707,6 @@ fn compare_exports(
         );
     }
     Ok(out)
-}
-
-/// The editions of the archive that could not be built (their source is reported already).
-fn unbuilt_editions(check: &super::check::Report) -> BTreeSet<&str> {
-    let built: BTreeSet<&str> = check.built.iter().map(|b| b.edition.id.as_str()).collect();
-    check
-        .archive
-        .editions
-        .iter()
-        .map(|e| e.id.as_str())
-        .filter(|id| !built.contains(id))
-        .collect()
 }
 
 /// One file of `export/` (shown as `shown`) against the bytes the build writes: a finding
@@ -651,14 +749,14 @@ fn compare_file(path: &Path, shown: &Path, want: &[u8]) -> Option<Diagnostic> {
 /// bag validator read it.
 fn consistency(
     root: &Path,
-    check: &super::check::Report,
+    archive: &crate::load::Archive,
     ocfl_dir: &Path,
     remote: Option<StorageRoot>,
     deposits: Vec<(&Path, Option<bagit::PayloadManifest>)>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let store = open_store(ocfl_dir, remote);
-    let Some(config) = &check.archive.config else {
+    let Some(config) = &archive.config else {
         return out;
     };
     let mut versions = Versions {
@@ -709,7 +807,7 @@ fn consistency(
         }
     }
     if store.is_some() {
-        missing_deposits(check, &mut versions, &seen, &mut out);
+        missing_deposits(archive, &mut versions, &seen, &mut out);
     }
     out
 }
@@ -845,12 +943,12 @@ fn compare_payload(
 
 /// Every version of every edition whose deposit was not `seen` (ED604).
 fn missing_deposits(
-    check: &super::check::Report,
+    archive: &crate::load::Archive,
     versions: &mut Versions<'_>,
     seen: &BTreeSet<(String, u32)>,
     out: &mut Vec<Diagnostic>,
 ) {
-    for e in &check.archive.editions {
+    for e in &archive.editions {
         for v in versions.of(&e.id).unwrap_or_default() {
             if !seen.contains(&(e.id.clone(), v.number)) {
                 let name = format!("{}-v{}.zip", e.id, v.number);

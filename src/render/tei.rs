@@ -380,7 +380,7 @@ fn tags_decl(mut used: std::collections::BTreeMap<String, Vec<String>>) -> Strin
 }
 
 /// The register keys an edition refers to, sorted.
-fn referenced_keys(edition: &Edition, register: &Register) -> Vec<String> {
+pub fn referenced_keys(edition: &Edition, register: &Register) -> Vec<String> {
     let mut keys: Vec<&str> = edition.name_keys();
     keys.extend(
         edition
@@ -2058,7 +2058,17 @@ pub fn render_register_excerpt(
     register: &Register,
     config: &crate::model::Config,
 ) -> Vec<u8> {
-    let keys = referenced_keys(edition, register);
+    render_register_entries(&referenced_keys(edition, register), register, config)
+}
+
+/// The register entries with these keys (sorted, as [`referenced_keys`] gives them), as the
+/// TEI document of [`render_register_excerpt`]: what a release needs of an edition whose
+/// model is no longer held.
+pub fn render_register_entries(
+    keys: &[String],
+    register: &Register,
+    config: &crate::model::Config,
+) -> Vec<u8> {
     let mut excerpt = Register::from_entries(
         register
             .entries

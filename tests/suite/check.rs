@@ -244,3 +244,75 @@ fn the_committed_json_schema_is_the_one_the_code_enforces() {
         "schemas/edition.schema.json is stale: run `cargo run -- schema > schemas/edition.schema.json`"
     );
 }
+
+/// Findings go out as they are found, never gathered: the archive's first, then each
+/// edition's in the order of ids, each group by file, line and code. This is the order of a
+/// sort of every finding by (edition, file, line, code), and `build` gives the same as `check`.
+#[test]
+fn findings_stream_in_report_order_and_build_reports_what_check_does() {
+    let tmp = bundled_copy();
+    let root = tmp.path();
+    let editions = root.join("editions");
+    let config = root.join("editio.toml");
+    let settings = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{settings}\n[unheard]\nof = 1\n")).unwrap();
+    std::fs::write(
+        editions.join("conquest-great-terror-blyukher/source.txt"),
+        "tampered",
+    )
+    .unwrap();
+    let record = editions.join("kotkin-stalin-waiting-for-hitler-khasan/edition.toml");
+    let text = std::fs::read_to_string(&record).unwrap();
+    std::fs::write(
+        &record,
+        text.replacen("language = ", "colour = \"red\"\nlanguage = ", 1),
+    )
+    .unwrap();
+    let findings = |command: &str| -> Vec<serde_json::Value> {
+        let out = editio(root).args([command, "--json"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        stdout(&out)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|v| v["type"] == "finding")
+            .collect()
+    };
+    let checked = findings("check");
+    let editions_named: std::collections::BTreeSet<&str> = checked
+        .iter()
+        .filter_map(|f| f["edition"].as_str())
+        .collect();
+    assert!(editions_named.len() >= 2, "{checked:#?}");
+    assert!(
+        checked.iter().any(|f| f["edition"].is_null()),
+        "{checked:#?}"
+    );
+    let key = |f: &serde_json::Value| {
+        (
+            f["edition"].as_str().map(str::to_string),
+            f["location"]["path"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            f["location"]["line"].as_u64(),
+            f["code"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    let mut sorted = checked.clone();
+    sorted.sort_by_key(key);
+    assert_eq!(checked, sorted);
+    assert_eq!(findings("build"), checked);
+    // The library's gathered report holds the same findings in the same order.
+    let report = editio::ops::check::check(root).unwrap();
+    let gathered: Vec<serde_json::Value> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let mut v = serde_json::to_value(d).unwrap();
+            v["type"] = "finding".into();
+            v
+        })
+        .collect();
+    assert_eq!(gathered, checked);
+    assert_eq!(report.errors() + report.warnings(), checked.len());
+}
