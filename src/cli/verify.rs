@@ -143,6 +143,9 @@ struct Named {
     remote: Vec<(editio::archive::ocfl::StorageRoot, Option<String>)>,
     /// Deposit zips in object storage.
     zips: Vec<editio::ops::storage::Zips>,
+    /// Names that are no path here and no object of the storage root, with what the look-up
+    /// found.
+    missing: Vec<(PathBuf, editio::Error)>,
 }
 
 impl Named {
@@ -175,9 +178,9 @@ impl Named {
                             Some(_) => named.paths.push(o.store.object_path(&o.id)),
                             None => named.remote.push((o.store, Some(o.id.clone()))),
                         },
-                        Err(_) => {
+                        Err(why) => {
                             let _ = root;
-                            named.paths.push(p.clone())
+                            named.missing.push((p.clone(), why));
                         }
                     }
                 }
@@ -211,6 +214,9 @@ fn s3_keys(global: &Global) -> editio::Result<editio::archive::storage::S3Settin
 /// (the bar counting the files read), then deposit zips there.
 fn verify_named(named: &Named, options: &Options, progress: OnProgress) -> editio::Result<Report> {
     let mut report = verify::verify_paths(&named.paths, options, progress)?;
+    for (name, why) in &named.missing {
+        verify::not_found(&mut report, name, why);
+    }
     for (root, object) in &named.remote {
         let target = verify::verify_remote(root, object.as_deref(), options.fast, progress)?;
         report.targets.push(target);

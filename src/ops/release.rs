@@ -141,18 +141,35 @@ pub fn release_with_progress(
     })?;
     let selected = select_editions(&build, opts)?;
     let date = release_time(opts.date)?;
-    let store = open_store(root, opts)?;
+    // Planned against the storage root as it is; a new one is made only once every plan
+    // holds, so that a refused release leaves nothing behind, not even an empty root.
+    let existing = open_store(root, opts, false)?;
     let deposits = root.join(DEPOSIT_DIR);
-    std::fs::create_dir_all(&deposits).map_err(Error::io(&deposits))?;
     let ctx = RenderContext {
         config: &config,
         register: &archive.register,
     };
-    // Every edition is planned, and every date checked, before anything is written.
+    // Every edition is planned, and every date and deposit checked, before anything is
+    // written.
     let mut plans = Vec::new();
     for built in selected {
-        plans.push(plan_edition(root, &store, built, &ctx, date)?);
+        plans.push(plan_edition(
+            root,
+            existing.as_ref(),
+            &deposits,
+            built,
+            &ctx,
+            date,
+        )?);
     }
+    let store = match existing {
+        Some(store) => store,
+        None => open_store(root, opts, true)?.ok_or_else(|| Error::Store {
+            path: root.join(OCFL_DIR),
+            problem: "the storage root could not be made".into(),
+        })?,
+    };
+    std::fs::create_dir_all(&deposits).map_err(Error::io(&deposits))?;
     let mut outcomes = Vec::new();
     progress(Progress::Phase {
         name: "releasing",
@@ -221,13 +238,14 @@ fn select_editions<'a>(
 
 /// The storage root versions go to: `export/ocfl`, or the one `opts.storage` names, created
 /// when absent.
-fn open_store(root: &Path, opts: &ReleaseOptions) -> Result<StorageRoot> {
-    Ok(match &opts.storage {
-        None => StorageRoot::create_or_open(&root.join(OCFL_DIR))?,
-        Some(choice) => {
-            super::storage::open(choice, true)?.expect("a storage root opened to be created")
-        }
-    })
+/// The storage root releases go to: made when `create` and there is none yet, else `None`
+/// when there is none.
+fn open_store(root: &Path, opts: &ReleaseOptions, create: bool) -> Result<Option<StorageRoot>> {
+    match (&opts.storage, create) {
+        (None, true) => StorageRoot::create_or_open(&root.join(OCFL_DIR)).map(Some),
+        (None, false) => StorageRoot::open_existing(&root.join(OCFL_DIR)),
+        (Some(choice), create) => super::storage::open(choice, create),
+    }
 }
 
 /// Whether the deposit folder holds a collection deposit from an earlier release.
@@ -322,14 +340,18 @@ struct Plan<'a> {
 /// receipt of the source or before the head version.
 fn plan_edition<'a>(
     root: &Path,
-    store: &StorageRoot,
+    store: Option<&StorageRoot>,
+    deposits: &Path,
     built: &'a super::build::Kept,
     ctx: &RenderContext,
     date: OffsetDateTime,
 ) -> Result<Plan<'a>> {
     let e = &built.edition;
     let oid = object_id(ctx.config, &e.id);
-    let versions = store.versions(&oid)?;
+    let versions = match store {
+        Some(store) => store.versions(&oid)?,
+        None => Vec::new(),
+    };
     let mut files = version_files(root, built, ctx);
     // Every file's digests, taken once: a file read for them is not read again to plan.
     let mut current = std::collections::BTreeMap::new();
@@ -345,8 +367,9 @@ fn plan_edition<'a>(
     // when the version is written: the plans of every edition, all made before anything is
     // written, then hold no file's bytes.
     files.retain(|(_, content)| !matches!(content, Content::Bytes(_)));
-    let Some(head) = versions.last() else {
+    let (Some(store), Some(head)) = (store, versions.last()) else {
         check_receipts(e, date, versions.len() + 1)?;
+        new_deposit(deposits, e, 1)?;
         return Ok(Plan {
             built,
             oid,
@@ -369,6 +392,7 @@ fn plan_edition<'a>(
     }
     check_after_head(e, head, date)?;
     check_receipts(e, date, versions.len() + 1)?;
+    new_deposit(deposits, e, head.number + 1)?;
     let new_history = history_since(store, &oid, head, e)?;
     Ok(Plan {
         built,
@@ -563,8 +587,10 @@ fn new_deposit(deposits: &Path, e: &crate::model::Edition, number: u32) -> Resul
     if deposit.exists() {
         return Err(Error::Store {
             problem: format!(
-                "a deposit of version {number} exists but the storage root has no such version; \
-                 released packages are never rewritten: move it aside and release again"
+                "a deposit of version {number} exists but the storage root has no such version, \
+                 and released packages are never rewritten. If this archive was released to \
+                 another storage root, copy that root here first (`editio storage copy FROM \
+                 TO`); else move the deposit aside and release again"
             ),
             path: deposit,
         });

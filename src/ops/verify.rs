@@ -209,6 +209,23 @@ pub fn verify_paths(paths: &[PathBuf], opts: &Options, progress: OnProgress) -> 
     Ok(report)
 }
 
+/// Answers a name given to verify that is no path here and no object of the archive's storage
+/// root (`why` says what the look-up found) as a path that cannot be read is answered: ED605.
+pub fn not_found(report: &mut Report, name: &Path, why: &Error) {
+    report.unreadable += 1;
+    let finding = Diagnostic::new(
+        codes::VERIFY_UNREADABLE,
+        Location::file(name),
+        format!("is no file or folder here, nor a released object: {why}"),
+    )
+    .with_help("name a file or folder, an edition or object id, or an s3:// location");
+    report.targets.push(Target {
+        path: name.to_path_buf(),
+        kind: Kind::Unknown,
+        diagnostics: vec![finding],
+    });
+}
+
 /// Checks one path of a known kind; findings name files as `path/inner`.
 fn verify_one(path: &Path, kind: Kind, opts: &Options) -> Result<Vec<Diagnostic>> {
     Ok(match kind {

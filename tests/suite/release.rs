@@ -474,3 +474,34 @@ fn a_file_named_as_the_storage_root_is_refused_by_name_and_left_alone() {
     }
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "notes\n");
 }
+
+#[test]
+fn a_release_to_a_new_storage_root_beside_earlier_deposits_is_refused_before_it_writes() {
+    let tmp = released_copy();
+    let deposits = tmp.path().join("export/deposit");
+    let before = std::fs::read_dir(&deposits).unwrap().count();
+    let elsewhere = tmp.path().join("elsewhere");
+    let path = elsewhere.to_str().unwrap();
+    let out = release(tmp.path(), &["--all", "--date", DATE, "--storage", path]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("-v1.zip: a deposit of version 1 exists but the storage root has no such")
+            && err.contains("editio storage copy FROM TO"),
+        "{err}"
+    );
+    // Refused while planning: no storage root made, no deposit written.
+    assert!(!elsewhere.exists(), "a refused release made {path}");
+    assert_eq!(std::fs::read_dir(&deposits).unwrap().count(), before);
+    // What the message says to do: take the released versions along, then release.
+    let copy = editio(tmp.path())
+        .args(["storage", "copy", "export/ocfl", path])
+        .output()
+        .unwrap();
+    assert!(copy.status.success(), "{}", stderr(&copy));
+    let later = "2026-12-01T12:00:00Z";
+    let out = release(tmp.path(), &["--all", "--date", later, "--storage", path]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let verify = editio(tmp.path()).args(["verify", path]).output().unwrap();
+    assert!(verify.status.success(), "{}", stdout(&verify));
+}

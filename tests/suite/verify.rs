@@ -551,3 +551,17 @@ proptest::proptest! {
         editio::archive::bagit::fuzz::fuzz_zip(&zip);
     }
 }
+
+#[test]
+fn a_name_that_is_no_path_and_no_released_object_says_so() {
+    let tmp = released();
+    let (code, out) = verify(tmp.path(), &[Path::new("no-such-edition")]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(
+            "error[ED605]: no-such-edition: is no file or folder here, nor a released object"
+        ) && out.contains("no released object"),
+        "{out}"
+    );
+    assert!(!out.contains("No such file or directory"), "{out}");
+}
