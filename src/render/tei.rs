@@ -2069,11 +2069,11 @@ pub fn render_register_entries(
     register: &Register,
     config: &crate::model::Config,
 ) -> Vec<u8> {
+    // Each key looked up by hash: a scan of the whole register for every edition released
+    // took a third of a release's CPU at 1,000 editions. `from_entries` puts them in key order.
     let mut excerpt = Register::from_entries(
-        register
-            .entries
-            .iter()
-            .filter(|n| keys.binary_search(&n.entry.key).is_ok())
+        keys.iter()
+            .filter_map(|k| register.get(k))
             .cloned()
             .collect(),
     );

@@ -33,7 +33,7 @@ fn every_path_given_to_verify_is_answered_and_the_exit_code_is_the_worst() {
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("ok    ok.zip"), "{text}");
     assert!(
-        text.contains("error[ED605]: missing: cannot be read"),
+        text.contains("error[ED605]: missing: is no file or folder here, nor a released object"),
         "{text}"
     );
     assert!(text.contains("FAIL  truncated.zip"), "{text}");
