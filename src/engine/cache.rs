@@ -275,7 +275,7 @@ impl Cache {
     pub fn names(&self) -> Option<Names> {
         let bytes = std::fs::read(cache_dir(&self.root).join(NAMES_FILE)).ok()?;
         let (sha, tables) = bytes.split_at_checked(SHA256_HEX)?;
-        if sha != sha256(tables).as_bytes() {
+        if sha != digest::sha256_bytes(tables).as_bytes() {
             return None;
         }
         Names::from_bytes(tables, &self.common)
@@ -288,7 +288,7 @@ impl Cache {
         let Some(tables) = names.to_bytes(&self.common) else {
             return;
         };
-        let sha = sha256(&tables);
+        let sha = digest::sha256_bytes(&tables);
         let path = cache_dir(&self.root).join(NAMES_FILE);
         let _ = crate::archive::write::atomic_with(&path, |file| {
             std::io::Write::write_all(file, sha.as_bytes())?;
@@ -426,13 +426,6 @@ impl Hasher {
 
 /// The length of a SHA-256 in hex.
 const SHA256_HEX: usize = 64;
-
-/// The SHA-256 of `bytes`, in hex.
-fn sha256(bytes: &[u8]) -> String {
-    let mut h = Hasher::new();
-    h.update(bytes);
-    h.finish()
-}
 
 /// Length-prefixed, so that no two different sequences of inputs hash alike.
 fn feed(h: &mut Hasher, bytes: &[u8]) {

@@ -236,10 +236,8 @@ fn select_editions<'a>(
     Ok(selected)
 }
 
-/// The storage root versions go to: `export/ocfl`, or the one `opts.storage` names, created
-/// when absent.
-/// The storage root releases go to: made when `create` and there is none yet, else `None`
-/// when there is none.
+/// The storage root versions go to (`export/ocfl`, or the one `opts.storage` names): made
+/// when `create` and there is none yet, else `None` when there is none.
 fn open_store(root: &Path, opts: &ReleaseOptions, create: bool) -> Result<Option<StorageRoot>> {
     match (&opts.storage, create) {
         (None, true) => StorageRoot::create_or_open(&root.join(OCFL_DIR)).map(Some),
