@@ -39,6 +39,11 @@ struct BuildCache {
     /// relative to the archive root, with the SHA-256 of each as written.
     #[serde(default)]
     register: Option<BTreeMap<String, String>>,
+    /// The size and modification time of each of those files when the build that recorded
+    /// them ended: a file whose size and time are still these is taken to hold the bytes
+    /// recorded, as for the editions' outputs. Any other is hashed.
+    #[serde(default)]
+    register_stamps: BTreeMap<String, Stamp>,
     /// The findings of reading the register, so that a build which needs nothing else of it
     /// does not read it.
     #[serde(default)]
@@ -222,7 +227,16 @@ impl Cache {
     pub fn register_unchanged(&self) -> Option<BTreeMap<String, String>> {
         let recorded = self.old.register.as_ref()?;
         for (path, sha) in recorded {
-            let (_, found) = digest::sha256_file(&self.root.join(path)).ok()?;
+            let file = self.root.join(path);
+            if self
+                .old
+                .register_stamps
+                .get(path)
+                .is_some_and(|s| stamp(&file) == Some(*s))
+            {
+                continue;
+            }
+            let (_, found) = digest::sha256_file(&file).ok()?;
             if found != *sha {
                 return None;
             }
@@ -353,9 +367,16 @@ impl Cache {
         register: Option<BTreeMap<String, String>>,
         register_findings: &[Diagnostic],
     ) {
+        // The files were written or found to hold the recorded bytes by this build.
+        let register_stamps = register
+            .iter()
+            .flatten()
+            .filter_map(|(path, _)| Some((path.clone(), stamp(&self.root.join(path))?)))
+            .collect();
         let cache = BuildCache {
             common: self.common.clone(),
             register,
+            register_stamps,
             register_findings: Some(
                 register_findings
                     .iter()

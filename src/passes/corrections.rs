@@ -29,8 +29,12 @@ fn apply_corrections(edition: &mut Edition, record_path: &std::path::Path) {
         let mut applied = 0;
         for block in &mut edition.blocks {
             super::map_text(&mut block.inlines, |text| {
+                if text.is_empty() {
+                    return Some(Vec::new());
+                }
                 let mut out = Vec::new();
                 let mut rest_start = 0;
+                let mut changed = false;
                 for (pos, _) in text.match_indices(corr.sic.as_str()) {
                     let end = pos + corr.sic.len();
                     if pos < rest_start || !super::is_whole_word(text, pos, end) {
@@ -47,10 +51,14 @@ fn apply_corrections(edition: &mut Edition, record_path: &std::path::Path) {
                         correction: index,
                     });
                     applied += 1;
+                    changed = true;
                     rest_start = end;
                 }
+                if !changed {
+                    return None;
+                }
                 super::push_text(&mut out, &text[rest_start..]);
-                out
+                Some(out)
             });
         }
         if applied == 0 {
@@ -82,7 +90,7 @@ fn place_notes(edition: &mut Edition, record_path: &std::path::Path) {
             }
             super::map_text(&mut block.inlines, |text| {
                 if placed {
-                    return vec![Inline::Text(text.to_string())];
+                    return None;
                 }
                 for (pos, _) in text.match_indices(note.after.as_str()) {
                     seen += 1;
@@ -93,10 +101,10 @@ fn place_notes(edition: &mut Edition, record_path: &std::path::Path) {
                         super::push_text(&mut out, &text[..end]);
                         out.push(Inline::EditorialNote(index));
                         super::push_text(&mut out, &text[end..]);
-                        return out;
+                        return Some(out);
                     }
                 }
-                vec![Inline::Text(text.to_string())]
+                None
             });
         }
         if placed {

@@ -73,6 +73,11 @@ fn counts_something(after: &str) -> bool {
 /// The dates in one run of text, with offsets into it.
 fn find(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
+    // Every pattern has a digit (`\d`: any decimal digit, and every such character is
+    // numeric): most runs of text have none, and the search is not run on them.
+    if !text.chars().any(char::is_numeric) {
+        return out;
+    }
     for c in DATE.captures_iter(text) {
         let whole = c.get(0).expect("a match has a whole");
         let (start, end) = (whole.start(), whole.end());
@@ -185,9 +190,16 @@ impl Pass for Dates {
         let mut supplied = 0usize;
         for block in &mut edition.blocks {
             map_text(&mut block.inlines, |t| {
+                if t.is_empty() {
+                    return Some(Vec::new());
+                }
+                let found = find(t);
+                if found.is_empty() {
+                    return None;
+                }
                 let mut out = Vec::new();
                 let mut at = 0;
-                for f in find(t) {
+                for f in found {
                     let (value, year_supplied) = match (f.value, f.needs_year) {
                         (Some(v), _) => {
                             if matches!(&v, DateValue::When(s) | DateValue::Range(s, _) if s.len() >= 7)
@@ -223,7 +235,7 @@ impl Pass for Dates {
                     at = f.end;
                 }
                 push_text(&mut out, &t[at..]);
-                out
+                Some(out)
             });
         }
         edition.log.dates_marked = marked;

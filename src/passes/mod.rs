@@ -80,12 +80,17 @@ impl Pipeline {
     }
 }
 
-/// Replaces every top-level `Text` inline of `inlines` by what `f` makes of it.
-pub(crate) fn map_text(inlines: &mut Vec<Inline>, mut f: impl FnMut(&str) -> Vec<Inline>) {
+/// Replaces every top-level `Text` inline of `inlines` by what `f` makes of it; `None` keeps
+/// the inline as it is (most texts have nothing a pass marks: they are not copied).
+pub(crate) fn map_text(inlines: &mut Vec<Inline>, mut f: impl FnMut(&str) -> Option<Vec<Inline>>) {
     let old = std::mem::take(inlines);
+    inlines.reserve(old.len());
     for inline in old {
         match inline {
-            Inline::Text(t) => inlines.extend(f(&t)),
+            Inline::Text(t) => match f(&t) {
+                Some(new) => inlines.extend(new),
+                None => inlines.push(Inline::Text(t)),
+            },
             other => inlines.push(other),
         }
     }

@@ -113,8 +113,11 @@ impl Modified {
     }
 }
 
-/// The deflate level of the EPUB's text entries (XHTML, OPF, CSS, container).
-const DEFLATE_LEVEL: i64 = 9;
+/// The deflate level of the EPUB's text entries (XHTML, OPF, CSS, container). Level 4 takes
+/// less than half the time of level 9 (whose deflate was a sixth of a whole build) for 2 to
+/// 5 % more bytes of text entries, under 1 % of an EPUB with its fonts; BENCHMARKS.md (f) has
+/// the measurement.
+const DEFLATE_LEVEL: i64 = 4;
 
 /// How an entry is compressed: fonts (WOFF2, already compressed) are stored as they are, the
 /// rest deflated at [`DEFLATE_LEVEL`].

@@ -127,6 +127,29 @@ fn a_damaged_output_is_written_again() {
 }
 
 #[test]
+fn a_damaged_register_file_is_written_again() {
+    let tmp = bundled_copy();
+    assert_eq!(build(tmp.path()).0, Some(0));
+    let before = exports(tmp.path());
+    let register = tmp.path().join("export/tei/register.xml");
+    // Nothing else changed (the register is not read), then with an edition to build (the
+    // register read from the cache): either way the damaged file is found and written again.
+    for change in [false, true] {
+        std::fs::write(&register, "damaged").unwrap();
+        if change {
+            retitle_kotkin(tmp.path(), "Revised: ");
+        }
+        let (code, written) = build(tmp.path());
+        assert_eq!(code, Some(0));
+        assert!(written["export/tei/register.xml"], "{written:?}");
+        assert_eq!(
+            exports(tmp.path())[Path::new("tei/register.xml")],
+            before[Path::new("tei/register.xml")]
+        );
+    }
+}
+
+#[test]
 fn an_archive_with_errors_leaves_export_as_it_was() {
     let tmp = bundled_copy();
     assert_eq!(build(tmp.path()).0, Some(0));
