@@ -307,10 +307,11 @@ fn check_entries(
         ("work", &file.work),
         ("event", &file.event),
     ];
+    let locator = toml::Locator::new(path, text);
     for (list, entries) in lists {
         for (i, e) in entries.iter().enumerate() {
             let idx = i.to_string();
-            let at = |field: &str| toml::locate(path, text, &[list, &idx, field]);
+            let at = |field: &str| locator.locate(&[list, &idx, field]);
             for (field, message) in entry_problems(e) {
                 diags.push(Diagnostic::new(codes::REGISTER_INVALID, at(field), message));
             }

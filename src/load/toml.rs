@@ -1,7 +1,7 @@
 //! Reading a TOML file into a typed value, reporting syntax errors, type errors and every
 //! unknown field with its line and column.
 
-use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, LineIndex, Location};
 use serde::de::DeserializeOwned;
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
@@ -49,7 +49,8 @@ pub fn parse<T: DeserializeOwned>(
         }
     };
     for segs in unknown {
-        let span = find_key(table.get_ref(), &segs);
+        let keys: Vec<&str> = segs.iter().map(String::as_str).collect();
+        let span = find_key(table.get_ref(), &keys);
         diags.push(unknown_field(codes.unknown_field, at(span), &segs));
     }
     (value, diags)
@@ -166,7 +167,8 @@ fn parse_entry<T: DeserializeOwned>(
         }
     };
     for segs in unknown {
-        let span = find_key(entry, &segs);
+        let keys: Vec<&str> = segs.iter().map(String::as_str).collect();
+        let span = find_key(entry, &keys);
         diags.push(
             Diagnostic::new(
                 codes.unknown_field,
@@ -205,27 +207,53 @@ fn segments(path: &serde_ignored::Path<'_>) -> Vec<String> {
 /// Where the key at `segs` (table keys and array indices) stands in `text`, the contents of
 /// `path`; the file alone when it cannot be found.
 pub fn locate(path: &Path, text: &str, segs: &[&str]) -> Location {
-    let segs: Vec<String> = segs.iter().map(|s| s.to_string()).collect();
-    match DeTable::parse(text) {
-        Ok(table) => match find_key(table.get_ref(), &segs) {
-            Some(span) => Location::at_offset(path, text, span.start),
-            None => Location::file(path),
-        },
-        Err(_) => Location::file(path),
+    Locator::new(path, text).locate(segs)
+}
+
+/// [`locate`] for many keys of one file: the text is parsed, and its lines found, once for all
+/// of them (a register of 60,000 entries is megabytes of TOML).
+pub struct Locator<'a> {
+    path: &'a Path,
+    text: &'a str,
+    parsed: std::cell::OnceCell<Option<(toml::Spanned<DeTable<'a>>, LineIndex<'a>)>>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(path: &'a Path, text: &'a str) -> Self {
+        Locator {
+            path,
+            text,
+            parsed: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Where the key at `segs` stands; the file alone when it cannot be found.
+    pub fn locate(&self, segs: &[&str]) -> Location {
+        let parsed = self.parsed.get_or_init(|| {
+            let table = DeTable::parse(self.text).ok()?;
+            Some((table, LineIndex::new(self.text)))
+        });
+        match parsed {
+            Some((table, lines)) => match find_key(table.get_ref(), segs) {
+                Some(span) => Location::at_offset_in(self.path, lines, span.start),
+                None => Location::file(self.path),
+            },
+            None => Location::file(self.path),
+        }
     }
 }
 
 /// The span of the key at `segs` in the parsed table.
-fn find_key(table: &DeTable<'_>, segs: &[String]) -> Option<std::ops::Range<usize>> {
+fn find_key(table: &DeTable<'_>, segs: &[&str]) -> Option<std::ops::Range<usize>> {
     let (first, rest) = segs.split_first()?;
-    let (key, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == first)?;
+    let (key, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *first)?;
     if rest.is_empty() {
         return Some(key.span());
     }
     find_in_value(value.get_ref(), rest).or(Some(key.span()))
 }
 
-fn find_in_value(value: &DeValue<'_>, segs: &[String]) -> Option<std::ops::Range<usize>> {
+fn find_in_value(value: &DeValue<'_>, segs: &[&str]) -> Option<std::ops::Range<usize>> {
     match value {
         DeValue::Table(t) => find_key(t, segs),
         DeValue::Array(items) => {

@@ -173,26 +173,6 @@ impl Register {
         self.reindex();
     }
 
-    /// The register as one file, each entry in its list (for the build cache, which reads
-    /// that back faster than the TOML it came from).
-    pub fn to_file(&self) -> RegisterFile {
-        let mut file = RegisterFile {
-            history: self.history.clone(),
-            ..RegisterFile::default()
-        };
-        for n in &self.entries {
-            let list = match n.kind {
-                NameKind::Person => &mut file.person,
-                NameKind::Place => &mut file.place,
-                NameKind::Org => &mut file.org,
-                NameKind::Work => &mut file.work,
-                NameKind::Event => &mut file.event,
-            };
-            list.push(n.entry.clone());
-        }
-        file
-    }
-
     /// Entries of one kind, sorted by key.
     pub fn of_kind(&self, kind: NameKind) -> impl Iterator<Item = &Named> {
         self.entries.iter().filter(move |n| n.kind == kind)

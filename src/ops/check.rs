@@ -201,9 +201,10 @@ pub fn check_edition(edition: &EditionDir) -> Vec<Diagnostic> {
         } else {
             std::fs::read_to_string(&path).unwrap_or_default()
         };
+        let locator = load::toml::Locator::new(&path, &text);
         for problem in problems {
             let at: Vec<&str> = problem.at.iter().map(String::as_str).collect();
-            let location = load::toml::locate(&path, &text, &at);
+            let location = locator.locate(&at);
             let mut d = Diagnostic::new(problem.code, location, problem.message);
             if let Some(help) = problem.help {
                 d = d.with_help(help);

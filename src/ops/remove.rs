@@ -47,7 +47,7 @@ pub fn remove(root: &Path, id: &str) -> Result<Removed> {
         export
             .join(crate::engine::cache::CACHE_DIR)
             .join(crate::engine::cache::EDITIONS)
-            .join(format!("{id}.json")),
+            .join(crate::engine::cache::record_file(id)),
     ];
     let mut paths = Vec::new();
     for path in outputs.iter().filter(|p| p.is_file()) {

@@ -70,7 +70,7 @@ fn a_second_build_reuses_everything_and_changes_nothing() {
     assert!(tmp.path().join("export/.build-cache/build.json").is_file());
     assert!(
         tmp.path()
-            .join(format!("export/.build-cache/editions/{KOTKIN}.json"))
+            .join(format!("export/.build-cache/editions/{KOTKIN}.bin"))
             .is_file()
     );
     let before = exports(tmp.path());
@@ -181,7 +181,7 @@ fn a_changed_register_rebuilds_from_the_register_not_from_the_cache() {
     assert_eq!(build(tmp.path()).0, Some(0));
     assert!(
         tmp.path()
-            .join("export/.build-cache/register.json")
+            .join("export/.build-cache/register.bin")
             .is_file()
     );
     edit(
