@@ -14,10 +14,8 @@ pub(super) struct StrTable {
     /// Where each string ends in `text` (it starts where the one before ends).
     ends: Vec<usize>,
     /// A power of two of slots (at least twice the strings), each 0 when empty or a string's
-    /// number plus one (low 32 bits) with the high 32 bits of its hash (the high 32 bits of
-    /// the slot), at the first free slot from its hash on. The hash's bits let a look-up pass
-    /// over the other strings of a slot's run without reading them.
-    slots: Vec<u64>,
+    /// number plus one, at the first free slot from its hash on.
+    slots: Vec<u32>,
 }
 
 impl StrTable {
@@ -38,12 +36,11 @@ impl StrTable {
             let Ok(number) = u32::try_from(table.ends.len()) else {
                 break;
             };
-            let h = hash(s);
-            let mut at = h & mask;
+            let mut at = hash(s) & mask;
             while table.slots[at] != 0 {
                 at = (at + 1) & mask;
             }
-            table.slots[at] = tag(h) | u64::from(number);
+            table.slots[at] = number;
         }
         table
     }
@@ -51,14 +48,12 @@ impl StrTable {
     /// The number of the string `s`, if the table holds it.
     pub(super) fn get(&self, s: &str) -> Option<usize> {
         let mask = self.slots.len().checked_sub(1)?;
-        let h = hash(s);
-        let want = tag(h);
-        let mut at = h & mask;
+        let mut at = hash(s) & mask;
         // At most every slot once (the table is never full; this bounds a damaged one too).
         for _ in 0..self.slots.len() {
-            let slot = *self.slots.get(at)?;
-            let id = (slot as u32 as usize).checked_sub(1)?;
-            if slot & TAG == want && self.string(id) == Some(s) {
+            let number = *self.slots.get(at)? as usize;
+            let id = number.checked_sub(1)?;
+            if self.string(id) == Some(s) {
                 return Some(id);
             }
             at = (at + 1) & mask;
@@ -74,14 +69,6 @@ impl StrTable {
         };
         self.text.get(start..*self.ends.get(id)?)
     }
-}
-
-/// The bits of a slot that hold the high bits of its string's hash.
-const TAG: u64 = 0xffff_ffff_0000_0000;
-
-/// The high 32 bits of hash `h`, where a slot keeps them.
-fn tag(h: usize) -> u64 {
-    (h as u64) & TAG
 }
 
 /// rustc's hash of `s`: fast, and the same in every run of one editio binary (the cache that
