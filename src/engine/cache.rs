@@ -198,7 +198,11 @@ impl Cache {
         let mut h = Hasher::new();
         feed(&mut h, self.common.as_bytes());
         feed(&mut h, edition.id.as_bytes());
-        hash_folder(&mut h, &edition.dir, Some((SOURCE_FILE, source)))?;
+        let mut known = vec![(SOURCE_FILE, source)];
+        known.extend(
+            (edition.record_text.as_deref()).map(|t| (crate::load::RECORD_FILE, t.as_bytes())),
+        );
+        hash_folder(&mut h, &edition.dir, &known)?;
         Some(h.finish())
     }
 
@@ -564,8 +568,8 @@ fn feed(h: &mut Hasher, bytes: &[u8]) {
 }
 
 /// Every file directly in `dir` (names and bytes, in name order); nothing for a missing folder.
-/// `known` gives the bytes of one file already read.
-fn hash_folder(h: &mut Hasher, dir: &Path, known: Option<(&str, &[u8])>) -> Option<()> {
+/// `known` gives the bytes of files already read, by name.
+fn hash_folder(h: &mut Hasher, dir: &Path, known: &[(&str, &[u8])]) -> Option<()> {
     let Ok(read) = std::fs::read_dir(dir) else {
         // A folder that is not there is an input too (none); one that cannot be read is not
         // known.
@@ -584,7 +588,7 @@ fn hash_folder(h: &mut Hasher, dir: &Path, known: Option<(&str, &[u8])>) -> Opti
     for path in files {
         let name = path.file_name()?;
         feed(h, name.as_encoded_bytes());
-        match known.filter(|(k, _)| name == *k) {
+        match known.iter().find(|(k, _)| name == *k) {
             Some((_, bytes)) => feed(h, bytes),
             None => feed(h, &std::fs::read(&path).ok()?),
         }
@@ -624,9 +628,9 @@ fn common_hash(root: &Path, pdf: bool, program: &str) -> Option<String> {
     hash_folder(
         &mut h,
         &root.join(crate::load::EDITIONS_DIR).join(REGISTER_DIR),
-        None,
+        &[],
     )?;
-    hash_folder(&mut h, &root.join(TEMPLATE_DIR), None)?;
+    hash_folder(&mut h, &root.join(TEMPLATE_DIR), &[])?;
     Some(h.finish())
 }
 

@@ -43,6 +43,9 @@ pub struct EditionDir {
     pub id: String,
     pub dir: PathBuf,
     pub record: Option<Record>,
+    /// The record's text as read, when it was: what the record was parsed from, for whatever
+    /// needs the file again in the same run (where a problem stands, the build cache's hash).
+    pub record_text: Option<String>,
 }
 
 impl EditionDir {
@@ -171,11 +174,12 @@ pub fn archive_without_register(root: &Path) -> Result<(Archive, Vec<Diagnostic>
 fn edition(dir: &Path, id: &str) -> Result<(EditionDir, Vec<Diagnostic>)> {
     let record_path = dir.join(RECORD_FILE);
     let mut diags = Vec::new();
+    let mut record_text = None;
     let record = if record_path.is_file() {
-        let text = read_text(&record_path)?;
+        let text = record_text.insert(read_text(&record_path)?);
         let (record, mut found) = toml::parse::<Record>(
             &record_path,
-            &text,
+            text,
             &toml::Codes {
                 syntax: codes::RECORD_SYNTAX,
                 unknown_field: codes::RECORD_UNKNOWN_FIELD,
@@ -184,7 +188,7 @@ fn edition(dir: &Path, id: &str) -> Result<(EditionDir, Vec<Diagnostic>)> {
         );
         diags.append(&mut found);
         record.map(|mut record| {
-            diags.extend(nested_receipts(&record_path, &text, &mut record));
+            diags.extend(nested_receipts(&record_path, text, &mut record));
             record
         })
     } else {
@@ -203,6 +207,7 @@ fn edition(dir: &Path, id: &str) -> Result<(EditionDir, Vec<Diagnostic>)> {
         id: id.to_string(),
         dir: dir.to_path_buf(),
         record,
+        record_text,
     };
     Ok((edition, diags))
 }

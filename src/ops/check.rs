@@ -195,13 +195,9 @@ pub fn check_edition(edition: &EditionDir) -> Vec<Diagnostic> {
     if let Some(record) = &edition.record {
         let path = edition.record_path();
         let problems = record_problems(record, &edition.id);
-        // The record's text is read again only to say where a problem stands.
-        let text = if problems.is_empty() {
-            String::new()
-        } else {
-            std::fs::read_to_string(&path).unwrap_or_default()
-        };
-        let locator = load::toml::Locator::new(&path, &text);
+        // The record's text as read, only to say where a problem stands.
+        let text = edition.record_text.as_deref().unwrap_or_default();
+        let locator = load::toml::Locator::new(&path, text);
         for problem in problems {
             let at: Vec<&str> = problem.at.iter().map(String::as_str).collect();
             let location = locator.locate(&at);
