@@ -156,24 +156,18 @@ fn find(text: &str) -> Vec<Found> {
 }
 
 /// The year of each dated mention with a month, in text order, for supplying the year of a
-/// day and month that stand alone.
-fn dated_years(edition: &Edition) -> Vec<i32> {
-    let mut years = Vec::new();
-    for block in &edition.blocks {
-        for inline in &block.inlines {
-            if let Inline::Text(t) = inline {
-                for f in find(t) {
-                    if let Some(DateValue::When(v) | DateValue::Range(v, _)) = &f.value
-                        && v.len() >= 7
-                        && let Ok(y) = v[..4].parse()
-                    {
-                        years.push((block.n, y));
-                    }
-                }
+/// day and month that stand alone; `found` is what [`find`] gives for each run of text.
+fn dated_years(found: &[Vec<Found>]) -> Vec<i32> {
+    found
+        .iter()
+        .flatten()
+        .filter_map(|f| match &f.value {
+            Some(DateValue::When(v) | DateValue::Range(v, _)) if v.len() >= 7 => {
+                v[..4].parse().ok()
             }
-        }
-    }
-    years.into_iter().map(|(_, y)| y).collect()
+            _ => None,
+        })
+        .collect()
 }
 
 impl Pass for Dates {
@@ -184,16 +178,26 @@ impl Pass for Dates {
     fn run(&self, edition: &mut Edition) {
         // First the years the text gives with a month, in order; then every date, the years
         // it lacks supplied from the nearest of them.
-        let years = dated_years(edition);
+        // Each run of text searched once: the dates of every run, in the order the runs are
+        // rewritten below.
+        let found: Vec<Vec<Found>> = (edition.blocks.iter())
+            .flat_map(|b| &b.inlines)
+            .filter_map(|i| match i {
+                Inline::Text(t) => Some(find(t)),
+                _ => None,
+            })
+            .collect();
+        let years = dated_years(&found);
+        let mut found = found.into_iter();
         let mut seen = 0usize;
         let mut marked = 0usize;
         let mut supplied = 0usize;
         for block in &mut edition.blocks {
             map_text(&mut block.inlines, |t| {
+                let found = found.next().unwrap_or_default();
                 if t.is_empty() {
                     return Some(Vec::new());
                 }
-                let found = find(t);
                 if found.is_empty() {
                     return None;
                 }
