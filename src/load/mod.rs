@@ -467,10 +467,9 @@ fn nested_receipts(path: &Path, text: &str, record: &mut Record) -> Vec<Diagnost
             i.to_string(),
             "earlier".into(),
         ];
-        let at: Vec<&str> = segs.iter().map(String::as_str).collect();
         found.push(toml::unknown_field(
             codes::RECORD_UNKNOWN_FIELD,
-            toml::locate(path, text, &at),
+            toml::locate(path, text, &segs),
             &segs,
         ));
     }

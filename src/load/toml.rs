@@ -49,8 +49,7 @@ pub fn parse<T: DeserializeOwned>(
         }
     };
     for segs in unknown {
-        let keys: Vec<&str> = segs.iter().map(String::as_str).collect();
-        let span = find_key(table.get_ref(), &keys);
+        let span = find_key(table.get_ref(), &segs);
         diags.push(unknown_field(codes.unknown_field, at(span), &segs));
     }
     (value, diags)
@@ -167,8 +166,7 @@ fn parse_entry<T: DeserializeOwned>(
         }
     };
     for segs in unknown {
-        let keys: Vec<&str> = segs.iter().map(String::as_str).collect();
-        let span = find_key(entry, &keys);
+        let span = find_key(entry, &segs);
         diags.push(
             Diagnostic::new(
                 codes.unknown_field,
@@ -206,7 +204,7 @@ fn segments(path: &serde_ignored::Path<'_>) -> Vec<String> {
 
 /// Where the key at `segs` (table keys and array indices) stands in `text`, the contents of
 /// `path`; the file alone when it cannot be found.
-pub fn locate(path: &Path, text: &str, segs: &[&str]) -> Location {
+pub fn locate(path: &Path, text: &str, segs: &[impl AsRef<str>]) -> Location {
     Locator::new(path, text).locate(segs)
 }
 
@@ -228,7 +226,7 @@ impl<'a> Locator<'a> {
     }
 
     /// Where the key at `segs` stands; the file alone when it cannot be found.
-    pub fn locate(&self, segs: &[&str]) -> Location {
+    pub fn locate(&self, segs: &[impl AsRef<str>]) -> Location {
         let parsed = self.parsed.get_or_init(|| {
             let table = DeTable::parse(self.text).ok()?;
             Some((table, LineIndex::new(self.text)))
@@ -244,21 +242,21 @@ impl<'a> Locator<'a> {
 }
 
 /// The span of the key at `segs` in the parsed table.
-fn find_key(table: &DeTable<'_>, segs: &[&str]) -> Option<std::ops::Range<usize>> {
+fn find_key(table: &DeTable<'_>, segs: &[impl AsRef<str>]) -> Option<std::ops::Range<usize>> {
     let (first, rest) = segs.split_first()?;
-    let (key, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *first)?;
+    let (key, value) = (table.iter()).find(|(k, _)| k.get_ref().as_ref() == first.as_ref())?;
     if rest.is_empty() {
         return Some(key.span());
     }
     find_in_value(value.get_ref(), rest).or(Some(key.span()))
 }
 
-fn find_in_value(value: &DeValue<'_>, segs: &[&str]) -> Option<std::ops::Range<usize>> {
+fn find_in_value(value: &DeValue<'_>, segs: &[impl AsRef<str>]) -> Option<std::ops::Range<usize>> {
     match value {
         DeValue::Table(t) => find_key(t, segs),
         DeValue::Array(items) => {
             let (first, rest) = segs.split_first()?;
-            let item = items.get(first.parse::<usize>().ok()?)?;
+            let item = items.get(first.as_ref().parse::<usize>().ok()?)?;
             if rest.is_empty() {
                 Some(item.span())
             } else {

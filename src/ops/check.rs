@@ -199,8 +199,7 @@ pub fn check_edition(edition: &EditionDir) -> Vec<Diagnostic> {
         let text = edition.record_text.as_deref().unwrap_or_default();
         let locator = load::toml::Locator::new(&path, text);
         for problem in problems {
-            let at: Vec<&str> = problem.at.iter().map(String::as_str).collect();
-            let location = locator.locate(&at);
+            let location = locator.locate(&problem.at);
             let mut d = Diagnostic::new(problem.code, location, problem.message);
             if let Some(help) = problem.help {
                 d = d.with_help(help);
