@@ -245,6 +245,19 @@ pub enum GapReason {
 }
 
 impl Inline {
+    /// How many bytes of the source this inline stands for: the length of what
+    /// [`Inline::push_source_text`] appends, without making it.
+    pub fn source_len(&self) -> usize {
+        match self {
+            Inline::Text(t) | Inline::Url(t) => t.len(),
+            Inline::LineBreak => 1,
+            Inline::NoteAnchor { text, .. } | Inline::Date { text, .. } => text.len(),
+            Inline::Choice { sic, .. } => sic.len(),
+            Inline::Name { content, .. } => content.iter().map(Inline::source_len).sum(),
+            Inline::EditorialNote(_) | Inline::Gap(_) => 0,
+        }
+    }
+
     /// Appends this inline's source characters to `out`.
     pub fn push_source_text(&self, out: &mut String) {
         match self {
@@ -296,8 +309,6 @@ impl Edition {
     pub fn names(&self) -> Vec<MarkedName> {
         fn walk(inlines: &[Inline], mut pos: usize, block: usize, out: &mut Vec<MarkedName>) {
             for inline in inlines {
-                let mut s = String::new();
-                inline.push_source_text(&mut s);
                 if let Inline::Name {
                     kind,
                     key,
@@ -305,9 +316,11 @@ impl Edition {
                     content,
                 } = inline
                 {
+                    let mut surface = String::new();
+                    inline.push_source_text(&mut surface);
                     out.push(MarkedName {
                         offset: pos,
-                        surface: s.clone(),
+                        surface,
                         kind: *kind,
                         key: key.clone(),
                         cert: *cert,
@@ -315,7 +328,7 @@ impl Edition {
                     });
                     walk(content, pos, block, out);
                 }
-                pos += s.len();
+                pos += inline.source_len();
             }
         }
         let mut out = Vec::new();

@@ -426,8 +426,6 @@ fn candidates(e: &Edition, is_common: &dyn Fn(&str) -> bool) -> Vec<(usize, Stri
             inline.push_source_text(&mut block_text);
         }
         for inline in &block.inlines {
-            let mut s = String::new();
-            inline.push_source_text(&mut s);
             if let Inline::Text(t) = inline {
                 for (start, run) in runs(t) {
                     let abs = pos + start;
@@ -438,7 +436,7 @@ fn candidates(e: &Edition, is_common: &dyn Fn(&str) -> bool) -> Vec<(usize, Stri
                     }
                 }
             }
-            pos += s.len();
+            pos += inline.source_len();
         }
     }
     out

@@ -137,8 +137,6 @@ fn suggest_slips(edition: &mut Edition) {
     for block in &edition.blocks {
         let mut pos = block.span.start;
         for inline in &block.inlines {
-            let mut s = String::new();
-            inline.push_source_text(&mut s);
             if let Inline::Text(t) = inline {
                 for (start, word, suggestion) in likely_slips(t) {
                     if !corrected.contains(&word) {
@@ -146,7 +144,7 @@ fn suggest_slips(edition: &mut Edition) {
                     }
                 }
             }
-            pos += s.len();
+            pos += inline.source_len();
         }
     }
     for (offset, word, suggestion) in suggestions {

@@ -24,7 +24,7 @@ use std::sync::{OnceLock, RwLock};
 type Table<V> = rustc_hash::FxHashMap<String, V>;
 
 /// A near-miss: (entry, form, is a recorded slip).
-type NearMiss = Option<(usize, String, bool)>;
+pub(crate) type NearMiss = Option<(usize, String, bool)>;
 
 /// Generated forms shorter than this are not used: too likely to be ordinary words.
 const MIN_GENERATED_LEN: usize = 4;
@@ -44,12 +44,12 @@ pub struct Candidate {
     pub explicit: bool,
 }
 
-/// A match in a text.
+/// A match in a text, with the entries its form may refer to as the matcher holds them.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Hit {
+pub struct Hit<'m> {
     pub start: usize,
     pub end: usize,
-    pub candidates: Vec<Candidate>,
+    pub candidates: &'m [Candidate],
 }
 
 struct Pattern {
@@ -212,7 +212,7 @@ impl Matcher {
 
     /// Every name in `text` on word boundaries, longest first where they overlap. Capitals
     /// renderings count only when `heading` is set.
-    pub fn find(&self, text: &str, heading: bool) -> Vec<Hit> {
+    pub fn find(&self, text: &str, heading: bool) -> Vec<Hit<'_>> {
         let keep = |start: usize, end: usize, pattern: usize| {
             (heading || !self.patterns.capitals(pattern))
                 && is_word(text, start, end)
@@ -250,7 +250,7 @@ impl Matcher {
             out.push(Hit {
                 start: s,
                 end: e,
-                candidates: self.patterns.candidates(p).to_vec(),
+                candidates: self.patterns.candidates(p),
             });
         }
         out

@@ -15,7 +15,9 @@ use crate::model::edition::NameKind;
 use crate::model::record::{BlockKind, Cert};
 use crate::model::register::Register;
 use crate::model::{Edition, Inline};
-use matcher::{Candidate, Matcher};
+use matcher::{Candidate, Matcher, NearMiss};
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -116,9 +118,11 @@ impl postcard::ser_flavors::Flavor for Buffer {
     }
 }
 
-/// A mention found in the text, before it is written into the model.
+/// A mention found in the text, before it is written into the model. Its words are where it
+/// stands (see [`surface`]); its candidates are the matcher's own list, copied only when
+/// [`resolve`] narrows it.
 #[derive(Clone, Debug)]
-struct Mention {
+struct Mention<'m> {
     block: usize,
     inline: usize,
     /// Byte range within the inline's text (for a `Choice`, the whole choice).
@@ -126,8 +130,7 @@ struct Mention {
     end: usize,
     /// Position in the edition, for distances.
     pos: usize,
-    surface: String,
-    candidates: Vec<Candidate>,
+    candidates: Cow<'m, [Candidate]>,
     /// The decision: an entry, and how sure the link is.
     key: Option<(usize, Cert)>,
     forced: bool,
@@ -143,8 +146,15 @@ impl Pass for Names {
         let mut mentions = find_mentions(m, edition);
         resolve(m, &mut mentions);
         apply_overrides(m, edition, &mut mentions);
-        report_unresolved(m, edition, &mentions);
-        suggest_near_misses(m, edition, &mentions);
+        let found = {
+            // Where the lines start, found once and only for a text with something to report.
+            let lines = std::cell::OnceCell::new();
+            let lines = || lines.get_or_init(|| LineIndex::new(&edition.text));
+            let mut found = report_unresolved(m, edition, &mentions, lines);
+            found.extend(suggest_near_misses(m, edition, &mentions, lines));
+            found
+        };
+        edition.findings.extend(found);
         write_mentions(m, edition, mentions);
         if let Some(events) = &self.events {
             write_events(events, edition);
@@ -153,10 +163,8 @@ impl Pass for Names {
 }
 
 /// Every match in every block, as mentions with their candidate entries.
-fn find_mentions(m: &Matcher, edition: &Edition) -> Vec<Mention> {
+fn find_mentions<'m>(m: &'m Matcher, edition: &Edition) -> Vec<Mention<'m>> {
     let mut out = Vec::new();
-    // Each inline's source text, to count its length.
-    let mut s = String::new();
     for (bi, block) in edition.blocks.iter().enumerate() {
         let heading = matches!(block.kind, BlockKind::Heading | BlockKind::Title);
         let mut pos = block.span.start;
@@ -170,8 +178,7 @@ fn find_mentions(m: &Matcher, edition: &Edition) -> Vec<Mention> {
                             start: hit.start,
                             end: hit.end,
                             pos: pos + hit.start,
-                            surface: t[hit.start..hit.end].to_string(),
-                            candidates: hit.candidates,
+                            candidates: Cow::Borrowed(hit.candidates),
                             key: None,
                             forced: false,
                         });
@@ -190,8 +197,7 @@ fn find_mentions(m: &Matcher, edition: &Edition) -> Vec<Mention> {
                             start: 0,
                             end: sic.len(),
                             pos,
-                            surface: corr.clone(),
-                            candidates: hit.candidates,
+                            candidates: Cow::Borrowed(hit.candidates),
                             key: None,
                             forced: false,
                         });
@@ -199,9 +205,7 @@ fn find_mentions(m: &Matcher, edition: &Edition) -> Vec<Mention> {
                 }
                 _ => {}
             }
-            s.clear();
-            inline.push_source_text(&mut s);
-            pos += s.len();
+            pos += inline.source_len();
         }
     }
     out
@@ -212,7 +216,7 @@ fn find_mentions(m: &Matcher, edition: &Edition) -> Vec<Mention> {
 fn resolve(m: &Matcher, mentions: &mut [Mention]) {
     for mention in mentions.iter_mut() {
         // One candidate: it is the entry (what the general case below gives, sooner).
-        if let [only] = mention.candidates.as_slice() {
+        if let [only] = &*mention.candidates {
             mention.key = Some((only.entry, m.entry_cert(only.entry)));
             continue;
         }
@@ -225,8 +229,9 @@ fn resolve(m: &Matcher, mentions: &mut [Mention]) {
         let mut entries: Vec<usize> = pool.iter().map(|c| c.entry).collect();
         entries.sort_unstable();
         entries.dedup();
-        mention.candidates.retain(|c| entries.contains(&c.entry));
-        mention.candidates.dedup_by_key(|c| c.entry);
+        let candidates = mention.candidates.to_mut();
+        candidates.retain(|c| entries.contains(&c.entry));
+        candidates.dedup_by_key(|c| c.entry);
         if let [only] = entries.as_slice() {
             mention.key = Some((*only, m.entry_cert(*only)));
         }
@@ -336,16 +341,13 @@ fn apply_override(
                     start,
                     end,
                     pos: pos + start,
-                    surface: o.form.clone(),
-                    candidates: Vec::new(),
+                    candidates: Cow::Borrowed(&[]),
                     key,
                     forced: true,
                 };
                 force_mention(mentions, forced);
             }
-            let mut s = String::new();
-            inline.push_source_text(&mut s);
-            pos += s.len();
+            pos += inline.source_len();
         }
     }
     (seen, hit)
@@ -367,7 +369,7 @@ fn override_places(inline: &Inline, form: &str) -> Vec<(usize, usize)> {
 
 /// Puts a forced mention in place: a mention found at exactly that place takes its key; or
 /// else the mentions it overlaps are removed and it is added, if it links to an entry.
-fn force_mention(mentions: &mut Vec<Mention>, forced: Mention) {
+fn force_mention<'m>(mentions: &mut Vec<Mention<'m>>, forced: Mention<'m>) {
     let (bi, ii, start, end) = (forced.block, forced.inline, forced.start, forced.end);
     let existing = mentions
         .iter_mut()
@@ -387,43 +389,61 @@ fn force_mention(mentions: &mut Vec<Mention>, forced: Mention) {
     }
 }
 
-fn report_unresolved(m: &Matcher, edition: &mut Edition, mentions: &[Mention]) {
-    let lines = LineIndex::new(&edition.text);
+/// The words of a mention the matcher found: the text it covers, or a correction's reading.
+fn surface<'e>(edition: &'e Edition, x: &Mention<'_>) -> &'e str {
+    match edition
+        .blocks
+        .get(x.block)
+        .and_then(|b| b.inlines.get(x.inline))
+    {
+        Some(Inline::Text(t)) => t.get(x.start..x.end).unwrap_or_default(),
+        Some(Inline::Choice { corr, .. }) => corr,
+        _ => "",
+    }
+}
+
+/// ED505 for each mention left undecided (and not the editor's own).
+fn report_unresolved<'e>(
+    m: &Matcher,
+    edition: &'e Edition,
+    mentions: &[Mention<'_>],
+    lines: impl Fn() -> &'e LineIndex<'e>,
+) -> Vec<Diagnostic> {
+    use std::fmt::Write as _;
     let mut found = Vec::new();
     for x in mentions.iter().filter(|x| x.key.is_none() && !x.forced) {
-        let names: Vec<String> = x
-            .candidates
-            .iter()
-            .map(|c| m.entry_key(c.entry).to_string())
-            .collect();
+        let surface = surface(edition, x);
+        let mut message = format!("'{surface}' may be any of ");
+        for (i, c) in x.candidates.iter().enumerate() {
+            let sep = if i == 0 { "" } else { ", " };
+            let _ = write!(message, "{sep}{}", m.entry_key(c.entry));
+        }
+        message.push_str("; no unambiguous mention in this edition decides: left unlinked");
         found.push(
             Diagnostic::new(
                 codes::NAME_AMBIGUOUS,
-                Location::at_offset_in(&edition.source_path, &lines, x.pos),
-                format!("'{}' may be any of {}; no unambiguous mention in this edition decides: left unlinked", x.surface, names.join(", ")),
+                Location::at_offset_in(&edition.source_path, lines(), x.pos),
+                message,
             )
-            .with_help(format!("say which in edition.toml: [[names]] form = \"{}\", key = \"…\"", x.surface)),
+            .with_help(format!(
+                "say which in edition.toml: [[names]] form = \"{surface}\", key = \"…\""
+            )),
         );
     }
-    edition.findings.extend(found);
+    found
 }
 
 /// Capitalised words that are near-misses of registered forms (one or two letters off), or a
 /// register's recorded slips, in text not already linked: suggested, never linked.
-fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention]) {
+fn suggest_near_misses<'e>(
+    m: &Matcher,
+    edition: &'e Edition,
+    mentions: &[Mention<'_>],
+    lines: impl Fn() -> &'e LineIndex<'e>,
+) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     // The same capitalised words recur all through a text: look each up once.
-    let mut cache: HashMap<String, Option<(usize, String, bool)>> = HashMap::new();
-    // Each inline's source text, to count its length.
-    let mut s = String::new();
-    let mut near_miss = |word: &str| -> Option<(usize, String, bool)> {
-        if let Some(hit) = cache.get(word) {
-            return hit.clone();
-        }
-        let hit = m.near_miss(word);
-        cache.insert(word.to_string(), hit.clone());
-        hit
-    };
+    let mut cache: FxHashMap<&'e str, NearMiss> = FxHashMap::default();
     for (bi, block) in edition.blocks.iter().enumerate() {
         let mut pos = block.span.start;
         for (ii, inline) in block.inlines.iter().enumerate() {
@@ -432,40 +452,38 @@ fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention])
                 let from = mentions.partition_point(|x| (x.block, x.inline) < (bi, ii));
                 let to = mentions.partition_point(|x| (x.block, x.inline) <= (bi, ii));
                 let here = &mentions[from..to];
+                let mut suggest = |at: usize, part: &'e str| {
+                    let linked = here.iter().any(|x| x.start < at + part.len() && at < x.end);
+                    if !linked
+                        && let Some((entry, form, slip)) =
+                            cache.entry(part).or_insert_with(|| m.near_miss(part))
+                    {
+                        found.push((pos + at, part, *entry, form.clone(), *slip));
+                    }
+                };
                 for (start, word) in capitalised_words(t) {
                     // A hyphenated word may be two names (`Zinoviev-Kamanev`): try its parts.
-                    let mut parts = vec![(start, word)];
-                    if word.contains('-') && near_miss(word).is_none() {
-                        parts = word
-                            .split('-')
-                            .scan(start, |at, part| {
-                                let here = *at;
-                                *at += part.len() + 1;
-                                Some((here, part))
-                            })
-                            .collect();
-                    }
-                    for (at, part) in parts {
-                        let linked = here.iter().any(|x| x.start < at + part.len() && at < x.end);
-                        if !linked && let Some((entry, form, slip)) = near_miss(part) {
-                            found.push((pos + at, part.to_string(), entry, form, slip));
+                    if word.contains('-') && m.near_miss(word).is_none() {
+                        let mut at = start;
+                        for part in word.split('-') {
+                            suggest(at, part);
+                            at += part.len() + 1;
                         }
+                    } else {
+                        suggest(start, word);
                     }
                 }
             }
-            s.clear();
-            inline.push_source_text(&mut s);
-            pos += s.len();
+            pos += inline.source_len();
         }
     }
-    let lines = LineIndex::new(&edition.text);
-    let mut diags = Vec::new();
+    let mut diags = Vec::with_capacity(found.len());
     for (offset, word, entry, form, slip) in found {
         let why = if slip { "a known slip for" } else { "close to" };
         diags.push(
             Diagnostic::new(
                 codes::NAME_NEAR_MISS,
-                Location::at_offset_in(&edition.source_path, &lines, offset),
+                Location::at_offset_in(&edition.source_path, lines(), offset),
                 format!("'{word}' is {why} '{form}' ({}): not linked", m.entry_key(entry)),
             )
             .with_help(format!(
@@ -474,7 +492,7 @@ fn suggest_near_misses(m: &Matcher, edition: &mut Edition, mentions: &[Mention])
             )),
         );
     }
-    edition.findings.extend(diags);
+    diags
 }
 
 /// The names of events and treaties, over each block's reading (corrected readings included,
@@ -504,7 +522,7 @@ fn write_events(m: &Matcher, edition: &mut Edition) {
         }
         // From the last hit to the first, so that earlier positions stay valid.
         for hit in hits.into_iter().rev() {
-            let [only] = hit.candidates.as_slice() else {
+            let [only] = hit.candidates else {
                 continue;
             };
             let (Some(a), Some(b)) = (
