@@ -268,44 +268,20 @@ impl Cache {
     }
 
     /// The register as the last build read it, with its findings, when the register files
-    /// did not change since (see [`REGISTER_FILE`]).
+    /// did not change since (see [`REGISTER_FILE`]). Its entries are read from the file as
+    /// they are looked up (see [`KeptRegister`]): a build of one edition reads the few its
+    /// edition names, not the whole register.
     pub fn register(&self) -> Option<(Register, Vec<Diagnostic>)> {
         let findings = self.register_findings()?;
         let bytes = std::fs::read(cache_dir(&self.root).join(REGISTER_FILE)).ok()?;
-        let cached: CachedRegister = postcard::from_bytes(&bytes).ok()?;
-        if cached.common != self.common {
-            return None;
-        }
-        let history = serde_json::from_str(&cached.history).ok()?;
-        let entries = cached
-            .entries
-            .into_iter()
-            .map(|(kind, entry)| Named {
-                kind,
-                entry: entry.into(),
-            })
-            .collect();
-        let mut register = Register::from_entries(entries);
-        register.history = history;
-        Some((register, findings))
+        let (kept, history) = KeptRegister::new(bytes, &self.common)?;
+        Some((Register::kept(std::sync::Arc::new(kept), history), findings))
     }
 
-    /// Keeps `register` for the next build that needs it. A register that cannot be written
-    /// is left out: the next build reads the TOML.
+    /// Keeps `register` for the next build that needs it (see [`KeptRegister`]). A register
+    /// that cannot be written is left out: the next build reads the TOML.
     pub fn save_register(&self, register: &Register) {
-        let Ok(history) = serde_json::to_string(&register.history) else {
-            return;
-        };
-        let cached = CachedRegister {
-            common: self.common.clone(),
-            entries: register
-                .entries
-                .iter()
-                .map(|n| (n.kind, KeptEntry::from(n.entry.clone())))
-                .collect(),
-            history,
-        };
-        let Ok(bytes) = postcard::serialize_with_flavor(&cached, Buffer(Vec::new())) else {
+        let Some(bytes) = KeptRegister::bytes(register, &self.common) else {
             return;
         };
         let path = cache_dir(&self.root).join(REGISTER_FILE);
@@ -448,16 +424,145 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
     Some((meta.len(), i128::try_from(since.as_nanos()).ok()?))
 }
 
-/// The cached register, valid for the common hash it was written under, in postcard: it reads
-/// back several times faster than JSON, itself several times faster than the TOML it came
-/// from, which matters when one edition is built again in a large archive.
+/// The register as the cache keeps it (`register.bin`), valid for the common hash it was
+/// written under: each entry apart, in postcard, so that one can be read without the others.
+/// The file is the CRC-32 of the rest (four bytes, least significant first), then a
+/// [`RegisterHead`] in postcard, then the keys one after the other, then the entries one after
+/// the other. A damaged or stale file is not read (the build reads the TOML instead).
+#[derive(Debug)]
+struct KeptRegister {
+    /// The whole file.
+    bytes: Vec<u8>,
+    /// The keys, one after the other.
+    keys: String,
+    /// Where each key ends in `keys`.
+    key_ends: Vec<u32>,
+    /// Where the entries start in `bytes`.
+    entries_at: usize,
+    /// Where each entry ends, counted from `entries_at`.
+    entry_ends: Vec<u32>,
+}
+
+/// What comes first in `register.bin`, after its checksum.
 #[derive(Serialize, Deserialize)]
-struct CachedRegister {
+struct RegisterHead {
     common: String,
-    /// Every entry in the register's order, with the kind of list it came from.
-    entries: Vec<(NameKind, KeptEntry)>,
     /// The register's history, as JSON (a few lines; it is no part of the time).
     history: String,
+    key_ends: Vec<u32>,
+    entry_ends: Vec<u32>,
+}
+
+impl KeptRegister {
+    /// The file's bytes for `register` under the common hash `common`.
+    fn bytes(register: &Register, common: &str) -> Option<Vec<u8>> {
+        let mut keys = String::new();
+        let mut entries = Vec::new();
+        let mut head = RegisterHead {
+            common: common.to_string(),
+            history: serde_json::to_string(&register.history).ok()?,
+            key_ends: Vec::new(),
+            entry_ends: Vec::new(),
+        };
+        for named in register.entries() {
+            keys.push_str(&named.entry.key);
+            head.key_ends.push(u32::try_from(keys.len()).ok()?);
+            let entry = (named.kind, KeptEntry::from(named.entry.clone()));
+            entries = postcard::serialize_with_flavor(&entry, Buffer(entries)).ok()?;
+            head.entry_ends.push(u32::try_from(entries.len()).ok()?);
+        }
+        let mut out = vec![0; 4];
+        out = postcard::serialize_with_flavor(&head, Buffer(out)).ok()?;
+        out.extend_from_slice(keys.as_bytes());
+        out.extend_from_slice(&entries);
+        let crc = crc32fast::hash(&out[4..]);
+        out[..4].copy_from_slice(&crc.to_le_bytes());
+        Some(out)
+    }
+
+    /// The register in `bytes`, with its history, if the file is whole, was written under
+    /// `common`, and its places are in order and inside the file.
+    fn new(
+        bytes: Vec<u8>,
+        common: &str,
+    ) -> Option<(KeptRegister, Vec<crate::model::record::Change>)> {
+        let (crc, rest) = bytes.split_first_chunk::<4>()?;
+        if u32::from_le_bytes(*crc) != crc32fast::hash(rest) {
+            return None;
+        }
+        let (head, after) = postcard::take_from_bytes::<RegisterHead>(rest).ok()?;
+        if head.common != common || head.key_ends.len() != head.entry_ends.len() {
+            return None;
+        }
+        let keys_at = bytes.len() - after.len();
+        let keys_len = head.key_ends.last().map_or(0, |&e| e as usize);
+        let entries_len = head.entry_ends.last().map_or(0, |&e| e as usize);
+        if keys_len + entries_len != after.len() || !is_sorted(&head.entry_ends) {
+            return None;
+        }
+        let keys = std::str::from_utf8(after.get(..keys_len)?)
+            .ok()?
+            .to_string();
+        // Every key on character boundaries, and the keys in order (they are searched).
+        let mut start = 0;
+        let mut previous: Option<&str> = None;
+        for &end in &head.key_ends {
+            let key = keys.get(start..end as usize)?;
+            if previous.is_some_and(|p| p >= key) {
+                return None;
+            }
+            previous = Some(key);
+            start = end as usize;
+        }
+        let history = serde_json::from_str(&head.history).ok()?;
+        let kept = KeptRegister {
+            keys,
+            key_ends: head.key_ends,
+            entries_at: keys_at + keys_len,
+            entry_ends: head.entry_ends,
+            bytes,
+        };
+        Some((kept, history))
+    }
+}
+
+/// Whether `ends` never goes down.
+fn is_sorted(ends: &[u32]) -> bool {
+    ends.windows(2).all(|w| w[0] <= w[1])
+}
+
+impl crate::model::register::EntrySource for KeptRegister {
+    fn len(&self) -> usize {
+        self.key_ends.len()
+    }
+
+    fn key(&self, i: usize) -> &str {
+        let start = match i {
+            0 => Some(0),
+            _ => self.key_ends.get(i - 1).map(|&e| e as usize),
+        };
+        let end = self.key_ends.get(i).map(|&e| e as usize);
+        start
+            .zip(end)
+            .and_then(|(start, end)| self.keys.get(start..end))
+            .unwrap_or_default()
+    }
+
+    fn read(&self, i: usize) -> Option<Named> {
+        let start = match i {
+            0 => 0,
+            _ => *self.entry_ends.get(i - 1)? as usize,
+        };
+        let end = *self.entry_ends.get(i)? as usize;
+        let bytes = self
+            .bytes
+            .get(self.entries_at + start..self.entries_at + end)?;
+        let (kind, entry) = postcard::from_bytes::<(NameKind, KeptEntry)>(bytes).ok()?;
+        Some(Named {
+            kind,
+            entry: entry.into(),
+        })
+    }
 }
 
 /// A register entry as the cache keeps it: every field, always. The register's own type
@@ -637,6 +742,67 @@ fn common_hash(root: &Path, pdf: bool, program: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The register kept in `register.bin` reads back entry for entry, and only under the
+    /// hash it was written under; a damaged file is not read.
+    #[test]
+    fn the_register_reads_back_as_kept_and_a_damaged_copy_is_not_read() {
+        use crate::model::register::Entry;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(cache_dir(dir.path())).unwrap();
+        let cache = |common: &str| Cache {
+            root: dir.path().to_path_buf(),
+            common: common.into(),
+            old: BuildCache {
+                register_findings: Some(Vec::new()),
+                ..BuildCache::default()
+            },
+            program: program_digest(None).unwrap(),
+        };
+        let entries = (0..300)
+            .map(|i| Named {
+                kind: [NameKind::Person, NameKind::Place, NameKind::Work][i % 3],
+                entry: Entry {
+                    key: format!("key-{i:03}"),
+                    name: format!("Name {i}"),
+                    original: (i % 2 == 0).then(|| format!("Имя {i}")),
+                    form_lang: [(format!("Forme {i}"), "fr".to_string())].into(),
+                    forms: vec![format!("Name {i}"), format!("N{i}")],
+                    author: (i % 3 == 2).then(|| "key-000".to_string()),
+                    description: "d".repeat(i),
+                    ..Entry::default()
+                },
+            })
+            .collect();
+        let register = Register::from_entries(entries);
+        cache("one").save_register(&register);
+        // Entries looked up one by one, before the whole register is read.
+        let (back, _) = cache("one").register().unwrap();
+        assert_eq!(back.get("key-150"), register.get("key-150"));
+        assert_eq!(back.get("key-150").unwrap().entry.name, "Name 150");
+        assert_eq!(back.get("key-000"), register.get("key-000"));
+        assert_eq!(back.get("key-299"), register.get("key-299"));
+        for absent in ["", "key-", "key-1500", "key-300", "zzz"] {
+            assert_eq!(back.get(absent), None, "{absent}");
+        }
+        // Then every entry, in order.
+        assert_eq!(back, register);
+        assert_eq!(back.entries().len(), 300);
+        assert!(cache("other").register().is_none());
+        let path = cache_dir(dir.path()).join(REGISTER_FILE);
+        let kept = std::fs::read(&path).unwrap();
+        let mut flipped = kept.clone();
+        flipped[kept.len() / 2] ^= 0x20;
+        for damaged in [
+            kept[..kept.len() / 2].to_vec(),
+            [&kept[..], b"x"].concat(),
+            flipped,
+            Vec::new(),
+        ] {
+            std::fs::write(&path, damaged).unwrap();
+            assert!(cache("one").register().is_none());
+        }
+    }
 
     /// The program's digest is read from the record while its path, size and time are the
     /// recorded ones, and computed again from its bytes when any of them differs.

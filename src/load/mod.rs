@@ -353,7 +353,7 @@ fn check_entries(
 
 /// Every work's author must be in the register.
 fn check_authors(register: &Register, dir: &Path, diags: &mut Vec<Diagnostic>) {
-    for named in &register.entries {
+    for named in register.entries() {
         if let Some(author) = &named.entry.author
             && register.get(author).is_none()
         {

@@ -5,6 +5,7 @@
 use super::edition::NameKind;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::sync::{Arc, OnceLock};
 
 /// One register file: any of the four lists.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -110,15 +111,47 @@ pub struct Named {
 }
 
 /// The whole register, sorted by key.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Register {
-    pub entries: Vec<Named>,
+    /// Every entry, sorted by key: as made, or (for a register kept elsewhere) read all at
+    /// once the first time all are asked for.
+    entries: OnceLock<Vec<Named>>,
     /// The register's history, oldest first.
     pub history: Vec<super::record::Change>,
     /// Where each key is in `entries`: every name in every text is looked up, so by hash
     /// rather than by binary search over string keys. Made by [`Register::extend`] and
     /// [`Register::from_entries`]; a register whose entries were changed otherwise is searched.
     index: std::collections::HashMap<String, usize>,
+    /// A register kept elsewhere (the build cache): its entries are read one at a time as
+    /// they are looked up, so that a build of one edition reads the few its edition names.
+    kept: Option<Kept>,
+}
+
+/// The entries of a register kept elsewhere, and those read so far.
+#[derive(Clone, Debug)]
+struct Kept {
+    source: Arc<dyn EntrySource>,
+    read: Vec<OnceLock<Option<Box<Named>>>>,
+}
+
+/// Where a register's entries are kept, sorted by key, each read on its own.
+pub trait EntrySource: std::fmt::Debug + Send + Sync {
+    /// How many entries there are.
+    fn len(&self) -> usize;
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The key of entry `i` (the keys are in order).
+    fn key(&self, i: usize) -> &str;
+    /// Entry `i`; `None` if it cannot be read.
+    fn read(&self, i: usize) -> Option<Named>;
+}
+
+impl PartialEq for Register {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries() == other.entries() && self.history == other.history
+    }
 }
 
 impl Register {
@@ -126,28 +159,61 @@ impl Register {
     pub fn from_entries(mut entries: Vec<Named>) -> Self {
         entries.sort_by(|a, b| a.entry.key.cmp(&b.entry.key));
         let mut register = Register {
-            entries,
-            history: Vec::new(),
-            index: Default::default(),
+            entries: OnceLock::from(entries),
+            ..Register::default()
         };
         register.reindex();
         register
     }
 
+    /// A register whose entries stay where they are kept until asked for. An entry that
+    /// cannot be read is not in it.
+    pub fn kept(source: Arc<dyn EntrySource>, history: Vec<super::record::Change>) -> Self {
+        let read = (0..source.len()).map(|_| OnceLock::new()).collect();
+        Register {
+            history,
+            kept: Some(Kept { source, read }),
+            ..Register::default()
+        }
+    }
+
+    /// Every entry, sorted by key.
+    pub fn entries(&self) -> &[Named] {
+        self.entries.get_or_init(|| match &self.kept {
+            Some(kept) => (0..kept.source.len())
+                .filter_map(|i| kept.source.read(i))
+                .collect(),
+            None => Vec::new(),
+        })
+    }
+
     pub fn get(&self, key: &str) -> Option<&Named> {
-        if self.index.len() == self.entries.len() {
-            let named = self.entries.get(*self.index.get(key)?)?;
+        if let (Some(kept), None) = (&self.kept, self.entries.get()) {
+            // The keys are in order: a binary search over them, then that entry read once.
+            let count = kept.source.len();
+            let i = partition_point(count, |i| kept.source.key(i) < key);
+            if i == count || kept.source.key(i) != key {
+                return None;
+            }
+            let slot = kept.read.get(i)?;
+            return slot
+                .get_or_init(|| kept.source.read(i).map(Box::new))
+                .as_deref();
+        }
+        let entries = self.entries();
+        if self.index.len() == entries.len() {
+            let named = entries.get(*self.index.get(key)?)?;
             return (named.entry.key == key).then_some(named);
         }
-        self.entries
+        entries
             .binary_search_by(|n| n.entry.key.as_str().cmp(key))
             .ok()
-            .map(|i| &self.entries[i])
+            .map(|i| &entries[i])
     }
 
     fn reindex(&mut self) {
         self.index = self
-            .entries
+            .entries()
             .iter()
             .enumerate()
             .map(|(i, n)| (n.entry.key.clone(), i))
@@ -165,18 +231,35 @@ impl Register {
             (NameKind::Work, file.work),
             (NameKind::Event, file.event),
         ];
+        self.entries();
+        self.kept = None;
+        let all = self.entries.get_mut().expect("the entries were just read");
         for (kind, entries) in lists {
-            self.entries
-                .extend(entries.into_iter().map(|entry| Named { kind, entry }));
+            all.extend(entries.into_iter().map(|entry| Named { kind, entry }));
         }
-        self.entries.sort_by(|a, b| a.entry.key.cmp(&b.entry.key));
+        all.sort_by(|a, b| a.entry.key.cmp(&b.entry.key));
         self.reindex();
     }
 
     /// Entries of one kind, sorted by key.
     pub fn of_kind(&self, kind: NameKind) -> impl Iterator<Item = &Named> {
-        self.entries.iter().filter(move |n| n.kind == kind)
+        self.entries().iter().filter(move |n| n.kind == kind)
     }
+}
+
+/// The first of `0..count` for which `before` is false (`before` is true up to some point and
+/// false from there on).
+fn partition_point(count: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, count);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// The script of a text as an undetermined-language BCP 47 tag (`und-Cyrl`), for a form

@@ -620,7 +620,7 @@ pub fn stubs(
     let mut keys: std::collections::HashSet<String> = report
         .archive
         .register
-        .entries
+        .entries()
         .iter()
         .map(|n| n.entry.key.clone())
         .collect();

@@ -37,7 +37,7 @@ impl super::Renderer for Tei {
     }
 
     fn register(&self, ctx: &RenderContext) -> Vec<super::Output> {
-        if ctx.register.entries.is_empty() {
+        if ctx.register.entries().is_empty() {
             return Vec::new();
         }
         let bytes = render_register(ctx.register, ctx.config);
@@ -2098,7 +2098,7 @@ pub fn render_register(register: &Register, config: &crate::model::Config) -> Ve
         ],
     );
     let keys: Vec<String> = register
-        .entries
+        .entries()
         .iter()
         .map(|n| n.entry.key.clone())
         .collect();

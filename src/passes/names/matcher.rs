@@ -178,7 +178,7 @@ impl Matcher {
     pub fn with_search(register: &Register, search: Search) -> Self {
         let forms = FormTable::new(register, search);
         let entries: Vec<EntryInfo> = register
-            .entries
+            .entries()
             .iter()
             .map(|named| EntryInfo::new(&named.entry, named.kind))
             .collect();
@@ -340,7 +340,7 @@ impl FormTable {
     /// so that the patterns are the same whatever the number of threads.
     fn new(register: &Register, search: Search) -> FormTable {
         let made: Vec<Vec<(String, bool, bool)>> = register
-            .entries
+            .entries()
             .par_iter()
             .map(|named| entry_forms(&named.entry))
             .collect();
@@ -459,7 +459,7 @@ fn near_and_slips(
     let mut near = NearForms::default();
     let mut slips = HashMap::new();
     let mut slip_forms: HashMap<usize, Vec<String>> = HashMap::new();
-    for (i, named) in register.entries.iter().enumerate() {
+    for (i, named) in register.entries().iter().enumerate() {
         let e = &named.entry;
         for form in near_forms(e) {
             near.add(form, i);
@@ -974,7 +974,7 @@ description = "d"
             let mut near: HashMap<char, Vec<(String, usize)>> = HashMap::new();
             let mut slips = HashMap::new();
             let mut names = Vec::new();
-            for (i, named) in register.entries.iter().enumerate() {
+            for (i, named) in register.entries().iter().enumerate() {
                 let e = &named.entry;
                 names.push(e.name.clone());
                 for form in e.forms.iter().chain([&e.name]) {
@@ -1154,7 +1154,7 @@ description = "d"
         let mut switched = None;
         let oracle = Linear::new(&register);
         let forms: Vec<String> = register
-            .entries
+            .entries()
             .iter()
             .flat_map(|n| n.entry.forms.iter().chain(&n.entry.slips).cloned())
             .collect();

@@ -45,7 +45,7 @@ impl Names {
             };
         }
         let (events, others): (Vec<_>, Vec<_>) = register
-            .entries
+            .entries()
             .iter()
             .cloned()
             .partition(|n| n.kind == NameKind::Event);
