@@ -3,7 +3,7 @@
 //! pretty-printed with stable indentation and deterministic: the same edition always gives
 //! the same bytes.
 
-use super::xml::{Mixed, Xml};
+use super::xml::{Mixed, TypesUsed, Xml};
 use super::{RenderContext, language_name, licence_url, slug};
 use crate::model::edition::{GapReason, NameKind, Region};
 use crate::model::record::{Bibl, BiblKind, BlockKind, Cert, ContributorKind, Fact, Role};
@@ -47,7 +47,7 @@ impl super::Renderer for Tei {
 
 /// Renders an edition as TEI.
 pub fn render(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
-    let mut x = Xml::new();
+    let mut x = Xml::noting_types();
     x.decl();
     x.pi(&format!(
         "xml-model href=\"{TEI_ALL}\" type=\"application/xml\" schematypens=\"http://relaxng.org/ns/structure/1.0\""
@@ -70,7 +70,7 @@ pub fn render(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
     }
     text(&mut x, edition, ctx.register);
     x.close("TEI");
-    declare_types(x.finish())
+    declare_types(x.finish_with_types())
 }
 
 /// Where the declaration of `@type` values goes in the header, until the document is written
@@ -277,8 +277,16 @@ const TYPE_VALUES: &[(&str, &str, &str)] = &[
 
 /// Replaces the pending `tagsDecl` with a declaration of every `@type` value the document
 /// uses (and of `gap/@reason`, `place/@type` and `title/@subtype`).
-fn declare_types(doc: Vec<u8>) -> Vec<u8> {
-    let decl = tags_decl(types_used(&doc));
+fn declare_types((doc, used): (Vec<u8>, TypesUsed)) -> Vec<u8> {
+    // What the writer noted is what reading the document back finds (checked in debug
+    // builds, so in every test that writes TEI).
+    #[cfg(debug_assertions)]
+    assert_eq!(
+        used,
+        types_used(&doc),
+        "the types noted differ from the types used"
+    );
+    let decl = tags_decl(used);
     let text = String::from_utf8(doc).unwrap_or_default();
     let Some(at) = text.find(&format!("<{TAGS_DECL}/>")) else {
         return text.into_bytes();
@@ -304,7 +312,9 @@ fn declare_types(doc: Vec<u8>) -> Vec<u8> {
 }
 
 /// Every `@type` value (`@reason` on `gap`, and `@subtype` on `title`) used in `doc`, by
-/// element, in order of first use.
+/// element, in order of first use, read from the document (what [`Xml::noting_types`] notes
+/// as it writes; debug builds compare the two).
+#[cfg(debug_assertions)]
 fn types_used(doc: &[u8]) -> std::collections::BTreeMap<String, Vec<String>> {
     use quick_xml::events::Event;
     let mut used: std::collections::BTreeMap<String, Vec<String>> = Default::default();
@@ -2083,7 +2093,7 @@ pub fn render_register_entries(
 
 /// The whole register as one TEI document (`export/tei/register.xml`).
 pub fn render_register(register: &Register, config: &crate::model::Config) -> Vec<u8> {
-    let mut x = Xml::new();
+    let mut x = Xml::noting_types();
     x.decl();
     x.pi(&format!(
         "xml-model href=\"{TEI_ALL}\" type=\"application/xml\" schematypens=\"http://relaxng.org/ns/structure/1.0\""
@@ -2109,7 +2119,7 @@ pub fn render_register(register: &Register, config: &crate::model::Config) -> Ve
     x.close("body");
     x.close("text");
     x.close("TEI");
-    declare_types(x.finish())
+    declare_types(x.finish_with_types())
 }
 
 /// The register document's header: who compiled it and when, its licence, how entries are

@@ -18,9 +18,43 @@ fn start<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
     e
 }
 
+/// Every `@type` value the elements of a document were written with (`@reason` on `gap`;
+/// `title`'s `@subtype` too, as `subtype VALUE`), by element name, in order of first use, as
+/// they stand in the document (escaped).
+pub type TypesUsed = std::collections::BTreeMap<String, Vec<String>>;
+
+/// Notes down what [`TypesUsed`] holds of one element being written.
+fn note_types(types: &mut Option<TypesUsed>, name: &str, attrs: &[(&str, &str)]) {
+    let Some(types) = types else {
+        return;
+    };
+    let gi = name.rsplit(':').next().unwrap_or(name);
+    let key = if gi == "gap" { "reason" } else { "type" };
+    let mut note = |value: String| match types.get_mut(gi) {
+        Some(list) => {
+            if !list.contains(&value) {
+                list.push(value);
+            }
+        }
+        None => {
+            types.insert(gi.to_string(), vec![value]);
+        }
+    };
+    if let Some((_, v)) = attrs.iter().find(|(k, _)| *k == key) {
+        note(quick_xml::escape::escape(*v).into_owned());
+    }
+    if gi == "title"
+        && let Some((_, v)) = attrs.iter().find(|(k, _)| *k == "subtype")
+    {
+        note(format!("subtype {}", quick_xml::escape::escape(*v)));
+    }
+}
+
 /// An XML document being written, indented.
 pub struct Xml {
     w: Writer<Vec<u8>>,
+    /// With [`Xml::noting_types`]: the types used so far.
+    types: Option<TypesUsed>,
 }
 
 impl Default for Xml {
@@ -33,6 +67,15 @@ impl Xml {
     pub fn new() -> Self {
         Xml {
             w: Writer::new_with_indent(Vec::new(), b' ', 2),
+            types: None,
+        }
+    }
+
+    /// A document that notes down the types its elements use (see [`Xml::finish_with_types`]).
+    pub fn noting_types() -> Self {
+        Xml {
+            types: Some(TypesUsed::new()),
+            ..Xml::new()
         }
     }
 
@@ -49,6 +92,7 @@ impl Xml {
     }
 
     pub fn open(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        note_types(&mut self.types, name, attrs);
         mem(self.w.write_event(Event::Start(start(name, attrs))));
     }
 
@@ -57,6 +101,7 @@ impl Xml {
     }
 
     pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        note_types(&mut self.types, name, attrs);
         mem(self.w.write_event(Event::Empty(start(name, attrs))));
     }
 
@@ -70,6 +115,7 @@ impl Xml {
         mem(self.w.write_indent());
         let mut inner = Mixed {
             w: Writer::new(self.w.get_mut()),
+            types: &mut self.types,
         };
         inner.open(name, attrs);
         f(&mut inner);
@@ -78,19 +124,26 @@ impl Xml {
 
     /// The document's bytes, ending with a newline.
     pub fn finish(self) -> Vec<u8> {
+        self.finish_with_types().0
+    }
+
+    /// [`Xml::finish`], with the types noted (none unless made by [`Xml::noting_types`]).
+    pub fn finish_with_types(self) -> (Vec<u8>, TypesUsed) {
         let mut out = self.w.into_inner();
         out.push(b'\n');
-        out
+        (out, self.types.unwrap_or_default())
     }
 }
 
 /// Mixed content: nothing is added between the pieces.
 pub struct Mixed<'a> {
     w: Writer<&'a mut Vec<u8>>,
+    types: &'a mut Option<TypesUsed>,
 }
 
 impl Mixed<'_> {
     pub fn open(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        note_types(self.types, name, attrs);
         mem(self.w.write_event(Event::Start(start(name, attrs))));
     }
 
@@ -99,6 +152,7 @@ impl Mixed<'_> {
     }
 
     pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        note_types(self.types, name, attrs);
         mem(self.w.write_event(Event::Empty(start(name, attrs))));
     }
 
