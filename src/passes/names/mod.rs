@@ -444,6 +444,12 @@ fn suggest_near_misses<'e>(
     let mut found = Vec::new();
     // The same capitalised words recur all through a text: look each up once.
     let mut cache: FxHashMap<&'e str, NearMiss> = FxHashMap::default();
+    let mut near_miss = |word: &'e str| -> NearMiss {
+        cache
+            .entry(word)
+            .or_insert_with(|| m.near_miss(word))
+            .clone()
+    };
     for (bi, block) in edition.blocks.iter().enumerate() {
         let mut pos = block.span.start;
         for (ii, inline) in block.inlines.iter().enumerate() {
@@ -452,25 +458,25 @@ fn suggest_near_misses<'e>(
                 let from = mentions.partition_point(|x| (x.block, x.inline) < (bi, ii));
                 let to = mentions.partition_point(|x| (x.block, x.inline) <= (bi, ii));
                 let here = &mentions[from..to];
-                let mut suggest = |at: usize, part: &'e str| {
-                    let linked = here.iter().any(|x| x.start < at + part.len() && at < x.end);
-                    if !linked
-                        && let Some((entry, form, slip)) =
-                            cache.entry(part).or_insert_with(|| m.near_miss(part))
-                    {
-                        found.push((pos + at, part, *entry, form.clone(), *slip));
-                    }
+                let linked = |at: usize, part: &str| {
+                    here.iter().any(|x| x.start < at + part.len() && at < x.end)
                 };
                 for (start, word) in capitalised_words(t) {
                     // A hyphenated word may be two names (`Zinoviev-Kamanev`): try its parts.
-                    if word.contains('-') && m.near_miss(word).is_none() {
+                    if word.contains('-') && near_miss(word).is_none() {
                         let mut at = start;
                         for part in word.split('-') {
-                            suggest(at, part);
+                            if !linked(at, part)
+                                && let Some((entry, form, slip)) = near_miss(part)
+                            {
+                                found.push((pos + at, part, entry, form, slip));
+                            }
                             at += part.len() + 1;
                         }
-                    } else {
-                        suggest(start, word);
+                    } else if !linked(start, word)
+                        && let Some((entry, form, slip)) = near_miss(word)
+                    {
+                        found.push((pos + start, word, entry, form, slip));
                     }
                 }
             }
