@@ -119,9 +119,10 @@ pub struct Register {
     /// The register's history, oldest first.
     pub history: Vec<super::record::Change>,
     /// Where each key is in `entries`: every name in every text is looked up, so by hash
-    /// rather than by binary search over string keys. Made by [`Register::extend`] and
+    /// rather than by binary search over string keys (rustc's hash, several times quicker
+    /// than the standard one on short keys). Made by [`Register::extend`] and
     /// [`Register::from_entries`]; a register whose entries were changed otherwise is searched.
-    index: std::collections::HashMap<String, usize>,
+    index: rustc_hash::FxHashMap<String, usize>,
     /// A register kept elsewhere (the build cache): its entries are read one at a time as
     /// they are looked up, so that a build of one edition reads the few its edition names.
     kept: Option<Kept>,
