@@ -433,9 +433,9 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
 struct KeptRegister {
     /// The whole file.
     bytes: Vec<u8>,
-    /// The keys, one after the other.
-    keys: String,
-    /// Where each key ends in `keys`.
+    /// Where the keys start in `bytes`, one after the other.
+    keys_at: usize,
+    /// Where each key ends, counted from `keys_at`.
     key_ends: Vec<u32>,
     /// Where the entries start in `bytes`.
     entries_at: usize,
@@ -500,29 +500,35 @@ impl KeptRegister {
         if keys_len + entries_len != after.len() || !is_sorted(&head.entry_ends) {
             return None;
         }
-        let keys = std::str::from_utf8(after.get(..keys_len)?)
-            .ok()?
-            .to_string();
-        // Every key on character boundaries, and the keys in order (they are searched).
-        let mut start = 0;
-        let mut previous: Option<&str> = None;
-        for &end in &head.key_ends {
-            let key = keys.get(start..end as usize)?;
-            if previous.is_some_and(|p| p >= key) {
-                return None;
-            }
-            previous = Some(key);
-            start = end as usize;
-        }
         let history = serde_json::from_str(&head.history).ok()?;
         let kept = KeptRegister {
-            keys,
+            keys_at,
             key_ends: head.key_ends,
             entries_at: keys_at + keys_len,
             entry_ends: head.entry_ends,
             bytes,
         };
+        // Every key is text, and the keys are in order (they are searched).
+        let mut previous: Option<&str> = None;
+        for i in 0..kept.key_ends.len() {
+            let key = kept.key_text(i)?;
+            if previous.is_some_and(|p| p >= key) {
+                return None;
+            }
+            previous = Some(key);
+        }
         Some((kept, history))
+    }
+
+    /// Key `i`, if it is text.
+    fn key_text(&self, i: usize) -> Option<&str> {
+        let start = match i {
+            0 => 0,
+            _ => *self.key_ends.get(i - 1)? as usize,
+        };
+        let end = *self.key_ends.get(i)? as usize;
+        let bytes = self.bytes.get(self.keys_at + start..self.keys_at + end)?;
+        std::str::from_utf8(bytes).ok()
     }
 }
 
@@ -537,15 +543,7 @@ impl crate::model::register::EntrySource for KeptRegister {
     }
 
     fn key(&self, i: usize) -> &str {
-        let start = match i {
-            0 => Some(0),
-            _ => self.key_ends.get(i - 1).map(|&e| e as usize),
-        };
-        let end = self.key_ends.get(i).map(|&e| e as usize);
-        start
-            .zip(end)
-            .and_then(|(start, end)| self.keys.get(start..end))
-            .unwrap_or_default()
+        self.key_text(i).unwrap_or_default()
     }
 
     fn read(&self, i: usize) -> Option<Named> {

@@ -338,3 +338,55 @@ impl Edition {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`Inline::source_len`] counts what [`Inline::push_source_text`] writes, for every kind
+    /// of inline, nested names included.
+    #[test]
+    fn source_length_is_the_length_of_the_source_text() {
+        let date = Inline::Date {
+            text: "16 August 1938".into(),
+            value: DateValue::When("1938-08-16".into()),
+            year_supplied: false,
+        };
+        let inlines = vec![
+            Inline::Text("Ежов went ".into()),
+            Inline::LineBreak,
+            Inline::Url("https://example.org/".into()),
+            Inline::NoteAnchor {
+                n: 12,
+                text: "12".into(),
+            },
+            Inline::Choice {
+                sic: "Kamanev".into(),
+                corr: "Kamenev".into(),
+                correction: 0,
+            },
+            Inline::EditorialNote(0),
+            Inline::Gap(GapReason::ExcerptEnds),
+            date.clone(),
+            Inline::Name {
+                kind: NameKind::Event,
+                key: Some("trial".into()),
+                cert: None,
+                content: vec![
+                    Inline::Text("Trial of ".into()),
+                    Inline::Name {
+                        kind: NameKind::Person,
+                        key: None,
+                        cert: Some(Cert::Uncertain),
+                        content: vec![Inline::Text("Bukharin".into()), date],
+                    },
+                ],
+            },
+        ];
+        for inline in &inlines {
+            let mut text = String::new();
+            inline.push_source_text(&mut text);
+            assert_eq!(inline.source_len(), text.len(), "{inline:?}");
+        }
+    }
+}

@@ -232,13 +232,17 @@ impl Register {
             (NameKind::Work, file.work),
             (NameKind::Event, file.event),
         ];
+        // Entries kept elsewhere are read first: from here on they are held here.
         self.entries();
         self.kept = None;
-        let all = self.entries.get_mut().expect("the entries were just read");
+        let mut all = std::mem::take(&mut self.entries)
+            .into_inner()
+            .unwrap_or_default();
         for (kind, entries) in lists {
             all.extend(entries.into_iter().map(|entry| Named { kind, entry }));
         }
         all.sort_by(|a, b| a.entry.key.cmp(&b.entry.key));
+        self.entries = OnceLock::from(all);
         self.reindex();
     }
 
