@@ -622,11 +622,15 @@ fn a_release_killed_at_several_moments_loses_nothing_and_the_next_completes() {
             "s3://editio/ocfl",
         );
         change(killed.path(), SERGE, "A note on the proofs.");
+        // A killed process cannot remove its temporary files: they go where the test removes
+        // them.
+        let scratch = tempfile::tempdir().unwrap();
         let process = g
             .process(
                 killed.path(),
                 &["release", "--all", "--date", "2026-12-01T09:00:00Z"],
             )
+            .env("TMPDIR", scratch.path())
             .spawn()
             .unwrap();
         *child.lock().unwrap() = Some(process);
