@@ -1,11 +1,11 @@
 //! The EPUB 3 renderer: the HTML reading copy packaged for e-readers. The content document is
-//! the same view and templates as the HTML page (in XHTML); the package document's metadata
+//! the same view and body as the HTML page (in XHTML); the package document's metadata
 //! comes from the provenance record. The file is reproducible: the entries come in a fixed
 //! order, with the edition's date as their timestamp and a fixed compression, so the same
 //! edition always gives the same bytes.
 
 use super::RenderContext;
-use super::html::{self, Extra, Flavour, Templates};
+use super::html::{self, Extra, Templates};
 use super::xml::Xml;
 use crate::error::{Error, Result};
 use crate::model::Edition;
@@ -35,26 +35,23 @@ pub fn render(
     ctx: &RenderContext,
     extra: &Extra,
 ) -> Result<Vec<u8>> {
-    render_view(
-        templates,
-        edition,
-        ctx,
-        html::edition_view(edition, ctx, extra, Flavour::Epub),
-    )
+    let view = html::edition_view(edition, ctx, extra);
+    let (_, body) = html::render_body(templates, view.clone())?;
+    render_view(templates, edition, ctx, view, body)
 }
 
-/// Renders one edition as an EPUB 3 file from the view of its HTML page (of either flavour):
-/// walking the model, the index of names and the colophon are made once for both.
+/// Renders one edition as an EPUB 3 file from the view of its HTML page and the EPUB's copy of
+/// the body rendered for both ([`html::render_body`]): walking the model, the index of names,
+/// the colophon and the body's template run once for both.
 pub fn render_view(
     templates: &Templates,
     edition: &Edition,
     ctx: &RenderContext,
     view: minijinja::Value,
+    body: String,
 ) -> Result<Vec<u8>> {
-    // The view differs between the flavours only in this flag.
-    let view = context! { epub => true, ..view };
     let nav = templates.render("nav.xhtml", nav_view(edition, &view))?;
-    let text = templates.render("edition.xhtml", view)?;
+    let text = html::render_frame(templates, "edition.xhtml", view, body)?;
     let css = templates.asset("epub.css")?;
     let opf = package(edition, ctx);
     let date = modified(edition);

@@ -3,8 +3,10 @@
 //! the colophon) and hands that view to minijinja templates embedded in the binary. An archive
 //! can replace any template by putting a file of the same name in `<archive>/templates/`.
 //!
-//! The same view and templates make the EPUB's content document (see [`super::epub`]), so the
-//! templates are written as polyglot markup: well-formed XML that is also good HTML.
+//! The same view makes the EPUB's content document (see [`super::epub`]). The body of both,
+//! `edition-body.html`, is rendered once: what only one of them has is marked in that one
+//! rendering (see [`split_body`]), and each document's frame then prints its own copy. So the
+//! body is written as polyglot markup: well-formed XML that is also good HTML.
 
 use super::{RenderContext, licence_url};
 use crate::archive::digest::sha256_bytes;
@@ -91,6 +93,11 @@ impl Templates {
         );
         env.set_formatter(formatter);
         env.add_filter("css_string", css_string);
+        // `{{ epub_only(' epub:type="…"') }}`, or `{% filter page_only %}…{% endfilter %}`.
+        env.add_function("epub_only", epub_only);
+        env.add_filter("epub_only", epub_only);
+        env.add_function("page_only", page_only);
+        env.add_filter("page_only", page_only);
         let dir = overrides.clone();
         env.set_loader(move |name| {
             if let Some(dir) = &dir
@@ -197,11 +204,116 @@ fn css_string(value: String) -> Value {
     Value::from_safe_string(out)
 }
 
-/// Which document a view is for: an HTML page, or an EPUB content document (XHTML).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flavour {
-    Html,
-    Epub,
+/// What marks, in the one rendering of a body, a part that belongs to one document only: this
+/// character, then `E` (the EPUB's from here) or `P` (the page's from here), and again with `e`
+/// or `p` where the part ends. U+0001 never stands in a reading copy itself: XML 1.0 does not
+/// allow it, and the normalize pass refuses a source that has it.
+const MARK: char = '\u{1}';
+
+/// Markup for the EPUB only, in the body both documents share.
+fn epub_only(value: Value) -> Value {
+    only(&value, "\u{1}E", "\u{1}e")
+}
+
+/// Markup for the HTML page only, in the body both documents share.
+fn page_only(value: Value) -> Value {
+    only(&value, "\u{1}P", "\u{1}p")
+}
+
+fn only(value: &Value, start: &str, end: &str) -> Value {
+    if value.is_none() || value.is_undefined() {
+        return Value::from_safe_string(String::new());
+    }
+    let text = match value.as_str() {
+        Some(s) if value.is_safe() => s.to_string(),
+        Some(s) => escape(s).into_owned(),
+        None => escape(value.to_string()).into_owned(),
+    };
+    Value::from_safe_string(format!("{start}{text}{end}"))
+}
+
+/// The HTML page's body and the EPUB's, from the one rendering of `edition-body.html` that
+/// marks what belongs to one of them only ([`epub_only`], [`page_only`]). Each mark is found
+/// by a byte search; the rest is copied into both.
+pub fn split_body(shared: &str) -> std::result::Result<(String, String), String> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum In {
+        Both,
+        Epub,
+        Page,
+    }
+    let mut page = String::with_capacity(shared.len());
+    let mut epub = String::with_capacity(shared.len() + shared.len() / 32);
+    let mut part = In::Both;
+    let mut from = 0;
+    for (at, _) in shared.match_indices(MARK) {
+        let text = &shared[from..at];
+        if part != In::Epub {
+            page.push_str(text);
+        }
+        if part != In::Page {
+            epub.push_str(text);
+        }
+        part = match (part, shared.as_bytes().get(at + 1)) {
+            (In::Both, Some(b'E')) => In::Epub,
+            (In::Both, Some(b'P')) => In::Page,
+            (In::Epub, Some(b'e')) | (In::Page, Some(b'p')) => In::Both,
+            (In::Both, _) => {
+                return Err(format!(
+                    "byte {at} of the body holds U+0001, which XML does not allow in a \
+                     document; remove it from the text or the record it comes from"
+                ));
+            }
+            _ => {
+                return Err(format!(
+                    "byte {at} of the body: an epub_only or page_only part inside another \
+                     (they cannot be nested)"
+                ));
+            }
+        };
+        from = at + 2;
+    }
+    if part != In::Both {
+        return Err("an epub_only or page_only part does not end".into());
+    }
+    page.push_str(&shared[from..]);
+    epub.push_str(&shared[from..]);
+    Ok((page, epub))
+}
+
+/// Renders a document's frame (`edition.html`, `edition.xhtml`) around its copy of the body,
+/// given as `body`.
+pub fn render_frame(
+    templates: &Templates,
+    name: &str,
+    view: Value,
+    body: String,
+) -> Result<String> {
+    let doc = templates.render(
+        name,
+        context! { body => Value::from_safe_string(body), ..view },
+    )?;
+    if let Some(at) = doc.find(MARK) {
+        return Err(Error::Template {
+            path: templates.origin(name),
+            message: format!(
+                "byte {at} of the output holds a part marked for one document only: the body \
+                 is rendered once for the page and the EPUB and given to this template as \
+                 `{{{{ body }}}}`; print that instead of including edition-body.html"
+            ),
+        });
+    }
+    Ok(doc)
+}
+
+/// The bodies of the HTML page and of the EPUB's content document, from one rendering of
+/// `edition-body.html` with `view`.
+pub fn render_body(templates: &Templates, view: Value) -> Result<(String, String)> {
+    let shared = templates.render("edition-body.html", view)?;
+    split_body(&shared).map_err(|message| Error::Template {
+        path: templates.origin("edition-body.html"),
+        message,
+    })
 }
 
 /// What a reading copy says besides the model: the checksum of the TEI file it accompanies.
@@ -217,13 +329,9 @@ pub fn render(
     ctx: &RenderContext,
     extra: &Extra,
 ) -> Result<String> {
-    render_view(templates, edition_view(edition, ctx, extra, Flavour::Html))
-}
-
-/// Renders an HTML page from its view ([`edition_view`] with [`Flavour::Html`]), which the
-/// EPUB can then share.
-pub fn render_view(templates: &Templates, view: Value) -> Result<String> {
-    templates.render("edition.html", view)
+    let view = edition_view(edition, ctx, extra);
+    let (page, _) = render_body(templates, view.clone())?;
+    render_frame(templates, "edition.html", view, page)
 }
 
 /// Renders the index page of the collection.
@@ -598,22 +706,20 @@ struct Walk<'a> {
     block: usize,
 }
 
-/// The markup of a block's pieces, for the HTML page and for the EPUB (XHTML). Every element
-/// is written once, into both; the one place they differ is [`Markup::start`], which gives
-/// attributes in the `epub:` namespace (EPUB's structural semantics, such as
-/// `epub:type="noteref"`) to the EPUB only. Elements are polyglot: void ones are written
-/// self-closed (`<br/>`), which both documents read alike.
+/// The markup of a block's pieces, for the HTML page and for the EPUB (XHTML) at once. The one
+/// place they differ is [`Markup::start`], which marks attributes in the `epub:` namespace
+/// (EPUB's structural semantics, such as `epub:type="noteref"`) as the EPUB's only (see
+/// [`split_body`]). Elements are polyglot: void ones are written self-closed (`<br/>`), which
+/// both documents read alike.
 #[derive(Default)]
 struct Markup {
     html: String,
-    xhtml: String,
 }
 
 impl Markup {
     /// Markup, the same in both.
     fn raw(&mut self, s: &str) {
         self.html.push_str(s);
-        self.xhtml.push_str(s);
     }
 
     /// Text content: `&`, `<` and `>` escaped.
@@ -629,7 +735,9 @@ impl Markup {
         for (name, value) in attributes {
             let attribute = format!(" {name}=\"{}\"", escape(*value));
             if name.starts_with("epub:") {
-                self.xhtml.push_str(&attribute);
+                self.raw("\u{1}E");
+                self.raw(&attribute);
+                self.raw("\u{1}e");
             } else {
                 self.raw(&attribute);
             }
@@ -653,13 +761,12 @@ impl Markup {
 
     fn append(&mut self, other: &Markup) {
         self.html.push_str(&other.html);
-        self.xhtml.push_str(&other.xhtml);
     }
 }
 
 impl Walk<'_> {
-    /// A block for the templates: its number, its kind, and the markup of its pieces (`html`;
-    /// `xhtml` only where the EPUB's differs).
+    /// A block for the templates: its number, its kind, and the markup of its pieces (`html`,
+    /// for both documents, with what is the EPUB's only marked).
     fn block(&mut self, b: &Block) -> Value {
         self.block = b.n;
         let mut out = Markup::default();
@@ -676,12 +783,10 @@ impl Walk<'_> {
             BlockKind::Link => "link",
             BlockKind::Omit => "omit",
         };
-        let xhtml = (out.xhtml != out.html).then(|| Value::from_safe_string(out.xhtml));
         context! {
             n => b.n,
             kind => kind,
             html => Value::from_safe_string(out.html),
-            xhtml => xhtml,
         }
     }
 
@@ -901,12 +1006,7 @@ fn life_dates(e: &Entry) -> Option<String> {
 }
 
 /// The view of one edition that the templates render.
-pub fn edition_view(
-    edition: &Edition,
-    ctx: &RenderContext,
-    extra: &Extra,
-    flavour: Flavour,
-) -> Value {
+pub fn edition_view(edition: &Edition, ctx: &RenderContext, extra: &Extra) -> Value {
     let r = &edition.record;
     let archive = &ctx.config.archive;
     let mut walk = Walk {
@@ -938,7 +1038,6 @@ pub fn edition_view(
     let identifier = format!("{}{}", archive.base_uri, edition.id);
     let running_title = r.title.clone();
     context! {
-        epub => flavour == Flavour::Epub,
         id => edition.id.clone(),
         lang => r.language.clone(),
         title => r.title.clone(),
@@ -1484,6 +1583,28 @@ description = "A newspaper."
         assert_eq!(human_date("2024-12-29"), "29 December 2024");
         assert_eq!(human_date("1936-13"), "1936-13");
         assert_eq!(human_date("c. 1936"), "c. 1936");
+    }
+
+    #[test]
+    fn one_body_splits_into_the_page_and_the_epub() {
+        let shared = "<s\u{1}E epub:type=\"x\"\u{1}e>a\u{1}Pb\u{1}pc\u{1}E\u{1}e";
+        assert_eq!(
+            split_body(shared).unwrap(),
+            ("<s>abc".to_string(), "<s epub:type=\"x\">ac".to_string())
+        );
+        assert_eq!(
+            split_body("plain").unwrap(),
+            ("plain".into(), "plain".into())
+        );
+        for (broken, says) in [
+            ("a\u{1}Eb", "does not end"),
+            ("a\u{1}Pb\u{1}Ec\u{1}e\u{1}p", "cannot be nested"),
+            ("a\u{1}eb", "byte 1 of the body holds U+0001"),
+            ("a\u{1}", "byte 1 of the body holds U+0001"),
+        ] {
+            let err = split_body(broken).unwrap_err();
+            assert!(err.contains(says), "{broken:?}: {err}");
+        }
     }
 
     #[test]

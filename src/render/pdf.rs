@@ -11,7 +11,7 @@
 //! The PDF is dated with the edition's date, never the clock, so the same edition gives the
 //! same bytes on every machine.
 
-use super::html::{self, Extra, Flavour, Templates};
+use super::html::{self, Extra, Templates};
 use super::{Item, Output, RenderContext, Renderer};
 use crate::diagnostic::{Diagnostic, Location, codes};
 use crate::error::{Error, Result};
@@ -214,7 +214,7 @@ fn strings(value: &Value, f: &mut impl FnMut(&str)) {
 /// index of names, colophon), with the blocks as structured pieces instead of markup, and the
 /// document's metadata.
 fn data(edition: &Edition, ctx: &RenderContext, tei: &[u8]) -> Value {
-    let view = html::edition_view(edition, ctx, &Extra { tei }, Flavour::Html);
+    let view = html::edition_view(edition, ctx, &Extra { tei });
     let mut data = serde_json::to_value(&view).unwrap_or_else(|_| json!({}));
     let r = &edition.record;
     let mut walk = Walk { edition, ctx };

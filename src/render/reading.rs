@@ -56,15 +56,17 @@ impl Renderer for Reading {
     }
 }
 
-/// An edition's HTML page and EPUB, from one view of the edition.
+/// An edition's HTML page and EPUB, from one view of the edition and one rendering of the body
+/// they share.
 pub fn render_edition(
     templates: &Templates,
     item: &Item,
     ctx: &RenderContext,
 ) -> Result<(String, Vec<u8>)> {
     let extra = Extra { tei: item.tei };
-    let view = html::edition_view(item.edition, ctx, &extra, html::Flavour::Html);
-    let page = html::render_view(templates, view.clone())?;
-    let book = epub::render_view(templates, item.edition, ctx, view)?;
+    let view = html::edition_view(item.edition, ctx, &extra);
+    let (page_body, book_body) = html::render_body(templates, view.clone())?;
+    let page = html::render_frame(templates, "edition.html", view.clone(), page_body)?;
+    let book = epub::render_view(templates, item.edition, ctx, view, book_body)?;
     Ok((page, book))
 }

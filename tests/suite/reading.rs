@@ -556,10 +556,14 @@ fn an_archive_can_override_any_template() {
         .replace("<body>", "<body class=\"house-style\">");
     std::fs::write(dir.join("edition.html"), page).unwrap();
     std::fs::write(dir.join("editio.css"), "body { color: black; }\n").unwrap();
-    // A template may include another, overridden one.
+    // The body, shared by the page and the EPUB, is overridden for both; what is marked for
+    // one of them goes into that one only.
     let body = html::embedded("edition-body.html").unwrap().replace(
         "<h2 id=\"colophon-h\">Colophon</h2>",
-        "<h2 id=\"colophon-h\">Printer’s note</h2>",
+        "<h2 id=\"colophon-h\">Printer’s note</h2>\n\
+         {% filter page_only %}<p>On the page, nowhere else</p>{% endfilter %}\n\
+         <p{% filter epub_only %} class=\"{{ 'book\"only' }}\"{% endfilter %}>Both</p>\n\
+         {{ page_only('<b>escaped</b>') }}",
     );
     std::fs::write(dir.join("edition-body.html"), body).unwrap();
     editio(tmp.path()).arg("build").assert().success();
@@ -568,11 +572,50 @@ fn an_archive_can_override_any_template() {
             .unwrap();
     assert!(page.contains("<body class=\"house-style\">"));
     assert!(page.contains("Printer’s note"));
+    assert!(page.contains("<p>On the page, nowhere else</p><p>Both</p>"));
+    assert!(page.contains("&lt;b&gt;escaped&lt;/b&gt;"));
     let css = std::fs::read_to_string(tmp.path().join("export/html/editio.css")).unwrap();
     assert_eq!(css, "body { color: black; }\n");
-    // The EPUB shares the body template.
     let epub = std::fs::read(tmp.path().join(format!("export/epub/{}.epub", EDITIONS[0]))).unwrap();
-    assert!(zip_entry(&epub, "EPUB/text.xhtml").contains("Printer’s note"));
+    let text = zip_entry(&epub, "EPUB/text.xhtml");
+    assert!(text.contains("Printer’s note</h2>\n<p class=\"book&quot;only\">Both</p>"));
+    assert!(!text.contains("nowhere else") && !text.contains("escaped"));
+    for doc in [&page, &text] {
+        assert!(!doc.contains('\u{1}'));
+    }
+}
+
+#[test]
+fn a_frame_that_includes_the_shared_body_itself_is_refused_with_what_to_do() {
+    // The body is rendered once and given to the frame as `body`; a frame that includes
+    // edition-body.html again would print the parts marked for one document in both.
+    let tmp = bundled_copy();
+    let dir = tmp.path().join("templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = html::embedded("edition.html")
+        .unwrap()
+        .replace("{{ body -}}", "{% include \"edition-body.html\" %}");
+    std::fs::write(dir.join("edition.html"), page).unwrap();
+    let out = editio(tmp.path()).arg("build").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("templates/edition.html"), "{err}");
+    assert!(err.contains("{{ body }}"), "{err}");
+    // A part that does not end, or one inside another, is an error in the body's template.
+    for broken in [
+        "{% filter epub_only %}{{ page_only('x') }}{% endfilter %}",
+        "{{ '\u{1}E' }}",
+    ] {
+        std::fs::remove_file(dir.join("edition.html")).unwrap();
+        let body = html::embedded("edition-body.html")
+            .unwrap()
+            .replace("<h2 id=\"colophon-h\">Colophon</h2>", broken);
+        std::fs::write(dir.join("edition-body.html"), body).unwrap();
+        let out = editio(tmp.path()).arg("build").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{broken}");
+        let err = stderr(&out);
+        assert!(err.contains("templates/edition-body.html"), "{err}");
+    }
 }
 
 #[test]
