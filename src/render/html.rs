@@ -688,6 +688,7 @@ fn web_href(url: &str) -> Option<String> {
 }
 
 /// A mention of a register entry in the text.
+#[derive(Debug)]
 struct Mention {
     id: String,
     block: usize,
@@ -1032,7 +1033,7 @@ pub fn edition_view(edition: &Edition, ctx: &RenderContext, extra: &Extra) -> Va
         .collect();
     let end_gap = end_gap(edition);
     let anchors = anchors_view(edition);
-    let index = index_view(&walk);
+    let index = index_view(&mut walk);
     let colophon = colophon_view(edition, ctx, extra);
     let date = edition_date(edition);
     let identifier = format!("{}{}", archive.base_uri, edition.id);
@@ -1136,7 +1137,7 @@ fn excerpt_statement(edition: &Edition) -> Option<&'static str> {
 
 /// The index of names: every register entry the text mentions, grouped by kind and sorted as
 /// an index sorts, each with links back to every mention.
-fn index_view(walk: &Walk) -> Vec<Value> {
+fn index_view(walk: &mut Walk) -> Vec<Value> {
     let groups = [
         (NameKind::Person, "Persons"),
         (NameKind::Place, "Places"),
@@ -1144,6 +1145,7 @@ fn index_view(walk: &Walk) -> Vec<Value> {
         (NameKind::Work, "Works"),
         (NameKind::Event, "Events"),
     ];
+    let mut mentions = std::mem::take(&mut walk.mentions);
     // Each key looked up once; then the entries of each kind in the order of first mention.
     let named: Vec<(&String, &crate::model::register::Named)> = walk
         .order
@@ -1156,7 +1158,7 @@ fn index_view(walk: &Walk) -> Vec<Value> {
         for (key, named) in named.iter().filter(|(_, n)| n.kind == kind) {
             let key = *key;
             let e = &named.entry;
-            let mentions = walk.mentions.get(key).map(Vec::as_slice).unwrap_or(&[]);
+            let links = MentionLinks::new(mentions.remove(key).unwrap_or_default());
             let headword = e.sort.clone().unwrap_or_else(|| e.name.clone());
             let sort_key = headword.to_lowercase();
             let authorities: Vec<Value> = e
@@ -1174,7 +1176,6 @@ fn index_view(walk: &Walk) -> Vec<Value> {
                     context! { label => label, url => url }
                 })
                 .collect();
-            let links = mention_links(mentions);
             let author = e
                 .author
                 .as_deref()
@@ -1195,7 +1196,8 @@ fn index_view(walk: &Walk) -> Vec<Value> {
                     author => author,
                     description => e.description.clone(),
                     authorities => authorities,
-                    mentions => links,
+                    links => Value::from_safe_string(links.markup()),
+                    mentions => Value::from_object(links),
                     work => kind == NameKind::Work,
                 },
             ));
@@ -1223,35 +1225,84 @@ fn same_name(sort: &str, name: &str) -> bool {
     name.split_whitespace().all(|w| words.contains(&w))
 }
 
-/// Links back to each mention, labelled with the number of the paragraph it is in; several
-/// mentions in one paragraph are told apart by letters (`3a`, `3b`).
-fn mention_links(mentions: &[Mention]) -> Vec<Value> {
-    // How many mentions each block has, and how many of them were seen so far.
-    let mut in_block: std::collections::HashMap<usize, (usize, usize)> =
-        std::collections::HashMap::new();
-    for m in mentions {
-        in_block.entry(m.block).or_default().0 += 1;
-    }
-    let mut out = Vec::new();
-    for m in mentions {
-        let mut label = m.block.to_string();
-        if let Some((count, seen)) = in_block.get_mut(&m.block) {
-            if *count > 1 {
-                label.push(letter(*seen));
+/// An entry's links back to its mentions, each labelled with the number of the paragraph it
+/// is in; several mentions in one paragraph are told apart by letters (`3a`, `3b`), and an
+/// uncertain one is marked `?`. The built-in template prints them as markup (`e.links`); a
+/// template may lay them out itself from the list (`e.mentions`, each with `href`, `label`,
+/// `block` and `uncertain`), which is made only when a template reads it: an index has an
+/// entry for every mention in the text.
+#[derive(Debug)]
+struct MentionLinks(Vec<(Mention, Option<char>)>);
+
+impl MentionLinks {
+    /// The links of `mentions`, in the order met: a block's mentions come one after another.
+    fn new(mentions: Vec<Mention>) -> Self {
+        let mut links: Vec<(Mention, Option<char>)> = Vec::with_capacity(mentions.len());
+        let mut run = 0;
+        for m in mentions {
+            match links.last() {
+                Some((last, _)) if last.block == m.block => run += 1,
+                _ => run = 0,
             }
-            *seen += 1;
+            if run == 1
+                && let Some(first) = links.last_mut()
+            {
+                first.1 = Some(letter(0));
+            }
+            links.push((m, (run > 0).then(|| letter(run))));
         }
+        MentionLinks(links)
+    }
+
+    fn label(m: &Mention, letter: Option<char>, out: &mut String) {
+        out.push_str(&m.block.to_string());
+        out.extend(letter);
         if m.uncertain {
-            label.push('?');
+            out.push('?');
         }
-        out.push(context! {
+    }
+
+    /// `<a href="#m-…">3a</a>, …`.
+    fn markup(&self) -> String {
+        let mut out = String::with_capacity(self.0.len() * 32);
+        for (i, (m, letter)) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str("<a href=\"#");
+            out.push_str(&escape(m.id.as_str()));
+            out.push('"');
+            if m.uncertain {
+                out.push_str(" class=\"uncertain\"");
+            }
+            out.push('>');
+            Self::label(m, *letter, &mut out);
+            out.push_str("</a>");
+        }
+        out
+    }
+}
+
+impl minijinja::value::Object for MentionLinks {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Seq
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, index: &Value) -> Option<Value> {
+        let (m, letter) = self.0.get(index.as_usize()?)?;
+        let mut label = String::new();
+        Self::label(m, *letter, &mut label);
+        Some(context! {
             href => format!("#{}", m.id),
             label => label,
             block => m.block,
             uncertain => m.uncertain,
-        });
+        })
     }
-    out
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Seq(self.0.len())
+    }
 }
 
 /// `a`…`z`, then `z` for anything past: a paragraph rarely names one person 26 times.
@@ -1605,6 +1656,43 @@ description = "A newspaper."
             let err = split_body(broken).unwrap_err();
             assert!(err.contains(says), "{broken:?}: {err}");
         }
+    }
+
+    #[test]
+    fn mention_links_are_lettered_within_a_block_and_read_alike_as_markup_and_as_a_list() {
+        let m = |id: &str, block, uncertain| Mention {
+            id: id.into(),
+            block,
+            uncertain,
+        };
+        let links = MentionLinks::new(vec![
+            m("m-a-1", 3, false),
+            m("m-a-2", 3, true),
+            m("m-a-3", 5, false),
+            m("m-a-4", 7, false),
+            m("m-a-5", 7, false),
+            m("m-a-6", 7, false),
+        ]);
+        assert_eq!(
+            links.markup(),
+            "<a href=\"#m-a-1\">3a</a>, <a href=\"#m-a-2\" class=\"uncertain\">3b?</a>, \
+             <a href=\"#m-a-3\">5</a>, <a href=\"#m-a-4\">7a</a>, <a href=\"#m-a-5\">7b</a>, \
+             <a href=\"#m-a-6\">7c</a>"
+        );
+        // The list a template may read instead holds the same links.
+        let list = Environment::new()
+            .render_str(
+                "{% for l in m %}{{ l.href }} {{ l.label }} {{ l.block }} {{ l.uncertain }}\
+                 {% if not loop.last %}|{% endif %}{% endfor %}",
+                context! { m => Value::from_object(links) },
+            )
+            .unwrap();
+        assert_eq!(
+            list,
+            "#m-a-1 3a 3 False|#m-a-2 3b? 3 True|#m-a-3 5 5 False|#m-a-4 7a 7 False|\
+             #m-a-5 7b 7 False|#m-a-6 7c 7 False"
+        );
+        assert_eq!(MentionLinks::new(Vec::new()).markup(), "");
     }
 
     #[test]
