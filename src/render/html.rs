@@ -734,13 +734,17 @@ impl Markup {
         self.raw("<");
         self.raw(tag);
         for (name, value) in attributes {
-            let attribute = format!(" {name}=\"{}\"", escape(*value));
-            if name.starts_with("epub:") {
+            let epub = name.starts_with("epub:");
+            if epub {
                 self.raw("\u{1}E");
-                self.raw(&attribute);
+            }
+            self.raw(" ");
+            self.raw(name);
+            self.raw("=\"");
+            self.raw(&escape(*value));
+            self.raw("\"");
+            if epub {
                 self.raw("\u{1}e");
-            } else {
-                self.raw(&attribute);
             }
         }
         self.raw(">");
