@@ -29,6 +29,10 @@ const REGISTER_FILE: &str = "register.bin";
 const NAMES_FILE: &str = "names.bin";
 /// The folder of the editions' records, in the cache's folder: [`record_file`] each.
 pub const EDITIONS: &str = "editions";
+/// What an earlier editio kept in the cache's folder and this one neither reads nor writes: the
+/// register as JSON, and in [`EDITIONS`], each edition's record as JSON (`<id>.json`).
+const FORMER_REGISTER_FILE: &str = "register.json";
+const FORMER_RECORD_EXTENSION: &str = "json";
 
 /// The name of edition `id`'s record in [`EDITIONS`]: a [`CachedEdition`] in postcard, which
 /// reads back many times faster than JSON (a build with little to do reads every record).
@@ -159,6 +163,9 @@ pub struct Cache {
     old: BuildCache,
     /// The running program's SHA-256, to record.
     program: Program,
+    /// Whether the cache was written under another hash (by another editio, or with other
+    /// settings), or not at all.
+    fresh: bool,
 }
 
 /// An edition whose outputs are reused, with its findings.
@@ -179,16 +186,14 @@ impl Cache {
             .unwrap_or_default();
         let program = program_digest(old.program.as_ref())?;
         let common = common_hash(root, pdf, &program.sha256)?;
-        let old = if old.common == common {
-            old
-        } else {
-            BuildCache::default()
-        };
+        let fresh = old.common != common;
+        let old = if fresh { BuildCache::default() } else { old };
         Some(Cache {
             root: root.to_path_buf(),
             common,
             old,
             program,
+            fresh,
         })
     }
 
@@ -399,14 +404,38 @@ impl Cache {
             ),
             program: Some(self.program.clone()),
         };
+        let dir = cache_dir(&self.root);
         if let Ok(bytes) = serde_json::to_vec(&cache) {
-            let dir = cache_dir(&self.root);
             let _ = crate::archive::write::if_changed(&dir.join(COMMON_FILE), &bytes);
+        }
+        // A cache under another hash may be an earlier editio's (a new editio is a new hash):
+        // its files that nothing reads any more go, once this build has written its own.
+        if self.fresh {
+            remove_former_files(&dir);
         }
     }
 
     fn edition_path(&self, id: &str) -> PathBuf {
         cache_dir(&self.root).join(EDITIONS).join(record_file(id))
+    }
+}
+
+/// Removes what an earlier editio kept in the cache's folder `dir` and this one does not read
+/// ([`FORMER_REGISTER_FILE`], the records named `<id>.json`). What cannot be removed stays:
+/// the cache is only a shortcut, and nothing reads those files.
+fn remove_former_files(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join(FORMER_REGISTER_FILE));
+    let Ok(records) = std::fs::read_dir(dir.join(EDITIONS)) else {
+        return;
+    };
+    for entry in records.flatten() {
+        let path = entry.path();
+        if path
+            .extension()
+            .is_some_and(|e| e == FORMER_RECORD_EXTENSION)
+        {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -756,6 +785,7 @@ mod tests {
                 ..BuildCache::default()
             },
             program: program_digest(None).unwrap(),
+            fresh: false,
         };
         let entries = (0..300)
             .map(|i| Named {

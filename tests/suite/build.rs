@@ -64,7 +64,24 @@ fn break_a_correction(dir: &Path) {
 #[test]
 fn a_second_build_reuses_everything_and_changes_nothing() {
     let tmp = bundled_copy();
+    // What an earlier editio kept in the cache, which this one does not read, goes with the
+    // first build; what is not the cache's stays.
+    let cache = tmp.path().join("export/.build-cache");
+    std::fs::create_dir_all(cache.join("editions")).unwrap();
+    let former = [
+        cache.join("register.json"),
+        cache.join(format!("editions/{KOTKIN}.json")),
+        cache.join("editions/gone-edition.json"),
+    ];
+    for file in &former {
+        std::fs::write(file, "{}").unwrap();
+    }
+    std::fs::write(cache.join("editions/notes.txt"), "mine").unwrap();
     let (code, first) = build(tmp.path());
+    for file in &former {
+        assert!(!file.exists(), "{}", file.display());
+    }
+    assert!(cache.join("editions/notes.txt").is_file());
     assert_eq!(code, Some(0));
     assert!(first.values().all(|c| *c), "{first:?}");
     assert!(tmp.path().join("export/.build-cache/build.json").is_file());
