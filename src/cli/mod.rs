@@ -194,6 +194,8 @@ pub fn main() -> ExitCode {
                 pdf: !*no_pdf,
                 incremental: true,
                 keep: false,
+                // `-q` prints no warning (with `--json`, every finding is a record).
+                list_warnings: !cli.global.quiet || cli.global.json,
             }),
         ),
         Command::Validate(args) => validate::run(&cli.global, args, &mut out),

@@ -72,9 +72,18 @@ struct Program {
     sha256: String,
 }
 
-/// One edition as last built.
+/// One edition as last built: what says whether it can be reused, then its findings. The
+/// head is read alone when the findings are only counted (see [`Cache::listing_warnings`]).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CachedEdition {
+    head: CachedHead,
+    /// The findings of the passes and the fidelity check.
+    findings: Vec<CachedFinding>,
+}
+
+/// What a record of [`CachedEdition`] starts with.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct CachedHead {
     /// Hash of the edition's own inputs, with the common hash (so a record written under other
     /// settings, register, templates or editio never matches).
     input: String,
@@ -85,8 +94,9 @@ pub struct CachedEdition {
     /// make and cargo do, without reading it. Any other is hashed.
     #[serde(default)]
     stamps: BTreeMap<String, Stamp>,
-    /// The findings of the passes and the fidelity check.
-    findings: Vec<CachedFinding>,
+    /// How many of the findings are errors, and how many warnings.
+    errors: usize,
+    warnings: usize,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -166,12 +176,17 @@ pub struct Cache {
     /// Whether the cache was written under another hash (by another editio, or with other
     /// settings), or not at all.
     fresh: bool,
+    /// Whether the run lists warnings, or only counts them (`-q`): a reused edition's
+    /// warnings are then counted from its record without being read.
+    list_warnings: bool,
 }
 
 /// An edition whose outputs are reused, with its findings.
 #[derive(Debug)]
 pub struct Reused {
     pub findings: Vec<Diagnostic>,
+    /// Its warnings that are counted but not listed (see [`Cache::listing_warnings`]).
+    pub unlisted_warnings: usize,
     /// Its outputs, relative to the archive root.
     pub outputs: Vec<PathBuf>,
 }
@@ -194,7 +209,16 @@ impl Cache {
             old,
             program,
             fresh,
+            list_warnings: true,
         })
+    }
+
+    /// The cache for a run that lists warnings (`true`, the default) or only counts them: then
+    /// a reused edition's warnings are counted from its record ([`Reused::unlisted_warnings`])
+    /// without being read, unless it has errors, which are always listed.
+    pub fn listing_warnings(mut self, list: bool) -> Self {
+        self.list_warnings = list;
+        self
     }
 
     /// The hash of everything `edition`'s outputs depend on, given its source's bytes as read
@@ -215,7 +239,7 @@ impl Cache {
     /// still the ones recorded.
     pub fn lookup(&self, id: &str, input: &str) -> Option<Reused> {
         let bytes = std::fs::read(self.edition_path(id)).ok()?;
-        let entry: CachedEdition = postcard::from_bytes(&bytes).ok()?;
+        let (entry, rest) = postcard::take_from_bytes::<CachedHead>(&bytes).ok()?;
         if entry.input != input || entry.outputs.is_empty() {
             return None;
         }
@@ -234,12 +258,23 @@ impl Cache {
             }
         }
         let outputs = entry.outputs.keys().map(PathBuf::from).collect();
-        let findings = entry
-            .findings
+        if !self.list_warnings && entry.errors == 0 {
+            return Some(Reused {
+                findings: Vec::new(),
+                unlisted_warnings: entry.warnings,
+                outputs,
+            });
+        }
+        let findings = postcard::from_bytes::<Vec<CachedFinding>>(rest)
+            .ok()?
             .into_iter()
             .map(|f| f.into_diagnostic(&self.root))
             .collect::<Option<Vec<_>>>()?;
-        Some(Reused { findings, outputs })
+        Some(Reused {
+            findings,
+            unlisted_warnings: 0,
+            outputs,
+        })
     }
 
     /// The files made from the register, with their SHA-256, when each still holds the
@@ -358,10 +393,15 @@ impl Cache {
             }
             hashed.insert(name, sha.clone());
         }
+        let errors = findings.iter().filter(|d| d.is_error()).count();
         Some(CachedEdition {
-            input: input.to_string(),
-            outputs: hashed,
-            stamps,
+            head: CachedHead {
+                input: input.to_string(),
+                outputs: hashed,
+                stamps,
+                errors,
+                warnings: findings.len() - errors,
+            },
             findings: findings
                 .iter()
                 .map(|d| CachedFinding::from(d, &self.root))
@@ -786,6 +826,7 @@ mod tests {
             },
             program: program_digest(None).unwrap(),
             fresh: false,
+            list_warnings: true,
         };
         let entries = (0..300)
             .map(|i| Named {

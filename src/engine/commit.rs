@@ -76,6 +76,9 @@ pub struct BuildOptions {
     /// register keys it refers to, the digests of its source and outputs). Either way each
     /// edition's text, blocks and TEI are let go as soon as its outputs are staged.
     pub keep: bool,
+    /// Whether the run lists warnings (the default), or only counts them (`-q`, where they
+    /// are not printed): a reused edition's warnings are then counted without being read.
+    pub list_warnings: bool,
 }
 
 impl Default for BuildOptions {
@@ -84,6 +87,7 @@ impl Default for BuildOptions {
             pdf: true,
             incremental: false,
             keep: false,
+            list_warnings: true,
         }
     }
 }
@@ -157,7 +161,7 @@ pub fn build(
     let pdf = options.pdf && config.is_none_or(|c| c.build.pdf);
     let renderers = render::renderers(Some(root), render::Requested { pdf })?;
     let cache = if options.incremental {
-        Cache::open(root, pdf)
+        Cache::open(root, pdf).map(|c| c.listing_warnings(options.list_warnings))
     } else {
         None
     };

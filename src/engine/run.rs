@@ -257,6 +257,7 @@ pub fn run<S: Sink>(
                 kept.push(k);
             }
             Some(Outcome::Reused(mut pair)) => {
+                report.tally.warnings += pair.1.unlisted_warnings;
                 let found = std::mem::take(&mut pair.1.findings);
                 group.extend(found.into_iter().map(for_edition));
                 reused.push(*pair);
