@@ -93,7 +93,8 @@ impl Templates {
         );
         env.set_formatter(formatter);
         env.add_filter("css_string", css_string);
-        // `{{ epub_only(' epub:type="…"') }}`, or `{% filter page_only %}…{% endfilter %}`.
+        // Parts of the shared body for one document only, around markup as a filter block
+        // (`{% filter epub_only %}`); as a function, `epub_only(value)` escapes the value.
         env.add_function("epub_only", epub_only);
         env.add_filter("epub_only", epub_only);
         env.add_function("page_only", page_only);
@@ -209,15 +210,19 @@ fn css_string(value: String) -> Value {
 /// or `p` where the part ends. U+0001 never stands in a reading copy itself: XML 1.0 does not
 /// allow it, and the normalize pass refuses a source that has it.
 const MARK: char = '\u{1}';
+const EPUB_START: &str = "\u{1}E";
+const EPUB_END: &str = "\u{1}e";
+const PAGE_START: &str = "\u{1}P";
+const PAGE_END: &str = "\u{1}p";
 
 /// Markup for the EPUB only, in the body both documents share.
 fn epub_only(value: Value) -> Value {
-    only(&value, "\u{1}E", "\u{1}e")
+    only(&value, EPUB_START, EPUB_END)
 }
 
 /// Markup for the HTML page only, in the body both documents share.
 fn page_only(value: Value) -> Value {
-    only(&value, "\u{1}P", "\u{1}p")
+    only(&value, PAGE_START, PAGE_END)
 }
 
 fn only(value: &Value, start: &str, end: &str) -> Value {
@@ -736,7 +741,7 @@ impl Markup {
         for (name, value) in attributes {
             let epub = name.starts_with("epub:");
             if epub {
-                self.raw("\u{1}E");
+                self.raw(EPUB_START);
             }
             self.raw(" ");
             self.raw(name);
@@ -744,7 +749,7 @@ impl Markup {
             self.raw(&escape(*value));
             self.raw("\"");
             if epub {
-                self.raw("\u{1}e");
+                self.raw(EPUB_END);
             }
         }
         self.raw(">");
