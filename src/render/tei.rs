@@ -61,8 +61,8 @@ pub fn render(edition: &Edition, ctx: &RenderContext) -> Vec<u8> {
             ("xml:lang", &r.language),
         ],
     );
-    header(&mut x, edition, ctx);
     let keys = referenced_keys(edition, ctx.register);
+    header(&mut x, edition, ctx, &keys);
     if !keys.is_empty() {
         x.open("standOff", &[]);
         register_lists(&mut x, ctx.register, &keys);
@@ -620,6 +620,9 @@ pub fn form_languages(register: &Register, keys: &[String]) -> Vec<String> {
             let e = &n.entry;
             let mut langs = e.languages();
             for text in std::iter::once(&e.description).chain(e.note.as_ref()) {
+                if !has_other_script(text) {
+                    continue;
+                }
                 for (foreign, run) in script_runs(text) {
                     if foreign {
                         langs.push(foreign_language(run, e));
@@ -649,6 +652,12 @@ fn foreign_language(run: &str, e: &Entry) -> String {
 /// Whether a character is of a script other than Latin (and not punctuation or a digit).
 fn other_script(c: char) -> bool {
     c.is_alphabetic() && !matches!(c as u32, 0..=0x024F | 0x1E00..=0x1EFF)
+}
+
+/// Whether a text has a letter of a script other than Latin (see [`script_runs`]); an
+/// ASCII text, as most notes are, is answered without reading its characters one by one.
+fn has_other_script(text: &str) -> bool {
+    !text.is_ascii() && text.chars().any(other_script)
 }
 
 /// The runs of a text: `(false, latin)` or `(true, words in another script)`.
@@ -707,6 +716,10 @@ fn script_runs(text: &str) -> Vec<(bool, &str)> {
 /// A register note, with words in another script marked as `foreign` with their language.
 fn note_with_foreign(x: &mut Xml, kind: &str, text: &str, e: &Entry) {
     x.mixed("note", &[("type", kind)], |m| {
+        if !has_other_script(text) {
+            m.text(text);
+            return;
+        }
         for (foreign, run) in script_runs(text) {
             if foreign {
                 m.leaf("foreign", &[("xml:lang", &foreign_language(run, e))], run);
@@ -752,7 +765,9 @@ fn cert_attr(cert: Cert) -> Option<&'static str> {
     }
 }
 
-fn header(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
+/// The TEI header; `keys` are the register keys the edition refers to
+/// ([`referenced_keys`]).
+fn header(x: &mut Xml, edition: &Edition, ctx: &RenderContext, keys: &[String]) {
     let r = &edition.record;
     let archive = &ctx.config.archive;
     x.open("teiHeader", &[]);
@@ -801,7 +816,7 @@ fn header(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
     x.close("fileDesc");
 
     encoding_desc(x, edition, ctx);
-    profile_desc(x, edition, ctx);
+    profile_desc(x, edition, ctx, keys);
     revision_desc(x, edition);
     x.close("teiHeader");
 }
@@ -937,7 +952,7 @@ fn availability(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
 }
 
 /// Languages, when the work was written, what it is about.
-fn profile_desc(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
+fn profile_desc(x: &mut Xml, edition: &Edition, ctx: &RenderContext, keys: &[String]) {
     let r = &edition.record;
     x.open("profileDesc", &[]);
     let written = r.written.as_ref().filter(|f| f.known().is_some());
@@ -987,7 +1002,7 @@ fn profile_desc(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
         m.text(".");
     });
     x.open("langUsage", &[]);
-    for (tag, usage) in languages(edition, ctx.register) {
+    for (tag, usage) in languages(edition, ctx.register, keys) {
         let name = language_label(&tag);
         x.leaf("language", &[("ident", &tag)], &format!("{name}{usage}"));
     }
@@ -1005,8 +1020,8 @@ fn profile_desc(x: &mut Xml, edition: &Edition, ctx: &RenderContext) {
 }
 
 /// The languages a document uses: the text's, the original's of a translation, and those of
-/// the name forms in the register entries it carries; each with what it is used for.
-fn languages(edition: &Edition, register: &Register) -> Vec<(String, String)> {
+/// the name forms in the register entries it carries (`keys`); each with what it is used for.
+fn languages(edition: &Edition, register: &Register, keys: &[String]) -> Vec<(String, String)> {
     let r = &edition.record;
     let mut out: Vec<(String, String)> = vec![(r.language.clone(), ": the text".to_string())];
     if let Some(o) = &r.original_language
@@ -1017,7 +1032,7 @@ fn languages(edition: &Edition, register: &Register) -> Vec<(String, String)> {
             ": the language of the original, of which the text is a translation".to_string(),
         ));
     }
-    for tag in form_languages(register, &referenced_keys(edition, register)) {
+    for tag in form_languages(register, keys) {
         if !out.iter().any(|(t, _)| *t == tag) {
             out.push((tag, ": names in the register entries".to_string()));
         }

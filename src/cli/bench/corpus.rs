@@ -223,15 +223,25 @@ fn cpu_seconds() -> Option<f64> {
     Some((utime + stime) / 100.0)
 }
 
-/// Times the names pass alone over the archive at `root`: loads it, runs the passes before
-/// the names pass over every edition, builds the names matcher, then runs the names pass over
-/// every edition, each step timed on its own, the editions in parallel (rayon), finding forms
-/// by `search` (word by word is what `check` and `build` do). With
+/// How [`names_pass`] runs the passes over an archive's editions.
+#[derive(Clone, Copy, Debug)]
+pub struct NamesBench {
+    /// How forms are found (word by word is what `check` and `build` do).
+    pub search: editio::passes::names::matcher::Search,
+    /// How many editions are passed at a time before they are let go, as a build lets each
+    /// edition's model go once written; 0 holds every edition's model to the end.
+    pub batch: usize,
+}
+
+/// Times the names pass alone over the archive at `root`: loads it, builds the names matcher,
+/// then takes the editions `bench.batch` at a time: runs the passes before the names pass over
+/// the batch, then the names pass, each step timed on its own (the times of the batches
+/// added), the editions of a batch in parallel (rayon), and lets the batch go. With
 /// `mentions`, writes every mention the pass found as a tab-separated line (see
 /// [`NAMES_HEADER`]), in edition and text order.
 pub fn names_pass(
     root: &Path,
-    search: editio::passes::names::matcher::Search,
+    bench: NamesBench,
     mentions: Option<&mut dyn std::io::Write>,
 ) -> Result<NamesTiming> {
     use editio::passes::{Pass, names};
@@ -246,44 +256,52 @@ pub fn names_pass(
         load: t.elapsed().as_secs_f64(),
         ..NamesTiming::default()
     };
-    let t = Instant::now();
-    editions.par_iter_mut().for_each(passes_before_names);
-    timing.before = t.elapsed().as_secs_f64();
     let cpu = cpu_seconds();
     let t = Instant::now();
-    let pass = names::Names::with_search(&register, search);
+    let pass = names::Names::with_search(&register, bench.search);
     timing.matcher = t.elapsed().as_secs_f64();
-    let cpu_matcher = cpu_seconds();
+    timing.matcher_cpu = cpu.zip(cpu_seconds()).map(|(a, b)| b - a);
     timing.forms = pass.matcher.form_count;
-    let t = Instant::now();
-    editions
-        .par_iter_mut()
-        .filter(|e| readable(e))
-        .for_each(|e| pass.run(e));
-    timing.names = t.elapsed().as_secs_f64();
-    let cpu_names = cpu_seconds();
-    timing.matcher_cpu = cpu.zip(cpu_matcher).map(|(a, b)| b - a);
-    timing.names_cpu = cpu_matcher.zip(cpu_names).map(|(a, b)| b - a);
     let mut out = mentions;
     if let Some(w) = out.as_mut() {
         writeln!(w, "{NAMES_HEADER}").map_err(Error::io("<mentions>"))?;
     }
-    for e in &editions {
-        if e.text != e.decoded {
-            timing.normalised += 1;
-        }
-        let found = found_mentions(e, &mut timing);
-        if let Some(w) = out.as_mut() {
-            for m in found {
-                writeln!(
-                    w,
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                    e.id, m.start, m.end, m.surface, m.key, m.status, m.keys
-                )
-                .map_err(Error::io("<mentions>"))?;
+    let batch = match bench.batch {
+        0 => editions.len().max(1),
+        n => n,
+    };
+    let mut names_cpu = Some(0.0);
+    while !editions.is_empty() {
+        let mut now: Vec<_> = editions.drain(..batch.min(editions.len())).collect();
+        let t = Instant::now();
+        now.par_iter_mut().for_each(passes_before_names);
+        timing.before += t.elapsed().as_secs_f64();
+        let cpu = cpu_seconds();
+        let t = Instant::now();
+        now.par_iter_mut()
+            .filter(|e| readable(e))
+            .for_each(|e| pass.run(e));
+        timing.names += t.elapsed().as_secs_f64();
+        let spent = cpu.zip(cpu_seconds()).map(|(a, b)| b - a);
+        names_cpu = names_cpu.zip(spent).map(|(a, b)| a + b);
+        for e in &now {
+            if e.text != e.decoded {
+                timing.normalised += 1;
+            }
+            let found = found_mentions(e, &mut timing);
+            if let Some(w) = out.as_mut() {
+                for m in found {
+                    writeln!(
+                        w,
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        e.id, m.start, m.end, m.surface, m.key, m.status, m.keys
+                    )
+                    .map_err(Error::io("<mentions>"))?;
+                }
             }
         }
     }
+    timing.names_cpu = names_cpu;
     // Freeing the matcher's tables takes a while and is no part of the pass.
     std::thread::spawn(move || drop(pass));
     Ok(timing)
@@ -1668,7 +1686,10 @@ mod tests {
         let mut list = Vec::new();
         let timing = names_pass(
             a.path(),
-            editio::passes::names::matcher::Search::Automaton,
+            NamesBench {
+                search: editio::passes::names::matcher::Search::Automaton,
+                batch: 2,
+            },
             Some(&mut list),
         )
         .unwrap();
@@ -1803,7 +1824,10 @@ mod tests {
         let mut list = Vec::new();
         let timing = names_pass(
             root,
-            editio::passes::names::matcher::Search::Words,
+            NamesBench {
+                search: editio::passes::names::matcher::Search::Words,
+                batch: 0,
+            },
             Some(&mut list),
         )
         .unwrap();

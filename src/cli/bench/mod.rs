@@ -5,7 +5,7 @@ use super::{EXIT_OK, Global, archive_root, output::Out};
 use clap::Args;
 mod corpus;
 
-use corpus::{CorpusOptions, NamesTiming, Profile, generate, names_pass, parse_size};
+use corpus::{CorpusOptions, NamesBench, NamesTiming, Profile, generate, names_pass, parse_size};
 use editio::passes::names::matcher::Search;
 use std::path::PathBuf;
 
@@ -88,6 +88,11 @@ pub struct BenchNamesArgs {
     /// every form (the reference the word search is tested against).
     #[arg(long, value_enum, default_value_t = SearchArg::Words)]
     pub search: SearchArg,
+    /// Pass the editions N at a time and let each batch go before the next, as a build lets
+    /// each edition go once written; 0 holds every edition to the end (the pass then also
+    /// pays for the memory of all of them growing at once).
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub batch: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -103,7 +108,11 @@ pub fn run_names(global: &Global, args: &BenchNamesArgs, out: &mut Out) -> editi
         SearchArg::Automaton => Search::Automaton,
         SearchArg::Words => Search::Words,
     };
-    let t = timed_names_pass(&root, search, args.mentions.as_deref(), out)?;
+    let bench = NamesBench {
+        search,
+        batch: args.batch,
+    };
+    let t = timed_names_pass(&root, bench, args.mentions.as_deref(), out)?;
     if out.json {
         timing_json(&t, out)?;
     } else if !global.quiet {
@@ -116,25 +125,25 @@ pub fn run_names(global: &Global, args: &BenchNamesArgs, out: &mut Out) -> editi
 /// standard output).
 fn timed_names_pass(
     root: &std::path::Path,
-    search: Search,
+    bench: NamesBench,
     mentions: Option<&std::path::Path>,
     out: &mut Out,
 ) -> editio::Result<NamesTiming> {
     match mentions {
         Some(path) if path.as_os_str() == "-" => {
             let mut buf = Vec::new();
-            let t = names_pass(root, search, Some(&mut buf))?;
+            let t = names_pass(root, bench, Some(&mut buf))?;
             out.raw(&buf)?;
             Ok(t)
         }
         Some(path) => {
             let file = std::fs::File::create(path).map_err(editio::Error::io(path))?;
             let mut w = std::io::BufWriter::new(file);
-            let t = names_pass(root, search, Some(&mut w))?;
+            let t = names_pass(root, bench, Some(&mut w))?;
             std::io::Write::flush(&mut w).map_err(editio::Error::io(path))?;
             Ok(t)
         }
-        None => names_pass(root, search, None),
+        None => names_pass(root, bench, None),
     }
 }
 
