@@ -27,22 +27,21 @@ pub fn expected_text(source: &str) -> String {
 
 /// The source text a TEI document holds, block by block, joined by line breaks.
 pub fn tei_text(tei: &[u8]) -> Result<String, (usize, String)> {
+    // Events borrow from the document itself (nothing is copied into a buffer); text is
+    // decoded only where it is source text, not in the header or the register's entries.
     let mut reader = Reader::from_reader(tei);
     reader.config_mut().trim_text(false);
     let mut state = TextState::default();
-    let mut buf = Vec::new();
     loop {
         let pos = reader.buffer_position() as usize;
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| (pos, e.to_string()))?;
+        let event = reader.read_event().map_err(|e| (pos, e.to_string()))?;
         match event {
             Event::Eof => break,
             Event::Start(e) => state.start(&e),
             Event::End(e) => state.end(e.local_name().as_ref()),
             Event::Empty(e) if e.local_name().as_ref() == "lb" => state.push("\n"),
-            Event::Text(t) => state.push(&t.xml10_content()),
-            Event::GeneralRef(r) => {
+            Event::Text(t) if state.collecting() => state.push(&t.xml10_content()),
+            Event::GeneralRef(r) if state.collecting() => {
                 let ch = r
                     .resolve_char_ref()
                     .ok()
@@ -56,7 +55,6 @@ pub fn tei_text(tei: &[u8]) -> Result<String, (usize, String)> {
             }
             _ => {}
         }
-        buf.clear();
     }
     Ok(state.blocks.join("\n"))
 }
@@ -283,6 +281,28 @@ source = { cert = "unknown" }
             "NFC composes e + combining acute"
         );
         assert!(!normalized.contains('\r'));
+    }
+
+    /// A word changed in the text is reported, at the block where it differs; editorial
+    /// text (the header) can change without touching the text.
+    #[test]
+    fn a_word_changed_in_the_text_is_found_and_the_header_is_no_text() {
+        let (xml, normalized) = tei_of("The first line.\n\nThe second line & more.\n");
+        assert_eq!(check(&xml, &normalized), Vec::new());
+        let doc = String::from_utf8(xml).unwrap();
+        let body = doc.find("<text").unwrap();
+        let (head, text) = doc.split_at(body);
+        assert!(text.contains("second line"), "{text}");
+
+        let changed = format!("{head}{}", text.replacen("second line", "secund line", 1));
+        let found = check(changed.as_bytes(), &normalized);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, codes::FIDELITY);
+
+        let title = "P &amp; &lt;Q&gt;";
+        assert!(head.contains(title), "{head}");
+        let header = format!("{}{text}", head.replacen(title, "P &amp; &lt;R&gt;", 1));
+        assert_eq!(check(header.as_bytes(), &normalized), Vec::new());
     }
 
     proptest! {
