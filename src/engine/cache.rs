@@ -16,6 +16,7 @@ use crate::model::register::{Entry, Named, Register};
 use crate::passes::names::{Buffer, Names};
 use crate::render::html::TEMPLATE_DIR;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -42,7 +43,7 @@ pub fn record_file(id: &str) -> String {
 
 /// What one build recorded of what every edition shares.
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct BuildCache {
+struct BuildCache<'a> {
     /// Hash of what every edition depends on (settings, register, templates, editio): a cache
     /// written under another one is not used.
     common: String,
@@ -58,7 +59,7 @@ struct BuildCache {
     /// The findings of reading the register, so that a build which needs nothing else of it
     /// does not read it.
     #[serde(default)]
-    register_findings: Option<Vec<CachedFinding>>,
+    register_findings: Option<Vec<CachedFinding<'a>>>,
     /// The running program's SHA-256 as last computed (see [`program_digest`]).
     #[serde(default)]
     program: Option<Program>,
@@ -75,10 +76,10 @@ struct Program {
 /// One edition as last built: what says whether it can be reused, then its findings. The
 /// head is read alone when the findings are only counted (see [`Cache::listing_warnings`]).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct CachedEdition {
+pub struct CachedEdition<'a> {
     head: CachedHead,
     /// The findings of the passes and the fidelity check.
-    findings: Vec<CachedFinding>,
+    findings: Vec<CachedFinding<'a>>,
 }
 
 /// What a record of [`CachedEdition`] starts with.
@@ -99,37 +100,39 @@ struct CachedHead {
     warnings: usize,
 }
 
+/// A finding as the cache keeps it. Written, it borrows the finding's strings (a build
+/// records every finding of every edition); read, it owns them.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-struct CachedFinding {
-    code: String,
+struct CachedFinding<'a> {
+    code: Cow<'a, str>,
     error: bool,
-    edition: Option<String>,
+    edition: Option<Cow<'a, str>>,
     /// Relative to the archive root when it lies inside it.
-    path: PathBuf,
+    path: Cow<'a, Path>,
     line: Option<usize>,
     column: Option<usize>,
     offset: Option<usize>,
-    message: String,
-    help: Option<String>,
+    message: Cow<'a, str>,
+    help: Option<Cow<'a, str>>,
 }
 
-impl CachedFinding {
-    fn from(d: &Diagnostic, root: &Path) -> Self {
+impl<'a> CachedFinding<'a> {
+    fn from(d: &'a Diagnostic, root: &Path) -> Self {
         CachedFinding {
-            code: d.code.id.to_string(),
+            code: Cow::Borrowed(d.code.id),
             error: d.severity == Severity::Error,
-            edition: d.edition.clone(),
-            path: d
-                .location
-                .path
-                .strip_prefix(root)
-                .unwrap_or(&d.location.path)
-                .to_path_buf(),
+            edition: d.edition.as_deref().map(Cow::Borrowed),
+            path: Cow::Borrowed(
+                d.location
+                    .path
+                    .strip_prefix(root)
+                    .unwrap_or(&d.location.path),
+            ),
             line: d.location.line,
             column: d.location.column,
             offset: d.location.offset,
-            message: d.message.clone(),
-            help: d.help.clone(),
+            message: Cow::Borrowed(&d.message),
+            help: d.help.as_deref().map(Cow::Borrowed),
         }
     }
 
@@ -144,7 +147,7 @@ impl CachedFinding {
         let path = if self.path.is_relative() {
             root.join(&self.path)
         } else {
-            self.path
+            self.path.into_owned()
         };
         Some(Diagnostic {
             code,
@@ -153,15 +156,15 @@ impl CachedFinding {
             } else {
                 Severity::Warning
             },
-            edition: self.edition,
+            edition: self.edition.map(Cow::into_owned),
             location: Location {
                 path,
                 line: self.line,
                 column: self.column,
                 offset: self.offset,
             },
-            message: self.message,
-            help: self.help,
+            message: self.message.into_owned(),
+            help: self.help.map(Cow::into_owned),
         })
     }
 }
@@ -170,7 +173,7 @@ impl CachedFinding {
 pub struct Cache {
     root: PathBuf,
     common: String,
-    old: BuildCache,
+    old: BuildCache<'static>,
     /// The running program's SHA-256, to record.
     program: Program,
     /// Whether the cache was written under another hash (by another editio, or with other
@@ -378,12 +381,12 @@ impl Cache {
     /// outputs it wrote (paths relative to the archive root, the SHA-256 of the bytes written
     /// and the files' size and time) and its findings. `None` for a path that cannot be
     /// recorded.
-    pub fn entry(
+    pub fn entry<'a>(
         &self,
         input: &str,
         outputs: &[(PathBuf, String, Option<Stamp>)],
-        findings: &[Diagnostic],
-    ) -> Option<CachedEdition> {
+        findings: &'a [Diagnostic],
+    ) -> Option<CachedEdition<'a>> {
         let mut hashed = BTreeMap::new();
         let mut stamps = BTreeMap::new();
         for (path, sha, stamp) in outputs {
@@ -412,7 +415,11 @@ impl Cache {
     /// Stages the record of edition `id` (put in place with the edition's outputs); `None`
     /// when the record on disk is the same, or cannot be written (the edition is then built
     /// again next time).
-    pub fn stage(&self, id: &str, entry: &CachedEdition) -> Option<crate::archive::write::Staged> {
+    pub fn stage(
+        &self,
+        id: &str,
+        entry: &CachedEdition<'_>,
+    ) -> Option<crate::archive::write::Staged> {
         let bytes = postcard::serialize_with_flavor(entry, Buffer(Vec::new())).ok()?;
         crate::archive::write::stage_if_changed(&self.edition_path(id), &bytes)
             .ok()

@@ -18,7 +18,6 @@ use crate::model::{Block, Edition, Inline};
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, ErrorKind, context};
 use quick_xml::escape::{escape, partial_escape};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The folder of an archive whose files replace the embedded templates of the same name.
@@ -700,12 +699,20 @@ struct Mention {
     uncertain: bool,
 }
 
+/// An entry's mentions in the text, in the order met, and the title its links show on hover
+/// (made once per entry).
+struct Mentioned {
+    list: Vec<Mention>,
+    title: String,
+}
+
 /// The walk over the rendered blocks: it numbers the editorial notes and names the mentions in
 /// the order a reader meets them, so that the text, the notes and the index agree.
 struct Walk<'a> {
     edition: &'a Edition,
     ctx: &'a RenderContext<'a>,
-    mentions: BTreeMap<String, Vec<Mention>>,
+    /// Each entry's mentions, by key, with the entry's title on hover (its name and dates).
+    mentions: rustc_hash::FxHashMap<String, Mentioned>,
     /// Keys in the order of their first mention.
     order: Vec<String>,
     notes: Vec<Value>,
@@ -881,24 +888,31 @@ impl Walk<'_> {
     /// the mention's id, the link to the entry in the index, and its title on hover (the
     /// entry's name and dates, and whether the identification is uncertain).
     fn mention(&mut self, key: &str, entry: &Entry, uncertain: bool) -> (String, String, String) {
-        let list = self.mentions.entry(key.to_string()).or_default();
-        if list.is_empty() {
+        if !self.mentions.contains_key(key) {
+            let mut title = entry.name.clone();
+            if let Some(d) = life_dates(entry) {
+                title.push_str(&format!(" ({d})"));
+            }
             self.order.push(key.to_string());
+            let list = Vec::new();
+            self.mentions
+                .insert(key.to_string(), Mentioned { list, title });
         }
+        let block = self.block;
+        let Some(Mentioned { list, title }) = self.mentions.get_mut(key) else {
+            return Default::default();
+        };
         let id = format!("m-{key}-{}", list.len() + 1);
         list.push(Mention {
             id: id.clone(),
-            block: self.block,
+            block,
             uncertain,
         });
-        let mut title = entry.name.clone();
-        if let Some(d) = life_dates(entry) {
-            title.push_str(&format!(" ({d})"));
-        }
+        let mut title = title.clone();
         if uncertain {
             title.push_str("; identification uncertain");
         }
-        (id, format!("#{}", index_id(key)), title)
+        (id, format!("#{INDEX_ID_PREFIX}{key}"), title)
     }
 
     /// A name in the text: a link to its entry in the index of names, with the entry's name
@@ -920,9 +934,13 @@ impl Walk<'_> {
             && content
                 .iter()
                 .any(|i| matches!(i, Inline::Name { key: Some(_), .. }));
+        // Most names hold text only, which is written as it is met, without a copy.
         let mut inner = Markup::default();
-        for item in content {
-            self.inline(item, &mut inner, !holds_names);
+        let text_only = content.iter().all(|i| matches!(i, Inline::Text(_)));
+        if !text_only {
+            for item in content {
+                self.inline(item, &mut inner, !holds_names);
+            }
         }
         let uncertain = matches!(cert, Some(Cert::Inferred | Cert::Uncertain));
         let entry = key.and_then(|k| self.ctx.register.get(k));
@@ -935,7 +953,7 @@ impl Walk<'_> {
             Some((id, _, title)) if holds_names => {
                 let class = format!("name {kind}");
                 out.start("span", &[("class", &class), ("id", &id), ("title", &title)]);
-                out.append(&inner);
+                self.content(content, text_only, &inner, out);
                 out.end("span");
             }
             Some((id, href, title)) if !nested => {
@@ -948,14 +966,25 @@ impl Walk<'_> {
                     ("title", &title),
                 ];
                 out.start("a", &attributes);
-                out.append(&inner);
+                self.content(content, text_only, &inner, out);
                 out.end("a");
             }
             _ => {
                 out.start("span", &[("class", &format!("name {kind}"))]);
-                out.append(&inner);
+                self.content(content, text_only, &inner, out);
                 out.end("span");
             }
+        }
+    }
+
+    /// A name's content: its text, written where it goes, or the markup made of it before.
+    fn content(&mut self, content: &[Inline], text_only: bool, inner: &Markup, out: &mut Markup) {
+        if text_only {
+            for item in content {
+                self.inline(item, out, true);
+            }
+        } else {
+            out.append(inner);
         }
     }
 }
@@ -978,8 +1007,11 @@ fn date(text: &str, value: &crate::model::DateValue, year_supplied: bool, out: &
 
 /// The id of a register entry in the index of names.
 pub fn index_id(key: &str) -> String {
-    format!("ix-{key}")
+    format!("{INDEX_ID_PREFIX}{key}")
 }
+
+/// What the id of an entry in the index of names starts with ([`index_id`]).
+const INDEX_ID_PREFIX: &str = "ix-";
 
 /// What a reader is told at an excerpt's boundary.
 pub(crate) fn gap_text(reason: GapReason, edition: &Edition) -> &'static str {
@@ -1022,7 +1054,7 @@ pub fn edition_view(edition: &Edition, ctx: &RenderContext, extra: &Extra) -> Va
     let mut walk = Walk {
         edition,
         ctx,
-        mentions: BTreeMap::new(),
+        mentions: Default::default(),
         order: Vec::new(),
         notes: Vec::new(),
         block: 0,
@@ -1167,7 +1199,7 @@ fn index_view(walk: &mut Walk) -> Vec<Value> {
         for (key, named) in named.iter().filter(|(_, n)| n.kind == kind) {
             let key = *key;
             let e = &named.entry;
-            let links = MentionLinks::new(mentions.remove(key).unwrap_or_default());
+            let links = MentionLinks::new(mentions.remove(key).map(|m| m.list).unwrap_or_default());
             let headword = e.sort.clone().unwrap_or_else(|| e.name.clone());
             let sort_key = headword.to_lowercase();
             let authorities: Vec<Value> = e
