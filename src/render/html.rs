@@ -8,6 +8,7 @@
 //! rendering (see [`split_body`]), and each document's frame then prints its own copy. So the
 //! body is written as polyglot markup: well-formed XML that is also good HTML.
 
+use super::xml::{escape_text, escape_value};
 use super::{RenderContext, licence_url};
 use crate::archive::digest::sha256_bytes;
 use crate::error::{Error, Result};
@@ -17,7 +18,7 @@ use crate::model::register::Entry;
 use crate::model::{Block, Edition, Inline};
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, ErrorKind, context};
-use quick_xml::escape::{escape, partial_escape};
+use quick_xml::escape::escape;
 use std::path::{Path, PathBuf};
 
 /// The folder of an archive whose files replace the embedded templates of the same name.
@@ -737,7 +738,7 @@ impl Markup {
 
     /// Text content: `&`, `<` and `>` escaped.
     fn text(&mut self, s: &str) {
-        self.raw(&partial_escape(s));
+        self.raw(&escape_text(s));
     }
 
     /// A start tag with its attributes, in order, their values escaped for double quotes. An
@@ -753,7 +754,7 @@ impl Markup {
             self.raw(" ");
             self.raw(name);
             self.raw("=\"");
-            self.raw(&escape(*value));
+            self.raw(&escape_value(value));
             self.raw("\"");
             if epub {
                 self.raw(EPUB_END);
