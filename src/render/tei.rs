@@ -401,14 +401,18 @@ pub fn referenced_keys(edition: &Edition, register: &Register) -> Vec<String> {
     );
     keys.extend(edition.record.source.key.as_deref());
     keys.extend(edition.record.source.editor_key.as_deref());
-    keys.retain(|k| register.get(k).is_some());
     keys.sort_unstable();
     keys.dedup();
-    // A work's author is pointed at from its entry, so the author's entry comes too.
-    let authors: Vec<&str> = keys
-        .iter()
-        .filter_map(|k| register.get(k)?.entry.author.as_deref())
-        .collect();
+    // Each key looked up once: kept if the register has it, and a work's author, pointed at
+    // from its entry, comes too.
+    let mut authors: Vec<&str> = Vec::new();
+    keys.retain(|k| match register.get(k) {
+        Some(named) => {
+            authors.extend(named.entry.author.as_deref());
+            true
+        }
+        None => false,
+    });
     keys.extend(authors);
     keys.sort_unstable();
     keys.dedup();
