@@ -3,6 +3,7 @@
 pub mod bagit;
 pub mod digest;
 pub mod ocfl;
+pub mod scratch;
 pub mod storage;
 pub mod write;
 

@@ -1116,10 +1116,7 @@ pub fn verify_remote_zip(
     opts: &Options,
     progress: OnProgress,
 ) -> Result<Target> {
-    let dir = tempfile::Builder::new()
-        .prefix("editio-verify-")
-        .tempdir()
-        .map_err(Error::io(std::env::temp_dir()))?;
+    let dir = crate::archive::scratch::Scratch::new("verify")?;
     let name = key.rsplit('/').next().unwrap_or(key);
     let local = dir.path().join(name);
     let location = storage.location(key);

@@ -607,6 +607,7 @@ fn a_release_killed_at_several_moments_loses_nothing_and_the_next_completes() {
     assert!(total > 10_000, "{total}");
     drop(relay);
 
+    let mut killed_left = 0;
     for fraction in [0.2, 0.5, 0.8, 0.95] {
         let limit = (total as f64 * fraction) as u64;
         let child: Arc<Mutex<Option<Child>>> = Arc::new(Mutex::new(None));
@@ -622,8 +623,8 @@ fn a_release_killed_at_several_moments_loses_nothing_and_the_next_completes() {
             "s3://editio/ocfl",
         );
         change(killed.path(), SERGE, "A note on the proofs.");
-        // A killed process cannot remove its temporary files: they go where the test removes
-        // them.
+        // A killed process cannot remove its scratch folders: they are kept here, and the
+        // next command that makes one removes them.
         let scratch = tempfile::tempdir().unwrap();
         let process = g
             .process(
@@ -660,8 +661,18 @@ fn a_release_killed_at_several_moments_loses_nothing_and_the_next_completes() {
                 .editio(tmp.path())
                 .args(["release", "--all", "--date", "2026-12-01T09:00:00Z"]));
         assert_eq!(code, Some(0), "after a kill at {fraction}: {text}");
-        let (code, text) = run(g.editio(tmp.path()).args(["verify", "s3://editio/ocfl"]));
+        let left = scratch_folders(scratch.path());
+        killed_left += left.len();
+        let (code, text) = run(g
+            .editio(tmp.path())
+            .args(["verify", "s3://editio/ocfl"])
+            .env("TMPDIR", scratch.path()));
         assert_eq!(code, Some(0), "after a kill at {fraction}: {text}");
+        assert_eq!(
+            scratch_folders(scratch.path()),
+            Vec::<String>::new(),
+            "left by the release killed at {fraction}: {left:?}"
+        );
         let (_, text) = run(g.editio(tmp.path()).args(["log", SERGE]));
         assert!(text.contains("v2") && !text.contains("v3"), "{text}");
         // Back to v1 only, for the next moment: a new prefix is simpler than undoing v2.
@@ -680,6 +691,18 @@ fn a_release_killed_at_several_moments_loses_nothing_and_the_next_completes() {
                 .join(format!("{SERGE}-v2.zip")),
         );
     }
+    assert!(killed_left > 0, "no killed release left a scratch folder");
+}
+
+/// The scratch folders of editio's in `dir`.
+fn scratch_folders(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("editio-"))
+        .collect();
+    names.sort();
+    names
 }
 
 #[test]

@@ -36,6 +36,7 @@ use super::plan::{
 };
 use super::{MAX_INVENTORY_BYTES, OBJECT_DECLARATION, ROOT_DECLARATION};
 use crate::archive::digest::Digests;
+use crate::archive::scratch::Scratch;
 use crate::archive::storage::local::LocalStorage;
 use crate::archive::storage::{Entry, Staging, Storage};
 use crate::diagnostic::Diagnostic;
@@ -55,7 +56,7 @@ pub struct StorageRoot {
     storage: Arc<dyn Storage>,
     layout: Layout,
     /// Where content read back from object storage is kept while this root is open.
-    cache: OnceLock<tempfile::TempDir>,
+    cache: OnceLock<Scratch>,
     /// Requests at once for transfers; the global pool when none is given.
     pool: Option<Arc<rayon::ThreadPool>>,
 }
@@ -294,10 +295,7 @@ impl StorageRoot {
         let cache = match self.cache.get() {
             Some(c) => c,
             None => {
-                let made = tempfile::Builder::new()
-                    .prefix("editio-read-")
-                    .tempdir()
-                    .map_err(Error::io(std::env::temp_dir()))?;
+                let made = Scratch::new("read")?;
                 self.cache.get_or_init(|| made)
             }
         };
@@ -688,12 +686,12 @@ impl StorageRoot {
             total: entries.len() as u64,
             unit: Unit::Steps,
         });
-        let mirror = tempfile::Builder::new()
-            .prefix("editio-verify-")
-            .tempdir()
-            .map_err(Error::io(std::env::temp_dir()))?;
+        let scratch = Scratch::new("verify")?;
+        // A folder of its own: the scratch folder's lock file is no part of the root.
+        let mirror = scratch.path().join("root");
+        std::fs::create_dir(&mirror).map_err(Error::io(&mirror))?;
         let (content, small) = split_content(&entries);
-        let stand_ins = stand_ins(mirror.path(), &content)?;
+        let stand_ins = stand_ins(&mirror, &content)?;
         // The first request that failed while streaming: it stops the verification.
         let failed: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
         let digests = |local: &Path, algorithms: &[Algorithm]| {
@@ -709,13 +707,13 @@ impl StorageRoot {
         };
         let mut findings = self.install(|| {
             small.par_iter().try_for_each(|e| {
-                download(self.storage.as_ref(), &e.key, &mirror.path().join(&e.key))?;
+                download(self.storage.as_ref(), &e.key, &mirror.join(&e.key))?;
                 progress(Progress::Done(1));
                 Ok::<(), Error>(())
             })?;
             let local = match &prefix {
-                Some(p) => mirror.path().join(p.trim_end_matches('/')),
-                None => mirror.path().to_path_buf(),
+                Some(p) => mirror.join(p.trim_end_matches('/')),
+                None => mirror.clone(),
             };
             match object {
                 Some(_) => super::validate_object_from(&local, fast, Some(&digests)),
@@ -726,7 +724,7 @@ impl StorageRoot {
             return Err(e);
         }
         for f in &mut findings {
-            relocate(f, mirror.path(), self.storage.as_ref());
+            relocate(f, &mirror, self.storage.as_ref());
         }
         Ok(findings)
     }
